@@ -1,0 +1,103 @@
+# partest: GNU make. `make` builds, `make demo` runs the example suite,
+# `make check` runs partest's own tests (SANITIZE=1 under ASan and UBSan,
+# WERROR=1 to treat warnings as errors).
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS = -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+BUILD ?= build
+ifeq ($(SANITIZE),1)
+BUILD = build-san
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SQLITE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3)
+SQLITE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3)
+ifeq ($(SQLITE_LIBS),)
+SQLITE_LIBS = -lsqlite3
+endif
+LIBS = $(SQLITE_LIBS) -lpthread -lm
+
+ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude $(SQLITE_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = $(WARNINGS) $(CFLAGS)
+
+LIB_SOURCES = $(filter-out src/main.c,$(wildcard lib/*.c src/*.c src/db/*.c src/report/*.c))
+LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/%.o)
+HEADERS = $(wildcard include/*.h lib/*.h src/*.h src/db/*.h src/report/*.h)
+UNIT_SOURCES = $(wildcard tests/unit/*.c)
+UNIT_TESTS = $(UNIT_SOURCES:%.c=$(BUILD)/%)
+HELPER_SOURCES = $(wildcard tests/programs/*.c)
+HELPERS = $(HELPER_SOURCES:%.c=$(BUILD)/%)
+EXAMPLE_SOURCES = $(wildcard examples/*.c)
+EXAMPLES = $(EXAMPLE_SOURCES:%.c=$(BUILD)/%)
+
+PARTEST = $(BUILD)/partest
+LIBRARY = $(BUILD)/libpartest.a
+
+.PHONY: all demo check unit e2e install clean format
+
+all: $(PARTEST) $(LIBRARY) $(BUILD)/partest.pc
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBRARY): $(LIB_OBJECTS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PARTEST): $(BUILD)/src/main.o $(LIBRARY)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIBRARY) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(LIBS)
+
+$(BUILD)/examples/%: examples/%.c $(LIBRARY) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(LIBS)
+
+$(BUILD)/partest.pc: partest.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBS@|$(LIBS)|' $< > $@
+
+# The demo: an example suite on SQLite, its template built by a migration
+# program, run in parallel with one clone per worker.
+demo: $(PARTEST) $(EXAMPLES)
+	@rm -rf $(BUILD)/demo && mkdir -p $(BUILD)/demo
+	cd $(BUILD)/demo && ../partest --db sqlite:bank.db \
+	    --db-setup ../examples/bank_migrate \
+	    ../examples/bank_test ../../examples/tap_check.sh
+
+# partest runs its own tests: unit tests written with partest.h, and
+# end-to-end scripts that drive the partest command as a user would.
+check: $(PARTEST) $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
+	PARTEST_BUILD=$(abspath $(BUILD)) $(PARTEST) --state-dir $(BUILD)/.partest \
+	    --junit $(BUILD)/check.xml $(UNIT_TESTS) tests/e2e/*.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PARTEST) $(DESTDIR)$(BINDIR)/partest
+	install -m 644 include/partest.h $(DESTDIR)$(INCLUDEDIR)/partest.h
+	install -m 644 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libpartest.a
+	install -m 644 $(BUILD)/partest.pc $(DESTDIR)$(LIBDIR)/pkgconfig/partest.pc
+	install -m 644 docs/partest.1 $(DESTDIR)$(MANDIR)/man1/partest.1
+
+format:
+	clang-format -i include/*.h lib/*.[ch] src/*.[ch] src/db/*.[ch] src/report/*.[ch] \
+	    tests/unit/*.c tests/programs/*.c examples/*.c
+
+clean:
+	rm -rf build build-san

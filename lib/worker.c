@@ -1,0 +1,295 @@
+/*
+ * The worker side of the protocol (docs/protocol.md): what a test program
+ * does when the runner starts it with PARTEST_PROTOCOL set. It answers
+ * "list", runs the global set-up on "init", runs tests on "run" (suite
+ * fixtures around each suite, per-test fixtures around each test), tears the
+ * suite down on "end", and on end of input runs the global tear-down and
+ * exits 0.
+ */
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../src/wire.h"
+#include "../src/xalloc.h"
+#include "leaks.h"
+#include "outcome.h"
+#include "registry.h"
+
+struct worker {
+	struct pt__registry registry;
+	struct pt__buf events;        /* frames waiting to be written */
+	char *suite;                  /* the suite whose set-up ran, or NULL */
+	struct pt__outcome suite_setup;
+	struct pt__children before;   /* children alive before the current test */
+};
+
+static void flush_events(struct worker *worker)
+{
+	if (pt__write_all(PT__WIRE_EVENT_FD, worker->events.data, worker->events.len)) {
+		/* The runner is gone: nobody is left to report to. */
+		_exit(70);
+	}
+	pt__buf_reset(&worker->events);
+}
+
+static void send_with_payload(struct worker *worker, const struct pt__buf *payload,
+			      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void send_with_payload(struct worker *worker, const struct pt__buf *payload,
+			      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pt__buf_vaddf(&worker->events, fmt, ap);
+	va_end(ap);
+	pt__buf_addf(&worker->events, " %zu\n", payload->len);
+	pt__buf_add(&worker->events, payload->data, payload->len);
+	flush_events(worker);
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void call_fixture(struct worker *worker, enum pt__kind kind,
+			 const char *suite, struct pt__outcome *outcome)
+{
+	const struct pt__registration *fixture =
+		pt__registry_fixture(&worker->registry, kind, suite);
+
+	if (fixture)
+		pt__call_protected(fixture->fn, outcome);
+}
+
+static void list_tests(struct worker *worker)
+{
+	for (size_t i = 0; i < worker->registry.nr_tests; i++) {
+		const struct pt__registration *test = worker->registry.tests[i];
+		pt__buf_addf(&worker->events, "test %s %s %lld\n", test->suite, test->name,
+			     (long long)(test->options.timeout * 1000.0));
+	}
+	pt__buf_adds(&worker->events, "listed\n");
+	flush_events(worker);
+}
+
+static void init(struct worker *worker)
+{
+	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+
+	call_fixture(worker, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
+	fflush(NULL);
+	if (outcome.status == PT__OUTCOME_FAIL)
+		send_with_payload(worker, &outcome.message, "init-failed");
+	else {
+		pt__buf_adds(&worker->events, "ready\n");
+		flush_events(worker);
+	}
+	pt__buf_release(&outcome.message);
+}
+
+/* Runs the current suite's tear-down; returns its outcome in outcome. */
+static void end_suite(struct worker *worker, struct pt__outcome *outcome)
+{
+	if (!worker->suite)
+		return;
+	if (worker->suite_setup.status == PT__OUTCOME_PASS)
+		call_fixture(worker, PT__KIND_SUITE_TEARDOWN, worker->suite, outcome);
+	free(worker->suite);
+	worker->suite = NULL;
+	pt__buf_release(&worker->suite_setup.message);
+	fflush(NULL);
+}
+
+static void begin_suite(struct worker *worker, const char *suite)
+{
+	if (worker->suite && !strcmp(worker->suite, suite))
+		return;
+	if (worker->suite) {
+		struct pt__outcome ignored = { PT__OUTCOME_PASS, PT__BUF_INIT };
+		end_suite(worker, &ignored);
+		pt__buf_release(&ignored.message);
+	}
+	worker->suite = pt__xstrdup(suite);
+	worker->suite_setup.status = PT__OUTCOME_PASS;
+	pt__buf_reset(&worker->suite_setup.message);
+	call_fixture(worker, PT__KIND_SUITE_SETUP, suite, &worker->suite_setup);
+}
+
+/*
+ * Where the test's output ends in this worker's stdout or stderr: the runner
+ * hands workers files there, so the offset tells which bytes were this
+ * test's even when the next test is already writing. "-" when unknown.
+ */
+static void add_output_end(struct pt__buf *out, int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_CUR);
+
+	if (end < 0)
+		pt__buf_addc(out, '-');
+	else
+		pt__buf_addf(out, "%lld", (long long)end);
+}
+
+static const char *status_word(enum pt__outcome_status status)
+{
+	switch (status) {
+	case PT__OUTCOME_PASS: return "pass";
+	case PT__OUTCOME_FAIL: return "fail";
+	case PT__OUTCOME_SKIP: return "skip";
+	}
+	return "fail";
+}
+
+static void run_test(struct worker *worker, const char *seq, const char *suite,
+		     const char *name)
+{
+	const struct pt__registration *test = pt__registry_test(&worker->registry, suite, name);
+	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+	struct pt__buf leaked = PT__BUF_INIT;
+	const char *status;
+	int64_t start = now_us();
+
+	if (!test) {
+		outcome.status = PT__OUTCOME_FAIL;
+		pt__buf_addf(&outcome.message, "no test %s::%s in this program", suite, name);
+	} else if (test->options.skip) {
+		outcome.status = PT__OUTCOME_SKIP;
+		pt__buf_adds(&outcome.message, test->options.skip);
+	} else {
+		begin_suite(worker, suite);
+		if (worker->suite_setup.status != PT__OUTCOME_PASS) {
+			outcome.status = worker->suite_setup.status;
+			if (outcome.status == PT__OUTCOME_FAIL)
+				pt__buf_adds(&outcome.message, "suite set-up failed: ");
+			pt__buf_adds(&outcome.message, pt__buf_str(&worker->suite_setup.message));
+		} else {
+			pt__leaks_snapshot(&worker->before);
+			call_fixture(worker, PT__KIND_SETUP, suite, &outcome);
+			if (outcome.status == PT__OUTCOME_PASS)
+				pt__call_protected(test->fn, &outcome);
+			call_fixture(worker, PT__KIND_TEARDOWN, suite, &outcome);
+		}
+	}
+	fflush(NULL);
+	status = status_word(outcome.status);
+	if (pt__leaks_kill_new(&worker->before, &leaked)) {
+		if (outcome.message.len)
+			pt__buf_addc(&outcome.message, '\n');
+		pt__buf_addf(&outcome.message, "left running after the test ended, killed: %s",
+			     pt__buf_str(&leaked));
+		if (outcome.status != PT__OUTCOME_FAIL)
+			status = "leak";
+	}
+	struct pt__buf ends = PT__BUF_INIT;
+	add_output_end(&ends, 1);
+	pt__buf_addc(&ends, ' ');
+	add_output_end(&ends, 2);
+	send_with_payload(worker, &outcome.message, "result %s %s %lld %s", seq, status,
+			  (long long)(now_us() - start), ends.data);
+	pt__buf_release(&ends);
+	pt__buf_release(&outcome.message);
+	pt__buf_release(&leaked);
+}
+
+static void end_group(struct worker *worker)
+{
+	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+
+	end_suite(worker, &outcome);
+	send_with_payload(worker, &outcome.message, "ended %s",
+			  status_word(outcome.status));
+	pt__buf_release(&outcome.message);
+}
+
+static void finish(struct worker *worker)
+{
+	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+
+	end_suite(worker, &outcome);
+	call_fixture(worker, PT__KIND_GLOBAL_TEARDOWN, NULL, &outcome);
+	if (outcome.status == PT__OUTCOME_FAIL)
+		fprintf(stderr, "partest: tear-down failed: %s\n", pt__buf_str(&outcome.message));
+	pt__buf_release(&outcome.message);
+}
+
+static void handle(struct worker *worker, const struct pt__frame *frame)
+{
+	const char *verb = frame->words[0];
+
+	if (!strcmp(verb, "list"))
+		list_tests(worker);
+	else if (!strcmp(verb, "init"))
+		init(worker);
+	else if (!strcmp(verb, "run"))
+		run_test(worker, frame->words[1], frame->words[2], frame->words[3]);
+	else if (!strcmp(verb, "end"))
+		end_group(worker);
+}
+
+int pt__worker_main(void)
+{
+	static struct worker worker;
+	struct pt__buf input = PT__BUF_INIT, err = PT__BUF_INIT;
+	char chunk[65536];
+	int status = 0;
+
+	/* Children of tests must neither inherit the protocol nor think they are workers. */
+	unsetenv(PT__WIRE_ENV);
+	fcntl(PT__WIRE_COMMAND_FD, F_SETFD, FD_CLOEXEC);
+	fcntl(PT__WIRE_EVENT_FD, F_SETFD, FD_CLOEXEC);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	pt__leaks_adopt_orphans();
+	if (pt__registry_load(&worker.registry, &err)) {
+		fprintf(stderr, "partest: %s\n", pt__buf_str(&err));
+		pt__buf_release(&err);
+		return 2;
+	}
+	pt__buf_addf(&worker.events, "hello %d %ld\n", PT__WIRE_VERSION, (long)getpid());
+	flush_events(&worker);
+	for (;;) {
+		ssize_t n = read(PT__WIRE_COMMAND_FD, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		pt__buf_add(&input, chunk, (size_t)n);
+		for (;;) {
+			struct pt__frame frame;
+			size_t used;
+			int parsed = pt__wire_parse(PT__WIRE_COMMANDS, input.data, input.len,
+						    &frame, &used, &err);
+			if (parsed < 0) {
+				fprintf(stderr, "partest: worker: bad command from the runner: %s\n",
+					pt__buf_str(&err));
+				status = 70;
+				goto out;
+			}
+			if (!parsed)
+				break;
+			handle(&worker, &frame);
+			pt__buf_consume(&input, used);
+		}
+	}
+	finish(&worker);
+out:
+	pt__children_release(&worker.before);
+	pt__registry_release(&worker.registry);
+	pt__buf_release(&worker.events);
+	pt__buf_release(&input);
+	pt__buf_release(&err);
+	fflush(NULL);
+	return status;
+}

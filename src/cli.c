@@ -1,0 +1,336 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "db/db.h"
+#include "discover.h"
+#include "environ.h"
+#include "options.h"
+#include "plan.h"
+#include "pool.h"
+#include "report/console.h"
+#include "report/junit.h"
+#include "rundir.h"
+#include "signals.h"
+#include "testlist.h"
+#include "timings.h"
+#include "wire.h"
+#include "xalloc.h"
+
+enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN = 3, EXIT_INTERRUPTED = 130 };
+
+struct run {
+	struct pt__options options;
+	struct pt__test_list list;
+	struct pt__plan plan;
+	struct pt__timings timings;
+	struct pt__rundir rundir;
+	struct pt__db_context db_context;
+	struct pt__db *dbs;
+	size_t nr_dbs;
+	bool dbs_provisioned;
+	struct pt__environ *envs;
+	char ***env_vars;
+	int workers;
+	FILE *junit;
+	struct pt__console console;
+};
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("partest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int db_exit_status(int rc)
+{
+	return rc == PT__DB_EINTR ? EXIT_INTERRUPTED : rc == PT__DB_EUSAGE ? EXIT_USAGE : EXIT_RUN;
+}
+
+static int count_workers(const struct run *run)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int workers = run->options.jobs ? run->options.jobs : (int)(cpus > 0 ? cpus : 1);
+
+	if ((size_t)workers > run->plan.nr_groups)
+		workers = run->plan.nr_groups ? (int)run->plan.nr_groups : 1;
+	return workers;
+}
+
+static const struct pt__db *default_db(const struct run *run)
+{
+	for (size_t i = 0; i < run->nr_dbs; i++)
+		if (!strcmp(run->dbs[i].alias, "default"))
+			return &run->dbs[i];
+	return run->nr_dbs ? &run->dbs[0] : NULL;
+}
+
+/* Worker k's environment: its number, its private TMPDIR, its clones. */
+static int build_environments(struct run *run, struct pt__buf *err)
+{
+	struct pt__buf value = PT__BUF_INIT, name = PT__BUF_INIT;
+	const struct pt__db *main_db = default_db(run);
+
+	run->envs = pt__xcalloc(2 * (size_t)run->workers, sizeof(*run->envs));
+	run->env_vars = pt__xcalloc(2 * (size_t)run->workers, sizeof(*run->env_vars));
+	for (int k = 1; k <= run->workers; k++) {
+		struct pt__environ *env = &run->envs[k - 1];
+		pt__environ_init(env);
+		pt__buf_reset(&value);
+		pt__buf_addf(&value, "%s/worker-%d", run->rundir.path, k);
+		if (mkdir(value.data, 0700)) {
+			pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
+			pt__buf_release(&value);
+			return -1;
+		}
+		pt__environ_set(env, "TMPDIR", value.data);
+		pt__buf_reset(&value);
+		pt__buf_addf(&value, "%d", k);
+		pt__environ_set(env, "PARTEST_WORKER", value.data);
+		pt__buf_reset(&value);
+		pt__buf_addf(&value, "%d", run->workers);
+		pt__environ_set(env, "PARTEST_WORKERS", value.data);
+		pt__environ_set(env, "PARTEST_RUN_ID", run->rundir.id);
+		pt__environ_unset(env, PT__WIRE_ENV);
+		for (size_t i = 0; i < run->nr_dbs; i++) {
+			const struct pt__db *db = &run->dbs[i];
+			pt__buf_reset(&name);
+			pt__db_env_name(db->alias, &name);
+			pt__environ_set(env, name.data, db->clone_urls[k - 1]);
+			if (db == main_db)
+				pt__environ_set(env, "DATABASE_URL", db->clone_urls[k - 1]);
+		}
+		run->env_vars[k - 1] = env->vars;
+	}
+	/* Native workers get the same, plus the protocol's marker. */
+	for (int k = 1; k <= run->workers; k++) {
+		struct pt__environ *env = &run->envs[run->workers + k - 1];
+		pt__environ_init(env);
+		for (size_t i = 0; i < run->envs[k - 1].nr; i++) {
+			char *var = run->envs[k - 1].vars[i];
+			char *eq = strchr(var, '=');
+			char *var_name = pt__xstrndup(var, (size_t)(eq - var));
+			pt__environ_set(env, var_name, eq + 1);
+			free(var_name);
+		}
+		pt__environ_set(env, PT__WIRE_ENV, "1");
+		run->env_vars[run->workers + k - 1] = env->vars;
+	}
+	pt__buf_release(&value);
+	pt__buf_release(&name);
+	return 0;
+}
+
+static void on_test_done(void *ctx, const struct pt__test_list *list, size_t test)
+{
+	pt__console_test_done(&((struct run *)ctx)->console, list, test);
+}
+
+static void on_progress(void *ctx, const struct pt__pool_progress *progress)
+{
+	pt__console_progress(&((struct run *)ctx)->console, progress);
+}
+
+static void on_output(void *ctx, int fd, const char *data, size_t len)
+{
+	pt__console_passthrough(&((struct run *)ctx)->console, fd, data, len);
+}
+
+static void write_junit(struct run *run, double wall)
+{
+	char stamp[32] = "", host[256] = "localhost";
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&now, &tm))
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	gethostname(host, sizeof(host) - 1);
+	int rc = pt__junit_write(run->junit, &run->list, wall, stamp, host);
+	if (fclose(run->junit) && !rc)
+		rc = -errno;
+	run->junit = NULL;
+	if (rc)
+		say("cannot write the JUnit report \"%s\": %s", run->options.junit, strerror(-rc));
+}
+
+/* Everything from discovery to the report. Returns the exit status. */
+static int execute(struct run *run, const char *self, struct pt__buf *err)
+{
+	const char *const *programs = self ? &self : run->options.programs;
+	size_t nr_programs = self ? 1 : run->options.nr_programs;
+	int rc;
+
+	rc = pt__discover(&run->list, programs, nr_programs, run->options.filters, err);
+	if (rc)
+		return rc;
+	if (run->options.list) {
+		for (size_t i = 0; i < run->list.nr_tests; i++)
+			printf("%s\n", run->list.tests[i].id);
+		return EXIT_PASSED;
+	}
+	if (!run->list.nr_tests && run->options.nr_filters) {
+		pt__buf_adds(err, "no test matches --filter");
+		return EXIT_USAGE;
+	}
+
+	pt__timings_load(&run->timings, run->options.state_dir);
+	struct pt__plan_order order = { run->options.shuffle, run->options.seed,
+					run->options.reverse };
+	pt__plan_build(&run->plan, &run->list, &run->timings, &order);
+	run->workers = count_workers(run);
+	pt__console_init(&run->console, &run->options, stdout);
+	run->console.workers = run->workers;
+	if (run->options.shuffle)
+		pt__console_note(&run->console, "shuffled with --shuffle=%llu",
+				 (unsigned long long)run->options.seed);
+
+	run->db_context.workers = run->workers;
+	if (run->nr_dbs) {
+		rc = pt__db_provision(run->dbs, run->nr_dbs, err);
+		if (rc)
+			return db_exit_status(rc);
+		run->dbs_provisioned = true;
+	}
+	if (build_environments(run, err))
+		return EXIT_RUN;
+
+	struct pt__pool_config config = {
+		.workers = run->workers,
+		.timeout = run->options.timeout,
+		.kill_grace = run->options.kill_grace,
+		.failfast = run->options.failfast,
+		.exec_envs = (char **const *)run->env_vars,
+		.native_envs = (char **const *)run->env_vars + run->workers,
+		.capture_dir = run->rundir.path,
+		.no_capture = run->options.no_capture,
+		.test_done = on_test_done,
+		.progress = on_progress,
+		.passthrough = run->options.no_capture ? on_output : NULL,
+		.ctx = run,
+	};
+	int pool_rc = pt__pool_run(&run->list, &run->plan, &config);
+	double wall = pt__monotonic_seconds() - run->console.start;
+
+	if (run->dbs_provisioned) {
+		struct pt__buf db_err = PT__BUF_INIT;
+		if (pt__db_teardown(run->dbs, run->nr_dbs, &db_err))
+			say("%s", pt__buf_str(&db_err));
+		pt__buf_release(&db_err);
+		run->dbs_provisioned = false;
+	}
+	if (pool_rc != EXIT_INTERRUPTED)
+		pt__timings_save(&run->timings, run->options.state_dir, &run->list);
+	if (run->junit)
+		write_junit(run, wall);
+	pt__console_summary(&run->console, &run->list, pool_rc == EXIT_INTERRUPTED);
+	if (pool_rc == EXIT_INTERRUPTED)
+		return EXIT_INTERRUPTED;
+	struct pt__tally tally;
+	pt__tally(&run->list, &tally);
+	return tally.failed || tally.by_status[PT__NOT_RUN] ? EXIT_FAILED : EXIT_PASSED;
+}
+
+static void release(struct run *run)
+{
+	if (run->dbs_provisioned) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__db_teardown(run->dbs, run->nr_dbs, &ignored);
+		pt__buf_release(&ignored);
+	}
+	for (size_t i = 0; i < run->nr_dbs; i++)
+		pt__db_release(&run->dbs[i]);
+	free(run->dbs);
+	for (int k = 0; run->envs && k < 2 * run->workers; k++)
+		pt__environ_release(&run->envs[k]);
+	free(run->envs);
+	free(run->env_vars);
+	if (run->junit)
+		fclose(run->junit);
+	pt__rundir_remove(&run->rundir);
+	pt__timings_release(&run->timings);
+	pt__plan_release(&run->plan);
+	pt__test_list_release(&run->list);
+	pt__options_release(&run->options);
+}
+
+int pt__cli_main(int argc, char **argv, const char *self)
+{
+	struct run run;
+	struct pt__buf err = PT__BUF_INIT;
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	rc = pt__options_parse(&run.options, argc, argv, self, &err);
+	if (rc == PT__OPTIONS_DONE)
+		return EXIT_PASSED;
+	if (rc == PT__OPTIONS_ERROR) {
+		say("%s", pt__buf_str(&err));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = pt__signals_install())) {
+		say("cannot install signal handlers: %s", strerror(-rc));
+		rc = EXIT_RUN;
+		goto out;
+	}
+	if (run.options.junit && !run.options.list) {
+		run.junit = fopen(run.options.junit, "w");
+		if (!run.junit) {
+			say("cannot write the JUnit report \"%s\": %s", run.options.junit,
+			    strerror(errno));
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	pt__rundir_reap_dead();
+	if (pt__rundir_create(&run.rundir, &err)) {
+		say("%s", pt__buf_str(&err));
+		rc = EXIT_RUN;
+		goto out;
+	}
+	run.db_context.run_id = run.rundir.id;
+	run.db_context.run_dir = run.rundir.path;
+	run.db_context.state_dir = run.options.state_dir;
+	run.db_context.setup_cmd = run.options.db_setup;
+	run.db_context.inputs = run.options.db_inputs;
+	run.db_context.keepdb = run.options.keepdb;
+	run.dbs = pt__xcalloc(run.options.nr_dbs + 1, sizeof(*run.dbs));
+	for (size_t i = 0; i < run.options.nr_dbs; i++) {
+		rc = pt__db_init(&run.dbs[i], run.options.dbs[i], &run.db_context, &err);
+		if (rc) {
+			say("%s", pt__buf_str(&err));
+			rc = db_exit_status(rc);
+			goto out;
+		}
+		run.nr_dbs++;
+	}
+	rc = execute(&run, self, &err);
+	if (err.len)
+		say("%s", pt__buf_str(&err));
+out:
+	if (run.junit && rc >= EXIT_USAGE && rc != EXIT_INTERRUPTED) {
+		fclose(run.junit);
+		run.junit = NULL;
+		unlink(run.options.junit);
+	}
+	release(&run);
+	pt__buf_release(&err);
+	return rc;
+}

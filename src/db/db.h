@@ -1,0 +1,100 @@
+/*
+ * Test databases: the template a run prepares once and the clones, one per
+ * worker, that the workers use. One backend per database engine sits behind
+ * struct pt__db_backend; everything else in the runner sees only struct
+ * pt__db and the three life-cycle calls at the bottom of this file.
+ *
+ * Every function returns 0 on success or a negative PT__DB_E* code and then
+ * leaves one line (no trailing newline) in err saying what failed, on what,
+ * and why.
+ */
+#ifndef PT_DB_H
+#define PT_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../buf.h"
+
+/* Error classes; the CLI maps them to exit statuses. */
+enum {
+	PT__DB_EUSAGE = -2,  /* the user's configuration is wrong: exit 2 */
+	PT__DB_ERUN = -3,    /* the database could not be provisioned: exit 3 */
+	PT__DB_EINTR = -130, /* interrupted by a signal: exit 130 */
+};
+
+/* What every database of one run shares. */
+struct pt__db_context {
+	const char *run_id;    /* unique per run; part of clone names and markers */
+	const char *run_dir;   /* this run's private directory, removed at the end */
+	const char *state_dir; /* kept between runs: .partest or --state-dir */
+	int workers;           /* how many clones to make */
+	const char *setup_cmd; /* --db-setup, or NULL */
+	const char *const *inputs; /* --db-inputs files, NULL-terminated */
+	bool keepdb;           /* --keepdb */
+};
+
+struct pt__db;
+
+struct pt__db_backend {
+	const char *name; /* "sqlite", as users see it in messages */
+
+	/* Validates db->url and fills db->state. */
+	int (*open)(struct pt__db *db, struct pt__buf *err);
+	/* Frees db->state. Never fails. */
+	void (*close)(struct pt__db *db);
+	/* 1 if the template exists, 0 if not. */
+	int (*template_exists)(struct pt__db *db, struct pt__buf *err);
+	/* 1 if partest created the existing template (its marker is there). */
+	int (*template_is_ours)(struct pt__db *db, struct pt__buf *err);
+	/* Creates an empty template carrying partest's marker. */
+	int (*create_template)(struct pt__db *db, struct pt__buf *err);
+	/* Drops the template; only ever called when it is ours. */
+	int (*drop_template)(struct pt__db *db, struct pt__buf *err);
+	/* Appends what besides the set-up decides the template's contents
+	 * (a server version, say) to out. */
+	int (*fingerprint)(struct pt__db *db, struct pt__buf *out,
+			   struct pt__buf *err);
+	/* Makes ctx->workers clones and fills db->clone_urls[0..workers-1]. */
+	int (*clone)(struct pt__db *db, struct pt__buf *err);
+	/* Drops every clone this run made. Best effort; reports the first error. */
+	int (*drop_clones)(struct pt__db *db, struct pt__buf *err);
+	/* Drops what runs that are no longer alive left behind. */
+	int (*reap)(struct pt__db *db, struct pt__buf *err);
+};
+
+struct pt__db {
+	char *alias;  /* "default" unless the user named one */
+	char *url;    /* the template's URL, as given */
+	const struct pt__db_backend *backend;
+	const struct pt__db_context *ctx;
+	char **clone_urls;     /* one per worker once cloned, else NULL */
+	bool template_built;   /* this run (re)built the template */
+	void *state;           /* the backend's own */
+};
+
+/*
+ * Parses "[ALIAS=]URL" from --db into db (which it initialises) and opens
+ * its backend. A URL of an engine whose backend is not built in fails with
+ * PT__DB_EUSAGE and says so.
+ */
+int pt__db_init(struct pt__db *db, const char *spec,
+		const struct pt__db_context *ctx, struct pt__buf *err);
+
+/*
+ * Prepares the templates of all dbs (building them with ctx->setup_cmd
+ * when given, or reusing them under --keepdb while the fingerprint holds)
+ * and then makes every db's clones.
+ */
+int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err);
+
+/* Drops clones, and templates this run built unless --keepdb. Best effort. */
+int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err);
+
+/* Closes the backend and frees db. */
+void pt__db_release(struct pt__db *db);
+
+/* The environment variable name for an alias: PARTEST_DB_<ALIAS>_URL. */
+void pt__db_env_name(const char *alias, struct pt__buf *out);
+
+#endif

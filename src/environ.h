@@ -1,0 +1,19 @@
+/* An environment for a child process: the runner's own, with changes. */
+#ifndef PT_ENVIRON_H
+#define PT_ENVIRON_H
+
+#include <stddef.h>
+
+struct pt__environ {
+	char **vars; /* "NAME=value", NULL-terminated: an envp */
+	size_t nr, alloc;
+};
+
+/* Copies the runner's environment. */
+void pt__environ_init(struct pt__environ *env);
+/* Sets or replaces NAME. */
+void pt__environ_set(struct pt__environ *env, const char *name, const char *value);
+void pt__environ_unset(struct pt__environ *env, const char *name);
+void pt__environ_release(struct pt__environ *env);
+
+#endif

@@ -1,0 +1,9 @@
+/* The partest command. */
+#include <stddef.h>
+
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+	return pt__cli_main(argc, argv, NULL);
+}

@@ -1,0 +1,281 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+#ifndef PT_VERSION
+#define PT_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+	"usage: partest [options] PROGRAM...\n"
+	"       TEST-PROGRAM [options]\n"
+	"\n"
+	"Runs test programs in parallel worker processes and reports the results.\n"
+	"\n"
+	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU;\n"
+	"                        a test program run by itself defaults to 1)\n"
+	"      --filter GLOB     run only tests whose id matches (repeatable)\n"
+	"      --list            print the test ids and exit\n"
+	"      --shuffle[=SEED]  run groups in a random order (the seed is printed)\n"
+	"      --reverse         run in reverse order\n"
+	"      --timeout SECS    per-test time limit (default: none)\n"
+	"      --kill-grace SECS time between SIGTERM and SIGKILL (default: 2)\n"
+	"      --failfast        start no new test after the first failure\n"
+	"      --no-capture      let test output through as it comes\n"
+	"      --color WHEN      auto, always or never (NO_COLOR is respected)\n"
+	"  -v, --verbose         a line for every test\n"
+	"      --junit FILE      write a JUnit XML report\n"
+	"      --state-dir DIR   where durations are kept (default: .partest)\n"
+	"      --db [ALIAS=]URL  a test database (repeatable); each worker gets a clone\n"
+	"      --db-setup CMD    builds the template databases once per run\n"
+	"      --db-inputs FILE  a file the set-up depends on (repeatable)\n"
+	"      --keepdb          keep built templates while their inputs are unchanged\n"
+	"  -h, --help            this text\n"
+	"      --version         partest's version\n"
+	"\n"
+	"Exit status: 0 all passed, 1 a test failed, 2 usage or configuration error,\n"
+	"3 the run could not be carried out, 130 interrupted. See partest(1).\n";
+
+enum {
+	OPT_FILTER = 256, OPT_LIST, OPT_SHUFFLE, OPT_REVERSE, OPT_TIMEOUT,
+	OPT_KILL_GRACE, OPT_FAILFAST, OPT_NO_CAPTURE, OPT_COLOR, OPT_JUNIT,
+	OPT_STATE_DIR, OPT_DB, OPT_DB_SETUP, OPT_DB_INPUTS, OPT_KEEPDB,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "shuffle", optional_argument, NULL, OPT_SHUFFLE },
+	{ "reverse", no_argument, NULL, OPT_REVERSE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "kill-grace", required_argument, NULL, OPT_KILL_GRACE },
+	{ "failfast", no_argument, NULL, OPT_FAILFAST },
+	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "db-setup", required_argument, NULL, OPT_DB_SETUP },
+	{ "db-inputs", required_argument, NULL, OPT_DB_INPUTS },
+	{ "keepdb", no_argument, NULL, OPT_KEEPDB },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parses "auto" or a positive count of workers. */
+static int parse_jobs(const char *text, int *jobs)
+{
+	char *end;
+	long value;
+
+	if (!strcmp(text, "auto")) {
+		*jobs = 0;
+		return 0;
+	}
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || end == text || *end || value < 1 || value > 4096)
+		return -1;
+	*jobs = (int)value;
+	return 0;
+}
+
+static int parse_seconds(const char *text, double *seconds)
+{
+	char *end;
+	double value;
+
+	errno = 0;
+	value = strtod(text, &end);
+	if (errno || end == text || *end || !isfinite(value) || value < 0 ||
+	    value > 1e7)
+		return -1;
+	*seconds = value;
+	return 0;
+}
+
+static int parse_seed(const char *text, uint64_t *seed)
+{
+	char *end;
+	unsigned long long value;
+
+	if (*text == '-')
+		return -1;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || end == text || *end)
+		return -1;
+	*seed = value;
+	return 0;
+}
+
+static void append(const char ***array, size_t *nr, const char *value)
+{
+	*array = pt__xrealloc(*array, (*nr + 2) * sizeof(**array));
+	(*array)[(*nr)++] = value;
+	(*array)[*nr] = NULL;
+}
+
+static uint64_t random_seed(void)
+{
+	FILE *urandom = fopen("/dev/urandom", "re");
+	uint64_t seed = 0;
+
+	if (urandom) {
+		if (fread(&seed, sizeof(seed), 1, urandom) != 1)
+			seed = 0;
+		fclose(urandom);
+	}
+	/* Seeds are printed for repeating a run: keep them short to type. */
+	return seed % 1000000000u;
+}
+
+int pt__options_parse(struct pt__options *options, int argc, char **argv,
+		      const char *self, struct pt__buf *err)
+{
+	const char *jobs_env = getenv("PARTEST_JOBS");
+	int c;
+
+	memset(options, 0, sizeof(*options));
+	options->jobs = self ? 1 : 0;
+	options->kill_grace = 2.0;
+	options->state_dir = ".partest";
+	if (jobs_env && *jobs_env && parse_jobs(jobs_env, &options->jobs)) {
+		pt__buf_addf(err, "PARTEST_JOBS=\"%s\": expected a positive number or \"auto\"",
+			     jobs_env);
+		return PT__OPTIONS_ERROR;
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":j:vh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			if (parse_jobs(optarg, &options->jobs)) {
+				pt__buf_addf(err, "--jobs \"%s\": expected a positive number or \"auto\"",
+					     optarg);
+				return PT__OPTIONS_ERROR;
+			}
+			break;
+		case OPT_FILTER:
+			append(&options->filters, &options->nr_filters, optarg);
+			break;
+		case OPT_LIST:
+			options->list = true;
+			break;
+		case OPT_SHUFFLE:
+			options->shuffle = true;
+			if (!optarg)
+				options->seed = random_seed();
+			else if (parse_seed(optarg, &options->seed)) {
+				pt__buf_addf(err, "--shuffle=\"%s\": the seed must be a non-negative integer",
+					     optarg);
+				return PT__OPTIONS_ERROR;
+			}
+			break;
+		case OPT_REVERSE:
+			options->reverse = true;
+			break;
+		case OPT_TIMEOUT:
+		case OPT_KILL_GRACE:
+			if (parse_seconds(optarg, c == OPT_TIMEOUT ? &options->timeout
+								   : &options->kill_grace)) {
+				pt__buf_addf(err, "--%s \"%s\": expected a number of seconds",
+					     c == OPT_TIMEOUT ? "timeout" : "kill-grace", optarg);
+				return PT__OPTIONS_ERROR;
+			}
+			break;
+		case OPT_FAILFAST:
+			options->failfast = true;
+			break;
+		case OPT_NO_CAPTURE:
+			options->no_capture = true;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				options->color = PT__COLOR_AUTO;
+			else if (!strcmp(optarg, "always"))
+				options->color = PT__COLOR_ALWAYS;
+			else if (!strcmp(optarg, "never"))
+				options->color = PT__COLOR_NEVER;
+			else {
+				pt__buf_addf(err, "--color \"%s\": expected auto, always or never",
+					     optarg);
+				return PT__OPTIONS_ERROR;
+			}
+			break;
+		case 'v':
+			options->verbose++;
+			break;
+		case OPT_JUNIT:
+			options->junit = optarg;
+			break;
+		case OPT_STATE_DIR:
+			options->state_dir = optarg;
+			break;
+		case OPT_DB:
+			append(&options->dbs, &options->nr_dbs, optarg);
+			break;
+		case OPT_DB_SETUP:
+			options->db_setup = optarg;
+			break;
+		case OPT_DB_INPUTS:
+			append(&options->db_inputs, &options->nr_db_inputs, optarg);
+			break;
+		case OPT_KEEPDB:
+			options->keepdb = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return PT__OPTIONS_DONE;
+		case OPT_VERSION:
+			printf("partest %s\n", PT_VERSION);
+			return PT__OPTIONS_DONE;
+		case ':':
+			pt__buf_addf(err, "%s: needs a value (see --help)", argv[optind - 1]);
+			return PT__OPTIONS_ERROR;
+		default:
+			pt__buf_addf(err, "%s: unknown option (see --help)", argv[optind - 1]);
+			return PT__OPTIONS_ERROR;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		append(&options->programs, &options->nr_programs, argv[i]);
+	if (self && options->nr_programs) {
+		pt__buf_addf(err, "\"%s\": a test program runs its own tests and takes no programs",
+			     options->programs[0]);
+		return PT__OPTIONS_ERROR;
+	}
+	if (!self && !options->nr_programs) {
+		pt__buf_adds(err, "no programs to run (see --help)");
+		return PT__OPTIONS_ERROR;
+	}
+	if (options->db_setup && !options->nr_dbs) {
+		pt__buf_adds(err, "--db-setup needs a --db to build");
+		return PT__OPTIONS_ERROR;
+	}
+	if (options->keepdb && !options->nr_dbs) {
+		pt__buf_adds(err, "--keepdb needs a --db");
+		return PT__OPTIONS_ERROR;
+	}
+	return PT__OPTIONS_RUN;
+}
+
+void pt__options_release(struct pt__options *options)
+{
+	free(options->filters);
+	free(options->dbs);
+	free(options->db_inputs);
+	free(options->programs);
+	memset(options, 0, sizeof(*options));
+}

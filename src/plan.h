@@ -1,0 +1,43 @@
+/*
+ * The plan: tests gathered into groups (the tests of one suite of one
+ * program, or one executable), and the groups put in the order the pool
+ * hands them out.
+ */
+#ifndef PT_PLAN_H
+#define PT_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "testlist.h"
+#include "timings.h"
+
+struct pt__group {
+	size_t program;
+	size_t *tests;        /* indexes into the test list, in running order */
+	size_t nr_tests;
+	int64_t estimate_us;  /* remembered (or guessed) duration */
+};
+
+struct pt__plan {
+	struct pt__group *groups; /* in the order they are handed out */
+	size_t nr_groups, alloc_groups;
+};
+
+struct pt__plan_order {
+	bool shuffle;
+	uint64_t seed;
+	bool reverse;
+};
+
+/*
+ * Groups list's tests and orders the groups: longest first by timings (ties
+ * and unknowns keep definition order), or shuffled by seed, or reversed
+ * (groups and the tests inside them).
+ */
+void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
+		    const struct pt__timings *timings, const struct pt__plan_order *order);
+void pt__plan_release(struct pt__plan *plan);
+
+#endif

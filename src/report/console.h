@@ -1,0 +1,44 @@
+/*
+ * The report people read: on a terminal a live status line and each
+ * failure as it happens; elsewhere plain lines without escape codes; always
+ * a closing summary whose last line is "N passed, N failed, N skipped".
+ */
+#ifndef PT_CONSOLE_H
+#define PT_CONSOLE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../options.h"
+#include "../pool.h"
+#include "../testlist.h"
+
+struct pt__console {
+	FILE *out;
+	bool live;        /* redraw a status line (stdout is a terminal) */
+	bool color;
+	int verbose;
+	bool no_capture;  /* output was shown as it came: don't repeat it */
+	bool status_shown;
+	double start;     /* monotonic seconds at the start */
+	int workers;
+};
+
+void pt__console_init(struct pt__console *console, const struct pt__options *options,
+		      FILE *out);
+void pt__console_test_done(struct pt__console *console, const struct pt__test_list *list,
+			   size_t test);
+void pt__console_progress(struct pt__console *console,
+			  const struct pt__pool_progress *progress);
+/* Writes output that bypasses capture, clearing the status line first. */
+void pt__console_passthrough(struct pt__console *console, int fd, const char *data,
+			     size_t len);
+void pt__console_note(struct pt__console *console, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pt__console_summary(struct pt__console *console, const struct pt__test_list *list,
+			 bool interrupted);
+
+/* Seconds on the monotonic clock. */
+double pt__monotonic_seconds(void);
+
+#endif

@@ -1,0 +1,145 @@
+#define _XOPEN_SOURCE 700 /* nftw */
+#include "rundir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+#define PREFIX "partest-"
+
+static const char *temp_root(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp == '/' ? tmp : "/tmp";
+}
+
+/*
+ * A process's start time, to tell it from a later process with the same
+ * pid. 0 where the system does not tell.
+ */
+static unsigned long long start_time(long pid)
+{
+	unsigned long long start = 0;
+#ifdef __linux__
+	char path[64], data[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *stat_file = fopen(path, "re");
+	if (!stat_file)
+		return 0;
+	size_t len = fread(data, 1, sizeof(data) - 1, stat_file);
+	fclose(stat_file);
+	data[len] = '\0';
+	/* Field 22; the command name (field 2) may hold spaces, so count from its ')'. */
+	char *p = strrchr(data, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+#else
+	(void)pid;
+#endif
+	return start;
+}
+
+int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
+{
+	struct pt__buf path = PT__BUF_INIT, owner = PT__BUF_INIT;
+	long pid = (long)getpid();
+
+	pt__buf_addf(&path, "%s/" PREFIX "%ld-XXXXXX", temp_root(), pid);
+	if (!mkdtemp(path.data)) {
+		int saved = errno;
+		pt__buf_addf(err, "cannot create a run directory in %s: %s", temp_root(),
+			     strerror(saved));
+		pt__buf_release(&path);
+		return -saved;
+	}
+	pt__buf_addf(&owner, "%s/owner", path.data);
+	FILE *file = fopen(owner.data, "we");
+	if (file) {
+		fprintf(file, "%ld %llu\n", pid, start_time(pid));
+		fclose(file);
+	}
+	pt__buf_release(&owner);
+	rundir->path = pt__buf_detach(&path);
+	rundir->id = pt__xstrdup(strrchr(rundir->path, '/') + 1);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+int pt__remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void pt__rundir_remove(struct pt__rundir *rundir)
+{
+	if (rundir->path)
+		pt__remove_tree(rundir->path);
+	free(rundir->path);
+	free(rundir->id);
+	rundir->path = rundir->id = NULL;
+}
+
+static int owner_alive(const char *dir)
+{
+	struct pt__buf path = PT__BUF_INIT;
+	long pid = 0;
+	unsigned long long started = 0;
+	int alive = 1;
+
+	pt__buf_addf(&path, "%s/owner", dir);
+	FILE *file = fopen(path.data, "re");
+	pt__buf_release(&path);
+	if (!file)
+		return 1; /* still being created, or not ours: leave it */
+	if (fscanf(file, "%ld %llu", &pid, &started) == 2 && pid > 0) {
+		if (kill((pid_t)pid, 0) && errno == ESRCH)
+			alive = 0;
+		else if (started && start_time(pid) != started)
+			alive = 0;
+	}
+	fclose(file);
+	return alive;
+}
+
+void pt__rundir_reap_dead(void)
+{
+	const char *root = temp_root();
+	DIR *dir = opendir(root);
+	struct dirent *entry;
+
+	if (!dir)
+		return;
+	while ((entry = readdir(dir))) {
+		struct pt__buf path = PT__BUF_INIT;
+		struct stat st;
+		if (strncmp(entry->d_name, PREFIX, strlen(PREFIX)))
+			continue;
+		pt__buf_addf(&path, "%s/%s", root, entry->d_name);
+		if (!lstat(path.data, &st) && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+		    !owner_alive(path.data))
+			pt__remove_tree(path.data);
+		pt__buf_release(&path);
+	}
+	closedir(dir);
+}

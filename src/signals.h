@@ -1,0 +1,25 @@
+/*
+ * The runner's signal handling: SIGINT, SIGTERM and SIGCHLD become bytes
+ * on a self-pipe that the poll loop watches, plus a counter of interrupts.
+ */
+#ifndef PT_SIGNALS_H
+#define PT_SIGNALS_H
+
+#include <signal.h>
+
+/* How many times SIGINT or SIGTERM arrived. */
+extern volatile sig_atomic_t pt__interrupts;
+
+/* Installs the handlers. Returns 0, or -errno. */
+int pt__signals_install(void);
+
+/* The read end of the self-pipe: readable after any handled signal. */
+int pt__signals_fd(void);
+
+/* Empties the self-pipe. */
+void pt__signals_drain(void);
+
+/* Restores the default dispositions (for a child about to exec). */
+void pt__signals_reset_in_child(void);
+
+#endif

@@ -1,0 +1,90 @@
+#include "testlist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+size_t pt__test_list_add_program(struct pt__test_list *list, const char *path,
+				 const char *name, enum pt__program_kind kind)
+{
+	PT__GROW(list->programs, list->nr_programs + 1, list->alloc_programs);
+	struct pt__program *program = &list->programs[list->nr_programs];
+	program->path = pt__xstrdup(path);
+	program->name = pt__xstrdup(name);
+	program->kind = kind;
+	return list->nr_programs++;
+}
+
+size_t pt__test_list_add_test(struct pt__test_list *list, size_t program,
+			      const char *suite, const char *name, int timeout_ms)
+{
+	PT__GROW(list->tests, list->nr_tests + 1, list->alloc_tests);
+	struct pt__test *test = &list->tests[list->nr_tests];
+	struct pt__buf id = PT__BUF_INIT;
+
+	memset(test, 0, sizeof(*test));
+	test->program = program;
+	if (suite) {
+		test->suite = pt__xstrdup(suite);
+		test->name = pt__xstrdup(name);
+		pt__buf_addf(&id, "%s::%s::%s", list->programs[program].name,
+			     suite, name);
+	} else {
+		pt__buf_adds(&id, list->programs[program].name);
+	}
+	test->id = pt__buf_detach(&id);
+	test->timeout_ms = timeout_ms;
+	return list->nr_tests++;
+}
+
+void pt__test_list_release(struct pt__test_list *list)
+{
+	for (size_t i = 0; i < list->nr_programs; i++) {
+		free(list->programs[i].path);
+		free(list->programs[i].name);
+	}
+	for (size_t i = 0; i < list->nr_tests; i++) {
+		struct pt__test *test = &list->tests[i];
+		free(test->suite);
+		free(test->name);
+		free(test->id);
+		pt__buf_release(&test->result.message);
+		pt__buf_release(&test->result.out);
+		pt__buf_release(&test->result.err);
+	}
+	free(list->programs);
+	free(list->tests);
+	memset(list, 0, sizeof(*list));
+}
+
+const char *pt__status_word(enum pt__status status)
+{
+	switch (status) {
+	case PT__NOT_RUN: return "NOT RUN";
+	case PT__PASS: return "PASS";
+	case PT__FAIL: return "FAIL";
+	case PT__SKIP: return "SKIP";
+	case PT__CRASH: return "CRASH";
+	case PT__TIMEOUT: return "TIMEOUT";
+	case PT__LEAK: return "LEAK";
+	}
+	return "?";
+}
+
+bool pt__status_failed(enum pt__status status)
+{
+	return status == PT__FAIL || status == PT__CRASH ||
+	       status == PT__TIMEOUT || status == PT__LEAK;
+}
+
+void pt__tally(const struct pt__test_list *list, struct pt__tally *tally)
+{
+	memset(tally, 0, sizeof(*tally));
+	for (size_t i = 0; i < list->nr_tests; i++) {
+		enum pt__status status = list->tests[i].result.status;
+		tally->by_status[status]++;
+		if (pt__status_failed(status))
+			tally->failed++;
+	}
+}

@@ -1,0 +1,81 @@
+/*
+ * The tests of a run and their results: what discovery produces, what the
+ * pool fills in and what every report reads.
+ */
+#ifndef PT_TESTLIST_H
+#define PT_TESTLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum pt__program_kind {
+	PT__PROGRAM_NATIVE, /* built with partest.h: speaks the worker protocol */
+	PT__PROGRAM_EXEC,   /* anything else: one test, judged by exit status or TAP */
+};
+
+struct pt__program {
+	char *path;  /* what is executed */
+	char *name;  /* as the user wrote it; the first part of each test id */
+	enum pt__program_kind kind;
+};
+
+enum pt__status {
+	PT__NOT_RUN, /* never started: failfast, interruption, a lost worker */
+	PT__PASS,
+	PT__FAIL,
+	PT__SKIP,
+	PT__CRASH,   /* killed by a signal, exit() mid-test, protocol closed */
+	PT__TIMEOUT,
+	PT__LEAK,    /* passed its own checks but left a process running */
+};
+
+struct pt__result {
+	enum pt__status status;
+	int worker;           /* 1..N; 0 if never run */
+	int64_t duration_us;
+	struct pt__buf message;  /* why it failed, crashed or was skipped */
+	struct pt__buf out;      /* captured stdout */
+	struct pt__buf err;      /* captured stderr */
+};
+
+struct pt__test {
+	size_t program;  /* index into pt__test_list.programs */
+	char *suite;     /* NULL for an EXEC program */
+	char *name;      /* NULL for an EXEC program */
+	char *id;        /* "program::suite::name", or the program's name */
+	int timeout_ms;  /* from .timeout; 0 means the run's --timeout */
+	struct pt__result result;
+};
+
+struct pt__test_list {
+	struct pt__program *programs;
+	size_t nr_programs, alloc_programs;
+	struct pt__test *tests;
+	size_t nr_tests, alloc_tests;
+};
+
+#define PT__TEST_LIST_INIT { NULL, 0, 0, NULL, 0, 0 }
+
+size_t pt__test_list_add_program(struct pt__test_list *list, const char *path,
+				 const char *name, enum pt__program_kind kind);
+/* suite and name NULL for an EXEC program. Returns the new test's index. */
+size_t pt__test_list_add_test(struct pt__test_list *list, size_t program,
+			      const char *suite, const char *name, int timeout_ms);
+void pt__test_list_release(struct pt__test_list *list);
+
+/* "passed", "FAILED", ...: the word reports use for a status. */
+const char *pt__status_word(enum pt__status status);
+/* True for every outcome that makes the run fail. */
+bool pt__status_failed(enum pt__status status);
+
+/* Counts per status, for summaries. */
+struct pt__tally {
+	size_t by_status[PT__LEAK + 1];
+	size_t failed; /* FAIL + CRASH + TIMEOUT + LEAK */
+};
+void pt__tally(const struct pt__test_list *list, struct pt__tally *tally);
+
+#endif
