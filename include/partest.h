@@ -162,98 +162,110 @@ int pt__mem_cmp(const void *a, const void *b, size_t len);
 	static const struct pt__site pt__site = { __FILE__, __LINE__, macro,  \
 						   args, fatal }
 
-#define PT__CMP(fatal, macro, type, fail, a, op, b)                           \
+#define PT__CMP(fatal, macro, type, fail, a, op, b, text)                         \
 	do {                                                                  \
 		type pt__a = (a);                                             \
 		type pt__b = (b);                                             \
 		if (!(pt__a op pt__b)) {                                      \
-			PT__SITE(fatal, macro, #a ", " #op ", " #b);          \
+			PT__SITE(fatal, macro, text);                         \
 			fail(&pt__site, pt__a, pt__b);                        \
 		}                                                             \
 	} while (0)
 
-#define PT__CMP_STR(fatal, macro, a, op, b)                                   \
+#define PT__CMP_STR(fatal, macro, a, op, b, text)                               \
 	do {                                                                  \
 		const char *pt__a = (a);                                      \
 		const char *pt__b = (b);                                      \
 		if (!(pt__str_cmp(pt__a, pt__b) op 0)) {                      \
-			PT__SITE(fatal, macro, #a ", " #op ", " #b);          \
+			PT__SITE(fatal, macro, text);                         \
 			pt__fail_str(&pt__site, pt__a, pt__b);                \
 		}                                                             \
 	} while (0)
 
-#define PT__CMP_MEM(fatal, macro, a, b, len)                                  \
+#define PT__CMP_MEM(fatal, macro, a, b, len, text)                               \
 	do {                                                                  \
 		const void *pt__a = (a);                                      \
 		const void *pt__b = (b);                                      \
 		size_t pt__len = (len);                                       \
 		if (pt__mem_cmp(pt__a, pt__b, pt__len) != 0) {                \
-			PT__SITE(fatal, macro, #a ", " #b ", " #len);         \
+			PT__SITE(fatal, macro, text);                       \
 			pt__fail_mem(&pt__site, pt__a, pt__b, pt__len);       \
 		}                                                             \
 	} while (0)
 
-#define PT__NEAR(fatal, macro, a, b, tol)                                     \
+#define PT__NEAR(fatal, macro, a, b, tol, text)                               \
 	do {                                                                  \
 		double pt__a = (a);                                           \
 		double pt__b = (b);                                           \
 		double pt__tol = (tol);                                       \
 		double pt__diff = pt__a > pt__b ? pt__a - pt__b : pt__b - pt__a; \
 		if (!(pt__diff <= pt__tol)) {                                 \
-			PT__SITE(fatal, macro, #a ", " #b ", " #tol);         \
+			PT__SITE(fatal, macro, text);                       \
 			pt__fail_dbl(&pt__site, pt__a, pt__b, pt__tol);       \
 		}                                                             \
 	} while (0)
 
-#define PT__BOOL(fatal, macro, cond, want)                                    \
+#define PT__BOOL(fatal, macro, cond, want, text)                               \
 	do {                                                                  \
 		if (!(cond) != !(want)) {                                     \
-			PT__SITE(fatal, macro, #cond);                        \
+			PT__SITE(fatal, macro, text);                         \
 			pt__fail_bool(&pt__site);                             \
 		}                                                             \
 	} while (0)
 
-#define PT__PTR_IS(fatal, macro, p, want_null)                                \
+#define PT__PTR_IS(fatal, macro, p, want_null, text)                              \
 	do {                                                                  \
 		const void *pt__p = (p);                                      \
 		if ((pt__p == NULL) != (want_null)) {                         \
-			PT__SITE(fatal, macro, #p);                           \
+			PT__SITE(fatal, macro, text);                           \
 			pt__fail_null(&pt__site, pt__p);                         \
 		}                                                             \
 	} while (0)
 
-#define PT_ASSERT_INT(a, op, b)                                               \
-	PT__CMP(1, "PT_ASSERT_INT", long long, pt__fail_int, a, op, b)
-#define PT_EXPECT_INT(a, op, b)                                               \
-	PT__CMP(0, "PT_EXPECT_INT", long long, pt__fail_int, a, op, b)
-#define PT_ASSERT_UINT(a, op, b)                                              \
-	PT__CMP(1, "PT_ASSERT_UINT", unsigned long long, pt__fail_uint, a, op, b)
-#define PT_EXPECT_UINT(a, op, b)                                              \
-	PT__CMP(0, "PT_EXPECT_UINT", unsigned long long, pt__fail_uint, a, op, b)
-#define PT_ASSERT_SIZE(a, op, b)                                              \
-	PT__CMP(1, "PT_ASSERT_SIZE", unsigned long long, pt__fail_uint, a, op, b)
-#define PT_EXPECT_SIZE(a, op, b)                                              \
-	PT__CMP(0, "PT_EXPECT_SIZE", unsigned long long, pt__fail_uint, a, op, b)
-#define PT_ASSERT_PTR(a, op, b)                                               \
-	PT__CMP(1, "PT_ASSERT_PTR", const void *, pt__fail_ptr, a, op, b)
-#define PT_EXPECT_PTR(a, op, b)                                               \
-	PT__CMP(0, "PT_EXPECT_PTR", const void *, pt__fail_ptr, a, op, b)
-#define PT_ASSERT_DBL_NEAR(a, b, tol)                                         \
-	PT__NEAR(1, "PT_ASSERT_DBL_NEAR", a, b, tol)
-#define PT_EXPECT_DBL_NEAR(a, b, tol)                                         \
-	PT__NEAR(0, "PT_EXPECT_DBL_NEAR", a, b, tol)
-#define PT_ASSERT_STR(a, op, b) PT__CMP_STR(1, "PT_ASSERT_STR", a, op, b)
-#define PT_EXPECT_STR(a, op, b) PT__CMP_STR(0, "PT_EXPECT_STR", a, op, b)
-#define PT_ASSERT_MEM(a, b, len) PT__CMP_MEM(1, "PT_ASSERT_MEM", a, b, len)
-#define PT_EXPECT_MEM(a, b, len) PT__CMP_MEM(0, "PT_EXPECT_MEM", a, b, len)
-#define PT_ASSERT_NULL(p) PT__PTR_IS(1, "PT_ASSERT_NULL", p, 1)
-#define PT_EXPECT_NULL(p) PT__PTR_IS(0, "PT_EXPECT_NULL", p, 1)
-#define PT_ASSERT_NOT_NULL(p) PT__PTR_IS(1, "PT_ASSERT_NOT_NULL", p, 0)
-#define PT_EXPECT_NOT_NULL(p) PT__PTR_IS(0, "PT_EXPECT_NOT_NULL", p, 0)
-#define PT_ASSERT_TRUE(x) PT__BOOL(1, "PT_ASSERT_TRUE", x, 1)
-#define PT_EXPECT_TRUE(x) PT__BOOL(0, "PT_EXPECT_TRUE", x, 1)
-#define PT_ASSERT_FALSE(x) PT__BOOL(1, "PT_ASSERT_FALSE", x, 0)
-#define PT_EXPECT_FALSE(x) PT__BOOL(0, "PT_EXPECT_FALSE", x, 0)
+#define PT_ASSERT_INT(a, op, b) \
+	PT__CMP(1, "PT_ASSERT_INT", long long, pt__fail_int, a, op, b, #a ", " #op ", " #b)
+#define PT_EXPECT_INT(a, op, b) \
+	PT__CMP(0, "PT_EXPECT_INT", long long, pt__fail_int, a, op, b, #a ", " #op ", " #b)
+#define PT_ASSERT_UINT(a, op, b) \
+	PT__CMP(1, "PT_ASSERT_UINT", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
+#define PT_EXPECT_UINT(a, op, b) \
+	PT__CMP(0, "PT_EXPECT_UINT", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
+#define PT_ASSERT_SIZE(a, op, b) \
+	PT__CMP(1, "PT_ASSERT_SIZE", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
+#define PT_EXPECT_SIZE(a, op, b) \
+	PT__CMP(0, "PT_EXPECT_SIZE", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
+#define PT_ASSERT_PTR(a, op, b) \
+	PT__CMP(1, "PT_ASSERT_PTR", const void *, pt__fail_ptr, a, op, b, #a ", " #op ", " #b)
+#define PT_EXPECT_PTR(a, op, b) \
+	PT__CMP(0, "PT_EXPECT_PTR", const void *, pt__fail_ptr, a, op, b, #a ", " #op ", " #b)
+#define PT_ASSERT_DBL_NEAR(a, b, tol) \
+	PT__NEAR(1, "PT_ASSERT_DBL_NEAR", a, b, tol, #a ", " #b ", " #tol)
+#define PT_EXPECT_DBL_NEAR(a, b, tol) \
+	PT__NEAR(0, "PT_EXPECT_DBL_NEAR", a, b, tol, #a ", " #b ", " #tol)
+#define PT_ASSERT_STR(a, op, b) \
+	PT__CMP_STR(1, "PT_ASSERT_STR", a, op, b, #a ", " #op ", " #b)
+#define PT_EXPECT_STR(a, op, b) \
+	PT__CMP_STR(0, "PT_EXPECT_STR", a, op, b, #a ", " #op ", " #b)
+#define PT_ASSERT_MEM(a, b, len) \
+	PT__CMP_MEM(1, "PT_ASSERT_MEM", a, b, len, #a ", " #b ", " #len)
+#define PT_EXPECT_MEM(a, b, len) \
+	PT__CMP_MEM(0, "PT_EXPECT_MEM", a, b, len, #a ", " #b ", " #len)
+#define PT_ASSERT_NULL(p) \
+	PT__PTR_IS(1, "PT_ASSERT_NULL", p, 1, #p)
+#define PT_EXPECT_NULL(p) \
+	PT__PTR_IS(0, "PT_EXPECT_NULL", p, 1, #p)
+#define PT_ASSERT_NOT_NULL(p) \
+	PT__PTR_IS(1, "PT_ASSERT_NOT_NULL", p, 0, #p)
+#define PT_EXPECT_NOT_NULL(p) \
+	PT__PTR_IS(0, "PT_EXPECT_NOT_NULL", p, 0, #p)
+#define PT_ASSERT_TRUE(x) \
+	PT__BOOL(1, "PT_ASSERT_TRUE", x, 1, #x)
+#define PT_EXPECT_TRUE(x) \
+	PT__BOOL(0, "PT_EXPECT_TRUE", x, 1, #x)
+#define PT_ASSERT_FALSE(x) \
+	PT__BOOL(1, "PT_ASSERT_FALSE", x, 0, #x)
+#define PT_EXPECT_FALSE(x) \
+	PT__BOOL(0, "PT_EXPECT_FALSE", x, 0, #x)
 
 /* Fails the test with a printf-style message. */
 #define PT_FAIL(...)                                                          \

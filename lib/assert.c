@@ -13,15 +13,21 @@
 #include "outcome.h"
 
 static struct pt__outcome *current;
-static jmp_buf leave;
+static jmp_buf *leave;
 
 enum pt__outcome_status pt__call_protected(void (*fn)(void),
 					   struct pt__outcome *outcome)
 {
+	struct pt__outcome *outer = current;
+	jmp_buf *outer_leave = leave;
+	jmp_buf here;
+
 	current = outcome;
-	if (!setjmp(leave))
+	leave = &here;
+	if (!setjmp(here))
 		fn();
-	current = NULL;
+	current = outer;
+	leave = outer_leave;
 	return outcome->status;
 }
 
@@ -47,7 +53,7 @@ static void finish(const struct pt__site *site)
 {
 	current->status = PT__OUTCOME_FAIL;
 	if (site->fatal)
-		longjmp(leave, 1);
+		longjmp(*leave, 1);
 }
 
 void pt__fail_int(const struct pt__site *site, long long a, long long b)
@@ -198,11 +204,11 @@ void pt__skip(const char *file, int line, const char *reason)
 	struct pt__outcome *outcome = current_or_die(&site);
 
 	if (outcome->status == PT__OUTCOME_FAIL)
-		longjmp(leave, 1);
+		longjmp(*leave, 1);
 	pt__buf_reset(&outcome->message);
 	pt__buf_adds(&outcome->message, reason ? reason : "");
 	outcome->status = PT__OUTCOME_SKIP;
-	longjmp(leave, 1);
+	longjmp(*leave, 1);
 }
 
 int pt__str_cmp(const char *a, const char *b)

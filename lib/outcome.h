@@ -22,7 +22,8 @@ struct pt__outcome {
  * Calls fn. Failed assertions inside it append to outcome->message and set
  * outcome->status to FAIL (a skip sets SKIP); a fatal one returns from here
  * at once. An outcome that already failed stays failed. Returns the status.
- * Must not be nested, and assertions only work on the calling thread.
+ * Calls may nest (a test can check how an assertion fails); assertions only
+ * work on the calling thread.
  */
 enum pt__outcome_status pt__call_protected(void (*fn)(void),
 					   struct pt__outcome *outcome);
