@@ -66,6 +66,9 @@ struct pt__db_backend {
 struct pt__db {
 	char *alias;  /* "default" unless the user named one */
 	char *url;    /* the template's URL, as given */
+	char *template_url; /* the same in the backend's canonical form (an
+			     * absolute path, say): what --db-setup is given.
+			     * Set by open; NULL means url. */
 	const struct pt__db_backend *backend;
 	const struct pt__db_context *ctx;
 	char **clone_urls;     /* one per worker once cloned, else NULL */
@@ -96,5 +99,27 @@ void pt__db_release(struct pt__db *db);
 
 /* The environment variable name for an alias: PARTEST_DB_<ALIAS>_URL. */
 void pt__db_env_name(const char *alias, struct pt__buf *out);
+
+/* For backends: the small pieces of state keeping they share. */
+
+/* Appends url to out with any password replaced by "***". */
+void pt__db_redact_url(const char *url, struct pt__buf *out);
+
+/* 64-bit FNV-1a of len bytes, continuing from hash (start with
+ * PT__DB_HASH_INIT). */
+#define PT__DB_HASH_INIT 0xcbf29ce484222325ULL
+unsigned long long pt__db_hash(unsigned long long hash, const void *data,
+			       size_t len);
+
+/* mkdir -p. Returns 0 or -errno. */
+int pt__db_make_dirs(const char *path);
+
+/* Replaces path's contents with len bytes of data through a temporary
+ * file and rename(), so readers see the old or the new file, never a part.
+ * Returns 0 or -errno; on failure path is unchanged. */
+int pt__db_write_file(const char *path, const char *data, size_t len);
+
+/* Reads all of path into out. Returns 0 or -errno (-ENOENT if missing). */
+int pt__db_read_file(const char *path, struct pt__buf *out);
 
 #endif
