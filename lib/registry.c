@@ -45,6 +45,19 @@ static int compare_names(const char *suite_a, const char *name_a,
 	return c ? c : strcmp(name_a, name_b);
 }
 
+/*
+ * Definition order: compilers may emit a file's registrations in any order,
+ * so order by source file, then line.
+ */
+static int compare_definitions(const void *a, const void *b)
+{
+	const struct pt__registration *x = *(const struct pt__registration *const *)a;
+	const struct pt__registration *y = *(const struct pt__registration *const *)b;
+	int c = strcmp(x->file, y->file);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
 static int compare_tests(const void *a, const void *b)
 {
 	const struct pt__registration *x = *(const struct pt__registration *const *)a;
@@ -79,6 +92,9 @@ int pt__registry_load(struct pt__registry *registry, struct pt__buf *err)
 
 	memset(registry, 0, sizeof(*registry));
 	each_registration(collect_one, &collect);
+	if (registry->nr_tests)
+		qsort(registry->tests, registry->nr_tests, sizeof(*registry->tests),
+		      compare_definitions);
 	registry->by_name = pt__xcalloc(registry->nr_tests + 1, sizeof(*registry->by_name));
 	if (registry->nr_tests)
 		memcpy(registry->by_name, registry->tests,

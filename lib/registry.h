@@ -10,7 +10,7 @@
 struct pt__buf;
 
 struct pt__registry {
-	/* Tests in definition order (link order across files). */
+	/* Tests in definition order: by source file, then line. */
 	const struct pt__registration **tests;
 	size_t nr_tests;
 	/* The same tests sorted by suite and name, for lookups. */

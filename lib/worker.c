@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct worker {
 	char *suite;                  /* the suite whose set-up ran, or NULL */
 	struct pt__outcome suite_setup;
 	struct pt__children before;   /* children alive before the current test */
+	bool initialised;             /* the global set-up ran: tear it down at the end */
 };
 
 static void flush_events(struct worker *worker)
@@ -90,6 +92,7 @@ static void init(struct worker *worker)
 	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
 
 	call_fixture(worker, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
+	worker->initialised = outcome.status != PT__OUTCOME_FAIL;
 	fflush(NULL);
 	if (outcome.status == PT__OUTCOME_FAIL)
 		send_with_payload(worker, &outcome.message, "init-failed");
@@ -214,15 +217,21 @@ static void end_group(struct worker *worker)
 	pt__buf_release(&outcome.message);
 }
 
-static void finish(struct worker *worker)
+/* The last tear-downs. Returns the exit status: 1 if one failed. */
+static int finish(struct worker *worker)
 {
 	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+	int status = 0;
 
 	end_suite(worker, &outcome);
-	call_fixture(worker, PT__KIND_GLOBAL_TEARDOWN, NULL, &outcome);
-	if (outcome.status == PT__OUTCOME_FAIL)
+	if (worker->initialised)
+		call_fixture(worker, PT__KIND_GLOBAL_TEARDOWN, NULL, &outcome);
+	if (outcome.status == PT__OUTCOME_FAIL) {
 		fprintf(stderr, "partest: tear-down failed: %s\n", pt__buf_str(&outcome.message));
+		status = 1;
+	}
 	pt__buf_release(&outcome.message);
+	return status;
 }
 
 static void handle(struct worker *worker, const struct pt__frame *frame)
@@ -283,7 +292,7 @@ int pt__worker_main(void)
 			pt__buf_consume(&input, used);
 		}
 	}
-	finish(&worker);
+	status = finish(&worker);
 out:
 	pt__children_release(&worker.before);
 	pt__registry_release(&worker.registry);

@@ -153,6 +153,13 @@ static void on_output(void *ctx, int fd, const char *data, size_t len)
 	pt__console_passthrough(&((struct run *)ctx)->console, fd, data, len);
 }
 
+static void on_orphans_killed(void *ctx, const char *which)
+{
+	pt__console_note(&((struct run *)ctx)->console,
+			 "partest: killed processes that tests left running outside their process groups: %s",
+			 which);
+}
+
 static void write_junit(struct run *run, double wall)
 {
 	char stamp[32] = "", host[256] = "localhost";
@@ -223,6 +230,7 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		.test_done = on_test_done,
 		.progress = on_progress,
 		.passthrough = run->options.no_capture ? on_output : NULL,
+		.orphans_killed = on_orphans_killed,
 		.ctx = run,
 	};
 	int pool_rc = pt__pool_run(&run->list, &run->plan, &config);

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "signals.h"
+#include "../lib/leaks.h"
 #include "child.h"
 #include "tap.h"
 #include "wire.h"
@@ -190,7 +191,7 @@ static void finish_test(struct pool *pool, struct slot *slot, size_t index,
 	}
 	if (pool->config->test_done)
 		pool->config->test_done(pool->config->ctx, pool->list, index);
-	report_progress(pool, true);
+	report_progress(pool, false);
 }
 
 static void set_message(struct pool *pool, size_t index, const char *fmt, ...)
@@ -255,15 +256,23 @@ static void flush_commands(struct slot *slot)
 }
 
 /* Queues "run" frames up to the window, and "end" after the last test. */
+static void retire_slot(struct pool *pool, struct slot *slot);
+
 static void send_tests(struct pool *pool, struct slot *slot)
 {
 	size_t window = pool->config->failfast ? 1 : SIZE_MAX;
 
+	if (pool->stop_starting && slot->sent == slot->next && slot->next < slot->work.nr_tests) {
+		/* --failfast tripped: what this worker has not started never will. */
+		mark_not_run(pool, &slot->work, slot->next, "not run: --failfast after a failure");
+		free(slot->work.tests);
+		slot->has_work = false;
+		retire_slot(pool, slot);
+		return;
+	}
 	while (slot->sent < slot->work.nr_tests && slot->sent - slot->next < window) {
-		if (pool->stop_starting && slot->sent > slot->next)
-			break;
 		if (pool->stop_starting)
-			return;
+			break;
 		const struct pt__test *test = &pool->list->tests[slot->work.tests[slot->sent]];
 		pt__buf_addf(&slot->to_send, "run %zu %s %s\n", slot->work.tests[slot->sent],
 			     test->suite, test->name);
@@ -557,6 +566,23 @@ static void add_teardown_failure(struct pool *pool, struct slot *slot, const cha
 	finish_test(pool, slot, index, PT__FAIL, 0);
 }
 
+/*
+ * A worker that ended badly after its last group (its global tear-down
+ * failed or crashed) is reported as a failed test of its own.
+ */
+static void add_global_teardown_failure(struct pool *pool, struct slot *slot, int status)
+{
+	size_t index = pt__test_list_add_test(pool->list, slot->program, "[global]",
+					      "[teardown]", 0);
+	struct pt__buf *message = &pool->list->tests[index].result.message;
+
+	pt__buf_addf(message, "worker %d (pid %ld) ", slot->number, (long)slot->pid);
+	pt__describe_wait_status(status, message);
+	pt__buf_adds(message, " after its last test");
+	pool->total++;
+	finish_test(pool, slot, index, WIFSIGNALED(status) ? PT__CRASH : PT__FAIL, 0);
+}
+
 /* Handles one frame. Returns 0, or -1 when the worker broke the protocol. */
 static int handle_frame(struct pool *pool, struct slot *slot, const struct pt__frame *frame,
 			struct pt__buf *why)
@@ -813,6 +839,9 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 		if (pool->interrupting) {
 			requeue_rest(pool, slot, 0);
 		} else {
+			pool->broken_programs[slot->program] = true;
+			pt__buf_reset(&pool->broken_reasons[slot->program]);
+			pt__buf_adds(&pool->broken_reasons[slot->program], message.data);
 			fail_work(pool, &slot->work, message.data);
 			free(slot->work.tests);
 			slot->has_work = false;
@@ -820,6 +849,9 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 		pt__buf_release(&message);
 	} else if (slot->has_work) {
 		requeue_rest(pool, slot, slot->next);
+	} else if (slot->state == SLOT_RETIRING && slot->native &&
+		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		add_global_teardown_failure(pool, slot, status);
 	}
 	pt__buf_release(&who);
 
@@ -838,16 +870,22 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 	slot->deadline_us = slot->kill_at_us = 0;
 }
 
+/*
+ * Reaps every child that ended: the slots' processes, and the orphans of
+ * tests that the runner, as their subreaper, inherited.
+ */
 static void reap(struct pool *pool)
 {
-	for (int i = 0; i < pool->config->workers; i++) {
-		struct slot *slot = &pool->slots[i];
+	for (;;) {
 		int status;
-		if (slot->pid <= 0)
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid < 0 && errno == EINTR)
 			continue;
-		pid_t pid = waitpid(slot->pid, &status, WNOHANG);
-		if (pid == slot->pid)
-			process_exited(pool, slot, status);
+		if (pid <= 0)
+			return;
+		for (int i = 0; i < pool->config->workers; i++)
+			if (pool->slots[i].pid == pid)
+				process_exited(pool, &pool->slots[i], status);
 	}
 }
 
@@ -881,6 +919,10 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 	}
 	if (slot->native) {
 		slot->state = SLOT_STARTING;
+		/* The init phase gets the run's --timeout too. */
+		slot->deadline_us = pool->config->timeout > 0
+					    ? now_us() + (int64_t)(pool->config->timeout * 1e6)
+					    : 0;
 		pt__buf_adds(&slot->to_send, "init\n");
 		flush_commands(slot);
 	} else {
@@ -922,6 +964,9 @@ static void check_deadlines(struct pool *pool)
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
+		if (slot->state == SLOT_STARTING && slot->deadline_us && now >= slot->deadline_us)
+			stop_slot(pool, slot, PT__CRASH, false,
+				  "did not finish its init phase within %.3g s", pool->config->timeout);
 		if (slot->state == SLOT_BUSY && slot->deadline_us && now >= slot->deadline_us) {
 			double limit = (slot->deadline_us - slot->test_started_us) / 1e6;
 			stop_slot(pool, slot, PT__TIMEOUT, false,
@@ -968,7 +1013,8 @@ static int64_t next_wakeup(struct pool *pool)
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
-		if (slot->state == SLOT_BUSY && slot->deadline_us && slot->deadline_us < wake)
+		if ((slot->state == SLOT_BUSY || slot->state == SLOT_STARTING) && slot->deadline_us &&
+		    slot->deadline_us < wake)
 			wake = slot->deadline_us;
 		if (slot->kill_at_us && slot->kill_at_us < wake)
 			wake = slot->kill_at_us;
@@ -1014,6 +1060,8 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		queue_push_back(&pool, work);
 	}
 
+	/* Processes that escape their test's process group still end up ours. */
+	pt__leaks_adopt_orphans();
 	for (;;) {
 		if (pt__interrupts)
 			interrupt(&pool);
@@ -1061,6 +1109,11 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		report_progress(&pool, false);
 	}
 
+	struct pt__children none = { NULL, 0, 0 };
+	struct pt__buf orphans = PT__BUF_INIT;
+	if (pt__leaks_kill_new(&none, &orphans) && config->orphans_killed)
+		config->orphans_killed(config->ctx, orphans.data);
+	pt__buf_release(&orphans);
 	struct work rest;
 	while (queue_pop(&pool, &rest)) {
 		mark_not_run(&pool, &rest, 0,

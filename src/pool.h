@@ -32,6 +32,9 @@ struct pt__pool_config {
 	void (*progress)(void *ctx, const struct pt__pool_progress *progress);
 	/* Called with an executable's output as it arrives, under no_capture. */
 	void (*passthrough)(void *ctx, int fd, const char *data, size_t len);
+	/* Called at the end with the processes tests left behind outside
+	 * their process groups, which were killed ("pid 12 (sleep), ..."). */
+	void (*orphans_killed)(void *ctx, const char *which);
 	void *ctx;
 };
 
