@@ -47,7 +47,7 @@ LIBRARY = $(BUILD)/libpartest.a
 
 .PHONY: all demo check unit e2e install clean format
 
-all: $(PARTEST) $(LIBRARY) $(BUILD)/partest.pc
+all: $(PARTEST) $(LIBRARY)
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -68,23 +68,23 @@ $(BUILD)/examples/%: examples/%.c $(LIBRARY) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(LIBS)
 
-$(BUILD)/partest.pc: partest.pc.in Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBS@|$(LIBS)|' $< > $@
-
 # The demo: an example suite on SQLite, its template built by a migration
 # program, run in parallel with one clone per worker.
 demo: $(PARTEST) $(EXAMPLES)
 	@rm -rf $(BUILD)/demo && mkdir -p $(BUILD)/demo
-	cd $(BUILD)/demo && ../partest --db sqlite:bank.db \
+	cd $(BUILD)/demo && ../partest -v --db sqlite:bank.db \
 	    --db-setup ../examples/bank_migrate \
 	    ../examples/bank_test ../../examples/tap_check.sh
 
 # partest runs its own tests: unit tests written with partest.h, and
 # end-to-end scripts that drive the partest command as a user would.
-check: $(PARTEST) $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
-	PARTEST_BUILD=$(abspath $(BUILD)) $(PARTEST) --state-dir $(BUILD)/.partest \
-	    --junit $(BUILD)/check.xml $(UNIT_TESTS) tests/e2e/*.sh
+E2E_TESTS = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
+
+check: all $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
+	PARTEST_BUILD=$(abspath $(BUILD)) PARTEST_SOURCE=$(CURDIR) \
+	    PARTEST_TEST_CFLAGS="$(filter -fsanitize%,$(CFLAGS))" \
+	    $(PARTEST) --state-dir $(BUILD)/.partest --timeout 300 \
+	    --junit $(BUILD)/check.xml $(UNIT_TESTS) $(E2E_TESTS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) \
@@ -92,7 +92,9 @@ install: all
 	install -m 755 $(PARTEST) $(DESTDIR)$(BINDIR)/partest
 	install -m 644 include/partest.h $(DESTDIR)$(INCLUDEDIR)/partest.h
 	install -m 644 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libpartest.a
-	install -m 644 $(BUILD)/partest.pc $(DESTDIR)$(LIBDIR)/pkgconfig/partest.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBS@|$(LIBS)|' partest.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/partest.pc
 	install -m 644 docs/partest.1 $(DESTDIR)$(MANDIR)/man1/partest.1
 
 format:

@@ -26,19 +26,19 @@ static long long query_int(const char *sql)
 static int transfer(const char *from, const char *to, int amount)
 {
 	char *sql = sqlite3_mprintf(
-		"BEGIN;"
+		"SAVEPOINT transfer;"
 		"UPDATE accounts SET balance = balance - %d WHERE owner = %Q;"
 		"UPDATE accounts SET balance = balance + %d WHERE owner = %Q;"
 		"INSERT INTO transfers (from_id, to_id, amount) VALUES"
 		" ((SELECT id FROM accounts WHERE owner = %Q),"
 		"  (SELECT id FROM accounts WHERE owner = %Q), %d);"
-		"COMMIT;",
+		"RELEASE transfer;",
 		amount, from, amount, to, from, to, amount);
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 
 	sqlite3_free(sql);
 	if (rc != SQLITE_OK)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(db, "ROLLBACK TO transfer; RELEASE transfer", NULL, NULL, NULL);
 	return rc;
 }
 

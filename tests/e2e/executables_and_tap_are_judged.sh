@@ -1,0 +1,31 @@
+#!/bin/sh
+# Any executable is one test: exit 0 passes, 77 skips, anything else fails;
+# TAP output, when there is some, decides and explains.
+. "$(dirname "$0")/lib.sh"
+
+script() { printf '#!/bin/sh\n%s\n' "$2" >"$1"; chmod +x "$1"; }
+script passes.sh 'exit 0'
+script skips.sh 'exit 77'
+script fails.sh 'echo "disk full" >&2; exit 3'
+script tap_ok.sh 'echo 1..2; echo ok 1 - a; echo "ok 2 - b # SKIP later"'
+script tap_bad.sh 'echo 1..2; echo ok 1 - a; echo not ok 2 - totals match; echo "# got 4, wanted 5"'
+script tap_short.sh 'echo 1..3; echo ok 1; echo ok 2'
+script tap_todo.sh 'echo 1..1; echo "not ok 1 - later # TODO not written"'
+script tap_skip_all.sh 'echo "1..0 # SKIP needs a GPU"'
+script tap_bail.sh 'echo 1..2; echo "Bail out! database down"'
+script killed.sh 'kill -SEGV $$'
+
+run -j2 passes.sh skips.sh fails.sh tap_ok.sh tap_bad.sh tap_short.sh tap_todo.sh \
+	tap_skip_all.sh tap_bail.sh killed.sh
+check "failures make the run exit 1" status_is 1
+check "exit status 3 is a failure, with its stderr" sh -c 'grep -q "FAIL    fails.sh" out && grep -q "disk full" out'
+check "a failing TAP line is shown with its diagnostics" sh -c 'grep -q "not ok 2 - totals match" out && grep -q "got 4, wanted 5" out'
+check "a short TAP stream fails" out_has 'planned 3 tests but ran 2'
+check "Bail out! fails" out_has 'Bail out! database down'
+check "a signal is a crash" sh -c 'grep -q "CRASH   killed.sh" out && grep -q SIGSEGV out'
+check "the counts add up" last_line_is '3 passed, 5 failed, 2 skipped'
+
+run -v passes.sh tap_skip_all.sh
+check "a TAP skip-all gives its reason" out_has 'needs a GPU'
+check "-v lists passing tests" out_has 'PASS    passes.sh'
+done_testing
