@@ -11,12 +11,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "../src/wire.h"
 #include "../src/xalloc.h"
@@ -248,6 +253,20 @@ static void handle(struct worker *worker, const struct pt__frame *frame)
 		end_group(worker);
 }
 
+/*
+ * A worker goes when the runner that started it dies (SIGKILL, on Linux),
+ * instead of running on unsupervised.
+ */
+static void die_with_runner(void)
+{
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* If the runner died before the call, init or a subreaper adopted us. */
+	if (getppid() == 1)
+		_exit(70);
+#endif
+}
+
 int pt__worker_main(void)
 {
 	static struct worker worker;
@@ -261,6 +280,7 @@ int pt__worker_main(void)
 	fcntl(PT__WIRE_EVENT_FD, F_SETFD, FD_CLOEXEC);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pt__leaks_adopt_orphans();
+	die_with_runner();
 	if (pt__registry_load(&worker.registry, &err)) {
 		fprintf(stderr, "partest: %s\n", pt__buf_str(&err));
 		pt__buf_release(&err);

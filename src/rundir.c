@@ -3,8 +3,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +124,62 @@ static int owner_alive(const char *dir)
 	return alive;
 }
 
+/* True if process pid's environment holds the exact entry. */
+static bool environment_has(const char *pid, const char *entry)
+{
+	struct pt__buf path = PT__BUF_INIT, environment = PT__BUF_INIT;
+	char chunk[4096];
+	size_t len = strlen(entry);
+	bool found = false;
+
+	pt__buf_addf(&path, "/proc/%s/environ", pid);
+	int fd = open(path.data, O_RDONLY | O_CLOEXEC);
+	pt__buf_release(&path);
+	if (fd < 0)
+		return false;
+	for (ssize_t n; (n = read(fd, chunk, sizeof(chunk))) > 0;)
+		pt__buf_add(&environment, chunk, (size_t)n);
+	close(fd);
+	for (size_t at = 0; at < environment.len && !found;) {
+		const char *var = environment.data + at;
+		size_t var_len = strnlen(var, environment.len - at);
+		found = var_len == len && !memcmp(var, entry, len);
+		at += var_len + 1;
+	}
+	pt__buf_release(&environment);
+	return found;
+}
+
+/*
+ * Kills what a dead run left running: every process of ours whose
+ * environment carries that run's PARTEST_RUN_ID (its workers, and what their
+ * tests started). Linux only; elsewhere such processes stay.
+ */
+static void kill_processes_of_run(const char *id)
+{
+#ifdef __linux__
+	struct pt__buf entry = PT__BUF_INIT;
+	DIR *proc = opendir("/proc");
+	struct dirent *process;
+
+	if (!proc)
+		return;
+	pt__buf_addf(&entry, "PARTEST_RUN_ID=%s", id);
+	while ((process = readdir(proc))) {
+		char *end;
+		long pid = strtol(process->d_name, &end, 10);
+		if (*end || pid <= 1 || pid == (long)getpid())
+			continue;
+		if (environment_has(process->d_name, entry.data))
+			kill((pid_t)pid, SIGKILL);
+	}
+	closedir(proc);
+	pt__buf_release(&entry);
+#else
+	(void)id;
+#endif
+}
+
 void pt__rundir_reap_dead(void)
 {
 	const char *root = temp_root();
@@ -137,8 +195,10 @@ void pt__rundir_reap_dead(void)
 			continue;
 		pt__buf_addf(&path, "%s/%s", root, entry->d_name);
 		if (!lstat(path.data, &st) && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-		    !owner_alive(path.data))
+		    !owner_alive(path.data)) {
+			kill_processes_of_run(entry->d_name);
 			pt__remove_tree(path.data);
+		}
 		pt__buf_release(&path);
 	}
 	closedir(dir);

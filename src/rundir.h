@@ -19,7 +19,10 @@ int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err);
 /* Removes the directory and everything in it, and frees rundir. */
 void pt__rundir_remove(struct pt__rundir *rundir);
 
-/* Removes run directories whose owner is no longer alive. */
+/*
+ * Removes run directories whose owner is no longer alive, after killing the
+ * processes that run left behind.
+ */
 void pt__rundir_reap_dead(void);
 
 /* Removes path and everything below it, not following symlinks. */

@@ -67,6 +67,9 @@ private_copy() {
 # none_running PATH: no process runs the program at PATH.
 none_running() { ! pgrep -f "^$1" >/dev/null; }
 
+# gone PID: the process has ended (a zombie waiting for its reaper counts).
+gone() { ! ps -o stat= -p "$1" | grep -qv Z; }
+
 done_testing() {
 	echo "1..$checks"
 	[ "$failures" -eq 0 ]

@@ -1,0 +1,31 @@
+#!/bin/sh
+# A run killed with SIGKILL cannot clean up; the next run removes its run
+# directory (clones, temp dirs) and kills the processes it left.
+. "$(dirname "$0")/lib.sh"
+
+sleepy=$(private_copy sleepy)
+cat >hang.sh <<'SCRIPT'
+#!/bin/sh
+echo $$ >"$work/hang.pid"
+exec sleep 300
+SCRIPT
+chmod +x hang.sh
+DATABASE_URL="sqlite:$work/given.db" "$PROGRAMS/items_setup" >/dev/null
+"$PARTEST" -j2 --db "sqlite:$work/given.db" --filter '*forever*' "$sleepy" ./hang.sh \
+	>out 2>err </dev/null &
+pid=$!
+sleep 1
+kill -KILL $pid
+wait $pid 2>/dev/null
+check "the killed run left its run directory" [ -n "$(ls -A "$TMPDIR")" ]
+left=$(ls "$TMPDIR")
+
+printf '#!/bin/sh\nexit 0\n' >ok.sh
+chmod +x ok.sh
+run ok.sh
+check "the next run passes" status_is 0
+check "and removed the dead run's directory, clones included" [ ! -e "$TMPDIR/$left" ]
+sleep 0.2
+check "and no worker of the dead run is left" none_running "$sleepy"
+check "nor what its tests started" gone "$(cat "$work/hang.pid")"
+done_testing
