@@ -99,7 +99,7 @@ install: all
 
 format:
 	clang-format -i include/*.h lib/*.[ch] src/*.[ch] src/db/*.[ch] src/report/*.[ch] \
-	    tests/unit/*.c tests/programs/*.c examples/*.c
+	    tests/unit/*.c tests/programs/*.c examples/*.[ch]
 
 clean:
 	rm -rf build build-san

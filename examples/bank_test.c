@@ -25,15 +25,14 @@ static long long query_int(const char *sql)
 
 static int transfer(const char *from, const char *to, int amount)
 {
-	char *sql = sqlite3_mprintf(
-		"SAVEPOINT transfer;"
-		"UPDATE accounts SET balance = balance - %d WHERE owner = %Q;"
-		"UPDATE accounts SET balance = balance + %d WHERE owner = %Q;"
-		"INSERT INTO transfers (from_id, to_id, amount) VALUES"
-		" ((SELECT id FROM accounts WHERE owner = %Q),"
-		"  (SELECT id FROM accounts WHERE owner = %Q), %d);"
-		"RELEASE transfer;",
-		amount, from, amount, to, from, to, amount);
+	char *sql = sqlite3_mprintf("SAVEPOINT transfer;"
+				    "UPDATE accounts SET balance = balance - %d WHERE owner = %Q;"
+				    "UPDATE accounts SET balance = balance + %d WHERE owner = %Q;"
+				    "INSERT INTO transfers (from_id, to_id, amount) VALUES"
+				    " ((SELECT id FROM accounts WHERE owner = %Q),"
+				    "  (SELECT id FROM accounts WHERE owner = %Q), %d);"
+				    "RELEASE transfer;",
+				    amount, from, amount, to, from, to, amount);
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 
 	sqlite3_free(sql);
@@ -43,14 +42,34 @@ static int transfer(const char *from, const char *to, int amount)
 }
 
 /* One connection per suite per worker: unittest's setUpClass. */
-PT_SUITE_SETUP(transfers) { PT_ASSERT_NOT_NULL(db = open_database_url()); }
-PT_SUITE_TEARDOWN(transfers) { sqlite3_close(db); db = NULL; }
-PT_SUITE_SETUP(accounts) { PT_ASSERT_NOT_NULL(db = open_database_url()); }
-PT_SUITE_TEARDOWN(accounts) { sqlite3_close(db); db = NULL; }
+PT_SUITE_SETUP(transfers)
+{
+	PT_ASSERT_NOT_NULL(db = open_database_url());
+}
+PT_SUITE_TEARDOWN(transfers)
+{
+	sqlite3_close(db);
+	db = NULL;
+}
+PT_SUITE_SETUP(accounts)
+{
+	PT_ASSERT_NOT_NULL(db = open_database_url());
+}
+PT_SUITE_TEARDOWN(accounts)
+{
+	sqlite3_close(db);
+	db = NULL;
+}
 
 /* Every test of a suite starts from the fixtures: undo what the last one did. */
-PT_SETUP(transfers) { PT_ASSERT_INT(sqlite3_exec(db, "SAVEPOINT test", NULL, NULL, NULL), ==, SQLITE_OK); }
-PT_TEARDOWN(transfers) { sqlite3_exec(db, "ROLLBACK TO test; RELEASE test", NULL, NULL, NULL); }
+PT_SETUP(transfers)
+{
+	PT_ASSERT_INT(sqlite3_exec(db, "SAVEPOINT test", NULL, NULL, NULL), ==, SQLITE_OK);
+}
+PT_TEARDOWN(transfers)
+{
+	sqlite3_exec(db, "ROLLBACK TO test; RELEASE test", NULL, NULL, NULL);
+}
 
 PT_TEST(accounts, fixtures_are_loaded)
 {
@@ -60,15 +79,16 @@ PT_TEST(accounts, fixtures_are_loaded)
 
 PT_TEST(accounts, owner_names_are_unique)
 {
-	int rc = sqlite3_exec(db, "INSERT INTO accounts (owner, balance) VALUES ('alice', 1)",
-			      NULL, NULL, NULL);
+	int rc = sqlite3_exec(db, "INSERT INTO accounts (owner, balance) VALUES ('alice', 1)", NULL,
+			      NULL, NULL);
 	PT_ASSERT_INT(rc, ==, SQLITE_CONSTRAINT);
 }
 
 PT_TEST(accounts, new_account_starts_empty, .description = "writes to this worker's clone")
 {
 	PT_ASSERT_INT(sqlite3_exec(db, "INSERT INTO accounts (owner, balance) VALUES ('dave', 0)",
-				   NULL, NULL, NULL), ==, SQLITE_OK);
+				   NULL, NULL, NULL),
+		      ==, SQLITE_OK);
 	PT_ASSERT_INT(query_int("SELECT balance FROM accounts WHERE owner = 'dave'"), ==, 0);
 }
 
@@ -89,7 +109,8 @@ PT_TEST(transfers, overdraft_is_refused)
 PT_TEST(transfers, total_money_is_conserved)
 {
 	for (int i = 0; i < 20; i++)
-		PT_ASSERT_INT(transfer(i % 2 ? "alice" : "bob", i % 2 ? "bob" : "alice", 5), ==, SQLITE_OK);
+		PT_ASSERT_INT(transfer(i % 2 ? "alice" : "bob", i % 2 ? "bob" : "alice", 5), ==,
+			      SQLITE_OK);
 	PT_ASSERT_INT(query_int("SELECT sum(balance) FROM accounts"), ==, 150);
 }
 

@@ -58,9 +58,9 @@ extern "C" {
 
 /* Per-test options, given as designated initialisers after the name. */
 struct pt_test_options {
-	int pt__unused;          /* keeps the initialiser valid when empty */
-	double timeout;          /* seconds; 0 means the run's --timeout */
-	const char *skip;        /* when set, the test is skipped with this reason */
+	int pt__unused;		 /* keeps the initialiser valid when empty */
+	double timeout;		 /* seconds; 0 means the run's --timeout */
+	const char *skip;	 /* when set, the test is skipped with this reason */
 	const char *description; /* shown in --list -v and in reports */
 };
 
@@ -90,47 +90,39 @@ struct pt__registration {
  * whose bounds the linker provides; elsewhere a constructor adds it to a list.
  */
 #if defined(__ELF__)
-#define PT__REGISTER(var)                                                     \
-	static const struct pt__registration *const pt__ptr_##var            \
+#define PT__REGISTER(var)                                                                          \
+	static const struct pt__registration *const pt__ptr_##var                                  \
 		__attribute__((used, section("pt_registry"))) = &var;
 #else
 void pt__register(const struct pt__registration *registration);
-#define PT__REGISTER(var)                                                     \
-	__attribute__((constructor)) static void pt__ctor_##var(void)         \
-	{                                                                     \
-		pt__register(&var);                                           \
+#define PT__REGISTER(var)                                                                          \
+	__attribute__((constructor)) static void pt__ctor_##var(void)                              \
+	{                                                                                          \
+		pt__register(&var);                                                                \
 	}
 #endif
 
-#define PT__DEFINE(kind, suite, name, id, ...)                                \
-	static void id(void);                                                 \
-	static const struct pt__registration pt__reg_##id = {                 \
-		kind, suite, name, __FILE__, __LINE__, id,                    \
-		{ .pt__unused = 0, __VA_ARGS__ } };                           \
-	PT__REGISTER(pt__reg_##id)                                            \
+#define PT__DEFINE(kind, suite, name, id, ...)                                                     \
+	static void id(void);                                                                      \
+	static const struct pt__registration pt__reg_##id = {                                      \
+		kind, suite, name, __FILE__, __LINE__, id, {.pt__unused = 0, __VA_ARGS__}};        \
+	PT__REGISTER(pt__reg_##id)                                                                 \
 	static void id(void)
 
-#define PT__TEST(suite, name, ...)                                            \
-	PT__DEFINE(PT__KIND_TEST, #suite, #name, pt__test_##suite##__##name,  \
-		   __VA_ARGS__)
+#define PT__TEST(suite, name, ...)                                                                 \
+	PT__DEFINE(PT__KIND_TEST, #suite, #name, pt__test_##suite##__##name, __VA_ARGS__)
 #define PT_TEST(...) PT__TEST(__VA_ARGS__, )
 
-#define PT_GLOBAL_SETUP()                                                     \
-	PT__DEFINE(PT__KIND_GLOBAL_SETUP, NULL, "global setup",              \
-		   pt__global_setup, )
-#define PT_GLOBAL_TEARDOWN()                                                  \
-	PT__DEFINE(PT__KIND_GLOBAL_TEARDOWN, NULL, "global teardown",        \
-		   pt__global_teardown, )
-#define PT_SUITE_SETUP(suite)                                                 \
-	PT__DEFINE(PT__KIND_SUITE_SETUP, #suite, "suite setup",              \
-		   pt__suite_setup_##suite, )
-#define PT_SUITE_TEARDOWN(suite)                                              \
-	PT__DEFINE(PT__KIND_SUITE_TEARDOWN, #suite, "suite teardown",        \
-		   pt__suite_teardown_##suite, )
-#define PT_SETUP(suite)                                                       \
-	PT__DEFINE(PT__KIND_SETUP, #suite, "setup", pt__setup_##suite, )
-#define PT_TEARDOWN(suite)                                                    \
-	PT__DEFINE(PT__KIND_TEARDOWN, #suite, "teardown", pt__teardown_##suite, )
+#define PT_GLOBAL_SETUP()                                                                          \
+	PT__DEFINE(PT__KIND_GLOBAL_SETUP, NULL, "global setup", pt__global_setup, )
+#define PT_GLOBAL_TEARDOWN()                                                                       \
+	PT__DEFINE(PT__KIND_GLOBAL_TEARDOWN, NULL, "global teardown", pt__global_teardown, )
+#define PT_SUITE_SETUP(suite)                                                                      \
+	PT__DEFINE(PT__KIND_SUITE_SETUP, #suite, "suite setup", pt__suite_setup_##suite, )
+#define PT_SUITE_TEARDOWN(suite)                                                                   \
+	PT__DEFINE(PT__KIND_SUITE_TEARDOWN, #suite, "suite teardown", pt__suite_teardown_##suite, )
+#define PT_SETUP(suite)	   PT__DEFINE(PT__KIND_SETUP, #suite, "setup", pt__setup_##suite, )
+#define PT_TEARDOWN(suite) PT__DEFINE(PT__KIND_TEARDOWN, #suite, "teardown", pt__teardown_##suite, )
 
 /* Where an assertion was written, and how. */
 struct pt__site {
@@ -138,17 +130,15 @@ struct pt__site {
 	int line;
 	const char *macro; /* "PT_ASSERT_INT" */
 	const char *args;  /* the arguments as written */
-	int fatal;         /* ASSERT (1) or EXPECT (0) */
+	int fatal;	   /* ASSERT (1) or EXPECT (0) */
 };
 
 /* Each records a failure; a fatal one then leaves the test. */
 void pt__fail_int(const struct pt__site *site, long long a, long long b);
-void pt__fail_uint(const struct pt__site *site, unsigned long long a,
-		   unsigned long long b);
+void pt__fail_uint(const struct pt__site *site, unsigned long long a, unsigned long long b);
 void pt__fail_dbl(const struct pt__site *site, double a, double b, double tol);
 void pt__fail_str(const struct pt__site *site, const char *a, const char *b);
-void pt__fail_mem(const struct pt__site *site, const void *a, const void *b,
-		  size_t len);
+void pt__fail_mem(const struct pt__site *site, const void *a, const void *b, size_t len);
 void pt__fail_ptr(const struct pt__site *site, const void *a, const void *b);
 void pt__fail_null(const struct pt__site *site, const void *p);
 void pt__fail_bool(const struct pt__site *site);
@@ -158,120 +148,111 @@ void pt__skip(const char *file, int line, const char *reason);
 int pt__str_cmp(const char *a, const char *b);
 int pt__mem_cmp(const void *a, const void *b, size_t len);
 
-#define PT__SITE(fatal, macro, args)                                          \
-	static const struct pt__site pt__site = { __FILE__, __LINE__, macro,  \
-						   args, fatal }
+#define PT__SITE(fatal, macro, args)                                                               \
+	static const struct pt__site pt__site = {__FILE__, __LINE__, macro, args, fatal}
 
-#define PT__CMP(fatal, macro, type, fail, a, op, b, text)                         \
-	do {                                                                  \
-		type pt__a = (a);                                             \
-		type pt__b = (b);                                             \
-		if (!(pt__a op pt__b)) {                                      \
-			PT__SITE(fatal, macro, text);                         \
-			fail(&pt__site, pt__a, pt__b);                        \
-		}                                                             \
+#define PT__CMP(fatal, macro, type, fail, a, op, b, text)                                          \
+	do {                                                                                       \
+		type pt__a = (a);                                                                  \
+		type pt__b = (b);                                                                  \
+		if (!(pt__a op pt__b)) {                                                           \
+			PT__SITE(fatal, macro, text);                                              \
+			fail(&pt__site, pt__a, pt__b);                                             \
+		}                                                                                  \
 	} while (0)
 
-#define PT__CMP_STR(fatal, macro, a, op, b, text)                               \
-	do {                                                                  \
-		const char *pt__a = (a);                                      \
-		const char *pt__b = (b);                                      \
-		if (!(pt__str_cmp(pt__a, pt__b) op 0)) {                      \
-			PT__SITE(fatal, macro, text);                         \
-			pt__fail_str(&pt__site, pt__a, pt__b);                \
-		}                                                             \
+#define PT__CMP_STR(fatal, macro, a, op, b, text)                                                  \
+	do {                                                                                       \
+		const char *pt__a = (a);                                                           \
+		const char *pt__b = (b);                                                           \
+		if (!(pt__str_cmp(pt__a, pt__b) op 0)) {                                           \
+			PT__SITE(fatal, macro, text);                                              \
+			pt__fail_str(&pt__site, pt__a, pt__b);                                     \
+		}                                                                                  \
 	} while (0)
 
-#define PT__CMP_MEM(fatal, macro, a, b, len, text)                               \
-	do {                                                                  \
-		const void *pt__a = (a);                                      \
-		const void *pt__b = (b);                                      \
-		size_t pt__len = (len);                                       \
-		if (pt__mem_cmp(pt__a, pt__b, pt__len) != 0) {                \
-			PT__SITE(fatal, macro, text);                       \
-			pt__fail_mem(&pt__site, pt__a, pt__b, pt__len);       \
-		}                                                             \
+#define PT__CMP_MEM(fatal, macro, a, b, len, text)                                                 \
+	do {                                                                                       \
+		const void *pt__a = (a);                                                           \
+		const void *pt__b = (b);                                                           \
+		size_t pt__len = (len);                                                            \
+		if (pt__mem_cmp(pt__a, pt__b, pt__len) != 0) {                                     \
+			PT__SITE(fatal, macro, text);                                              \
+			pt__fail_mem(&pt__site, pt__a, pt__b, pt__len);                            \
+		}                                                                                  \
 	} while (0)
 
-#define PT__NEAR(fatal, macro, a, b, tol, text)                               \
-	do {                                                                  \
-		double pt__a = (a);                                           \
-		double pt__b = (b);                                           \
-		double pt__tol = (tol);                                       \
-		double pt__diff = pt__a > pt__b ? pt__a - pt__b : pt__b - pt__a; \
-		if (!(pt__diff <= pt__tol)) {                                 \
-			PT__SITE(fatal, macro, text);                       \
-			pt__fail_dbl(&pt__site, pt__a, pt__b, pt__tol);       \
-		}                                                             \
+#define PT__NEAR(fatal, macro, a, b, tol, text)                                                    \
+	do {                                                                                       \
+		double pt__a = (a);                                                                \
+		double pt__b = (b);                                                                \
+		double pt__tol = (tol);                                                            \
+		double pt__diff = pt__a > pt__b ? pt__a - pt__b : pt__b - pt__a;                   \
+		if (!(pt__diff <= pt__tol)) {                                                      \
+			PT__SITE(fatal, macro, text);                                              \
+			pt__fail_dbl(&pt__site, pt__a, pt__b, pt__tol);                            \
+		}                                                                                  \
 	} while (0)
 
-#define PT__BOOL(fatal, macro, cond, want, text)                               \
-	do {                                                                  \
-		if (!(cond) != !(want)) {                                     \
-			PT__SITE(fatal, macro, text);                         \
-			pt__fail_bool(&pt__site);                             \
-		}                                                             \
+#define PT__BOOL(fatal, macro, cond, want, text)                                                   \
+	do {                                                                                       \
+		if (!(cond) != !(want)) {                                                          \
+			PT__SITE(fatal, macro, text);                                              \
+			pt__fail_bool(&pt__site);                                                  \
+		}                                                                                  \
 	} while (0)
 
-#define PT__PTR_IS(fatal, macro, p, want_null, text)                              \
-	do {                                                                  \
-		const void *pt__p = (p);                                      \
-		if ((pt__p == NULL) != (want_null)) {                         \
-			PT__SITE(fatal, macro, text);                           \
-			pt__fail_null(&pt__site, pt__p);                         \
-		}                                                             \
+#define PT__PTR_IS(fatal, macro, p, want_null, text)                                               \
+	do {                                                                                       \
+		const void *pt__p = (p);                                                           \
+		if ((pt__p == NULL) != (want_null)) {                                              \
+			PT__SITE(fatal, macro, text);                                              \
+			pt__fail_null(&pt__site, pt__p);                                           \
+		}                                                                                  \
 	} while (0)
 
-#define PT_ASSERT_INT(a, op, b) \
+#define PT_ASSERT_INT(a, op, b)                                                                    \
 	PT__CMP(1, "PT_ASSERT_INT", long long, pt__fail_int, a, op, b, #a ", " #op ", " #b)
-#define PT_EXPECT_INT(a, op, b) \
+#define PT_EXPECT_INT(a, op, b)                                                                    \
 	PT__CMP(0, "PT_EXPECT_INT", long long, pt__fail_int, a, op, b, #a ", " #op ", " #b)
-#define PT_ASSERT_UINT(a, op, b) \
-	PT__CMP(1, "PT_ASSERT_UINT", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
-#define PT_EXPECT_UINT(a, op, b) \
-	PT__CMP(0, "PT_EXPECT_UINT", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
-#define PT_ASSERT_SIZE(a, op, b) \
-	PT__CMP(1, "PT_ASSERT_SIZE", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
-#define PT_EXPECT_SIZE(a, op, b) \
-	PT__CMP(0, "PT_EXPECT_SIZE", unsigned long long, pt__fail_uint, a, op, b, #a ", " #op ", " #b)
-#define PT_ASSERT_PTR(a, op, b) \
+#define PT_ASSERT_UINT(a, op, b)                                                                   \
+	PT__CMP(1, "PT_ASSERT_UINT", unsigned long long, pt__fail_uint, a, op, b,                  \
+		#a ", " #op ", " #b)
+#define PT_EXPECT_UINT(a, op, b)                                                                   \
+	PT__CMP(0, "PT_EXPECT_UINT", unsigned long long, pt__fail_uint, a, op, b,                  \
+		#a ", " #op ", " #b)
+#define PT_ASSERT_SIZE(a, op, b)                                                                   \
+	PT__CMP(1, "PT_ASSERT_SIZE", unsigned long long, pt__fail_uint, a, op, b,                  \
+		#a ", " #op ", " #b)
+#define PT_EXPECT_SIZE(a, op, b)                                                                   \
+	PT__CMP(0, "PT_EXPECT_SIZE", unsigned long long, pt__fail_uint, a, op, b,                  \
+		#a ", " #op ", " #b)
+#define PT_ASSERT_PTR(a, op, b)                                                                    \
 	PT__CMP(1, "PT_ASSERT_PTR", const void *, pt__fail_ptr, a, op, b, #a ", " #op ", " #b)
-#define PT_EXPECT_PTR(a, op, b) \
+#define PT_EXPECT_PTR(a, op, b)                                                                    \
 	PT__CMP(0, "PT_EXPECT_PTR", const void *, pt__fail_ptr, a, op, b, #a ", " #op ", " #b)
-#define PT_ASSERT_DBL_NEAR(a, b, tol) \
+#define PT_ASSERT_DBL_NEAR(a, b, tol)                                                              \
 	PT__NEAR(1, "PT_ASSERT_DBL_NEAR", a, b, tol, #a ", " #b ", " #tol)
-#define PT_EXPECT_DBL_NEAR(a, b, tol) \
+#define PT_EXPECT_DBL_NEAR(a, b, tol)                                                              \
 	PT__NEAR(0, "PT_EXPECT_DBL_NEAR", a, b, tol, #a ", " #b ", " #tol)
-#define PT_ASSERT_STR(a, op, b) \
-	PT__CMP_STR(1, "PT_ASSERT_STR", a, op, b, #a ", " #op ", " #b)
-#define PT_EXPECT_STR(a, op, b) \
-	PT__CMP_STR(0, "PT_EXPECT_STR", a, op, b, #a ", " #op ", " #b)
-#define PT_ASSERT_MEM(a, b, len) \
-	PT__CMP_MEM(1, "PT_ASSERT_MEM", a, b, len, #a ", " #b ", " #len)
-#define PT_EXPECT_MEM(a, b, len) \
-	PT__CMP_MEM(0, "PT_EXPECT_MEM", a, b, len, #a ", " #b ", " #len)
-#define PT_ASSERT_NULL(p) \
-	PT__PTR_IS(1, "PT_ASSERT_NULL", p, 1, #p)
-#define PT_EXPECT_NULL(p) \
-	PT__PTR_IS(0, "PT_EXPECT_NULL", p, 1, #p)
-#define PT_ASSERT_NOT_NULL(p) \
-	PT__PTR_IS(1, "PT_ASSERT_NOT_NULL", p, 0, #p)
-#define PT_EXPECT_NOT_NULL(p) \
-	PT__PTR_IS(0, "PT_EXPECT_NOT_NULL", p, 0, #p)
-#define PT_ASSERT_TRUE(x) \
-	PT__BOOL(1, "PT_ASSERT_TRUE", x, 1, #x)
-#define PT_EXPECT_TRUE(x) \
-	PT__BOOL(0, "PT_EXPECT_TRUE", x, 1, #x)
-#define PT_ASSERT_FALSE(x) \
-	PT__BOOL(1, "PT_ASSERT_FALSE", x, 0, #x)
-#define PT_EXPECT_FALSE(x) \
-	PT__BOOL(0, "PT_EXPECT_FALSE", x, 0, #x)
+#define PT_ASSERT_STR(a, op, b)	 PT__CMP_STR(1, "PT_ASSERT_STR", a, op, b, #a ", " #op ", " #b)
+#define PT_EXPECT_STR(a, op, b)	 PT__CMP_STR(0, "PT_EXPECT_STR", a, op, b, #a ", " #op ", " #b)
+#define PT_ASSERT_MEM(a, b, len) PT__CMP_MEM(1, "PT_ASSERT_MEM", a, b, len, #a ", " #b ", " #len)
+#define PT_EXPECT_MEM(a, b, len) PT__CMP_MEM(0, "PT_EXPECT_MEM", a, b, len, #a ", " #b ", " #len)
+#define PT_ASSERT_NULL(p)	 PT__PTR_IS(1, "PT_ASSERT_NULL", p, 1, #p)
+#define PT_EXPECT_NULL(p)	 PT__PTR_IS(0, "PT_EXPECT_NULL", p, 1, #p)
+#define PT_ASSERT_NOT_NULL(p)	 PT__PTR_IS(1, "PT_ASSERT_NOT_NULL", p, 0, #p)
+#define PT_EXPECT_NOT_NULL(p)	 PT__PTR_IS(0, "PT_EXPECT_NOT_NULL", p, 0, #p)
+#define PT_ASSERT_TRUE(x)	 PT__BOOL(1, "PT_ASSERT_TRUE", x, 1, #x)
+#define PT_EXPECT_TRUE(x)	 PT__BOOL(0, "PT_EXPECT_TRUE", x, 1, #x)
+#define PT_ASSERT_FALSE(x)	 PT__BOOL(1, "PT_ASSERT_FALSE", x, 0, #x)
+#define PT_EXPECT_FALSE(x)	 PT__BOOL(0, "PT_EXPECT_FALSE", x, 0, #x)
 
 /* Fails the test with a printf-style message. */
-#define PT_FAIL(...)                                                          \
-	do {                                                                  \
-		PT__SITE(1, "PT_FAIL", "");                                   \
-		pt__fail_msg(&pt__site, __VA_ARGS__);                         \
+#define PT_FAIL(...)                                                                               \
+	do {                                                                                       \
+		PT__SITE(1, "PT_FAIL", "");                                                        \
+		pt__fail_msg(&pt__site, __VA_ARGS__);                                              \
 	} while (0)
 
 /* Ends the test as skipped. */

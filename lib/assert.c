@@ -15,8 +15,7 @@
 static struct pt__outcome *current;
 static jmp_buf *leave;
 
-enum pt__outcome_status pt__call_protected(void (*fn)(void),
-					   struct pt__outcome *outcome)
+enum pt__outcome_status pt__call_protected(void (*fn)(void), struct pt__outcome *outcome)
 {
 	struct pt__outcome *outer = current;
 	jmp_buf *outer_leave = leave;
@@ -34,8 +33,8 @@ enum pt__outcome_status pt__call_protected(void (*fn)(void),
 static struct pt__outcome *current_or_die(const struct pt__site *site)
 {
 	if (!current) {
-		fprintf(stderr, "partest: %s:%d: %s used outside a test or fixture\n",
-			site->file, site->line, site->macro);
+		fprintf(stderr, "partest: %s:%d: %s used outside a test or fixture\n", site->file,
+			site->line, site->macro);
 		abort();
 	}
 	return current;
@@ -45,8 +44,8 @@ static void headline(struct pt__buf *message, const struct pt__site *site)
 {
 	if (message->len)
 		pt__buf_addc(message, '\n');
-	pt__buf_addf(message, "%s:%d: %s(%s) failed", site->file, site->line,
-		     site->macro, site->args);
+	pt__buf_addf(message, "%s:%d: %s(%s) failed", site->file, site->line, site->macro,
+		     site->args);
 }
 
 static void finish(const struct pt__site *site)
@@ -65,14 +64,13 @@ void pt__fail_int(const struct pt__site *site, long long a, long long b)
 	finish(site);
 }
 
-void pt__fail_uint(const struct pt__site *site, unsigned long long a,
-		   unsigned long long b)
+void pt__fail_uint(const struct pt__site *site, unsigned long long a, unsigned long long b)
 {
 	struct pt__outcome *outcome = current_or_die(site);
 
 	headline(&outcome->message, site);
-	pt__buf_addf(&outcome->message, "\n  left:  %llu (0x%llx)\n  right: %llu (0x%llx)",
-		     a, a, b, b);
+	pt__buf_addf(&outcome->message, "\n  left:  %llu (0x%llx)\n  right: %llu (0x%llx)", a, a, b,
+		     b);
 	finish(site);
 }
 
@@ -82,8 +80,8 @@ void pt__fail_dbl(const struct pt__site *site, double a, double b, double tol)
 
 	headline(&outcome->message, site);
 	pt__buf_addf(&outcome->message,
-		     "\n  left:  %.17g\n  right: %.17g\n  differ by %.17g, more than %.17g",
-		     a, b, a > b ? a - b : b - a, tol);
+		     "\n  left:  %.17g\n  right: %.17g\n  differ by %.17g, more than %.17g", a, b,
+		     a > b ? a - b : b - a, tol);
 	finish(site);
 }
 
@@ -123,8 +121,7 @@ void pt__fail_str(const struct pt__site *site, const char *a, const char *b)
 	finish(site);
 }
 
-static void add_hex(struct pt__buf *out, const unsigned char *p, size_t from,
-		    size_t to)
+static void add_hex(struct pt__buf *out, const unsigned char *p, size_t from, size_t to)
 {
 	if (!p) {
 		pt__buf_adds(out, "NULL");
@@ -136,8 +133,7 @@ static void add_hex(struct pt__buf *out, const unsigned char *p, size_t from,
 		pt__buf_addf(out, "%02x%s", p[i], i + 1 < to ? " " : "");
 }
 
-void pt__fail_mem(const struct pt__site *site, const void *a, const void *b,
-		  size_t len)
+void pt__fail_mem(const struct pt__site *site, const void *a, const void *b, size_t len)
 {
 	struct pt__outcome *outcome = current_or_die(site);
 	const unsigned char *x = a, *y = b;
@@ -200,7 +196,7 @@ void pt__fail_msg(const struct pt__site *site, const char *fmt, ...)
 
 void pt__skip(const char *file, int line, const char *reason)
 {
-	struct pt__site site = { file, line, "PT_SKIP", "", 1 };
+	struct pt__site site = {file, line, "PT_SKIP", "", 1};
 	struct pt__outcome *outcome = current_or_die(&site);
 
 	if (outcome->status == PT__OUTCOME_FAIL)

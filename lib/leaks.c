@@ -95,7 +95,7 @@ static void describe(pid_t pid, struct pt__buf *report)
 
 size_t pt__leaks_kill_new(const struct pt__children *before, struct pt__buf *report)
 {
-	struct pt__children now = { NULL, 0, 0 };
+	struct pt__children now = {NULL, 0, 0};
 	size_t killed = 0;
 
 	/* Killing a child hands its own children to us: go round until none. */

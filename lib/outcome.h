@@ -25,7 +25,6 @@ struct pt__outcome {
  * Calls may nest (a test can check how an assertion fails); assertions only
  * work on the calling thread.
  */
-enum pt__outcome_status pt__call_protected(void (*fn)(void),
-					   struct pt__outcome *outcome);
+enum pt__outcome_status pt__call_protected(void (*fn)(void), struct pt__outcome *outcome);
 
 #endif

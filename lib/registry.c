@@ -10,13 +10,12 @@
 extern const struct pt__registration *const __start_pt_registry[] __attribute__((weak));
 extern const struct pt__registration *const __stop_pt_registry[] __attribute__((weak));
 
-static void each_registration(void (*fn)(const struct pt__registration *, void *),
-			      void *data)
+static void each_registration(void (*fn)(const struct pt__registration *, void *), void *data)
 {
 	if (!__start_pt_registry)
 		return;
-	for (const struct pt__registration *const *p = __start_pt_registry;
-	     p < __stop_pt_registry; p++)
+	for (const struct pt__registration *const *p = __start_pt_registry; p < __stop_pt_registry;
+	     p++)
 		fn(*p, data);
 }
 #else
@@ -29,16 +28,15 @@ void pt__register(const struct pt__registration *registration)
 	registered[nr_registered++] = registration;
 }
 
-static void each_registration(void (*fn)(const struct pt__registration *, void *),
-			      void *data)
+static void each_registration(void (*fn)(const struct pt__registration *, void *), void *data)
 {
 	for (size_t i = 0; i < nr_registered; i++)
 		fn(registered[i], data);
 }
 #endif
 
-static int compare_names(const char *suite_a, const char *name_a,
-			 const char *suite_b, const char *name_b)
+static int compare_names(const char *suite_a, const char *name_a, const char *suite_b,
+			 const char *name_b)
 {
 	int c = strcmp(suite_a, suite_b);
 
@@ -80,15 +78,14 @@ static void collect_one(const struct pt__registration *registration, void *data)
 		PT__GROW(registry->tests, registry->nr_tests + 1, collect->alloc_tests);
 		registry->tests[registry->nr_tests++] = registration;
 	} else {
-		PT__GROW(registry->fixtures, registry->nr_fixtures + 1,
-			 collect->alloc_fixtures);
+		PT__GROW(registry->fixtures, registry->nr_fixtures + 1, collect->alloc_fixtures);
 		registry->fixtures[registry->nr_fixtures++] = registration;
 	}
 }
 
 int pt__registry_load(struct pt__registry *registry, struct pt__buf *err)
 {
-	struct collect collect = { registry, 0, 0 };
+	struct collect collect = {registry, 0, 0};
 
 	memset(registry, 0, sizeof(*registry));
 	each_registration(collect_one, &collect);
@@ -99,8 +96,7 @@ int pt__registry_load(struct pt__registry *registry, struct pt__buf *err)
 	if (registry->nr_tests)
 		memcpy(registry->by_name, registry->tests,
 		       registry->nr_tests * sizeof(*registry->tests));
-	qsort(registry->by_name, registry->nr_tests, sizeof(*registry->by_name),
-	      compare_tests);
+	qsort(registry->by_name, registry->nr_tests, sizeof(*registry->by_name), compare_tests);
 	for (size_t i = 1; i < registry->nr_tests; i++) {
 		const struct pt__registration *a = registry->by_name[i - 1];
 		const struct pt__registration *b = registry->by_name[i];

@@ -31,11 +31,11 @@
 
 struct worker {
 	struct pt__registry registry;
-	struct pt__buf events;        /* frames waiting to be written */
-	char *suite;                  /* the suite whose set-up ran, or NULL */
+	struct pt__buf events; /* frames waiting to be written */
+	char *suite;	       /* the suite whose set-up ran, or NULL */
 	struct pt__outcome suite_setup;
-	struct pt__children before;   /* children alive before the current test */
-	bool initialised;             /* the global set-up ran: tear it down at the end */
+	struct pt__children before; /* children alive before the current test */
+	bool initialised;	    /* the global set-up ran: tear it down at the end */
 };
 
 static void flush_events(struct worker *worker)
@@ -47,11 +47,11 @@ static void flush_events(struct worker *worker)
 	pt__buf_reset(&worker->events);
 }
 
-static void send_with_payload(struct worker *worker, const struct pt__buf *payload,
-			      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void send_with_payload(struct worker *worker, const struct pt__buf *payload, const char *fmt,
+			      ...) __attribute__((format(printf, 3, 4)));
 
-static void send_with_payload(struct worker *worker, const struct pt__buf *payload,
-			      const char *fmt, ...)
+static void send_with_payload(struct worker *worker, const struct pt__buf *payload, const char *fmt,
+			      ...)
 {
 	va_list ap;
 
@@ -71,8 +71,8 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void call_fixture(struct worker *worker, enum pt__kind kind,
-			 const char *suite, struct pt__outcome *outcome)
+static void call_fixture(struct worker *worker, enum pt__kind kind, const char *suite,
+			 struct pt__outcome *outcome)
 {
 	const struct pt__registration *fixture =
 		pt__registry_fixture(&worker->registry, kind, suite);
@@ -94,7 +94,7 @@ static void list_tests(struct worker *worker)
 
 static void init(struct worker *worker)
 {
-	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
 	call_fixture(worker, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
 	worker->initialised = outcome.status != PT__OUTCOME_FAIL;
@@ -126,7 +126,7 @@ static void begin_suite(struct worker *worker, const char *suite)
 	if (worker->suite && !strcmp(worker->suite, suite))
 		return;
 	if (worker->suite) {
-		struct pt__outcome ignored = { PT__OUTCOME_PASS, PT__BUF_INIT };
+		struct pt__outcome ignored = {PT__OUTCOME_PASS, PT__BUF_INIT};
 		end_suite(worker, &ignored);
 		pt__buf_release(&ignored.message);
 	}
@@ -161,11 +161,10 @@ static const char *status_word(enum pt__outcome_status status)
 	return "fail";
 }
 
-static void run_test(struct worker *worker, const char *seq, const char *suite,
-		     const char *name)
+static void run_test(struct worker *worker, const char *seq, const char *suite, const char *name)
 {
 	const struct pt__registration *test = pt__registry_test(&worker->registry, suite, name);
-	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	struct pt__buf leaked = PT__BUF_INIT;
 	const char *status;
 	int64_t start = now_us();
@@ -214,18 +213,17 @@ static void run_test(struct worker *worker, const char *seq, const char *suite,
 
 static void end_group(struct worker *worker)
 {
-	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
 	end_suite(worker, &outcome);
-	send_with_payload(worker, &outcome.message, "ended %s",
-			  status_word(outcome.status));
+	send_with_payload(worker, &outcome.message, "ended %s", status_word(outcome.status));
 	pt__buf_release(&outcome.message);
 }
 
 /* The last tear-downs. Returns the exit status: 1 if one failed. */
 static int finish(struct worker *worker)
 {
-	struct pt__outcome outcome = { PT__OUTCOME_PASS, PT__BUF_INIT };
+	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	int status = 0;
 
 	end_suite(worker, &outcome);
@@ -301,7 +299,8 @@ int pt__worker_main(void)
 			int parsed = pt__wire_parse(PT__WIRE_COMMANDS, input.data, input.len,
 						    &frame, &used, &err);
 			if (parsed < 0) {
-				fprintf(stderr, "partest: worker: bad command from the runner: %s\n",
+				fprintf(stderr,
+					"partest: worker: bad command from the runner: %s\n",
 					pt__buf_str(&err));
 				status = 70;
 				goto out;

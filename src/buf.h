@@ -13,18 +13,20 @@
 #include <stddef.h>
 
 struct pt__buf {
-	char *data;  /* NUL-terminated contents, or NULL while empty */
-	size_t len;  /* bytes held, not counting the NUL */
-	size_t cap;  /* bytes allocated */
+	char *data; /* NUL-terminated contents, or NULL while empty */
+	size_t len; /* bytes held, not counting the NUL */
+	size_t cap; /* bytes allocated */
 };
 
-#define PT__BUF_INIT { NULL, 0, 0 }
+#define PT__BUF_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void pt__buf_add(struct pt__buf *buf, const void *data, size_t len);
 void pt__buf_adds(struct pt__buf *buf, const char *str);
 void pt__buf_addc(struct pt__buf *buf, char c);
-void pt__buf_addf(struct pt__buf *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void pt__buf_addf(struct pt__buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pt__buf_vaddf(struct pt__buf *buf, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 

@@ -9,17 +9,17 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define PT__SPAWN_FDS 5
+#define PT__SPAWN_FDS	  5
 #define PT__SPAWN_INHERIT (-1) /* the child keeps the parent's descriptor */
 #define PT__SPAWN_DEVNULL (-2) /* the child gets /dev/null */
-#define PT__SPAWN_NONE (-3)    /* the child has no such descriptor */
+#define PT__SPAWN_NONE	  (-3) /* the child has no such descriptor */
 
 struct pt__spawn {
 	const char *path;
 	char *const *argv;
 	char *const *envp;
 	int fds[PT__SPAWN_FDS]; /* a parent descriptor, or one of the above */
-	bool new_group;          /* the child leads a new process group */
+	bool new_group;		/* the child leads a new process group */
 };
 
 /* Starts the child. Returns 0 and sets *pid, or -errno (exec failures included). */

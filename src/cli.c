@@ -156,7 +156,8 @@ static void on_output(void *ctx, int fd, const char *data, size_t len)
 static void on_orphans_killed(void *ctx, const char *which)
 {
 	pt__console_note(&((struct run *)ctx)->console,
-			 "partest: killed processes that tests left running outside their process groups: %s",
+			 "partest: killed processes that tests left running outside their process "
+			 "groups: %s",
 			 which);
 }
 
@@ -198,8 +199,8 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 	}
 
 	pt__timings_load(&run->timings, run->options.state_dir);
-	struct pt__plan_order order = { run->options.shuffle, run->options.seed,
-					run->options.reverse };
+	struct pt__plan_order order = {run->options.shuffle, run->options.seed,
+				       run->options.reverse};
 	pt__plan_build(&run->plan, &run->list, &run->timings, &order);
 	run->workers = count_workers(run);
 	pt__console_init(&run->console, &run->options, stdout);

@@ -57,7 +57,8 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 				return 0;
 			dir += len + (dir[len] == ':');
 		}
-		pt__buf_addf(err, "cannot run \"%s\": no such file in the current directory or on PATH",
+		pt__buf_addf(err,
+			     "cannot run \"%s\": no such file in the current directory or on PATH",
 			     given);
 		return 2;
 	}
@@ -88,11 +89,11 @@ static int64_t now_ms(void)
 }
 
 /* Adds the tests a native program lists. Returns 0, 3 or 130. */
-static int list_native(struct pt__test_list *list, size_t program,
-		       const char *const *filters, struct pt__buf *err)
+static int list_native(struct pt__test_list *list, size_t program, const char *const *filters,
+		       struct pt__buf *err)
 {
 	const char *path = list->programs[program].path;
-	char *argv[] = { (char *)path, NULL };
+	char *argv[] = {(char *)path, NULL};
 	struct pt__environ env;
 	struct pt__buf input = PT__BUF_INIT, why = PT__BUF_INIT;
 	int commands[2], events[2], status = 0, rc = 3;
@@ -100,11 +101,13 @@ static int list_native(struct pt__test_list *list, size_t program,
 	pid_t pid;
 
 	if (pt__pipe(commands) < 0) {
-		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path, strerror(errno));
+		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path,
+			     strerror(errno));
 		return 3;
 	}
 	if (pt__pipe(events) < 0) {
-		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path, strerror(errno));
+		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path,
+			     strerror(errno));
 		close(commands[0]);
 		close(commands[1]);
 		return 3;
@@ -112,8 +115,10 @@ static int list_native(struct pt__test_list *list, size_t program,
 	pt__environ_init(&env);
 	pt__environ_set(&env, PT__WIRE_ENV, "1");
 	struct pt__spawn spawn = {
-		path, argv, env.vars,
-		{ PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0], events[1] },
+		path,
+		argv,
+		env.vars,
+		{PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0], events[1]},
 		true,
 	};
 	int spawned = pt__spawn(&spawn, &pid);
@@ -131,7 +136,7 @@ static int list_native(struct pt__test_list *list, size_t program,
 
 	int64_t deadline = now_ms() + LIST_TIMEOUT_MS;
 	for (;;) {
-		struct pollfd fds[2] = { { events[0], POLLIN, 0 }, { pt__signals_fd(), POLLIN, 0 } };
+		struct pollfd fds[2] = {{events[0], POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
 		int64_t left = deadline - now_ms();
 		if (pt__interrupts) {
 			rc = 130;
@@ -139,7 +144,8 @@ static int list_native(struct pt__test_list *list, size_t program,
 			break;
 		}
 		if (left <= 0) {
-			pt__buf_addf(&why, "it did not list its tests within %d s", LIST_TIMEOUT_MS / 1000);
+			pt__buf_addf(&why, "it did not list its tests within %d s",
+				     LIST_TIMEOUT_MS / 1000);
 			break;
 		}
 		if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
@@ -205,8 +211,8 @@ out:
 	return rc;
 }
 
-int pt__discover(struct pt__test_list *list, const char *const *programs,
-		 size_t nr_programs, const char *const *filters, struct pt__buf *err)
+int pt__discover(struct pt__test_list *list, const char *const *programs, size_t nr_programs,
+		 const char *const *filters, struct pt__buf *err)
 {
 	struct pt__buf path = PT__BUF_INIT;
 	int rc = 0;
@@ -216,9 +222,9 @@ int pt__discover(struct pt__test_list *list, const char *const *programs,
 		if (rc)
 			break;
 		bool native = pt__is_native_program(path.data);
-		size_t program = pt__test_list_add_program(
-			list, path.data, pt__program_name(programs[i]),
-			native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
+		size_t program =
+			pt__test_list_add_program(list, path.data, pt__program_name(programs[i]),
+						  native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
 		if (native)
 			rc = list_native(list, program, filters, err);
 		else if (matches(filters, list->programs[program].name))

@@ -13,8 +13,8 @@
  * cannot be executed), 3 (a native program that fails to list its tests) or
  * 130 (interrupted), with one line in err.
  */
-int pt__discover(struct pt__test_list *list, const char *const *programs,
-		 size_t nr_programs, const char *const *filters, struct pt__buf *err);
+int pt__discover(struct pt__test_list *list, const char *const *programs, size_t nr_programs,
+		 const char *const *filters, struct pt__buf *err);
 
 /* The id prefix for a program path as the user wrote it ("./t" -> "t"). */
 const char *pt__program_name(const char *path);

@@ -44,33 +44,45 @@ static const char usage_text[] =
 	"3 the run could not be carried out, 130 interrupted. See partest(1).\n";
 
 enum {
-	OPT_FILTER = 256, OPT_LIST, OPT_SHUFFLE, OPT_REVERSE, OPT_TIMEOUT,
-	OPT_KILL_GRACE, OPT_FAILFAST, OPT_NO_CAPTURE, OPT_COLOR, OPT_JUNIT,
-	OPT_STATE_DIR, OPT_DB, OPT_DB_SETUP, OPT_DB_INPUTS, OPT_KEEPDB,
+	OPT_FILTER = 256,
+	OPT_LIST,
+	OPT_SHUFFLE,
+	OPT_REVERSE,
+	OPT_TIMEOUT,
+	OPT_KILL_GRACE,
+	OPT_FAILFAST,
+	OPT_NO_CAPTURE,
+	OPT_COLOR,
+	OPT_JUNIT,
+	OPT_STATE_DIR,
+	OPT_DB,
+	OPT_DB_SETUP,
+	OPT_DB_INPUTS,
+	OPT_KEEPDB,
 	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "filter", required_argument, NULL, OPT_FILTER },
-	{ "list", no_argument, NULL, OPT_LIST },
-	{ "shuffle", optional_argument, NULL, OPT_SHUFFLE },
-	{ "reverse", no_argument, NULL, OPT_REVERSE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "kill-grace", required_argument, NULL, OPT_KILL_GRACE },
-	{ "failfast", no_argument, NULL, OPT_FAILFAST },
-	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "junit", required_argument, NULL, OPT_JUNIT },
-	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "db-setup", required_argument, NULL, OPT_DB_SETUP },
-	{ "db-inputs", required_argument, NULL, OPT_DB_INPUTS },
-	{ "keepdb", no_argument, NULL, OPT_KEEPDB },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	{"jobs", required_argument, NULL, 'j'},
+	{"filter", required_argument, NULL, OPT_FILTER},
+	{"list", no_argument, NULL, OPT_LIST},
+	{"shuffle", optional_argument, NULL, OPT_SHUFFLE},
+	{"reverse", no_argument, NULL, OPT_REVERSE},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"kill-grace", required_argument, NULL, OPT_KILL_GRACE},
+	{"failfast", no_argument, NULL, OPT_FAILFAST},
+	{"no-capture", no_argument, NULL, OPT_NO_CAPTURE},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"verbose", no_argument, NULL, 'v'},
+	{"junit", required_argument, NULL, OPT_JUNIT},
+	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
+	{"db", required_argument, NULL, OPT_DB},
+	{"db-setup", required_argument, NULL, OPT_DB_SETUP},
+	{"db-inputs", required_argument, NULL, OPT_DB_INPUTS},
+	{"keepdb", no_argument, NULL, OPT_KEEPDB},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
 };
 
 /* Parses "auto" or a positive count of workers. */
@@ -98,8 +110,7 @@ static int parse_seconds(const char *text, double *seconds)
 
 	errno = 0;
 	value = strtod(text, &end);
-	if (errno || end == text || *end || !isfinite(value) || value < 0 ||
-	    value > 1e7)
+	if (errno || end == text || *end || !isfinite(value) || value < 0 || value > 1e7)
 		return -1;
 	*seconds = value;
 	return 0;
@@ -141,8 +152,8 @@ static uint64_t random_seed(void)
 	return seed % 1000000000u;
 }
 
-int pt__options_parse(struct pt__options *options, int argc, char **argv,
-		      const char *self, struct pt__buf *err)
+int pt__options_parse(struct pt__options *options, int argc, char **argv, const char *self,
+		      struct pt__buf *err)
 {
 	const char *jobs_env = getenv("PARTEST_JOBS");
 	int c;
@@ -162,30 +173,28 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv,
 		switch (c) {
 		case 'j':
 			if (parse_jobs(optarg, &options->jobs)) {
-				pt__buf_addf(err, "--jobs \"%s\": expected a positive number or \"auto\"",
-					     optarg);
+				pt__buf_addf(
+					err,
+					"--jobs \"%s\": expected a positive number or \"auto\"",
+					optarg);
 				return PT__OPTIONS_ERROR;
 			}
 			break;
-		case OPT_FILTER:
-			append(&options->filters, &options->nr_filters, optarg);
-			break;
-		case OPT_LIST:
-			options->list = true;
-			break;
+		case OPT_FILTER: append(&options->filters, &options->nr_filters, optarg); break;
+		case OPT_LIST: options->list = true; break;
 		case OPT_SHUFFLE:
 			options->shuffle = true;
 			if (!optarg)
 				options->seed = random_seed();
 			else if (parse_seed(optarg, &options->seed)) {
-				pt__buf_addf(err, "--shuffle=\"%s\": the seed must be a non-negative integer",
-					     optarg);
+				pt__buf_addf(
+					err,
+					"--shuffle=\"%s\": the seed must be a non-negative integer",
+					optarg);
 				return PT__OPTIONS_ERROR;
 			}
 			break;
-		case OPT_REVERSE:
-			options->reverse = true;
-			break;
+		case OPT_REVERSE: options->reverse = true; break;
 		case OPT_TIMEOUT:
 		case OPT_KILL_GRACE:
 			if (parse_seconds(optarg, c == OPT_TIMEOUT ? &options->timeout
@@ -195,12 +204,8 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv,
 				return PT__OPTIONS_ERROR;
 			}
 			break;
-		case OPT_FAILFAST:
-			options->failfast = true;
-			break;
-		case OPT_NO_CAPTURE:
-			options->no_capture = true;
-			break;
+		case OPT_FAILFAST: options->failfast = true; break;
+		case OPT_NO_CAPTURE: options->no_capture = true; break;
 		case OPT_COLOR:
 			if (!strcmp(optarg, "auto"))
 				options->color = PT__COLOR_AUTO;
@@ -214,33 +219,17 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv,
 				return PT__OPTIONS_ERROR;
 			}
 			break;
-		case 'v':
-			options->verbose++;
-			break;
-		case OPT_JUNIT:
-			options->junit = optarg;
-			break;
-		case OPT_STATE_DIR:
-			options->state_dir = optarg;
-			break;
-		case OPT_DB:
-			append(&options->dbs, &options->nr_dbs, optarg);
-			break;
-		case OPT_DB_SETUP:
-			options->db_setup = optarg;
-			break;
+		case 'v': options->verbose++; break;
+		case OPT_JUNIT: options->junit = optarg; break;
+		case OPT_STATE_DIR: options->state_dir = optarg; break;
+		case OPT_DB: append(&options->dbs, &options->nr_dbs, optarg); break;
+		case OPT_DB_SETUP: options->db_setup = optarg; break;
 		case OPT_DB_INPUTS:
 			append(&options->db_inputs, &options->nr_db_inputs, optarg);
 			break;
-		case OPT_KEEPDB:
-			options->keepdb = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return PT__OPTIONS_DONE;
-		case OPT_VERSION:
-			printf("partest %s\n", PT_VERSION);
-			return PT__OPTIONS_DONE;
+		case OPT_KEEPDB: options->keepdb = true; break;
+		case 'h': fputs(usage_text, stdout); return PT__OPTIONS_DONE;
+		case OPT_VERSION: printf("partest %s\n", PT_VERSION); return PT__OPTIONS_DONE;
 		case ':':
 			pt__buf_addf(err, "%s: needs a value (see --help)", argv[optind - 1]);
 			return PT__OPTIONS_ERROR;

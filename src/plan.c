@@ -91,7 +91,7 @@ void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 	} else if (plan->nr_groups > 1) {
 		struct ranked *ranked = pt__xcalloc(plan->nr_groups, sizeof(*ranked));
 		for (size_t g = 0; g < plan->nr_groups; g++)
-			ranked[g] = (struct ranked){ plan->groups[g], g };
+			ranked[g] = (struct ranked){plan->groups[g], g};
 		qsort(ranked, plan->nr_groups, sizeof(*ranked), longest_first);
 		for (size_t g = 0; g < plan->nr_groups; g++)
 			plan->groups[g] = ranked[g].group;

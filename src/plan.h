@@ -15,9 +15,9 @@
 
 struct pt__group {
 	size_t program;
-	size_t *tests;        /* indexes into the test list, in running order */
+	size_t *tests; /* indexes into the test list, in running order */
 	size_t nr_tests;
-	int64_t estimate_us;  /* remembered (or guessed) duration */
+	int64_t estimate_us; /* remembered (or guessed) duration */
 };
 
 struct pt__plan {

@@ -39,7 +39,7 @@
 #include "xalloc.h"
 
 /* Captured output beyond this much per test is dropped, and counted. */
-#define CAPTURE_LIMIT (4u << 20)
+#define CAPTURE_LIMIT	     (4u << 20)
 #define PROGRESS_INTERVAL_US 100000
 
 enum slot_state { SLOT_EMPTY, SLOT_STARTING, SLOT_BUSY, SLOT_IDLE, SLOT_STOPPING, SLOT_RETIRING };
@@ -57,24 +57,24 @@ struct slot {
 	pid_t pid;
 	size_t program;
 	bool native;
-	int commands, events, out, err; /* -1 once closed */
-	int capture[2];                  /* a native worker's stdout and stderr files */
-	off_t captured[2];               /* how far they were attributed */
-	struct pt__buf to_send;          /* commands not yet written */
-	struct pt__buf received;         /* event bytes not yet parsed */
+	int commands, events, out, err;	 /* -1 once closed */
+	int capture[2];			 /* a native worker's stdout and stderr files */
+	off_t captured[2];		 /* how far they were attributed */
+	struct pt__buf to_send;		 /* commands not yet written */
+	struct pt__buf received;	 /* event bytes not yet parsed */
 	struct pt__buf out_buf, err_buf; /* output since the last result */
-	size_t dropped;                  /* output bytes over CAPTURE_LIMIT */
-	struct work work;                /* the group being run */
+	size_t dropped;			 /* output bytes over CAPTURE_LIMIT */
+	struct work work;		 /* the group being run */
 	bool has_work;
-	bool started;                    /* its first test was handed over */
-	size_t sent;                     /* tests of work sent to the worker */
-	size_t next;                     /* the test whose result is awaited */
+	bool started; /* its first test was handed over */
+	size_t sent;  /* tests of work sent to the worker */
+	size_t next;  /* the test whose result is awaited */
 	bool end_sent;
 	int64_t test_started_us;
-	int64_t deadline_us;             /* 0: none */
-	int64_t kill_at_us;              /* when to escalate; 0: none */
-	int kill_stage;                  /* 0, 1 after SIGTERM, 2 after SIGKILL */
-	enum pt__status stop_status;     /* what the running test becomes */
+	int64_t deadline_us;	     /* 0: none */
+	int64_t kill_at_us;	     /* when to escalate; 0: none */
+	int kill_stage;		     /* 0, 1 after SIGTERM, 2 after SIGKILL */
+	enum pt__status stop_status; /* what the running test becomes */
 	struct pt__buf stop_reason;
 };
 
@@ -84,10 +84,10 @@ struct pool {
 	struct slot *slots;
 	struct work *queue;
 	size_t queue_head, queue_len, queue_alloc;
-	bool *broken_programs;       /* global set-up failed: don't try again */
+	bool *broken_programs; /* global set-up failed: don't try again */
 	struct pt__buf *broken_reasons;
 	size_t total, done, failed;
-	bool stop_starting;          /* failfast tripped or interrupted */
+	bool stop_starting; /* failfast tripped or interrupted */
 	bool interrupting;
 	int64_t last_progress_us;
 };
@@ -145,7 +145,7 @@ static bool queue_pop(struct pool *pool, struct work *work)
 static void report_progress(struct pool *pool, bool force)
 {
 	int64_t now = now_us();
-	struct pt__pool_progress progress = { pool->done, pool->total, pool->failed, 0 };
+	struct pt__pool_progress progress = {pool->done, pool->total, pool->failed, 0};
 
 	if (!pool->config->progress)
 		return;
@@ -173,8 +173,8 @@ static void take_output(struct slot *slot, struct pt__result *result)
 	slot->dropped = 0;
 }
 
-static void finish_test(struct pool *pool, struct slot *slot, size_t index,
-			enum pt__status status, int64_t duration_us)
+static void finish_test(struct pool *pool, struct slot *slot, size_t index, enum pt__status status,
+			int64_t duration_us)
 {
 	struct pt__result *result = &pool->list->tests[index].result;
 
@@ -324,19 +324,21 @@ static int capture_file(struct pool *pool)
 static int start_process(struct pool *pool, struct slot *slot, size_t program)
 {
 	const struct pt__program *prog = &pool->list->programs[program];
-	char *argv[] = { prog->path, NULL };
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	int commands[2] = { -1, -1 }, events[2] = { -1, -1 };
+	char *argv[] = {prog->path, NULL};
+	int out[2] = {-1, -1}, err[2] = {-1, -1};
+	int commands[2] = {-1, -1}, events[2] = {-1, -1};
 	int child_out, child_err;
 	bool native = prog->kind == PT__PROGRAM_NATIVE;
-	char **env = (native ? pool->config->native_envs : pool->config->exec_envs)[slot->number - 1];
+	char **env =
+		(native ? pool->config->native_envs : pool->config->exec_envs)[slot->number - 1];
 	int rc = 0;
 
 	if (native) {
 		if (pool->config->no_capture) {
 			child_out = child_err = PT__SPAWN_INHERIT;
 		} else {
-			if ((out[0] = capture_file(pool)) < 0 || (err[0] = capture_file(pool)) < 0) {
+			if ((out[0] = capture_file(pool)) < 0 ||
+			    (err[0] = capture_file(pool)) < 0) {
 				rc = out[0] < 0 ? out[0] : err[0];
 				goto fail;
 			}
@@ -352,9 +354,11 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 		child_err = err[1];
 	}
 	struct pt__spawn spawn = {
-		prog->path, argv, env,
-		{ PT__SPAWN_DEVNULL, child_out, child_err, native ? commands[0] : PT__SPAWN_NONE,
-		  native ? events[1] : PT__SPAWN_NONE },
+		prog->path,
+		argv,
+		env,
+		{PT__SPAWN_DEVNULL, child_out, child_err, native ? commands[0] : PT__SPAWN_NONE,
+		 native ? events[1] : PT__SPAWN_NONE},
 		true,
 	};
 	if ((rc = pt__spawn(&spawn, &slot->pid)))
@@ -558,7 +562,8 @@ static void add_teardown_failure(struct pool *pool, struct slot *slot, const cha
 {
 	const struct pt__test *last = &pool->list->tests[slot->work.tests[slot->work.nr_tests - 1]];
 	char *suite = pt__xstrdup(last->suite);
-	size_t index = pt__test_list_add_test(pool->list, slot->program, suite, "[suite-teardown]", 0);
+	size_t index =
+		pt__test_list_add_test(pool->list, slot->program, suite, "[suite-teardown]", 0);
 
 	free(suite);
 	pt__buf_add(&pool->list->tests[index].result.message, message, len);
@@ -572,8 +577,8 @@ static void add_teardown_failure(struct pool *pool, struct slot *slot, const cha
  */
 static void add_global_teardown_failure(struct pool *pool, struct slot *slot, int status)
 {
-	size_t index = pt__test_list_add_test(pool->list, slot->program, "[global]",
-					      "[teardown]", 0);
+	size_t index =
+		pt__test_list_add_test(pool->list, slot->program, "[global]", "[teardown]", 0);
 	struct pt__buf *message = &pool->list->tests[index].result.message;
 
 	pt__buf_addf(message, "worker %d (pid %ld) ", slot->number, (long)slot->pid);
@@ -627,7 +632,7 @@ static int handle_frame(struct pool *pool, struct slot *slot, const struct pt__f
 				     frame->words[1], index);
 			return -1;
 		}
-		off_t ends[2] = { parse_offset(frame->words[4]), parse_offset(frame->words[5]) };
+		off_t ends[2] = {parse_offset(frame->words[4]), parse_offset(frame->words[5])};
 		read_capture(pool, slot, ends);
 		set_message(pool, index, "%.*s", (int)frame->payload_len, frame->payload);
 		finish_test(pool, slot, index, status, us > 0 ? us : 0);
@@ -715,11 +720,13 @@ static void requeue_rest(struct pool *pool, struct slot *slot, size_t from)
 		if (pool->interrupting) {
 			mark_not_run(pool, &slot->work, from, "interrupted");
 		} else if (pool->stop_starting) {
-			mark_not_run(pool, &slot->work, from, "not run: --failfast after a failure");
+			mark_not_run(pool, &slot->work, from,
+				     "not run: --failfast after a failure");
 		} else {
-			struct work rest = { slot->work.program, NULL, slot->work.nr_tests - from };
+			struct work rest = {slot->work.program, NULL, slot->work.nr_tests - from};
 			rest.tests = pt__xcalloc(rest.nr_tests, sizeof(*rest.tests));
-			memcpy(rest.tests, slot->work.tests + from, rest.nr_tests * sizeof(*rest.tests));
+			memcpy(rest.tests, slot->work.tests + from,
+			       rest.nr_tests * sizeof(*rest.tests));
 			queue_push_front(pool, rest);
 		}
 	}
@@ -779,7 +786,7 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 	if (slot->native && slot->state != SLOT_STOPPING)
 		read_events(pool, slot);
 	drain_all_output(pool, slot);
-	read_capture(pool, slot, (off_t[2]){ -1, -1 });
+	read_capture(pool, slot, (off_t[2]){-1, -1});
 	/* The leader is gone; anything left in its group was left behind. */
 	if (kill(-slot->pid, 0) == 0) {
 		leaked = true;
@@ -813,8 +820,8 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 		} else {
 			struct pt__buf how = PT__BUF_INIT;
 			pt__describe_wait_status(status, &how);
-			set_message(pool, index, "%s; the worker then %s", pt__buf_str(&slot->stop_reason),
-				    pt__buf_str(&how));
+			set_message(pool, index, "%s; the worker then %s",
+				    pt__buf_str(&slot->stop_reason), pt__buf_str(&how));
 			pt__buf_release(&how);
 			finish_test(pool, slot, index, slot->stop_status,
 				    now_us() - slot->test_started_us);
@@ -829,7 +836,8 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 		pt__buf_release(&how);
 		finish_test(pool, slot, index, PT__CRASH, now_us() - slot->test_started_us);
 		requeue_rest(pool, slot, slot->next + 1);
-	} else if (slot->state == SLOT_STARTING || (slot->state == SLOT_STOPPING && slot->has_work)) {
+	} else if (slot->state == SLOT_STARTING ||
+		   (slot->state == SLOT_STOPPING && slot->has_work)) {
 		struct pt__buf message = PT__BUF_INIT;
 		pt__buf_addf(&message, "%s ", pt__buf_str(&who));
 		if (slot->stop_reason.len)
@@ -966,7 +974,8 @@ static void check_deadlines(struct pool *pool)
 		struct slot *slot = &pool->slots[i];
 		if (slot->state == SLOT_STARTING && slot->deadline_us && now >= slot->deadline_us)
 			stop_slot(pool, slot, PT__CRASH, false,
-				  "did not finish its init phase within %.3g s", pool->config->timeout);
+				  "did not finish its init phase within %.3g s",
+				  pool->config->timeout);
 		if (slot->state == SLOT_BUSY && slot->deadline_us && now >= slot->deadline_us) {
 			double limit = (slot->deadline_us - slot->test_started_us) / 1e6;
 			stop_slot(pool, slot, PT__TIMEOUT, false,
@@ -1013,8 +1022,8 @@ static int64_t next_wakeup(struct pool *pool)
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
-		if ((slot->state == SLOT_BUSY || slot->state == SLOT_STARTING) && slot->deadline_us &&
-		    slot->deadline_us < wake)
+		if ((slot->state == SLOT_BUSY || slot->state == SLOT_STARTING) &&
+		    slot->deadline_us && slot->deadline_us < wake)
 			wake = slot->deadline_us;
 		if (slot->kill_at_us && slot->kill_at_us < wake)
 			wake = slot->kill_at_us;
@@ -1035,7 +1044,7 @@ static bool all_empty(struct pool *pool)
 int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		 const struct pt__pool_config *config)
 {
-	struct pool pool = { 0 };
+	struct pool pool = {0};
 	size_t nr_fds = 1 + (size_t)config->workers * 4;
 	struct pollfd *fds = pt__xcalloc(nr_fds, sizeof(*fds));
 	struct slot **owners = pt__xcalloc(nr_fds, sizeof(*owners));
@@ -1054,7 +1063,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 	}
 	for (size_t g = 0; g < plan->nr_groups; g++) {
 		const struct pt__group *group = &plan->groups[g];
-		struct work work = { group->program, NULL, group->nr_tests };
+		struct work work = {group->program, NULL, group->nr_tests};
 		work.tests = pt__xcalloc(group->nr_tests, sizeof(*work.tests));
 		memcpy(work.tests, group->tests, group->nr_tests * sizeof(*work.tests));
 		queue_push_back(&pool, work);
@@ -1070,23 +1079,25 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			break;
 
 		size_t n = 0;
-		fds[n++] = (struct pollfd){ pt__signals_fd(), POLLIN, 0 };
+		fds[n++] = (struct pollfd){pt__signals_fd(), POLLIN, 0};
 		for (int i = 0; i < config->workers; i++) {
 			struct slot *slot = &pool.slots[i];
-			int *mine[] = { &slot->events, &slot->out, &slot->err };
+			int *mine[] = {&slot->events, &slot->out, &slot->err};
 			for (size_t k = 0; k < 3; k++) {
 				if (*mine[k] < 0)
 					continue;
 				owners[n] = slot;
-				fds[n++] = (struct pollfd){ *mine[k], POLLIN, 0 };
+				fds[n++] = (struct pollfd){*mine[k], POLLIN, 0};
 			}
 			if (slot->commands >= 0 && slot->to_send.len) {
 				owners[n] = slot;
-				fds[n++] = (struct pollfd){ slot->commands, POLLOUT, 0 };
+				fds[n++] = (struct pollfd){slot->commands, POLLOUT, 0};
 			}
 		}
 		int64_t wake = next_wakeup(&pool), now = now_us();
-		int timeout = wake == INT64_MAX ? -1 : wake <= now ? 0 : (int)((wake - now + 999) / 1000);
+		int timeout = wake == INT64_MAX ? -1
+			      : wake <= now	? 0
+						: (int)((wake - now + 999) / 1000);
 		if (poll(fds, n, timeout) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents)
@@ -1109,7 +1120,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		report_progress(&pool, false);
 	}
 
-	struct pt__children none = { NULL, 0, 0 };
+	struct pt__children none = {NULL, 0, 0};
 	struct pt__buf orphans = PT__BUF_INIT;
 	if (pt__leaks_kill_new(&none, &orphans) && config->orphans_killed)
 		config->orphans_killed(config->ctx, orphans.data);
@@ -1117,7 +1128,8 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 	struct work rest;
 	while (queue_pop(&pool, &rest)) {
 		mark_not_run(&pool, &rest, 0,
-			     pool.interrupting ? "interrupted" : "not run: --failfast after a failure");
+			     pool.interrupting ? "interrupted"
+					       : "not run: --failfast after a failure");
 		free(rest.tests);
 	}
 	for (int i = 0; i < config->workers; i++) {

@@ -18,14 +18,14 @@ struct pt__pool_progress {
 };
 
 struct pt__pool_config {
-	int workers;          /* slots, numbered 1..workers */
-	double timeout;       /* default seconds per test; 0: none */
-	double kill_grace;    /* seconds from SIGTERM to SIGKILL */
-	bool failfast;        /* no new test after the first failure */
+	int workers;		   /* slots, numbered 1..workers */
+	double timeout;		   /* default seconds per test; 0: none */
+	double kill_grace;	   /* seconds from SIGTERM to SIGKILL */
+	bool failfast;		   /* no new test after the first failure */
 	char **const *exec_envs;   /* [k - 1]: worker k's environment for executables */
 	char **const *native_envs; /* [k - 1]: the same for native workers */
-	const char *capture_dir; /* where workers' output files are made */
-	bool no_capture;      /* native workers write to the runner's stdout and stderr */
+	const char *capture_dir;   /* where workers' output files are made */
+	bool no_capture;	   /* native workers write to the runner's stdout and stderr */
 	/* Called once per finished test (any status but NOT_RUN). */
 	void (*test_done)(void *ctx, const struct pt__test_list *list, size_t test);
 	/* Called about ten times a second, and when a test ends. */

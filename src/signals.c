@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 volatile sig_atomic_t pt__interrupts;
-static int self_pipe[2] = { -1, -1 };
+static int self_pipe[2] = {-1, -1};
 
 static void on_signal(int signo)
 {
@@ -21,7 +21,7 @@ static void on_signal(int signo)
 
 int pt__signals_install(void)
 {
-	static const int handled[] = { SIGINT, SIGTERM, SIGCHLD };
+	static const int handled[] = {SIGINT, SIGTERM, SIGCHLD};
 	struct sigaction action;
 
 	if (self_pipe[0] < 0) {
@@ -58,7 +58,7 @@ void pt__signals_drain(void)
 
 void pt__signals_reset_in_child(void)
 {
-	static const int handled[] = { SIGINT, SIGTERM, SIGCHLD, SIGPIPE };
+	static const int handled[] = {SIGINT, SIGTERM, SIGCHLD, SIGPIPE};
 	sigset_t none;
 
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)

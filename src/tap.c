@@ -10,20 +10,20 @@
 /* Where the judge is in the stream, carried from one line to the next. */
 struct tap_state {
 	struct pt__buf *details;
-	bool is_tap;       /* saw a plan, a test line or "Bail out!" */
+	bool is_tap; /* saw a plan, a test line or "Bail out!" */
 	bool failed;
 	bool bailed_out;
 	bool have_plan;
-	bool plan_after_tests;  /* the plan came after at least one test */
+	bool plan_after_tests;	/* the plan came after at least one test */
 	bool middle_plan_noted; /* "plan in the middle" already reported */
 	uintmax_t planned;
 	uintmax_t run;
 	struct pt__buf skip_reason; /* of "1..0 # SKIP reason" */
 
 	/* What follows a test line: its "#" lines and YAML block. */
-	bool after_test;  /* the previous line was a test line */
-	bool in_yaml;     /* inside a "  ---" ... "  ..." block */
-	bool collecting;  /* copy diagnostics of a failing test to details */
+	bool after_test; /* the previous line was a test line */
+	bool in_yaml;	 /* inside a "  ---" ... "  ..." block */
+	bool collecting; /* copy diagnostics of a failing test to details */
 
 	/* Test numbers seen so far, sorted, to tell duplicates apart. */
 	uintmax_t *numbers;
@@ -42,8 +42,7 @@ static bool is_digit(char c)
 
 static bool is_word(char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z') || c == '_';
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
 static bool is_letter(char c)
@@ -83,8 +82,7 @@ static size_t skip_blanks(const char *p, size_t len, size_t i)
 }
 
 /* p[from..len) with blanks trimmed on both sides, as (*start, *n). */
-static void trim(const char *p, size_t len, size_t from, size_t *start,
-		 size_t *n)
+static void trim(const char *p, size_t len, size_t from, size_t *start, size_t *n)
 {
 	size_t i = skip_blanks(p, len, from);
 	size_t end = len;
@@ -96,8 +94,7 @@ static void trim(const char *p, size_t len, size_t from, size_t *start,
 }
 
 /* Reads decimal digits at p[*i], saturating; false if there are none. */
-static bool parse_number(const char *p, size_t len, size_t *i,
-			 uintmax_t *value)
+static bool parse_number(const char *p, size_t len, size_t *i, uintmax_t *value)
 {
 	size_t start = *i;
 	uintmax_t v = 0;
@@ -140,8 +137,7 @@ static bool note_number(struct tap_state *state, uintmax_t number)
 	return false;
 }
 
-static void add_detail_line(struct tap_state *state, const char *p,
-			    size_t len)
+static void add_detail_line(struct tap_state *state, const char *p, size_t len)
 {
 	pt__buf_add(state->details, p, len);
 	pt__buf_addc(state->details, '\n');
@@ -154,8 +150,8 @@ enum directive { DIRECTIVE_NONE, DIRECTIVE_SKIP, DIRECTIVE_TODO };
  * "skipped", "Skipping") or "todo", ending at a non-word byte. On a match the
  * reason, with a leading ':' and blanks trimmed, is (*reason, *reason_len).
  */
-static enum directive parse_directive(const char *p, size_t len, size_t i,
-				      size_t *reason, size_t *reason_len)
+static enum directive parse_directive(const char *p, size_t len, size_t i, size_t *reason,
+				      size_t *reason_len)
 {
 	enum directive directive;
 
@@ -204,10 +200,8 @@ static bool parse_plan(struct tap_state *state, const char *p, size_t len)
 	state->plan_after_tests = state->run > 0;
 	if (planned == 0 && i < len) {
 		size_t reason, reason_len;
-		if (parse_directive(p, len, i + 1, &reason, &reason_len) ==
-		    DIRECTIVE_SKIP)
-			pt__buf_add(&state->skip_reason, p + reason,
-				    reason_len);
+		if (parse_directive(p, len, i + 1, &reason, &reason_len) == DIRECTIVE_SKIP)
+			pt__buf_add(&state->skip_reason, p + reason, reason_len);
 	}
 	return true;
 }
@@ -237,8 +231,7 @@ static bool parse_test(struct tap_state *state, const char *p, size_t len)
 	if (state->plan_after_tests && !state->middle_plan_noted) {
 		state->failed = true;
 		state->middle_plan_noted = true;
-		pt__buf_addf(state->details,
-			     "plan 1..%ju in the middle of the tests\n",
+		pt__buf_addf(state->details, "plan 1..%ju in the middle of the tests\n",
 			     state->planned);
 	}
 
@@ -247,8 +240,7 @@ static bool parse_test(struct tap_state *state, const char *p, size_t len)
 	if (numbered) {
 		if (note_number(state, number)) {
 			state->failed = true;
-			pt__buf_addf(state->details,
-				     "duplicate test number %ju\n", number);
+			pt__buf_addf(state->details, "duplicate test number %ju\n", number);
 		} else if (number != state->run) {
 			state->failed = true;
 			pt__buf_addf(state->details,
@@ -267,8 +259,7 @@ static bool parse_test(struct tap_state *state, const char *p, size_t len)
 			i++;
 		} else if (p[i] == '#') {
 			size_t reason, reason_len;
-			directive = parse_directive(p, len, i + 1, &reason,
-						    &reason_len);
+			directive = parse_directive(p, len, i + 1, &reason, &reason_len);
 			break;
 		}
 	}
@@ -335,8 +326,7 @@ static void judge_line(struct tap_state *state, const char *p, size_t len)
 	/* Anything else, "TAP version 13" and "pragma" included, is ignored. */
 }
 
-enum pt__tap_verdict pt__tap_judge(const char *out, size_t len,
-				   struct pt__buf *details)
+enum pt__tap_verdict pt__tap_judge(const char *out, size_t len, struct pt__buf *details)
 {
 	struct tap_state state;
 	enum pt__tap_verdict verdict;
@@ -348,8 +338,7 @@ enum pt__tap_verdict pt__tap_judge(const char *out, size_t len,
 	while (pos < len && !state.bailed_out) {
 		const char *line = out + pos;
 		const char *newline = memchr(line, '\n', len - pos);
-		size_t line_len = newline ? (size_t)(newline - line)
-					  : len - pos;
+		size_t line_len = newline ? (size_t)(newline - line) : len - pos;
 
 		pos += line_len + (newline ? 1 : 0);
 		if (line_len && line[line_len - 1] == '\r')
@@ -367,9 +356,7 @@ enum pt__tap_verdict pt__tap_judge(const char *out, size_t len,
 			pt__buf_adds(details, "no plan\n");
 		} else if (state.planned != state.run) {
 			state.failed = true;
-			pt__buf_addf(details,
-				     "planned %ju test%s but ran %ju\n",
-				     state.planned,
+			pt__buf_addf(details, "planned %ju test%s but ran %ju\n", state.planned,
 				     state.planned == 1 ? "" : "s", state.run);
 		}
 	}
@@ -377,8 +364,7 @@ enum pt__tap_verdict pt__tap_judge(const char *out, size_t len,
 		verdict = PT__TAP_FAIL;
 	} else if (state.planned == 0) {
 		verdict = PT__TAP_SKIP;
-		pt__buf_add(details, pt__buf_str(&state.skip_reason),
-			    state.skip_reason.len);
+		pt__buf_add(details, pt__buf_str(&state.skip_reason), state.skip_reason.len);
 	} else {
 		verdict = PT__TAP_PASS;
 	}

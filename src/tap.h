@@ -32,7 +32,6 @@ enum pt__tap_verdict {
  *   line end (nothing if there is none);
  * - nothing for PT__TAP_PASS or PT__TAP_NONE.
  */
-enum pt__tap_verdict pt__tap_judge(const char *out, size_t len,
-				   struct pt__buf *details);
+enum pt__tap_verdict pt__tap_judge(const char *out, size_t len, struct pt__buf *details);
 
 #endif

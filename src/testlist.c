@@ -5,8 +5,8 @@
 
 #include "xalloc.h"
 
-size_t pt__test_list_add_program(struct pt__test_list *list, const char *path,
-				 const char *name, enum pt__program_kind kind)
+size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, const char *name,
+				 enum pt__program_kind kind)
 {
 	PT__GROW(list->programs, list->nr_programs + 1, list->alloc_programs);
 	struct pt__program *program = &list->programs[list->nr_programs];
@@ -16,8 +16,8 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path,
 	return list->nr_programs++;
 }
 
-size_t pt__test_list_add_test(struct pt__test_list *list, size_t program,
-			      const char *suite, const char *name, int timeout_ms)
+size_t pt__test_list_add_test(struct pt__test_list *list, size_t program, const char *suite,
+			      const char *name, int timeout_ms)
 {
 	PT__GROW(list->tests, list->nr_tests + 1, list->alloc_tests);
 	struct pt__test *test = &list->tests[list->nr_tests];
@@ -28,8 +28,7 @@ size_t pt__test_list_add_test(struct pt__test_list *list, size_t program,
 	if (suite) {
 		test->suite = pt__xstrdup(suite);
 		test->name = pt__xstrdup(name);
-		pt__buf_addf(&id, "%s::%s::%s", list->programs[program].name,
-			     suite, name);
+		pt__buf_addf(&id, "%s::%s::%s", list->programs[program].name, suite, name);
 	} else {
 		pt__buf_adds(&id, list->programs[program].name);
 	}
@@ -74,8 +73,8 @@ const char *pt__status_word(enum pt__status status)
 
 bool pt__status_failed(enum pt__status status)
 {
-	return status == PT__FAIL || status == PT__CRASH ||
-	       status == PT__TIMEOUT || status == PT__LEAK;
+	return status == PT__FAIL || status == PT__CRASH || status == PT__TIMEOUT ||
+	       status == PT__LEAK;
 }
 
 void pt__tally(const struct pt__test_list *list, struct pt__tally *tally)

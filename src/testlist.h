@@ -17,8 +17,8 @@ enum pt__program_kind {
 };
 
 struct pt__program {
-	char *path;  /* what is executed */
-	char *name;  /* as the user wrote it; the first part of each test id */
+	char *path; /* what is executed */
+	char *name; /* as the user wrote it; the first part of each test id */
 	enum pt__program_kind kind;
 };
 
@@ -27,26 +27,26 @@ enum pt__status {
 	PT__PASS,
 	PT__FAIL,
 	PT__SKIP,
-	PT__CRASH,   /* killed by a signal, exit() mid-test, protocol closed */
+	PT__CRASH, /* killed by a signal, exit() mid-test, protocol closed */
 	PT__TIMEOUT,
-	PT__LEAK,    /* passed its own checks but left a process running */
+	PT__LEAK, /* passed its own checks but left a process running */
 };
 
 struct pt__result {
 	enum pt__status status;
-	int worker;           /* 1..N; 0 if never run */
+	int worker; /* 1..N; 0 if never run */
 	int64_t duration_us;
-	struct pt__buf message;  /* why it failed, crashed or was skipped */
-	struct pt__buf out;      /* captured stdout */
-	struct pt__buf err;      /* captured stderr */
+	struct pt__buf message; /* why it failed, crashed or was skipped */
+	struct pt__buf out;	/* captured stdout */
+	struct pt__buf err;	/* captured stderr */
 };
 
 struct pt__test {
-	size_t program;  /* index into pt__test_list.programs */
-	char *suite;     /* NULL for an EXEC program */
-	char *name;      /* NULL for an EXEC program */
-	char *id;        /* "program::suite::name", or the program's name */
-	int timeout_ms;  /* from .timeout; 0 means the run's --timeout */
+	size_t program; /* index into pt__test_list.programs */
+	char *suite;	/* NULL for an EXEC program */
+	char *name;	/* NULL for an EXEC program */
+	char *id;	/* "program::suite::name", or the program's name */
+	int timeout_ms; /* from .timeout; 0 means the run's --timeout */
 	struct pt__result result;
 };
 
@@ -57,13 +57,16 @@ struct pt__test_list {
 	size_t nr_tests, alloc_tests;
 };
 
-#define PT__TEST_LIST_INIT { NULL, 0, 0, NULL, 0, 0 }
+#define PT__TEST_LIST_INIT                                                                         \
+	{                                                                                          \
+		NULL, 0, 0, NULL, 0, 0                                                             \
+	}
 
-size_t pt__test_list_add_program(struct pt__test_list *list, const char *path,
-				 const char *name, enum pt__program_kind kind);
+size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, const char *name,
+				 enum pt__program_kind kind);
 /* suite and name NULL for an EXEC program. Returns the new test's index. */
-size_t pt__test_list_add_test(struct pt__test_list *list, size_t program,
-			      const char *suite, const char *name, int timeout_ms);
+size_t pt__test_list_add_test(struct pt__test_list *list, size_t program, const char *suite,
+			      const char *name, int timeout_ms);
 void pt__test_list_release(struct pt__test_list *list);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */

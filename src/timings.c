@@ -53,7 +53,7 @@ void pt__timings_load(struct pt__timings *timings, const char *state_dir)
 
 static struct pt__timing *find(const struct pt__timings *timings, const char *id)
 {
-	struct pt__timing key = { (char *)id, 0 };
+	struct pt__timing key = {(char *)id, 0};
 
 	if (!timings->nr)
 		return NULL;

@@ -6,34 +6,30 @@
 
 struct verb {
 	const char *name;
-	size_t words;      /* including the verb and the length word */
+	size_t words; /* including the verb and the length word */
 	int has_payload;
 };
 
 static const struct verb commands[] = {
-	{ "list", 1, 0 },
-	{ "init", 1, 0 },
-	{ "run", 4, 0 },   /* run SEQ SUITE NAME */
-	{ "end", 1, 0 },
+	{"list", 1, 0},
+	{"init", 1, 0},
+	{"run", 4, 0}, /* run SEQ SUITE NAME */
+	{"end", 1, 0},
 };
 
 static const struct verb events[] = {
-	{ "hello", 3, 0 },       /* hello VERSION PID */
-	{ "test", 4, 0 },        /* test SUITE NAME TIMEOUT_MS */
-	{ "listed", 1, 0 },
-	{ "ready", 1, 0 },
-	{ "init-failed", 2, 1 }, /* init-failed LEN */
-	{ "result", 7, 1 },      /* result SEQ STATUS USEC OUT_END ERR_END LEN */
-	{ "ended", 3, 1 },       /* ended STATUS LEN */
+	{"hello", 3, 0},					  /* hello VERSION PID */
+	{"test", 4, 0},						  /* test SUITE NAME TIMEOUT_MS */
+	{"listed", 1, 0}, {"ready", 1, 0}, {"init-failed", 2, 1}, /* init-failed LEN */
+	{"result", 7, 1}, /* result SEQ STATUS USEC OUT_END ERR_END LEN */
+	{"ended", 3, 1},  /* ended STATUS LEN */
 };
 
-static const struct verb *find_verb(enum pt__wire_direction direction,
-				    const char *name)
+static const struct verb *find_verb(enum pt__wire_direction direction, const char *name)
 {
 	const struct verb *table = direction == PT__WIRE_COMMANDS ? commands : events;
-	size_t nr = direction == PT__WIRE_COMMANDS
-			    ? sizeof(commands) / sizeof(commands[0])
-			    : sizeof(events) / sizeof(events[0]);
+	size_t nr = direction == PT__WIRE_COMMANDS ? sizeof(commands) / sizeof(commands[0])
+						   : sizeof(events) / sizeof(events[0]);
 
 	for (size_t i = 0; i < nr; i++)
 		if (!strcmp(table[i].name, name))
@@ -56,11 +52,11 @@ static int parse_length(const char *word, size_t *out)
 	return 0;
 }
 
-int pt__wire_parse(enum pt__wire_direction direction, const char *data,
-		   size_t len, struct pt__frame *frame, size_t *used,
-		   struct pt__buf *err)
+int pt__wire_parse(enum pt__wire_direction direction, const char *data, size_t len,
+		   struct pt__frame *frame, size_t *used, struct pt__buf *err)
 {
-	const char *newline = memchr(data, '\n', len < PT__WIRE_MAX_HEADER ? len : PT__WIRE_MAX_HEADER);
+	const char *newline =
+		memchr(data, '\n', len < PT__WIRE_MAX_HEADER ? len : PT__WIRE_MAX_HEADER);
 	size_t header_len;
 
 	if (!newline) {
@@ -103,8 +99,8 @@ int pt__wire_parse(enum pt__wire_direction direction, const char *data,
 		return -1;
 	}
 	if (frame->nr_words != verb->words) {
-		pt__buf_addf(err, "\"%s\" takes %zu words, got %zu", verb->name,
-			     verb->words, frame->nr_words);
+		pt__buf_addf(err, "\"%s\" takes %zu words, got %zu", verb->name, verb->words,
+			     frame->nr_words);
 		return -1;
 	}
 	frame->payload = NULL;

@@ -14,13 +14,13 @@
 
 #include "buf.h"
 
-#define PT__WIRE_VERSION 1
-#define PT__WIRE_ENV "PARTEST_PROTOCOL"  /* set to the version for workers */
-#define PT__WIRE_COMMAND_FD 3            /* runner -> worker */
-#define PT__WIRE_EVENT_FD 4              /* worker -> runner */
-#define PT__WIRE_MAX_HEADER 4096
+#define PT__WIRE_VERSION     1
+#define PT__WIRE_ENV	     "PARTEST_PROTOCOL" /* set to the version for workers */
+#define PT__WIRE_COMMAND_FD  3			/* runner -> worker */
+#define PT__WIRE_EVENT_FD    4			/* worker -> runner */
+#define PT__WIRE_MAX_HEADER  4096
 #define PT__WIRE_MAX_PAYLOAD (16u << 20)
-#define PT__WIRE_MAX_WORDS 8
+#define PT__WIRE_MAX_WORDS   8
 
 enum pt__wire_direction {
 	PT__WIRE_COMMANDS, /* what the runner sends */
@@ -41,9 +41,8 @@ struct pt__frame {
  * the input cannot be a frame of this direction (unknown verb, wrong number
  * of words, bad length, over-long header), with one line in err.
  */
-int pt__wire_parse(enum pt__wire_direction direction, const char *data,
-		   size_t len, struct pt__frame *frame, size_t *used,
-		   struct pt__buf *err);
+int pt__wire_parse(enum pt__wire_direction direction, const char *data, size_t len,
+		   struct pt__frame *frame, size_t *used, struct pt__buf *err);
 
 /* Writes all of data to fd, retrying after EINTR. Returns 0 or -errno. */
 int pt__write_all(int fd, const void *data, size_t len);

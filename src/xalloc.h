@@ -14,15 +14,15 @@ char *pt__xstrdup(const char *str);
 char *pt__xstrndup(const char *str, size_t len);
 
 /* Grows *array (of *cap elements of size elem) to hold at least need. */
-#define PT__GROW(array, need, cap)                                            \
-	do {                                                                  \
-		if ((need) > (cap)) {                                         \
-			size_t pt__c = (cap) ? (cap)*2 : 8;                   \
-			while (pt__c < (need))                                \
-				pt__c *= 2;                                   \
-			(array) = pt__xrealloc((array), pt__c * sizeof(*(array))); \
-			(cap) = pt__c;                                        \
-		}                                                             \
+#define PT__GROW(array, need, cap)                                                                 \
+	do {                                                                                       \
+		if ((need) > (cap)) {                                                              \
+			size_t pt__c = (cap) ? (cap)*2 : 8;                                        \
+			while (pt__c < (need))                                                     \
+				pt__c *= 2;                                                        \
+			(array) = pt__xrealloc((array), pt__c * sizeof(*(array)));                 \
+			(cap) = pt__c;                                                             \
+		}                                                                                  \
 	} while (0)
 
 #endif

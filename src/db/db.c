@@ -27,7 +27,7 @@
 #include "sqlite.h"
 
 /* How much of a failing --db-setup's output the message keeps: the end. */
-#define SETUP_OUTPUT_KEEP (64 * 1024)
+#define SETUP_OUTPUT_KEEP   (64 * 1024)
 /* After an interrupt, how long the set-up gets to end before SIGKILL. */
 #define SETUP_KILL_GRACE_MS 3000
 
@@ -36,11 +36,8 @@ static const struct {
 	const char *prefix;
 	const char *engine;
 } missing_backends[] = {
-	{ "postgresql://", "PostgreSQL" },
-	{ "postgres://", "PostgreSQL" },
-	{ "mysql://", "MySQL" },
-	{ "mariadb://", "MariaDB" },
-	{ "oracle://", "Oracle" },
+	{"postgresql://", "PostgreSQL"}, {"postgres://", "PostgreSQL"}, {"mysql://", "MySQL"},
+	{"mariadb://", "MariaDB"},	 {"oracle://", "Oracle"},
 };
 
 static bool has_prefix(const char *str, const char *prefix)
@@ -62,7 +59,7 @@ unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t
 /* Whether the query parameter starting at param names a password. */
 static bool is_password_param(const char *param)
 {
-	static const char *const names[] = { "password=", "passwd=", "pass=", "pwd=" };
+	static const char *const names[] = {"password=", "passwd=", "pass=", "pwd="};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (has_prefix(param, names[i]))
@@ -110,7 +107,8 @@ void pt__db_env_name(const char *alias, struct pt__buf *out)
 {
 	pt__buf_adds(out, "PARTEST_DB_");
 	for (const char *c = alias; *c; c++)
-		pt__buf_addc(out, isalnum((unsigned char)*c) ? (char)toupper((unsigned char)*c) : '_');
+		pt__buf_addc(out,
+			     isalnum((unsigned char)*c) ? (char)toupper((unsigned char)*c) : '_');
 	pt__buf_adds(out, "_URL");
 }
 
@@ -243,8 +241,10 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 
 	for (size_t i = 0; i < sizeof(missing_backends) / sizeof(missing_backends[0]); i++) {
 		if (has_prefix(url, missing_backends[i].prefix)) {
-			pt__buf_addf(err, "--db \"%s\": the %s backend is not built into this partest yet",
-				     shown.data, missing_backends[i].engine);
+			pt__buf_addf(
+				err,
+				"--db \"%s\": the %s backend is not built into this partest yet",
+				shown.data, missing_backends[i].engine);
 			rc = PT__DB_EUSAGE;
 			goto out;
 		}
@@ -462,7 +462,7 @@ static void keep_output(struct pt__buf *output, const char *data, size_t len, bo
 static int run_setup(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
 {
 	const char *cmd = dbs[0].ctx->setup_cmd;
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	struct pt__environ env;
 	struct pt__buf name = PT__BUF_INIT, output = PT__BUF_INIT;
 	bool cut = false, exited = false;
@@ -483,8 +483,8 @@ static int run_setup(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		pt__environ_set(&env, name.data, template_url(&dbs[i]));
 	}
 	struct pt__spawn spawn = {
-		"/bin/sh", argv, env.vars,
-		{ PT__SPAWN_DEVNULL, out[1], out[1], PT__SPAWN_NONE, PT__SPAWN_NONE },
+		"/bin/sh", argv,
+		env.vars,  {PT__SPAWN_DEVNULL, out[1], out[1], PT__SPAWN_NONE, PT__SPAWN_NONE},
 		true,
 	};
 	spawned = pt__spawn(&spawn, &pid);
@@ -493,14 +493,15 @@ static int run_setup(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	close(out[1]);
 	if (spawned) {
 		close(out[0]);
-		pt__buf_addf(err, "cannot run --db-setup \"%s\": /bin/sh: %s", cmd, strerror(-spawned));
+		pt__buf_addf(err, "cannot run --db-setup \"%s\": /bin/sh: %s", cmd,
+			     strerror(-spawned));
 		return PT__DB_ERUN;
 	}
 	pt__set_nonblocking(out[0]);
 
 	for (bool open_pipe = true; !exited;) {
-		struct pollfd fds[2] = { { open_pipe ? out[0] : -1, POLLIN, 0 },
-					 { pt__signals_fd(), POLLIN, 0 } };
+		struct pollfd fds[2] = {{open_pipe ? out[0] : -1, POLLIN, 0},
+					{pt__signals_fd(), POLLIN, 0}};
 		ssize_t n = -1;
 
 		if (pt__interrupts && !kill_at) {
@@ -605,10 +606,11 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 				goto out;
 			if (!rc) {
 				describe_db(db, &what);
-				pt__buf_addf(err,
-					     "cannot build the template %s: it exists and was not "
-					     "created by partest; remove it or run without --db-setup",
-					     what.data);
+				pt__buf_addf(
+					err,
+					"cannot build the template %s: it exists and was not "
+					"created by partest; remove it or run without --db-setup",
+					what.data);
 				rc = PT__DB_EUSAGE;
 				goto out;
 			}
@@ -641,10 +643,11 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 			db->template_built = false;
 			pt__buf_reset(&what);
 			describe_db(db, &what);
-			pt__buf_addf(err,
-				     "--db-setup \"%s\" replaced the template %s instead of filling "
-				     "in the one partest created; partest leaves it alone from now on",
-				     ctx->setup_cmd, what.data);
+			pt__buf_addf(
+				err,
+				"--db-setup \"%s\" replaced the template %s instead of filling "
+				"in the one partest created; partest leaves it alone from now on",
+				ctx->setup_cmd, what.data);
 			rc = PT__DB_EUSAGE;
 			goto fail;
 		}
@@ -671,7 +674,8 @@ static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 			return rc;
 		if (rc == 0) {
 			describe_db(&dbs[i], &what);
-			pt__buf_addf(err, "the template %s does not exist; create it or give --db-setup",
+			pt__buf_addf(err,
+				     "the template %s does not exist; create it or give --db-setup",
 				     what.data);
 			pt__buf_release(&what);
 			return PT__DB_ERUN;
@@ -686,13 +690,15 @@ static int check_distinct(const struct pt__db *dbs, size_t nr, struct pt__buf *e
 	for (size_t i = 0; i < nr; i++) {
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(dbs[i].alias, dbs[j].alias)) {
-				pt__buf_addf(err, "--db: the alias \"%s\" is given twice", dbs[i].alias);
+				pt__buf_addf(err, "--db: the alias \"%s\" is given twice",
+					     dbs[i].alias);
 				return PT__DB_EUSAGE;
 			}
 			if (!strcmp(template_url(&dbs[i]), template_url(&dbs[j]))) {
 				struct pt__buf url = PT__BUF_INIT;
 				pt__db_redact_url(template_url(&dbs[i]), &url);
-				pt__buf_addf(err, "--db %s and --db %s name the same database \"%s\"",
+				pt__buf_addf(err,
+					     "--db %s and --db %s name the same database \"%s\"",
 					     dbs[j].alias, dbs[i].alias, url.data);
 				pt__buf_release(&url);
 				return PT__DB_EUSAGE;

@@ -25,13 +25,13 @@ enum {
 
 /* What every database of one run shares. */
 struct pt__db_context {
-	const char *run_id;    /* unique per run; part of clone names and markers */
-	const char *run_dir;   /* this run's private directory, removed at the end */
-	const char *state_dir; /* kept between runs: .partest or --state-dir */
-	int workers;           /* how many clones to make */
-	const char *setup_cmd; /* --db-setup, or NULL */
+	const char *run_id;	   /* unique per run; part of clone names and markers */
+	const char *run_dir;	   /* this run's private directory, removed at the end */
+	const char *state_dir;	   /* kept between runs: .partest or --state-dir */
+	int workers;		   /* how many clones to make */
+	const char *setup_cmd;	   /* --db-setup, or NULL */
 	const char *const *inputs; /* --db-inputs files, NULL-terminated */
-	bool keepdb;           /* --keepdb */
+	bool keepdb;		   /* --keepdb */
 };
 
 struct pt__db;
@@ -53,8 +53,7 @@ struct pt__db_backend {
 	int (*drop_template)(struct pt__db *db, struct pt__buf *err);
 	/* Appends what besides the set-up decides the template's contents
 	 * (a server version, say) to out. */
-	int (*fingerprint)(struct pt__db *db, struct pt__buf *out,
-			   struct pt__buf *err);
+	int (*fingerprint)(struct pt__db *db, struct pt__buf *out, struct pt__buf *err);
 	/* Makes ctx->workers clones and fills db->clone_urls[0..workers-1]. */
 	int (*clone)(struct pt__db *db, struct pt__buf *err);
 	/* Drops every clone this run made. Best effort; reports the first error. */
@@ -64,16 +63,16 @@ struct pt__db_backend {
 };
 
 struct pt__db {
-	char *alias;  /* "default" unless the user named one */
-	char *url;    /* the template's URL, as given */
+	char *alias;	    /* "default" unless the user named one */
+	char *url;	    /* the template's URL, as given */
 	char *template_url; /* the same in the backend's canonical form (an
 			     * absolute path, say): what --db-setup is given.
 			     * Set by open; NULL means url. */
 	const struct pt__db_backend *backend;
 	const struct pt__db_context *ctx;
-	char **clone_urls;     /* one per worker once cloned, else NULL */
-	bool template_built;   /* this run (re)built the template */
-	void *state;           /* the backend's own */
+	char **clone_urls;   /* one per worker once cloned, else NULL */
+	bool template_built; /* this run (re)built the template */
+	void *state;	     /* the backend's own */
 };
 
 /*
@@ -81,8 +80,8 @@ struct pt__db {
  * its backend. A URL of an engine whose backend is not built in fails with
  * PT__DB_EUSAGE and says so.
  */
-int pt__db_init(struct pt__db *db, const char *spec,
-		const struct pt__db_context *ctx, struct pt__buf *err);
+int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context *ctx,
+		struct pt__buf *err);
 
 /*
  * Prepares the templates of all dbs (building them with ctx->setup_cmd
@@ -108,8 +107,7 @@ void pt__db_redact_url(const char *url, struct pt__buf *out);
 /* 64-bit FNV-1a of len bytes, continuing from hash (start with
  * PT__DB_HASH_INIT). */
 #define PT__DB_HASH_INIT 0xcbf29ce484222325ULL
-unsigned long long pt__db_hash(unsigned long long hash, const void *data,
-			       size_t len);
+unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len);
 
 /* mkdir -p. Returns 0 or -errno. */
 int pt__db_make_dirs(const char *path);

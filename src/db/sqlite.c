@@ -38,7 +38,7 @@
 #include "../xalloc.h"
 
 /* The files SQLite may keep beside a database. */
-static const char *const companions[] = { "-wal", "-shm", "-journal" };
+static const char *const companions[] = {"-wal", "-shm", "-journal"};
 
 /*
  * Clones are copied on one thread per CPU, up to this many. Measured on a
@@ -49,10 +49,10 @@ static const char *const companions[] = { "-wal", "-shm", "-journal" };
 #define COPY_THREADS_MAX 8
 
 struct sqlite_state {
-	char *path;         /* the template, absolute */
-	char *record;       /* its registry record under the state directory */
+	char *path;	    /* the template, absolute */
+	char *record;	    /* its registry record under the state directory */
 	char **clone_paths; /* ctx->workers of them once clone ran */
-	int nr_clones;      /* how many of clone_paths exist on disk */
+	int nr_clones;	    /* how many of clone_paths exist on disk */
 };
 
 /* Resolves "." and ".." and repeated slashes; path is absolute. */
@@ -112,8 +112,8 @@ static int sqlite_open(struct pt__db *db, struct pt__buf *err)
 	if (*path != '/') {
 		char cwd[4096];
 		if (!getcwd(cwd, sizeof(cwd))) {
-			pt__buf_addf(err, "--db \"%s\": cannot resolve the relative path: %s", db->url,
-				     strerror(errno));
+			pt__buf_addf(err, "--db \"%s\": cannot resolve the relative path: %s",
+				     db->url, strerror(errno));
 			return PT__DB_ERUN;
 		}
 		pt__buf_addf(&joined, "%s/", cwd);
@@ -164,7 +164,8 @@ static int sqlite_template_exists(struct pt__db *db, struct pt__buf *err)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	pt__buf_addf(err, "cannot look at sqlite template \"%s\": %s", state->path, strerror(errno));
+	pt__buf_addf(err, "cannot look at sqlite template \"%s\": %s", state->path,
+		     strerror(errno));
 	return PT__DB_ERUN;
 }
 
@@ -196,7 +197,8 @@ static void record_contents(const char *path, const struct stat *st, struct pt__
 	long born_nsec;
 
 	birth_time(path, &born_sec, &born_nsec);
-	pt__buf_addf(out, "partest sqlite template 1\npath %s\ndev %llu\nino %llu\nborn %lld.%09ld\n",
+	pt__buf_addf(out,
+		     "partest sqlite template 1\npath %s\ndev %llu\nino %llu\nborn %lld.%09ld\n",
 		     path, (unsigned long long)st->st_dev, (unsigned long long)st->st_ino, born_sec,
 		     born_nsec);
 }
@@ -213,7 +215,8 @@ static int sqlite_template_is_ours(struct pt__db *db, struct pt__buf *err)
 		return 0;
 	rc = pt__db_read_file(state->record, &have);
 	if (rc && rc != -ENOENT) {
-		pt__buf_addf(err, "cannot read partest's record of sqlite template \"%s\" in \"%s\": %s",
+		pt__buf_addf(err,
+			     "cannot read partest's record of sqlite template \"%s\" in \"%s\": %s",
 			     state->path, state->record, strerror(-rc));
 		rc = PT__DB_ERUN;
 		goto out;
@@ -369,8 +372,8 @@ struct copy_job {
 	off_t size;
 	char **paths; /* the clones to make */
 	int nr;
-	int failed;   /* index into paths of the failure, or -1 */
-	int rc;       /* its -errno */
+	int failed; /* index into paths of the failure, or -1 */
+	int rc;	    /* its -errno */
 };
 
 /* Makes job->paths, each a copy of job->from. Stops at the first failure. */
@@ -398,12 +401,11 @@ static void *copy_files(void *arg)
  * spread over one thread per CPU. On failure names the clone and
  * the reason in err and returns -errno; the caller removes what was made.
  */
-static int copy_clones(const char *template, int from, char **paths, int nr,
-		       struct pt__buf *err)
+static int copy_clones(const char *template, int from, char **paths, int nr, struct pt__buf *err)
 {
 	struct copy_job jobs[COPY_THREADS_MAX];
 	pthread_t threads[COPY_THREADS_MAX];
-	bool started[COPY_THREADS_MAX] = { false };
+	bool started[COPY_THREADS_MAX] = {false};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int nr_jobs = cpus < 1 ? 1 : cpus > COPY_THREADS_MAX ? COPY_THREADS_MAX : (int)cpus;
 	struct stat st;
@@ -420,7 +422,7 @@ static int copy_clones(const char *template, int from, char **paths, int nr,
 	}
 	for (int j = 0, first = 0; j < nr_jobs; j++) {
 		int count = nr / nr_jobs + (j < nr % nr_jobs);
-		jobs[j] = (struct copy_job){ from, st.st_size, paths + first, count, -1, 0 };
+		jobs[j] = (struct copy_job){from, st.st_size, paths + first, count, -1, 0};
 		first += count;
 	}
 	for (int j = 1; j < nr_jobs; j++) {
@@ -435,7 +437,8 @@ static int copy_clones(const char *template, int from, char **paths, int nr,
 	for (int j = 0; j < nr_jobs; j++) {
 		if (jobs[j].failed >= 0) {
 			pt__buf_addf(err, "cannot clone sqlite template \"%s\" to \"%s\": %s",
-				     template, jobs[j].paths[jobs[j].failed], strerror(-jobs[j].rc));
+				     template, jobs[j].paths[jobs[j].failed],
+				     strerror(-jobs[j].rc));
 			rc = jobs[j].rc;
 			break;
 		}
@@ -447,8 +450,7 @@ static int copy_clones(const char *template, int from, char **paths, int nr,
  * Copies the database open in src to the new file path with the online
  * backup API, and leaves the copy with every page in its main file.
  */
-static int backup_clone(sqlite3 *src, const char *template, const char *path,
-			struct pt__buf *err)
+static int backup_clone(sqlite3 *src, const char *template, const char *path, struct pt__buf *err)
 {
 	sqlite3 *dst = NULL;
 	sqlite3_backup *backup;
@@ -467,8 +469,8 @@ static int backup_clone(sqlite3 *src, const char *template, const char *path,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		pt__buf_addf(err, "cannot clone sqlite template \"%s\" to \"%s\": %s", template, path,
-			     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+		pt__buf_addf(err, "cannot clone sqlite template \"%s\" to \"%s\": %s", template,
+			     path, dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
 	sqlite3_close(dst);
 	return rc == SQLITE_OK ? 0 : -EIO;
 }
@@ -495,8 +497,10 @@ static int verify_clone(const char *template, const char *path, struct pt__buf *
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		pt__buf_addf(err, "cannot clone sqlite template \"%s\" to \"%s\": the copy is unreadable: %s",
-			     template, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		pt__buf_addf(
+			err,
+			"cannot clone sqlite template \"%s\" to \"%s\": the copy is unreadable: %s",
+			template, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 	sqlite3_close(db);
 	return rc == SQLITE_OK ? 0 : -EIO;
 }

@@ -6,11 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-#define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
+#define RED	   "\033[31m"
+#define GREEN	   "\033[32m"
+#define YELLOW	   "\033[33m"
+#define BOLD	   "\033[1m"
+#define RESET	   "\033[0m"
 #define CLEAR_LINE "\r\033[K"
 
 double pt__monotonic_seconds(void)
@@ -21,8 +21,7 @@ double pt__monotonic_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void pt__console_init(struct pt__console *console, const struct pt__options *options,
-		      FILE *out)
+void pt__console_init(struct pt__console *console, const struct pt__options *options, FILE *out)
 {
 	bool tty = isatty(fileno(out));
 	const char *no_color = getenv("NO_COLOR");
@@ -36,7 +35,8 @@ void pt__console_init(struct pt__console *console, const struct pt__options *opt
 	else if (options->color == PT__COLOR_NEVER)
 		console->color = false;
 	else
-		console->color = tty && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
+		console->color =
+			tty && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
 	console->verbose = options->verbose;
 	console->no_capture = options->no_capture;
 	console->start = pt__monotonic_seconds();
@@ -59,7 +59,8 @@ static const char *status_color(enum pt__status status)
 {
 	switch (status) {
 	case PT__PASS: return GREEN;
-	case PT__SKIP: case PT__NOT_RUN: return YELLOW;
+	case PT__SKIP:
+	case PT__NOT_RUN: return YELLOW;
 	default: return RED;
 	}
 }
@@ -114,9 +115,8 @@ void pt__console_progress(struct pt__console *console, const struct pt__pool_pro
 	if (!console->live)
 		return;
 	fprintf(console->out, CLEAR_LINE "[%zu/%zu] %s%zu failed%s, %zu running, %.1f s",
-		progress->done, progress->total,
-		progress->failed ? paint(console, RED) : "", progress->failed,
-		progress->failed ? paint(console, RESET) : "", progress->running,
+		progress->done, progress->total, progress->failed ? paint(console, RED) : "",
+		progress->failed, progress->failed ? paint(console, RESET) : "", progress->running,
 		pt__monotonic_seconds() - console->start);
 	fflush(console->out);
 	console->status_shown = true;
@@ -154,9 +154,14 @@ void pt__console_summary(struct pt__console *console, const struct pt__test_list
 	clear_status(console);
 	fprintf(console->out, "%s%zu tests in %.2f s", interrupted ? "interrupted: " : "",
 		list->nr_tests, pt__monotonic_seconds() - console->start);
-	struct { enum pt__status status; const char *what; } details[] = {
-		{ PT__CRASH, "crashed" }, { PT__TIMEOUT, "timed out" },
-		{ PT__LEAK, "leaked processes" }, { PT__NOT_RUN, "not run" },
+	struct {
+		enum pt__status status;
+		const char *what;
+	} details[] = {
+		{PT__CRASH, "crashed"},
+		{PT__TIMEOUT, "timed out"},
+		{PT__LEAK, "leaked processes"},
+		{PT__NOT_RUN, "not run"},
 	};
 	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++) {
 		size_t count = tally.by_status[details[i].status];
@@ -167,7 +172,7 @@ void pt__console_summary(struct pt__console *console, const struct pt__test_list
 	}
 	fputc('\n', console->out);
 	fprintf(console->out, "%s%zu passed, %zu failed, %zu skipped%s\n",
-		paint(console, tally.failed ? RED : GREEN), tally.by_status[PT__PASS],
-		tally.failed, tally.by_status[PT__SKIP], paint(console, RESET));
+		paint(console, tally.failed ? RED : GREEN), tally.by_status[PT__PASS], tally.failed,
+		tally.by_status[PT__SKIP], paint(console, RESET));
 	fflush(console->out);
 }

@@ -15,24 +15,21 @@
 
 struct pt__console {
 	FILE *out;
-	bool live;        /* redraw a status line (stdout is a terminal) */
+	bool live; /* redraw a status line (stdout is a terminal) */
 	bool color;
 	int verbose;
-	bool no_capture;  /* output was shown as it came: don't repeat it */
+	bool no_capture; /* output was shown as it came: don't repeat it */
 	bool status_shown;
-	double start;     /* monotonic seconds at the start */
+	double start; /* monotonic seconds at the start */
 	int workers;
 };
 
-void pt__console_init(struct pt__console *console, const struct pt__options *options,
-		      FILE *out);
+void pt__console_init(struct pt__console *console, const struct pt__options *options, FILE *out);
 void pt__console_test_done(struct pt__console *console, const struct pt__test_list *list,
 			   size_t test);
-void pt__console_progress(struct pt__console *console,
-			  const struct pt__pool_progress *progress);
+void pt__console_progress(struct pt__console *console, const struct pt__pool_progress *progress);
 /* Writes output that bypasses capture, clearing the status line first. */
-void pt__console_passthrough(struct pt__console *console, int fd, const char *data,
-			     size_t len);
+void pt__console_passthrough(struct pt__console *console, int fd, const char *data, size_t len);
 void pt__console_note(struct pt__console *console, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pt__console_summary(struct pt__console *console, const struct pt__test_list *list,

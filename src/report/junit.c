@@ -14,7 +14,7 @@ struct junit_group {
 	size_t program;
 	const char *suite; /* NULL for the suite-less tests of a program */
 	size_t nr_tests;
-	size_t first;      /* where its tests start in the ordered index */
+	size_t first; /* where its tests start in the ordered index */
 	size_t failures, errors, skipped;
 	int64_t duration_us;
 };
@@ -29,8 +29,7 @@ struct junit_group {
  * is INVALID_CODE_POINT and the bytes taken are its maximal subpart (at
  * least one), so that each invalid subpart is replaced exactly once.
  */
-static size_t decode_utf8(const unsigned char *s, size_t len,
-			  uint32_t *code_point)
+static size_t decode_utf8(const unsigned char *s, size_t len, uint32_t *code_point)
 {
 	unsigned char lead = s[0];
 	unsigned char low = 0x80, high = 0xBF; /* range of the second byte */
@@ -74,8 +73,7 @@ static bool is_plain_ascii(unsigned char c)
 {
 	if (c < 0x20)
 		return c == '\t' || c == '\n' || c == '\r';
-	return c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' &&
-	       c != '\'';
+	return c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
 }
 
 void pt__xml_escape(struct pt__buf *out, const char *data, size_t len)
@@ -125,8 +123,7 @@ static void escape_str(struct pt__buf *out, const char *str)
 }
 
 /* The message's first line, escaped, or fallback when it has none. */
-static void escape_first_line(struct pt__buf *out,
-			      const struct pt__buf *message,
+static void escape_first_line(struct pt__buf *out, const struct pt__buf *message,
 			      const char *fallback)
 {
 	const char *data = pt__buf_str(message);
@@ -158,8 +155,7 @@ static int64_t seconds_to_us(double seconds)
 	return (int64_t)(seconds * 1e6 + 0.5);
 }
 
-static void add_attribute(struct pt__buf *out, const char *name,
-			  const char *value)
+static void add_attribute(struct pt__buf *out, const char *name, const char *value)
 {
 	if (!value)
 		return;
@@ -168,8 +164,7 @@ static void add_attribute(struct pt__buf *out, const char *name,
 	pt__buf_addc(out, '"');
 }
 
-static bool same_group(const struct junit_group *group, size_t program,
-		       const char *suite)
+static bool same_group(const struct junit_group *group, size_t program, const char *suite)
 {
 	if (group->program != program)
 		return false;
@@ -183,8 +178,8 @@ static bool same_group(const struct junit_group *group, size_t program,
  * groups, *order the test indexes group after group, each group's tests in
  * list order. Returns the number of groups.
  */
-static size_t group_tests(const struct pt__test_list *list,
-			  struct junit_group **groups_out, size_t **order_out)
+static size_t group_tests(const struct pt__test_list *list, struct junit_group **groups_out,
+			  size_t **order_out)
 {
 	struct junit_group *groups = NULL;
 	size_t nr_groups = 0, alloc_groups = 0;
@@ -196,13 +191,11 @@ static size_t group_tests(const struct pt__test_list *list,
 		const struct pt__test *test = &list->tests[i];
 		size_t g = nr_groups;
 
-		if (nr_groups &&
-		    same_group(&groups[last], test->program, test->suite)) {
+		if (nr_groups && same_group(&groups[last], test->program, test->suite)) {
 			g = last;
 		} else {
 			for (size_t j = 0; j < nr_groups; j++) {
-				if (same_group(&groups[j], test->program,
-					       test->suite)) {
+				if (same_group(&groups[j], test->program, test->suite)) {
 					g = j;
 					break;
 				}
@@ -285,8 +278,7 @@ static void add_outcome(struct pt__buf *xml, const struct pt__result *result)
 		fallback = "";
 		break;
 	case PT__PASS:
-	default:
-		return;
+	default: return;
 	}
 
 	pt__buf_addf(xml, "      <%s message=\"", tag);
@@ -305,8 +297,7 @@ static void add_outcome(struct pt__buf *xml, const struct pt__result *result)
 			return;
 		}
 	} else {
-		pt__buf_addf(xml, " type=\"%s\"",
-			     pt__status_word(result->status));
+		pt__buf_addf(xml, " type=\"%s\"", pt__status_word(result->status));
 		if (!message->len) {
 			pt__buf_adds(xml, "/>\n");
 			return;
@@ -317,8 +308,7 @@ static void add_outcome(struct pt__buf *xml, const struct pt__result *result)
 	pt__buf_addf(xml, "</%s>\n", tag);
 }
 
-static void add_output(struct pt__buf *xml, const char *tag,
-		       const struct pt__buf *output)
+static void add_output(struct pt__buf *xml, const char *tag, const struct pt__buf *output)
 {
 	if (!output->len)
 		return;
@@ -345,8 +335,7 @@ static void add_testcase(struct pt__buf *xml, const struct pt__test_list *list,
 	add_seconds(xml, result->duration_us);
 	pt__buf_addc(xml, '"');
 
-	if (result->status == PT__PASS && !result->out.len &&
-	    !result->err.len) {
+	if (result->status == PT__PASS && !result->out.len && !result->err.len) {
 		pt__buf_adds(xml, "/>\n");
 		return;
 	}
@@ -357,10 +346,9 @@ static void add_testcase(struct pt__buf *xml, const struct pt__test_list *list,
 	pt__buf_adds(xml, "    </testcase>\n");
 }
 
-static void add_testsuite_start(struct pt__buf *xml,
-				const struct pt__test_list *list,
-				const struct junit_group *group,
-				const char *timestamp, const char *hostname)
+static void add_testsuite_start(struct pt__buf *xml, const struct pt__test_list *list,
+				const struct junit_group *group, const char *timestamp,
+				const char *hostname)
 {
 	pt__buf_adds(xml, "  <testsuite name=\"");
 	escape_str(xml, list->programs[group->program].name);
@@ -371,8 +359,7 @@ static void add_testsuite_start(struct pt__buf *xml,
 	pt__buf_addf(xml,
 		     "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\""
 		     " skipped=\"%zu\" time=\"",
-		     group->nr_tests, group->failures, group->errors,
-		     group->skipped);
+		     group->nr_tests, group->failures, group->errors, group->skipped);
 	add_seconds(xml, group->duration_us);
 	pt__buf_addc(xml, '"');
 	add_attribute(xml, "timestamp", timestamp);
@@ -392,9 +379,8 @@ static int flush_chunk(FILE *out, struct pt__buf *xml)
 	return 0;
 }
 
-int pt__junit_write(FILE *out, const struct pt__test_list *list,
-		    double wall_seconds, const char *timestamp_iso8601,
-		    const char *hostname)
+int pt__junit_write(FILE *out, const struct pt__test_list *list, double wall_seconds,
+		    const char *timestamp_iso8601, const char *hostname)
 {
 	struct pt__buf xml = PT__BUF_INIT;
 	struct pt__tally tally;
@@ -411,8 +397,7 @@ int pt__junit_write(FILE *out, const struct pt__test_list *list,
 		     "<testsuites name=\"partest\" tests=\"%zu\""
 		     " failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
 		     " time=\"",
-		     list->nr_tests,
-		     tally.by_status[PT__FAIL] + tally.by_status[PT__LEAK],
+		     list->nr_tests, tally.by_status[PT__FAIL] + tally.by_status[PT__LEAK],
 		     tally.by_status[PT__CRASH] + tally.by_status[PT__TIMEOUT],
 		     tally.by_status[PT__SKIP] + tally.by_status[PT__NOT_RUN]);
 	add_seconds(&xml, seconds_to_us(wall_seconds));
@@ -421,11 +406,9 @@ int pt__junit_write(FILE *out, const struct pt__test_list *list,
 	for (size_t g = 0; g < nr_groups; g++) {
 		const struct junit_group *group = &groups[g];
 
-		add_testsuite_start(&xml, list, group, timestamp_iso8601,
-				    hostname);
+		add_testsuite_start(&xml, list, group, timestamp_iso8601, hostname);
 		for (size_t i = 0; i < group->nr_tests; i++)
-			add_testcase(&xml, list,
-				     &list->tests[order[group->first + i]]);
+			add_testcase(&xml, list, &list->tests[order[group->first + i]]);
 		pt__buf_adds(&xml, "  </testsuite>\n");
 		ret = flush_chunk(out, &xml);
 		if (ret)

@@ -17,9 +17,8 @@
  * <testsuite>, and are left out when NULL. Returns 0, or -errno if writing
  * failed (-EIO when the stream did not say why); the output is then partial.
  */
-int pt__junit_write(FILE *out, const struct pt__test_list *list,
-		    double wall_seconds, const char *timestamp_iso8601,
-		    const char *hostname);
+int pt__junit_write(FILE *out, const struct pt__test_list *list, double wall_seconds,
+		    const char *timestamp_iso8601, const char *hostname);
 
 /*
  * Appends data[0..len) to out as XML 1.0 text, valid in element content and

@@ -9,8 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-PT_TEST(ok, passes) { PT_ASSERT_INT(2 + 2, ==, 4); }
-PT_TEST(ok, also_passes) { PT_ASSERT_STR("a", !=, "b"); }
+PT_TEST(ok, passes)
+{
+	PT_ASSERT_INT(2 + 2, ==, 4);
+}
+PT_TEST(ok, also_passes)
+{
+	PT_ASSERT_STR("a", !=, "b");
+}
 
 PT_TEST(asserts, int_mismatch)
 {
@@ -18,7 +24,10 @@ PT_TEST(asserts, int_mismatch)
 	PT_ASSERT_INT(balance, ==, 10);
 }
 
-PT_TEST(asserts, string_mismatch) { PT_ASSERT_STR("alice", ==, "bob"); }
+PT_TEST(asserts, string_mismatch)
+{
+	PT_ASSERT_STR("alice", ==, "bob");
+}
 
 PT_TEST(asserts, expect_goes_on)
 {
@@ -27,8 +36,14 @@ PT_TEST(asserts, expect_goes_on)
 	PT_EXPECT_TRUE(0);
 }
 
-PT_TEST(asserts, skipped, .skip = "feature flag off") { PT_FAIL("never runs"); }
-PT_TEST(asserts, skips_itself) { PT_SKIP("no network here"); }
+PT_TEST(asserts, skipped, .skip = "feature flag off")
+{
+	PT_FAIL("never runs");
+}
+PT_TEST(asserts, skips_itself)
+{
+	PT_SKIP("no network here");
+}
 
 PT_TEST(output, prints_then_fails)
 {
@@ -37,18 +52,38 @@ PT_TEST(output, prints_then_fails)
 	PT_FAIL("failing on purpose");
 }
 
-PT_TEST(crash, segfaults) { raise(SIGSEGV); }
-PT_TEST(crash, aborts) { abort(); }
-PT_TEST(crash, exits_midway) { exit(5); }
-PT_TEST(crash, runs_after_the_crashes) { PT_ASSERT_TRUE(1); }
+PT_TEST(crash, segfaults)
+{
+	raise(SIGSEGV);
+}
+PT_TEST(crash, aborts)
+{
+	abort();
+}
+PT_TEST(crash, exits_midway)
+{
+	exit(5);
+}
+PT_TEST(crash, runs_after_the_crashes)
+{
+	PT_ASSERT_TRUE(1);
+}
 
-PT_TEST(hang, sleeps_forever, .timeout = 0.5) { for (;;) pause(); }
+PT_TEST(hang, sleeps_forever, .timeout = 0.5)
+{
+	for (;;)
+		pause();
+}
 PT_TEST(hang, ignores_sigterm, .timeout = 0.5)
 {
 	signal(SIGTERM, SIG_IGN);
-	for (;;) pause();
+	for (;;)
+		pause();
 }
-PT_TEST(hang, runs_after_the_hangs) { PT_ASSERT_TRUE(1); }
+PT_TEST(hang, runs_after_the_hangs)
+{
+	PT_ASSERT_TRUE(1);
+}
 
 PT_TEST(leak, leaves_a_child)
 {
@@ -67,4 +102,8 @@ PT_TEST(protocol, writes_garbage)
 	pause();
 }
 
-PT_TEST(protocol, closes_it) { close(4); pause(); }
+PT_TEST(protocol, closes_it)
+{
+	close(4);
+	pause();
+}

@@ -68,25 +68,26 @@ static long long count(sqlite3 *db, const char *sql)
 }
 
 /* Each suite writes to its worker's clone and must see only its own rows. */
-#define WRITER(suite)                                                                  \
-	PT_TEST(suite, sees_only_its_own_rows)                                         \
-	{                                                                              \
-		const char *url = getenv("DATABASE_URL");                              \
-		if (!url)                                                              \
-			PT_SKIP("no --db");                                            \
-		sqlite3 *db = open_url(url);                                           \
-		record("clone", url + 7);                                              \
-		char *sql = sqlite3_mprintf("INSERT INTO items (worker, suite) VALUES (%Q, %Q)", \
-					    getenv("PARTEST_WORKER"), #suite);          \
-		PT_ASSERT_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK); \
-		sqlite3_free(sql);                                                     \
-		sql = sqlite3_mprintf("SELECT count(*) FROM items WHERE worker NOT IN (%Q, '0')", \
-				      getenv("PARTEST_WORKER"));                       \
-		PT_EXPECT_INT(count(db, sql), ==, 0);                                  \
-		sqlite3_free(sql);                                                     \
-		PT_EXPECT_INT(count(db, "SELECT count(*) FROM items WHERE suite = 'fixture'"), ==, 1); \
-		nanosleep(&(struct timespec){ 0, 200000000 }, NULL);                 \
-		sqlite3_close(db);                                                     \
+#define WRITER(suite)                                                                              \
+	PT_TEST(suite, sees_only_its_own_rows)                                                     \
+	{                                                                                          \
+		const char *url = getenv("DATABASE_URL");                                          \
+		if (!url)                                                                          \
+			PT_SKIP("no --db");                                                        \
+		sqlite3 *db = open_url(url);                                                       \
+		record("clone", url + 7);                                                          \
+		char *sql = sqlite3_mprintf("INSERT INTO items (worker, suite) VALUES (%Q, %Q)",   \
+					    getenv("PARTEST_WORKER"), #suite);                     \
+		PT_ASSERT_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);             \
+		sqlite3_free(sql);                                                                 \
+		sql = sqlite3_mprintf("SELECT count(*) FROM items WHERE worker NOT IN (%Q, '0')",  \
+				      getenv("PARTEST_WORKER"));                                   \
+		PT_EXPECT_INT(count(db, sql), ==, 0);                                              \
+		sqlite3_free(sql);                                                                 \
+		PT_EXPECT_INT(count(db, "SELECT count(*) FROM items WHERE suite = 'fixture'"), ==, \
+			      1);                                                                  \
+		nanosleep(&(struct timespec){0, 200000000}, NULL);                                 \
+		sqlite3_close(db);                                                                 \
 	}
 WRITER(writer_a)
 WRITER(writer_b)

@@ -28,15 +28,43 @@ static void started(const char *name)
 
 static void nap(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
 	while (nanosleep(&ts, &ts))
 		;
 }
 
-PT_TEST(short_suite, one) { started("short_suite.one"); nap(20); }
-PT_TEST(long_suite, one) { started("long_suite.one"); nap(150); }
-PT_TEST(long_suite, two) { started("long_suite.two"); nap(150); }
-PT_TEST(medium_suite, one) { started("medium_suite.one"); nap(100); }
-PT_TEST(fails_first, one) { started("fails_first.one"); PT_FAIL("first failure"); }
-PT_TEST(fails_first, two) { started("fails_first.two"); }
-PT_TEST(forever, one) { started("forever.one"); for (;;) pause(); }
+PT_TEST(short_suite, one)
+{
+	started("short_suite.one");
+	nap(20);
+}
+PT_TEST(long_suite, one)
+{
+	started("long_suite.one");
+	nap(150);
+}
+PT_TEST(long_suite, two)
+{
+	started("long_suite.two");
+	nap(150);
+}
+PT_TEST(medium_suite, one)
+{
+	started("medium_suite.one");
+	nap(100);
+}
+PT_TEST(fails_first, one)
+{
+	started("fails_first.one");
+	PT_FAIL("first failure");
+}
+PT_TEST(fails_first, two)
+{
+	started("fails_first.two");
+}
+PT_TEST(forever, one)
+{
+	started("forever.one");
+	for (;;)
+		pause();
+}

@@ -34,7 +34,8 @@ PT_TEST(assertions, int_failure_shows_expression_values_and_line)
 	run(failing_int);
 	PT_ASSERT_INT(outcome.status, ==, PT__OUTCOME_FAIL);
 	PT_EXPECT_TRUE(strstr(outcome.message.data, "test_assertions.c:") != NULL);
-	PT_EXPECT_TRUE(strstr(outcome.message.data, "PT_ASSERT_INT(x + 1, ==, counted(5)) failed") != NULL);
+	PT_EXPECT_TRUE(strstr(outcome.message.data,
+			      "PT_ASSERT_INT(x + 1, ==, counted(5)) failed") != NULL);
 	PT_EXPECT_TRUE(strstr(outcome.message.data, "left:  4") != NULL);
 	PT_EXPECT_TRUE(strstr(outcome.message.data, "right: 5") != NULL);
 }
@@ -151,4 +152,7 @@ PT_TEST(assertions, fail_formats_its_message)
 	PT_ASSERT_TRUE(strstr(outcome.message.data, "expected 3 rows, got 4") != NULL);
 }
 
-PT_TEARDOWN(assertions) { pt__buf_release(&outcome.message); }
+PT_TEARDOWN(assertions)
+{
+	pt__buf_release(&outcome.message);
+}

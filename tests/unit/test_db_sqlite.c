@@ -22,7 +22,7 @@
 #include "signals.h"
 
 struct fixture {
-	char *dir;     /* removed at the end */
+	char *dir; /* removed at the end */
 	struct pt__buf state, run, template, url, counter, prepared;
 	struct pt__db_context ctx;
 	struct pt__buf err;
@@ -298,7 +298,7 @@ PT_TEST(db_sqlite, template_without_setup_is_never_modified)
 	struct pt__buf bytes_before = PT__BUF_INIT, bytes_after = PT__BUF_INIT;
 
 	/* An hour-old mtime: any write now would change it. */
-	const struct timespec old[2] = { { time(NULL) - 3600, 0 }, { time(NULL) - 3600, 0 } };
+	const struct timespec old[2] = {{time(NULL) - 3600, 0}, {time(NULL) - 3600, 0}};
 
 	make_database(fx.template.data, 20);
 	PT_ASSERT_INT(utimensat(AT_FDCWD, fx.template.data, old, 0), ==, 0);
@@ -385,7 +385,9 @@ PT_TEST(db_sqlite, setup_sees_every_template_in_its_environment)
 	struct pt__buf cmd = PT__BUF_INIT, out = PT__BUF_INIT, spec = PT__BUF_INIT;
 	struct pt__buf want = PT__BUF_INIT;
 
-	pt__buf_addf(&cmd, "echo \"$DATABASE_URL $PARTEST_DB_DEFAULT_URL $PARTEST_DB_CACHE_DB_URL\" > '%s/env'",
+	pt__buf_addf(&cmd,
+		     "echo \"$DATABASE_URL $PARTEST_DB_DEFAULT_URL $PARTEST_DB_CACHE_DB_URL\" > "
+		     "'%s/env'",
 		     fx.dir);
 	fx.ctx.setup_cmd = cmd.data;
 	pt__buf_addf(&spec, "cache_db=sqlite://%s/cache.db", fx.dir);
@@ -429,7 +431,7 @@ PT_TEST(db_sqlite, keepdb_reuses_template_while_fingerprint_holds)
 PT_TEST(db_sqlite, keepdb_rebuilds_when_an_input_changes)
 {
 	struct pt__buf cmd = PT__BUF_INIT, input = PT__BUF_INIT;
-	const char *inputs[2] = { in_dir(&input, "schema.sql"), NULL };
+	const char *inputs[2] = {in_dir(&input, "schema.sql"), NULL};
 
 	write_text(inputs[0], "CREATE TABLE t (id INTEGER);\n");
 	use_counting_setup(&cmd);
@@ -465,7 +467,7 @@ PT_TEST(db_sqlite, keepdb_rebuilds_when_the_setup_command_changes)
 PT_TEST(db_sqlite, missing_input_is_a_usage_error)
 {
 	struct pt__buf cmd = PT__BUF_INIT, input = PT__BUF_INIT;
-	const char *inputs[2] = { in_dir(&input, "no-such-schema.sql"), NULL };
+	const char *inputs[2] = {in_dir(&input, "no-such-schema.sql"), NULL};
 
 	use_counting_setup(&cmd);
 	fx.ctx.inputs = inputs;
@@ -578,8 +580,13 @@ PT_TEST(db_sqlite, postgres_url_says_backend_missing_without_password)
 PT_TEST(db_sqlite, malformed_url_is_a_usage_error)
 {
 	static const char *const specs[] = {
-		"app.db", "http://example.com/db", "bad-alias=sqlite:app.db", "=sqlite:app.db",
-		"sqlite:", "sqlite://", "sqlite::memory:",
+		"app.db",
+		"http://example.com/db",
+		"bad-alias=sqlite:app.db",
+		"=sqlite:app.db",
+		"sqlite:",
+		"sqlite://",
+		"sqlite::memory:",
 	};
 	struct pt__db db;
 

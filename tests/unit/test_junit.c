@@ -19,9 +19,8 @@ static char *escape(const char *data, size_t len)
 	return pt__buf_detach(&out);
 }
 
-static void add_test(struct pt__test_list *list, size_t program,
-		     const char *suite, const char *name,
-		     enum pt__status status, int64_t duration_us,
+static void add_test(struct pt__test_list *list, size_t program, const char *suite,
+		     const char *name, enum pt__status status, int64_t duration_us,
 		     const char *message)
 {
 	size_t i = pt__test_list_add_test(list, program, suite, name, 0);
@@ -43,8 +42,7 @@ static char *report(const struct pt__test_list *list, int *ret)
 
 	if (!out)
 		return NULL;
-	*ret = pt__junit_write(out, list, 1.5, "2024-05-01T12:00:00",
-			       "build-7");
+	*ret = pt__junit_write(out, list, 1.5, "2024-05-01T12:00:00", "build-7");
 	fclose(out);
 	return xml;
 }
@@ -117,8 +115,7 @@ PT_TEST(xml_escape, overlong_sequences_become_replacement_characters)
 
 	PT_EXPECT_STR(two, ==, "\xef\xbf\xbd\xef\xbf\xbd");
 	PT_EXPECT_STR(three, ==, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
-	PT_EXPECT_STR(four, ==,
-		      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	PT_EXPECT_STR(four, ==, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	free(two);
 	free(three);
 	free(four);
@@ -150,8 +147,7 @@ PT_TEST(xml_escape, stray_and_out_of_range_bytes_become_replacement_characters)
 	char *f5 = escape("\xf5\xff", 2);
 
 	PT_EXPECT_STR(stray, ==, "\xef\xbf\xbdx\xef\xbf\xbd");
-	PT_EXPECT_STR(high, ==,
-		      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	PT_EXPECT_STR(high, ==, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	PT_EXPECT_STR(f5, ==, "\xef\xbf\xbd\xef\xbf\xbd");
 	free(stray);
 	free(high);
@@ -170,8 +166,7 @@ PT_TEST(xml_escape, empty_input_adds_nothing)
 PT_TEST(junit, document_starts_with_declaration_and_run_totals)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./unit", "unit",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, unit, "s", "pass", PT__PASS, 10, NULL);
@@ -190,8 +185,7 @@ PT_TEST(junit, document_starts_with_declaration_and_run_totals)
 				" failures=\"2\" errors=\"2\" skipped=\"2\""
 				" time=\"1.500\">\n"),
 		      ==, 0);
-	PT_EXPECT_INT(find(xml, "</testsuites>\n"), ==,
-		      (long)strlen(xml) - 14);
+	PT_EXPECT_INT(find(xml, "</testsuites>\n"), ==, (long)strlen(xml) - 14);
 	free(xml);
 	pt__test_list_release(&list);
 }
@@ -199,8 +193,7 @@ PT_TEST(junit, document_starts_with_declaration_and_run_totals)
 PT_TEST(junit, one_testsuite_per_program_and_suite_with_its_counts)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./unit", "unit",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, unit, "math", "adds", PT__PASS, 1000, NULL);
@@ -227,10 +220,8 @@ PT_TEST(junit, one_testsuite_per_program_and_suite_with_its_counts)
 PT_TEST(junit, testsuites_follow_order_of_first_appearance)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t a = pt__test_list_add_program(&list, "./a", "a",
-					     PT__PROGRAM_NATIVE);
-	size_t b = pt__test_list_add_program(&list, "./b", "b",
-					     PT__PROGRAM_NATIVE);
+	size_t a = pt__test_list_add_program(&list, "./a", "a", PT__PROGRAM_NATIVE);
+	size_t b = pt__test_list_add_program(&list, "./b", "b", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, b, "s", "first", PT__PASS, 0, NULL);
@@ -256,8 +247,7 @@ PT_TEST(junit, testsuites_follow_order_of_first_appearance)
 PT_TEST(junit, testcase_classname_joins_program_and_suite_keeping_slashes)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "build/tests/unit/t_io",
-						"tests/unit/t_io",
+	size_t unit = pt__test_list_add_program(&list, "build/tests/unit/t_io", "tests/unit/t_io",
 						PT__PROGRAM_NATIVE);
 	int ret = -1;
 
@@ -265,8 +255,7 @@ PT_TEST(junit, testcase_classname_joins_program_and_suite_keeping_slashes)
 
 	char *xml = report(&list, &ret);
 	PT_ASSERT_NOT_NULL(xml);
-	PT_EXPECT_INT(find(xml, "<testsuite name=\"tests/unit/t_io::files\""),
-		      >, 0);
+	PT_EXPECT_INT(find(xml, "<testsuite name=\"tests/unit/t_io::files\""), >, 0);
 	PT_EXPECT_INT(find(xml, "    <testcase name=\"opens\""
 				" classname=\"tests/unit/t_io.files\""
 				" time=\"0.001\"/>\n"),
@@ -278,8 +267,8 @@ PT_TEST(junit, testcase_classname_joins_program_and_suite_keeping_slashes)
 PT_TEST(junit, suiteless_test_is_named_after_its_program)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t script = pt__test_list_add_program(&list, "tests/check.sh",
-						  "check.sh", PT__PROGRAM_EXEC);
+	size_t script =
+		pt__test_list_add_program(&list, "tests/check.sh", "check.sh", PT__PROGRAM_EXEC);
 	int ret = -1;
 
 	add_test(&list, script, NULL, NULL, PT__PASS, 2500000, NULL);
@@ -300,8 +289,7 @@ PT_TEST(junit, suiteless_test_is_named_after_its_program)
 PT_TEST(junit, failure_carries_first_line_and_full_message)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./unit", "unit",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, unit, "s", "fails", PT__FAIL, 0,
@@ -325,12 +313,10 @@ PT_TEST(junit, failure_carries_first_line_and_full_message)
 PT_TEST(junit, crash_and_timeout_are_errors)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./unit", "unit",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
-	add_test(&list, unit, "s", "crashes", PT__CRASH, 0,
-		 "killed by SIGSEGV");
+	add_test(&list, unit, "s", "crashes", PT__CRASH, 0, "killed by SIGSEGV");
 	add_test(&list, unit, "s", "hangs", PT__TIMEOUT, 0, "");
 
 	char *xml = report(&list, &ret);
@@ -348,13 +334,11 @@ PT_TEST(junit, crash_and_timeout_are_errors)
 PT_TEST(junit, skipped_and_not_run_tests_are_skipped)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./unit", "unit",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, unit, "s", "skips", PT__SKIP, 0, "no database");
-	add_test(&list, unit, "s", "stopped", PT__NOT_RUN, 0,
-		 "interrupted by SIGINT");
+	add_test(&list, unit, "s", "stopped", PT__NOT_RUN, 0, "interrupted by SIGINT");
 	add_test(&list, unit, "s", "never", PT__NOT_RUN, 0, NULL);
 
 	char *xml = report(&list, &ret);
@@ -371,8 +355,7 @@ PT_TEST(junit, skipped_and_not_run_tests_are_skipped)
 PT_TEST(junit, captured_output_is_written_only_when_present)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./unit", "unit",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, unit, "s", "talks", PT__PASS, 0, NULL);
@@ -399,8 +382,7 @@ PT_TEST(junit, captured_output_is_written_only_when_present)
 PT_TEST(junit, names_messages_and_output_are_escaped)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./a&b", "a&b",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./a&b", "a&b", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, unit, "s<1>", "t", PT__FAIL, 0,
@@ -409,8 +391,7 @@ PT_TEST(junit, names_messages_and_output_are_escaped)
 
 	char *xml = report(&list, &ret);
 	PT_ASSERT_NOT_NULL(xml);
-	PT_EXPECT_INT(find(xml, "<testsuite name=\"a&amp;b::s&lt;1&gt;\""), >,
-		      0);
+	PT_EXPECT_INT(find(xml, "<testsuite name=\"a&amp;b::s&lt;1&gt;\""), >, 0);
 	PT_EXPECT_INT(find(xml, "classname=\"a&amp;b.s&lt;1&gt;\""), >, 0);
 	PT_EXPECT_INT(find(xml, "message=\"expected &quot;&lt;x&gt;&quot; got"
 				" &apos;\\x1B[31m&apos;\" type=\"FAIL\">"),
@@ -442,8 +423,7 @@ PT_TEST(junit, empty_run_is_a_valid_document)
 PT_TEST(junit, write_failure_returns_negative_errno)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
-	size_t unit = pt__test_list_add_program(&list, "./unit", "unit",
-						PT__PROGRAM_NATIVE);
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	FILE *full = fopen("/dev/full", "w");
 
 	if (!full) {
@@ -451,8 +431,7 @@ PT_TEST(junit, write_failure_returns_negative_errno)
 		PT_SKIP("no /dev/full");
 	}
 	add_test(&list, unit, "s", "t", PT__PASS, 0, NULL);
-	PT_EXPECT_INT(pt__junit_write(full, &list, 0, NULL, NULL), ==,
-		      -ENOSPC);
+	PT_EXPECT_INT(pt__junit_write(full, &list, 0, NULL, NULL), ==, -ENOSPC);
 	fclose(full);
 	pt__test_list_release(&list);
 }

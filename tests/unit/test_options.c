@@ -10,7 +10,7 @@ static struct pt__buf err;
 
 static int parse(const char *first, ...)
 {
-	char *argv[32] = { "partest" };
+	char *argv[32] = {"partest"};
 	int argc = 1;
 	va_list ap;
 
@@ -23,7 +23,10 @@ static int parse(const char *first, ...)
 	return pt__options_parse(&options, argc, argv, NULL, &err);
 }
 
-PT_SETUP(options) { unsetenv("PARTEST_JOBS"); }
+PT_SETUP(options)
+{
+	unsetenv("PARTEST_JOBS");
+}
 PT_TEARDOWN(options)
 {
 	pt__options_release(&options);

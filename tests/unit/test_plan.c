@@ -14,11 +14,11 @@ PT_SETUP(plan)
 	size_t a = pt__test_list_add_program(&list, "./a", "a", PT__PROGRAM_NATIVE);
 	size_t sh = pt__test_list_add_program(&list, "t.sh", "t.sh", PT__PROGRAM_EXEC);
 
-	pt__test_list_add_test(&list, a, "quick", "one", 0);   /* 0 */
-	pt__test_list_add_test(&list, a, "slow", "one", 0);    /* 1 */
-	pt__test_list_add_test(&list, a, "quick", "two", 0);   /* 2 */
-	pt__test_list_add_test(&list, a, "slow", "two", 0);    /* 3 */
-	pt__test_list_add_test(&list, sh, NULL, NULL, 0);      /* 4 */
+	pt__test_list_add_test(&list, a, "quick", "one", 0); /* 0 */
+	pt__test_list_add_test(&list, a, "slow", "one", 0);  /* 1 */
+	pt__test_list_add_test(&list, a, "quick", "two", 0); /* 2 */
+	pt__test_list_add_test(&list, a, "slow", "two", 0);  /* 3 */
+	pt__test_list_add_test(&list, sh, NULL, NULL, 0);    /* 4 */
 }
 
 PT_TEARDOWN(plan)
@@ -48,7 +48,7 @@ static const char *first_id(size_t group)
 
 PT_TEST(plan, a_suite_is_one_group_in_definition_order)
 {
-	struct pt__plan_order order = { 0 };
+	struct pt__plan_order order = {0};
 
 	pt__plan_build(&plan, &list, &timings, &order);
 	PT_ASSERT_SIZE(plan.nr_groups, ==, 3);
@@ -61,7 +61,7 @@ PT_TEST(plan, a_suite_is_one_group_in_definition_order)
 
 PT_TEST(plan, remembered_durations_put_the_longest_group_first)
 {
-	struct pt__plan_order order = { 0 };
+	struct pt__plan_order order = {0};
 
 	remember("a::quick::one", 1000);
 	remember("a::quick::two", 1000);
@@ -78,7 +78,7 @@ PT_TEST(plan, remembered_durations_put_the_longest_group_first)
 
 PT_TEST(plan, the_same_seed_gives_the_same_order)
 {
-	struct pt__plan_order order = { .shuffle = true, .seed = 42 };
+	struct pt__plan_order order = {.shuffle = true, .seed = 42};
 	size_t first[3];
 
 	pt__plan_build(&plan, &list, &timings, &order);
@@ -99,7 +99,7 @@ PT_TEST(plan, some_seeds_give_different_orders)
 	size_t orders_seen = 0, last = SIZE_MAX;
 
 	for (uint64_t seed = 1; seed <= 8; seed++) {
-		struct pt__plan_order order = { .shuffle = true, .seed = seed };
+		struct pt__plan_order order = {.shuffle = true, .seed = seed};
 		pt__plan_build(&plan, &list, &timings, &order);
 		size_t head = plan.groups[0].tests[0];
 		orders_seen += head != last;
@@ -111,7 +111,7 @@ PT_TEST(plan, some_seeds_give_different_orders)
 
 PT_TEST(plan, reverse_turns_groups_and_tests_around)
 {
-	struct pt__plan_order order = { .reverse = true };
+	struct pt__plan_order order = {.reverse = true};
 
 	pt__plan_build(&plan, &list, &timings, &order);
 	PT_ASSERT_STR(first_id(0), ==, "t.sh");

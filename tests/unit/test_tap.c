@@ -16,8 +16,7 @@ PT_TEST(tap, output_without_tap_lines_is_not_tap)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("building...\nall good\n", &details), ==,
-		      PT__TAP_NONE);
+	PT_EXPECT_INT(judge("building...\nall good\n", &details), ==, PT__TAP_NONE);
 	PT_EXPECT_SIZE(details.len, ==, 0);
 	pt__buf_release(&details);
 }
@@ -44,8 +43,7 @@ PT_TEST(tap, word_starting_with_ok_is_not_a_test_line)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("okay, done\nnot okay\n", &details), ==,
-		      PT__TAP_NONE);
+	PT_EXPECT_INT(judge("okay, done\nnot okay\n", &details), ==, PT__TAP_NONE);
 	pt__buf_release(&details);
 }
 
@@ -53,8 +51,7 @@ PT_TEST(tap, all_ok_with_plan_first_passes)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("1..3\nok 1 - one\nok 2 - two\nok 3\n", &details),
-		      ==, PT__TAP_PASS);
+	PT_EXPECT_INT(judge("1..3\nok 1 - one\nok 2 - two\nok 3\n", &details), ==, PT__TAP_PASS);
 	PT_EXPECT_SIZE(details.len, ==, 0);
 	pt__buf_release(&details);
 }
@@ -71,8 +68,7 @@ PT_TEST(tap, unnumbered_tests_pass)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("1..2\nok - first\nok\n", &details), ==,
-		      PT__TAP_PASS);
+	PT_EXPECT_INT(judge("1..2\nok - first\nok\n", &details), ==, PT__TAP_PASS);
 	pt__buf_release(&details);
 }
 
@@ -120,8 +116,7 @@ PT_TEST(tap, not_ok_fails_with_its_line_and_diagnostics)
 			  "# unrelated note\n";
 
 	PT_ASSERT_INT(judge(out, &details), ==, PT__TAP_FAIL);
-	PT_EXPECT_STR(pt__buf_str(&details), ==,
-		      "not ok 2 - adds\n# got 3\n# expected 4\n");
+	PT_EXPECT_STR(pt__buf_str(&details), ==, "not ok 2 - adds\n# got 3\n# expected 4\n");
 	pt__buf_release(&details);
 }
 
@@ -129,11 +124,9 @@ PT_TEST(tap, every_failing_test_is_in_the_details)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..3\nnot ok 1 - a\nok 2\nnot ok 3 - c\n",
-			    &details),
-		      ==, PT__TAP_FAIL);
-	PT_EXPECT_STR(pt__buf_str(&details), ==,
-		      "not ok 1 - a\nnot ok 3 - c\n");
+	PT_ASSERT_INT(judge("1..3\nnot ok 1 - a\nok 2\nnot ok 3 - c\n", &details), ==,
+		      PT__TAP_FAIL);
+	PT_EXPECT_STR(pt__buf_str(&details), ==, "not ok 1 - a\nnot ok 3 - c\n");
 	pt__buf_release(&details);
 }
 
@@ -189,9 +182,8 @@ PT_TEST(tap, skipped_failure_counts_as_skipped_not_failed)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("1..2\nok 1\nnot ok 2 # SKIP no database\n",
-			    &details),
-		      ==, PT__TAP_PASS);
+	PT_EXPECT_INT(judge("1..2\nok 1\nnot ok 2 # SKIP no database\n", &details), ==,
+		      PT__TAP_PASS);
 	pt__buf_release(&details);
 }
 
@@ -210,8 +202,7 @@ PT_TEST(tap, all_tests_skipped_passes)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("1..2\nok 1 # SKIP a\nok 2 # SKIP b\n", &details),
-		      ==, PT__TAP_PASS);
+	PT_EXPECT_INT(judge("1..2\nok 1 # SKIP a\nok 2 # SKIP b\n", &details), ==, PT__TAP_PASS);
 	pt__buf_release(&details);
 }
 
@@ -219,8 +210,7 @@ PT_TEST(tap, directive_must_be_a_whole_word)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("1..1\nnot ok 1 # TODOS\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_EXPECT_INT(judge("1..1\nnot ok 1 # TODOS\n", &details), ==, PT__TAP_FAIL);
 	pt__buf_release(&details);
 }
 
@@ -228,8 +218,7 @@ PT_TEST(tap, escaped_hash_is_not_a_directive)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..1\nnot ok 1 - a \\# TODO b\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..1\nnot ok 1 - a \\# TODO b\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "not ok 1 - a \\# TODO b\n");
 	pt__buf_release(&details);
 }
@@ -238,8 +227,7 @@ PT_TEST(tap, only_the_first_hash_can_start_a_directive)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("1..1\nnot ok 1 - issue #12 # TODO\n", &details),
-		      ==, PT__TAP_FAIL);
+	PT_EXPECT_INT(judge("1..1\nnot ok 1 - issue #12 # TODO\n", &details), ==, PT__TAP_FAIL);
 	pt__buf_release(&details);
 }
 
@@ -247,8 +235,7 @@ PT_TEST(tap, empty_plan_skips_with_its_reason)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..0 # SKIP no database configured\n", &details),
-		      ==, PT__TAP_SKIP);
+	PT_ASSERT_INT(judge("1..0 # SKIP no database configured\n", &details), ==, PT__TAP_SKIP);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "no database configured");
 	pt__buf_release(&details);
 }
@@ -257,9 +244,8 @@ PT_TEST(tap, empty_plan_reason_may_follow_skipped_colon)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("TAP version 14\n1..0 # Skipped: not on CI  \n",
-			    &details),
-		      ==, PT__TAP_SKIP);
+	PT_ASSERT_INT(judge("TAP version 14\n1..0 # Skipped: not on CI  \n", &details), ==,
+		      PT__TAP_SKIP);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "not on CI");
 	pt__buf_release(&details);
 }
@@ -277,8 +263,7 @@ PT_TEST(tap, empty_plan_with_tests_fails)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..0 # SKIP why\nok 1\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..0 # SKIP why\nok 1\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "planned 0 tests but ran 1\n");
 	pt__buf_release(&details);
 }
@@ -287,11 +272,9 @@ PT_TEST(tap, bail_out_fails_with_its_reason)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..3\nok 1\nBail out! database went away\nok 2\n",
-			    &details),
-		      ==, PT__TAP_FAIL);
-	PT_EXPECT_STR(pt__buf_str(&details), ==,
-		      "Bail out! database went away\n");
+	PT_ASSERT_INT(judge("1..3\nok 1\nBail out! database went away\nok 2\n", &details), ==,
+		      PT__TAP_FAIL);
+	PT_EXPECT_STR(pt__buf_str(&details), ==, "Bail out! database went away\n");
 	pt__buf_release(&details);
 }
 
@@ -299,8 +282,7 @@ PT_TEST(tap, bail_out_before_any_test_fails)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("Bail out! no config\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("Bail out! no config\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "Bail out! no config\n");
 	pt__buf_release(&details);
 }
@@ -318,8 +300,7 @@ PT_TEST(tap, fewer_tests_than_planned_fail)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..5\nok 1\nok 2\nok 3\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..5\nok 1\nok 2\nok 3\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "planned 5 tests but ran 3\n");
 	pt__buf_release(&details);
 }
@@ -337,8 +318,7 @@ PT_TEST(tap, plan_with_text_after_it_is_not_a_plan)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..2 tests\nok 1\nok 2\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..2 tests\nok 1\nok 2\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "no plan\n");
 	pt__buf_release(&details);
 }
@@ -347,8 +327,7 @@ PT_TEST(tap, plan_may_carry_a_comment)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(judge("1..1 # one for now\nok 1\n", &details), ==,
-		      PT__TAP_PASS);
+	PT_EXPECT_INT(judge("1..1 # one for now\nok 1\n", &details), ==, PT__TAP_PASS);
 	pt__buf_release(&details);
 }
 
@@ -356,8 +335,7 @@ PT_TEST(tap, second_plan_fails)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..2\nok 1\nok 2\n1..2\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..2\nok 1\nok 2\n1..2\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "more than one plan\n");
 	pt__buf_release(&details);
 }
@@ -366,10 +344,8 @@ PT_TEST(tap, plan_in_the_middle_of_the_tests_fails)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("ok 1\n1..3\nok 2\nok 3\n", &details), ==,
-		      PT__TAP_FAIL);
-	PT_EXPECT_STR(pt__buf_str(&details), ==,
-		      "plan 1..3 in the middle of the tests\n");
+	PT_ASSERT_INT(judge("ok 1\n1..3\nok 2\nok 3\n", &details), ==, PT__TAP_FAIL);
+	PT_EXPECT_STR(pt__buf_str(&details), ==, "plan 1..3 in the middle of the tests\n");
 	pt__buf_release(&details);
 }
 
@@ -377,8 +353,7 @@ PT_TEST(tap, duplicate_test_number_fails)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..3\nok 1\nok 2\nok 2\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..3\nok 1\nok 2\nok 2\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "duplicate test number 2\n");
 	pt__buf_release(&details);
 }
@@ -387,8 +362,7 @@ PT_TEST(tap, out_of_order_test_numbers_fail)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..3\nok 1\nok 3\nok 2\n", &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..3\nok 1\nok 3\nok 2\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==,
 		      "test number 3 out of sequence, expected 2\n"
 		      "test number 2 out of sequence, expected 3\n");
@@ -399,8 +373,7 @@ PT_TEST(tap, huge_test_number_is_out_of_sequence)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(judge("1..1\nok 99999999999999999999999999\n", &details),
-		      ==, PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..1\nok 99999999999999999999999999\n", &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&details), "out of sequence, "
 						     "expected 1\n") != NULL);
 	pt__buf_release(&details);
@@ -429,9 +402,8 @@ PT_TEST(tap, crlf_line_ends_are_understood)
 	struct pt__buf details = PT__BUF_INIT;
 
 	PT_EXPECT_INT(judge("1..1\r\nok 1\r\n", &details), ==, PT__TAP_PASS);
-	PT_ASSERT_INT(judge("1..2\r\nok 1\r\nnot ok 2 - x\r\n# why\r\n",
-			    &details),
-		      ==, PT__TAP_FAIL);
+	PT_ASSERT_INT(judge("1..2\r\nok 1\r\nnot ok 2 - x\r\n# why\r\n", &details), ==,
+		      PT__TAP_FAIL);
 	PT_EXPECT_STR(pt__buf_str(&details), ==, "not ok 2 - x\n# why\n");
 	pt__buf_release(&details);
 }
@@ -439,11 +411,10 @@ PT_TEST(tap, crlf_line_ends_are_understood)
 PT_TEST(tap, last_line_needs_no_line_end)
 {
 	/* No NUL after the bytes: a read past len would be caught by ASan. */
-	static const char out[] = { '1', '.', '.', '1', '\n', 'o', 'k' };
+	static const char out[] = {'1', '.', '.', '1', '\n', 'o', 'k'};
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_EXPECT_INT(pt__tap_judge(out, sizeof(out), &details), ==,
-		      PT__TAP_PASS);
+	PT_EXPECT_INT(pt__tap_judge(out, sizeof(out), &details), ==, PT__TAP_PASS);
 	pt__buf_release(&details);
 }
 
@@ -455,8 +426,7 @@ PT_TEST(tap, arbitrary_bytes_are_handled)
 				  "\x80\x80\n";
 	struct pt__buf details = PT__BUF_INIT;
 
-	PT_ASSERT_INT(pt__tap_judge(out, sizeof(out) - 1, &details), ==,
-		      PT__TAP_FAIL);
+	PT_ASSERT_INT(pt__tap_judge(out, sizeof(out) - 1, &details), ==, PT__TAP_FAIL);
 	PT_EXPECT_SIZE(details.len, ==, 15);
 	PT_EXPECT_MEM(details.data, "not ok 1 - \0\x01\xff\n", 15);
 	pt__buf_release(&details);

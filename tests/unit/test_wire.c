@@ -81,8 +81,12 @@ PT_TEST(wire, commands_and_events_are_separate_vocabularies)
 	size_t used;
 
 	pt__buf_reset(&err);
-	PT_ASSERT_INT(pt__wire_parse(PT__WIRE_COMMANDS, "run 1 s n\n", 10, &frame, &used, &err), ==, 1);
+	PT_ASSERT_INT(pt__wire_parse(PT__WIRE_COMMANDS, "run 1 s n\n", 10, &frame, &used, &err), ==,
+		      1);
 	PT_ASSERT_INT(parse_events("run 1 s n\n", 10, &used), ==, -1);
 }
 
-PT_TEARDOWN(wire) { pt__buf_release(&err); }
+PT_TEARDOWN(wire)
+{
+	pt__buf_release(&err);
+}
