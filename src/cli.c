@@ -279,14 +279,32 @@ static void release(struct run *run)
 	pt__options_release(&run->options);
 }
 
+/* partest db clean: drop what dead runs left behind. Returns the exit status. */
+static int clean_databases(struct run *run, struct pt__buf *err)
+{
+	struct pt__buf dropped = PT__BUF_INIT;
+	int rc = pt__db_clean(run->dbs, run->nr_dbs, &dropped, err);
+
+	if (!rc)
+		fputs(dropped.len ? dropped.data : "nothing to clean: no dead run left anything\n", stdout);
+	pt__buf_release(&dropped);
+	return rc ? db_exit_status(rc) : EXIT_PASSED;
+}
+
 int pt__cli_main(int argc, char **argv, const char *self)
 {
+	enum pt__options_mode mode = self ? PT__MODE_TEST_PROGRAM : PT__MODE_RUNNER;
 	struct run run;
 	struct pt__buf err = PT__BUF_INIT;
 	int rc;
 
+	if (!self && argc >= 3 && !strcmp(argv[1], "db") && !strcmp(argv[2], "clean")) {
+		mode = PT__MODE_DB_CLEAN;
+		argc -= 2;
+		argv += 2;
+	}
 	memset(&run, 0, sizeof(run));
-	rc = pt__options_parse(&run.options, argc, argv, self, &err);
+	rc = pt__options_parse(&run.options, argc, argv, mode, &err);
 	if (rc == PT__OPTIONS_DONE)
 		return EXIT_PASSED;
 	if (rc == PT__OPTIONS_ERROR) {
@@ -330,7 +348,7 @@ int pt__cli_main(int argc, char **argv, const char *self)
 		}
 		run.nr_dbs++;
 	}
-	rc = execute(&run, self, &err);
+	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err) : execute(&run, self, &err);
 	if (err.len)
 		say("%s", pt__buf_str(&err));
 out:

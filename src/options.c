@@ -16,6 +16,7 @@
 static const char usage_text[] =
 	"usage: partest [options] PROGRAM...\n"
 	"       TEST-PROGRAM [options]\n"
+	"       partest db clean --db URL...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
 	"\n"
@@ -152,14 +153,14 @@ static uint64_t random_seed(void)
 	return seed % 1000000000u;
 }
 
-int pt__options_parse(struct pt__options *options, int argc, char **argv, const char *self,
+int pt__options_parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
 		      struct pt__buf *err)
 {
 	const char *jobs_env = getenv("PARTEST_JOBS");
 	int c;
 
 	memset(options, 0, sizeof(*options));
-	options->jobs = self ? 1 : 0;
+	options->jobs = mode == PT__MODE_TEST_PROGRAM ? 1 : 0;
 	options->kill_grace = 2.0;
 	options->state_dir = ".partest";
 	if (jobs_env && *jobs_env && parse_jobs(jobs_env, &options->jobs)) {
@@ -240,12 +241,20 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv, const 
 	}
 	for (int i = optind; i < argc; i++)
 		append(&options->programs, &options->nr_programs, argv[i]);
-	if (self && options->nr_programs) {
+	if (mode == PT__MODE_DB_CLEAN && options->nr_programs) {
+		pt__buf_addf(err, "\"%s\": db clean takes no programs", options->programs[0]);
+		return PT__OPTIONS_ERROR;
+	}
+	if (mode == PT__MODE_DB_CLEAN && !options->nr_dbs) {
+		pt__buf_adds(err, "db clean needs a --db to clean");
+		return PT__OPTIONS_ERROR;
+	}
+	if (mode == PT__MODE_TEST_PROGRAM && options->nr_programs) {
 		pt__buf_addf(err, "\"%s\": a test program runs its own tests and takes no programs",
 			     options->programs[0]);
 		return PT__OPTIONS_ERROR;
 	}
-	if (!self && !options->nr_programs) {
+	if (mode == PT__MODE_RUNNER && !options->nr_programs) {
 		pt__buf_adds(err, "no programs to run (see --help)");
 		return PT__OPTIONS_ERROR;
 	}

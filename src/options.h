@@ -42,12 +42,15 @@ enum {
 	PT__OPTIONS_ERROR = -1 /* err holds one line */
 };
 
-/*
- * Parses argv into options (zeroed first). self is the test program's own
- * path when a test program runs its own tests (then no programs may be
- * named), or NULL for the partest command.
- */
-int pt__options_parse(struct pt__options *options, int argc, char **argv, const char *self,
+/* What the command line is for. */
+enum pt__options_mode {
+	PT__MODE_RUNNER,       /* partest PROGRAM...: programs required */
+	PT__MODE_TEST_PROGRAM, /* ./t: runs its own tests, takes no programs */
+	PT__MODE_DB_CLEAN,     /* partest db clean: databases only */
+};
+
+/* Parses argv into options (zeroed first) for mode. */
+int pt__options_parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
 		      struct pt__buf *err);
 void pt__options_release(struct pt__options *options);
 

@@ -708,6 +708,16 @@ static int check_distinct(const struct pt__db *dbs, size_t nr, struct pt__buf *e
 	return 0;
 }
 
+int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err)
+{
+	int rc;
+
+	for (size_t i = 0; i < nr; i++)
+		if ((rc = dbs[i].backend->reap(&dbs[i], dropped, err)))
+			return rc;
+	return 0;
+}
+
 int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 {
 	struct pt__buf ignored = PT__BUF_INIT;
@@ -717,9 +727,10 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		return 0;
 	if ((rc = check_distinct(dbs, nr, err)))
 		return rc;
-	for (size_t i = 0; i < nr; i++)
-		if ((rc = dbs[i].backend->reap(&dbs[i], err)))
-			return rc;
+	rc = pt__db_clean(dbs, nr, &ignored, err);
+	pt__buf_release(&ignored);
+	if (rc)
+		return rc;
 	rc = dbs[0].ctx->setup_cmd ? build_templates(dbs, nr, err) : check_templates(dbs, nr, err);
 	if (rc)
 		return rc;

@@ -58,8 +58,9 @@ struct pt__db_backend {
 	int (*clone)(struct pt__db *db, struct pt__buf *err);
 	/* Drops every clone this run made. Best effort; reports the first error. */
 	int (*drop_clones)(struct pt__db *db, struct pt__buf *err);
-	/* Drops what runs that are no longer alive left behind. */
-	int (*reap)(struct pt__db *db, struct pt__buf *err);
+	/* Drops what runs that are no longer alive left behind (never what a
+	 * live run owns), appending one line per dropped object to dropped. */
+	int (*reap)(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err);
 };
 
 struct pt__db {
@@ -92,6 +93,12 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err);
 
 /* Drops clones, and templates this run built unless --keepdb. Best effort. */
 int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err);
+
+/*
+ * partest db clean: drops what dead runs left in each database's server,
+ * one line per dropped object in dropped.
+ */
+int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err);
 
 /* Closes the backend and frees db. */
 void pt__db_release(struct pt__db *db);

@@ -625,9 +625,10 @@ static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err)
 }
 
 /* Clones live in run directories, which the runner reaps itself. */
-static int sqlite_reap(struct pt__db *db, struct pt__buf *err)
+static int sqlite_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	(void)db;
+	(void)dropped;
 	(void)err;
 	return 0;
 }

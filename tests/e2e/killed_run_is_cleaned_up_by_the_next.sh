@@ -28,4 +28,14 @@ check "and removed the dead run's directory, clones included" [ ! -e "$TMPDIR/$l
 sleep 0.2
 check "and no worker of the dead run is left" none_running "$sleepy"
 check "nor what its tests started" gone "$(cat "$work/hang.pid")"
+
+"$PARTEST" --filter '*forever*' "$sleepy" >out 2>err </dev/null &
+pid=$!
+sleep 1
+kill -KILL $pid
+wait $pid 2>/dev/null
+run db clean --db "sqlite:$work/given.db"
+check "partest db clean exits 0" status_is 0
+check "and removes what the dead run left" no_run_dirs_left
+check "the template is untouched" [ -s "$work/given.db" ]
 done_testing

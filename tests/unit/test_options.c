@@ -20,7 +20,7 @@ static int parse(const char *first, ...)
 	va_end(ap);
 	pt__options_release(&options);
 	pt__buf_reset(&err);
-	return pt__options_parse(&options, argc, argv, NULL, &err);
+	return pt__options_parse(&options, argc, argv, PT__MODE_RUNNER, &err);
 }
 
 PT_SETUP(options)
