@@ -22,8 +22,14 @@
  * suite always run on one worker, in the order they are defined, so that the
  * suite's fixtures run once there:
  *
- *     PT_GLOBAL_SETUP()      once per worker process, before any test
- *     PT_GLOBAL_TEARDOWN()   once per worker process, at its end
+ *     PT_GLOBAL_SETUP()      the expensive, shared set-up: once per program
+ *                            under the fork start method (workers are forked
+ *                            after it), once per worker process under spawn
+ *     PT_GLOBAL_TEARDOWN()   its counterpart, in the same process
+ *     PT_WORKER_SETUP()      once in each worker, after the global set-up and
+ *                            before any test: connect to this worker's
+ *                            database (DATABASE_URL), open per-worker files
+ *     PT_WORKER_TEARDOWN()   once in each worker, at its end
  *     PT_SUITE_SETUP(s)      before the first test of suite s on a worker
  *     PT_SUITE_TEARDOWN(s)   after the last test of suite s on a worker
  *     PT_SETUP(s)            before each test of suite s
@@ -68,6 +74,8 @@ enum pt__kind {
 	PT__KIND_TEST,
 	PT__KIND_GLOBAL_SETUP,
 	PT__KIND_GLOBAL_TEARDOWN,
+	PT__KIND_WORKER_SETUP,
+	PT__KIND_WORKER_TEARDOWN,
 	PT__KIND_SUITE_SETUP,
 	PT__KIND_SUITE_TEARDOWN,
 	PT__KIND_SETUP,
@@ -117,6 +125,10 @@ void pt__register(const struct pt__registration *registration);
 	PT__DEFINE(PT__KIND_GLOBAL_SETUP, NULL, "global setup", pt__global_setup, )
 #define PT_GLOBAL_TEARDOWN()                                                                       \
 	PT__DEFINE(PT__KIND_GLOBAL_TEARDOWN, NULL, "global teardown", pt__global_teardown, )
+#define PT_WORKER_SETUP()                                                                          \
+	PT__DEFINE(PT__KIND_WORKER_SETUP, NULL, "worker setup", pt__worker_setup, )
+#define PT_WORKER_TEARDOWN()                                                                       \
+	PT__DEFINE(PT__KIND_WORKER_TEARDOWN, NULL, "worker teardown", pt__worker_teardown, )
 #define PT_SUITE_SETUP(suite)                                                                      \
 	PT__DEFINE(PT__KIND_SUITE_SETUP, #suite, "suite setup", pt__suite_setup_##suite, )
 #define PT_SUITE_TEARDOWN(suite)                                                                   \

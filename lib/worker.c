@@ -1,10 +1,12 @@
 /*
  * The worker side of the protocol (docs/protocol.md): what a test program
  * does when the runner starts it with PARTEST_PROTOCOL set. It answers
- * "list", runs the global set-up on "init", runs tests on "run" (suite
- * fixtures around each suite, per-test fixtures around each test), tears the
- * suite down on "end", and on end of input runs the global tear-down and
- * exits 0.
+ * "list", runs its init phase on "init" (the global set-up unless it was
+ * forked from a server that ran it, then the worker set-up), runs tests on
+ * "run" (suite fixtures around each suite, per-test fixtures around each
+ * test), tears the suite down on "end", and on end of input runs the
+ * remaining tear-downs and exits. On "serve" it becomes a fork server
+ * (lib/server.c).
  */
 #include "worker.h"
 
@@ -28,14 +30,17 @@
 #include "leaks.h"
 #include "outcome.h"
 #include "registry.h"
+#include "server.h"
 
 struct worker {
-	struct pt__registry registry;
+	const struct pt__registry *registry;
+	bool forked;		    /* forked from a server, which ran the global set-up */
 	struct pt__buf events; /* frames waiting to be written */
 	char *suite;	       /* the suite whose set-up ran, or NULL */
 	struct pt__outcome suite_setup;
 	struct pt__children before; /* children alive before the current test */
-	bool initialised;	    /* the global set-up ran: tear it down at the end */
+	bool global_setup_ran;	    /* this process ran the global set-up: tear it down */
+	bool worker_setup_ran;
 };
 
 static void flush_events(struct worker *worker)
@@ -74,8 +79,7 @@ static int64_t now_us(void)
 static void call_fixture(struct worker *worker, enum pt__kind kind, const char *suite,
 			 struct pt__outcome *outcome)
 {
-	const struct pt__registration *fixture =
-		pt__registry_fixture(&worker->registry, kind, suite);
+	const struct pt__registration *fixture = pt__registry_fixture(worker->registry, kind, suite);
 
 	if (fixture)
 		pt__call_protected(fixture->fn, outcome);
@@ -83,8 +87,8 @@ static void call_fixture(struct worker *worker, enum pt__kind kind, const char *
 
 static void list_tests(struct worker *worker)
 {
-	for (size_t i = 0; i < worker->registry.nr_tests; i++) {
-		const struct pt__registration *test = worker->registry.tests[i];
+	for (size_t i = 0; i < worker->registry->nr_tests; i++) {
+		const struct pt__registration *test = worker->registry->tests[i];
 		pt__buf_addf(&worker->events, "test %s %s %lld\n", test->suite, test->name,
 			     (long long)(test->options.timeout * 1000.0));
 	}
@@ -96,8 +100,14 @@ static void init(struct worker *worker)
 {
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
-	call_fixture(worker, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
-	worker->initialised = outcome.status != PT__OUTCOME_FAIL;
+	if (!worker->forked) {
+		call_fixture(worker, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
+		worker->global_setup_ran = outcome.status != PT__OUTCOME_FAIL;
+	}
+	if (outcome.status != PT__OUTCOME_FAIL) {
+		call_fixture(worker, PT__KIND_WORKER_SETUP, NULL, &outcome);
+		worker->worker_setup_ran = outcome.status != PT__OUTCOME_FAIL;
+	}
 	fflush(NULL);
 	if (outcome.status == PT__OUTCOME_FAIL)
 		send_with_payload(worker, &outcome.message, "init-failed");
@@ -163,7 +173,7 @@ static const char *status_word(enum pt__outcome_status status)
 
 static void run_test(struct worker *worker, const char *seq, const char *suite, const char *name)
 {
-	const struct pt__registration *test = pt__registry_test(&worker->registry, suite, name);
+	const struct pt__registration *test = pt__registry_test(worker->registry, suite, name);
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	struct pt__buf leaked = PT__BUF_INIT;
 	const char *status;
@@ -227,7 +237,9 @@ static int finish(struct worker *worker)
 	int status = 0;
 
 	end_suite(worker, &outcome);
-	if (worker->initialised)
+	if (worker->worker_setup_ran)
+		call_fixture(worker, PT__KIND_WORKER_TEARDOWN, NULL, &outcome);
+	if (worker->global_setup_ran)
 		call_fixture(worker, PT__KIND_GLOBAL_TEARDOWN, NULL, &outcome);
 	if (outcome.status == PT__OUTCOME_FAIL) {
 		fprintf(stderr, "partest: tear-down failed: %s\n", pt__buf_str(&outcome.message));
@@ -237,7 +249,8 @@ static int finish(struct worker *worker)
 	return status;
 }
 
-static void handle(struct worker *worker, const struct pt__frame *frame)
+/* Handles one command. Returns -1 to leave the loop with *status. */
+static int handle(struct worker *worker, const struct pt__frame *frame, int *status)
 {
 	const char *verb = frame->words[0];
 
@@ -249,41 +262,24 @@ static void handle(struct worker *worker, const struct pt__frame *frame)
 		run_test(worker, frame->words[1], frame->words[2], frame->words[3]);
 	else if (!strcmp(verb, "end"))
 		end_group(worker);
+	else if (!strcmp(verb, "serve") && !worker->forked) {
+		*status = pt__server_main(worker->registry);
+		return -1;
+	} else {
+		fprintf(stderr, "partest: worker: \"%s\" is not for a worker\n", verb);
+		*status = 70;
+		return -1;
+	}
+	return 0;
 }
 
-/*
- * A worker goes when the runner that started it dies (SIGKILL, on Linux),
- * instead of running on unsupervised.
- */
-static void die_with_runner(void)
+int pt__worker_loop(const struct pt__registry *registry, bool forked)
 {
-#ifdef __linux__
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* If the runner died before the call, init or a subreaper adopted us. */
-	if (getppid() == 1)
-		_exit(70);
-#endif
-}
-
-int pt__worker_main(void)
-{
-	static struct worker worker;
+	struct worker worker = {.registry = registry, .forked = forked};
 	struct pt__buf input = PT__BUF_INIT, err = PT__BUF_INIT;
 	char chunk[65536];
 	int status = 0;
 
-	/* Children of tests must neither inherit the protocol nor think they are workers. */
-	unsetenv(PT__WIRE_ENV);
-	fcntl(PT__WIRE_COMMAND_FD, F_SETFD, FD_CLOEXEC);
-	fcntl(PT__WIRE_EVENT_FD, F_SETFD, FD_CLOEXEC);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	pt__leaks_adopt_orphans();
-	die_with_runner();
-	if (pt__registry_load(&worker.registry, &err)) {
-		fprintf(stderr, "partest: %s\n", pt__buf_str(&err));
-		pt__buf_release(&err);
-		return 2;
-	}
 	pt__buf_addf(&worker.events, "hello %d %ld\n", PT__WIRE_VERSION, (long)getpid());
 	flush_events(&worker);
 	for (;;) {
@@ -307,17 +303,52 @@ int pt__worker_main(void)
 			}
 			if (!parsed)
 				break;
-			handle(&worker, &frame);
 			pt__buf_consume(&input, used);
+			if (handle(&worker, &frame, &status))
+				goto out;
 		}
 	}
 	status = finish(&worker);
 out:
+	free(worker.suite);
+	pt__buf_release(&worker.suite_setup.message);
 	pt__children_release(&worker.before);
-	pt__registry_release(&worker.registry);
 	pt__buf_release(&worker.events);
 	pt__buf_release(&input);
 	pt__buf_release(&err);
 	fflush(NULL);
+	return status;
+}
+
+void pt__worker_prepare_process(void)
+{
+	/* Children of tests must neither inherit the protocol nor think they are workers. */
+	unsetenv(PT__WIRE_ENV);
+	fcntl(PT__WIRE_COMMAND_FD, F_SETFD, FD_CLOEXEC);
+	fcntl(PT__WIRE_EVENT_FD, F_SETFD, FD_CLOEXEC);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	pt__leaks_adopt_orphans();
+#ifdef __linux__
+	/* Go when the parent (runner or fork server) dies, instead of running on
+	 * unsupervised; if it died before the call, init or a subreaper adopted us. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() == 1)
+		_exit(70);
+#endif
+}
+
+int pt__worker_main(void)
+{
+	static struct pt__registry registry;
+	struct pt__buf err = PT__BUF_INIT;
+
+	pt__worker_prepare_process();
+	if (pt__registry_load(&registry, &err)) {
+		fprintf(stderr, "partest: %s\n", pt__buf_str(&err));
+		pt__buf_release(&err);
+		return 2;
+	}
+	int status = pt__worker_loop(&registry, false);
+	pt__registry_release(&registry);
 	return status;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +39,25 @@ int pt__pipe(int fds[2])
 		return -saved;
 	}
 	return 0;
+}
+
+int pt__unlinked_file(const char *dir)
+{
+	struct pt__buf path = PT__BUF_INIT;
+	int fd, rc = 0;
+
+	pt__buf_addf(&path, "%s/output-XXXXXX", dir);
+	fd = mkstemp(path.data);
+	if (fd < 0) {
+		rc = -errno;
+	} else {
+		unlink(path.data);
+		fd = move_high(fd);
+		if (fd < 0)
+			rc = -errno;
+	}
+	pt__buf_release(&path);
+	return fd >= 0 ? fd : rc;
 }
 
 void pt__set_nonblocking(int fd)

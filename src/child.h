@@ -31,6 +31,12 @@ int pt__spawn(const struct pt__spawn *spawn, pid_t *pid);
  */
 int pt__pipe(int fds[2]);
 
+/*
+ * A new, already unlinked file in dir, open for reading and writing, close-
+ * on-exec and numbered like pt__pipe's. Returns the descriptor or -errno.
+ */
+int pt__unlinked_file(const char *dir);
+
 /* Sets O_NONBLOCK on fd. */
 void pt__set_nonblocking(int fd);
 

@@ -21,6 +21,7 @@
 #include "report/junit.h"
 #include "rundir.h"
 #include "signals.h"
+#include "start_method.h"
 #include "testlist.h"
 #include "timings.h"
 #include "wire.h"
@@ -88,7 +89,7 @@ static int build_environments(struct run *run, struct pt__buf *err)
 	struct pt__buf value = PT__BUF_INIT, name = PT__BUF_INIT;
 	const struct pt__db *main_db = default_db(run);
 
-	run->envs = pt__xcalloc(2 * (size_t)run->workers, sizeof(*run->envs));
+	run->envs = pt__xcalloc(2 * (size_t)run->workers + 1, sizeof(*run->envs));
 	run->env_vars = pt__xcalloc(2 * (size_t)run->workers, sizeof(*run->env_vars));
 	for (int k = 1; k <= run->workers; k++) {
 		struct pt__environ *env = &run->envs[k - 1];
@@ -119,7 +120,24 @@ static int build_environments(struct run *run, struct pt__buf *err)
 		}
 		run->env_vars[k - 1] = env->vars;
 	}
-	/* Native workers get the same, plus the protocol's marker. */
+	/* Fork servers: the run's, not a worker's, and no database clone. */
+	struct pt__environ *server = &run->envs[2 * run->workers];
+	pt__environ_init(server);
+	pt__buf_reset(&value);
+	pt__buf_addf(&value, "%s/server", run->rundir.path);
+	if (mkdir(value.data, 0700)) {
+		pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
+		pt__buf_release(&value);
+		return -1;
+	}
+	pt__environ_set(server, "TMPDIR", value.data);
+	pt__buf_reset(&value);
+	pt__buf_addf(&value, "%d", run->workers);
+	pt__environ_set(server, "PARTEST_WORKERS", value.data);
+	pt__environ_set(server, "PARTEST_RUN_ID", run->rundir.id);
+	pt__environ_set(server, PT__WIRE_ENV, "1");
+
+	/* Native workers get the same as executables, plus the protocol's marker. */
 	for (int k = 1; k <= run->workers; k++) {
 		struct pt__environ *env = &run->envs[run->workers + k - 1];
 		pt__environ_init(env);
@@ -153,12 +171,9 @@ static void on_output(void *ctx, int fd, const char *data, size_t len)
 	pt__console_passthrough(&((struct run *)ctx)->console, fd, data, len);
 }
 
-static void on_orphans_killed(void *ctx, const char *which)
+static void on_note(void *ctx, const char *line)
 {
-	pt__console_note(&((struct run *)ctx)->console,
-			 "partest: killed processes that tests left running outside their process "
-			 "groups: %s",
-			 which);
+	pt__console_note(&((struct run *)ctx)->console, "partest: %s", line);
 }
 
 static void write_junit(struct run *run, double wall)
@@ -188,6 +203,17 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 	rc = pt__discover(&run->list, programs, nr_programs, run->options.filters, err);
 	if (rc)
 		return rc;
+	for (size_t p = 0; p < run->list.nr_programs; p++)
+		pt__start_method_choose(&run->list.programs[p], run->options.start);
+	if (run->options.explain) {
+		for (size_t p = 0; p < run->list.nr_programs; p++) {
+			const struct pt__program *program = &run->list.programs[p];
+			printf("%s: %s, %s: %s\n", program->name,
+			       program->kind == PT__PROGRAM_NATIVE ? "native" : "executable",
+			       pt__start_method_name(program->start), program->start_reason);
+		}
+		return EXIT_PASSED;
+	}
 	if (run->options.list) {
 		for (size_t i = 0; i < run->list.nr_tests; i++)
 			printf("%s\n", run->list.tests[i].id);
@@ -231,7 +257,8 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		.test_done = on_test_done,
 		.progress = on_progress,
 		.passthrough = run->options.no_capture ? on_output : NULL,
-		.orphans_killed = on_orphans_killed,
+		.note = on_note,
+		.server_env = run->envs[2 * run->workers].vars,
 		.ctx = run,
 	};
 	int pool_rc = pt__pool_run(&run->list, &run->plan, &config);
@@ -266,7 +293,7 @@ static void release(struct run *run)
 	for (size_t i = 0; i < run->nr_dbs; i++)
 		pt__db_release(&run->dbs[i]);
 	free(run->dbs);
-	for (int k = 0; run->envs && k < 2 * run->workers; k++)
+	for (int k = 0; run->envs && k < 2 * run->workers + 1; k++)
 		pt__environ_release(&run->envs[k]);
 	free(run->envs);
 	free(run->env_vars);

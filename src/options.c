@@ -31,6 +31,9 @@ static const char usage_text[] =
 	"      --failfast        start no new test after the first failure\n"
 	"      --no-capture      let test output through as it comes\n"
 	"      --color WHEN      auto, always or never (NO_COLOR is respected)\n"
+	"      --start METHOD    spawn, fork or isolate (default: fork for native\n"
+	"                        programs on Linux, spawn otherwise; see --explain)\n"
+	"      --explain         say how each program's workers will start, and why\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
 	"      --state-dir DIR   where durations are kept (default: .partest)\n"
@@ -61,6 +64,8 @@ enum {
 	OPT_DB_INPUTS,
 	OPT_KEEPDB,
 	OPT_VERSION,
+	OPT_START,
+	OPT_EXPLAIN,
 };
 
 static const struct option long_options[] = {
@@ -81,6 +86,8 @@ static const struct option long_options[] = {
 	{"db-setup", required_argument, NULL, OPT_DB_SETUP},
 	{"db-inputs", required_argument, NULL, OPT_DB_INPUTS},
 	{"keepdb", no_argument, NULL, OPT_KEEPDB},
+	{"start", required_argument, NULL, OPT_START},
+	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -168,6 +175,12 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv, enum p
 			     jobs_env);
 		return PT__OPTIONS_ERROR;
 	}
+	const char *start_env = getenv("PARTEST_START");
+	if (start_env && *start_env && pt__start_request_parse(start_env, &options->start)) {
+		pt__buf_addf(err, "PARTEST_START=\"%s\": expected spawn, fork, isolate or auto",
+			     start_env);
+		return PT__OPTIONS_ERROR;
+	}
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":j:vh", long_options, NULL)) != -1) {
@@ -229,6 +242,14 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv, enum p
 			append(&options->db_inputs, &options->nr_db_inputs, optarg);
 			break;
 		case OPT_KEEPDB: options->keepdb = true; break;
+		case OPT_START:
+			if (pt__start_request_parse(optarg, &options->start)) {
+				pt__buf_addf(err, "--start \"%s\": expected spawn, fork, isolate or auto",
+					     optarg);
+				return PT__OPTIONS_ERROR;
+			}
+			break;
+		case OPT_EXPLAIN: options->explain = true; break;
 		case 'h': fputs(usage_text, stdout); return PT__OPTIONS_DONE;
 		case OPT_VERSION: printf("partest %s\n", PT_VERSION); return PT__OPTIONS_DONE;
 		case ':':

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "start_method.h"
 
 enum pt__color { PT__COLOR_AUTO, PT__COLOR_ALWAYS, PT__COLOR_NEVER };
 
@@ -32,6 +33,8 @@ struct pt__options {
 	const char **db_inputs; /* --db-inputs FILE, NULL-terminated */
 	size_t nr_db_inputs;
 	bool keepdb;	       /* --keepdb */
+	enum pt__start_request start; /* --start, PARTEST_START */
+	bool explain;	       /* --explain: say how each program will be run */
 	const char **programs; /* the programs to run */
 	size_t nr_programs;
 };

@@ -34,6 +34,7 @@
 #include "signals.h"
 #include "../lib/leaks.h"
 #include "child.h"
+#include "forkserver.h"
 #include "tap.h"
 #include "wire.h"
 #include "xalloc.h"
@@ -58,7 +59,10 @@ struct slot {
 	size_t program;
 	bool native;
 	int commands, events, out, err;	 /* -1 once closed */
-	int capture[2];			 /* a native worker's stdout and stderr files */
+	int capture[2];			 /* native workers' stdout and stderr files */
+	int fork_fds[PT__FORK_FDS];	 /* for the worker the fork server is asked for */
+	bool awaiting_fork;		 /* the fork is not sent yet: its server is starting */
+	bool forked;			 /* its process is its fork server's child, not ours */
 	off_t captured[2];		 /* how far they were attributed */
 	struct pt__buf to_send;		 /* commands not yet written */
 	struct pt__buf received;	 /* event bytes not yet parsed */
@@ -85,6 +89,8 @@ struct pool {
 	struct work *queue;
 	size_t queue_head, queue_len, queue_alloc;
 	bool *broken_programs; /* global set-up failed: don't try again */
+	struct pt__fork_server *servers; /* one per program */
+	bool stopping_servers;
 	struct pt__buf *broken_reasons;
 	size_t total, done, failed;
 	bool stop_starting; /* failfast tripped or interrupted */
@@ -297,29 +303,49 @@ static void begin_work(struct pool *pool, struct slot *slot)
 		send_tests(pool, slot);
 }
 
-/* An unlinked file for a worker's output, open for writing and pread. */
-static int capture_file(struct pool *pool)
+/* The slot's output files, made once and kept across its processes. */
+static int ensure_capture(struct pool *pool, struct slot *slot)
 {
-	struct pt__buf path = PT__BUF_INIT;
-
-	pt__buf_addf(&path, "%s/capture-XXXXXX", pool->config->capture_dir);
-	int fd = mkstemp(path.data);
-	int rc = fd < 0 ? -errno : 0;
-	if (fd >= 0) {
-		unlink(path.data);
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-		rc = high < 0 ? -errno : 0;
-		close(fd);
-		fd = high;
+	for (int i = 0; i < 2; i++) {
+		if (slot->capture[i] >= 0)
+			continue;
+		int fd = pt__unlinked_file(pool->config->capture_dir);
+		if (fd < 0)
+			return fd;
+		slot->capture[i] = fd;
+		slot->captured[i] = 0;
 	}
-	pt__buf_release(&path);
-	return fd >= 0 ? fd : rc;
+	return 0;
+}
+
+/* True if program's workers come from its fork server. */
+static bool uses_server(const struct pool *pool, size_t program)
+{
+	const struct pt__program *prog = &pool->list->programs[program];
+
+	return prog->kind == PT__PROGRAM_NATIVE && prog->start != PT__START_SPAWN &&
+	       pool->servers[program].state != PT__SERVER_REFUSED;
+}
+
+/* Hands the slot's prepared descriptors to its program's fork server. */
+static int send_fork(struct pool *pool, struct slot *slot)
+{
+	struct pt__fork_server *server = &pool->servers[slot->program];
+	int rc = pt__fork_server_fork(server, slot->number, slot->fork_fds,
+				      pool->config->native_envs[slot->number - 1]);
+
+	close_fd(&slot->fork_fds[2]);
+	close_fd(&slot->fork_fds[3]);
+	slot->awaiting_fork = false;
+	return rc;
 }
 
 /*
- * Starts the slot's process for program. A native worker writes its output
- * to two files (so that results can say exactly where each test's output
- * ends), an executable to two pipes. Returns 0 or -errno.
+ * Starts the slot's process for program: spawned, or forked from the
+ * program's fork server (started here if need be; the fork is sent once it
+ * serves). A native worker writes its output to the slot's two files (so
+ * that results can say exactly where each test's output ends), an
+ * executable to two pipes. Returns 0 or -errno.
  */
 static int start_process(struct pool *pool, struct slot *slot, size_t program)
 {
@@ -333,17 +359,16 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 		(native ? pool->config->native_envs : pool->config->exec_envs)[slot->number - 1];
 	int rc = 0;
 
+	slot->pid = 0;
 	if (native) {
 		if (pool->config->no_capture) {
-			child_out = child_err = PT__SPAWN_INHERIT;
+			child_out = uses_server(pool, program) ? 1 : PT__SPAWN_INHERIT;
+			child_err = uses_server(pool, program) ? 2 : PT__SPAWN_INHERIT;
 		} else {
-			if ((out[0] = capture_file(pool)) < 0 ||
-			    (err[0] = capture_file(pool)) < 0) {
-				rc = out[0] < 0 ? out[0] : err[0];
-				goto fail;
-			}
-			child_out = out[0];
-			child_err = err[0];
+			if ((rc = ensure_capture(pool, slot)))
+				return rc;
+			child_out = slot->capture[0];
+			child_err = slot->capture[1];
 		}
 		if ((rc = pt__pipe(commands)) || (rc = pt__pipe(events)))
 			goto fail;
@@ -353,22 +378,36 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 		child_out = out[1];
 		child_err = err[1];
 	}
-	struct pt__spawn spawn = {
-		prog->path,
-		argv,
-		env,
-		{PT__SPAWN_DEVNULL, child_out, child_err, native ? commands[0] : PT__SPAWN_NONE,
-		 native ? events[1] : PT__SPAWN_NONE},
-		true,
-	};
-	if ((rc = pt__spawn(&spawn, &slot->pid)))
-		goto fail;
+	if (native && uses_server(pool, program)) {
+		struct pt__fork_server *server = &pool->servers[program];
+		if (server->state == PT__SERVER_NONE &&
+		    (rc = pt__fork_server_start(server, prog->path, pool->config->server_env,
+						pool->config->capture_dir, now_us())))
+			goto fail;
+		slot->fork_fds[0] = child_out;
+		slot->fork_fds[1] = child_err;
+		slot->fork_fds[2] = commands[0];
+		slot->fork_fds[3] = events[1];
+		commands[0] = events[1] = -1;
+		slot->awaiting_fork = true;
+		slot->program = program;
+		if (server->state == PT__SERVER_SERVING && (rc = send_fork(pool, slot)))
+			goto fail;
+	} else {
+		struct pt__spawn spawn = {
+			prog->path,
+			argv,
+			env,
+			{PT__SPAWN_DEVNULL, child_out, child_err,
+			 native ? commands[0] : PT__SPAWN_NONE, native ? events[1] : PT__SPAWN_NONE},
+			true,
+		};
+		if ((rc = pt__spawn(&spawn, &slot->pid)))
+			goto fail;
+	}
 	close_fd(&commands[0]);
 	close_fd(&events[1]);
 	if (native) {
-		slot->capture[0] = out[0];
-		slot->capture[1] = err[0];
-		slot->captured[0] = slot->captured[1] = 0;
 		slot->commands = commands[1];
 		slot->events = events[0];
 		pt__set_nonblocking(slot->commands);
@@ -390,6 +429,9 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 	pt__buf_reset(&slot->stop_reason);
 	return 0;
 fail:
+	slot->awaiting_fork = false;
+	close_fd(&slot->fork_fds[2]);
+	close_fd(&slot->fork_fds[3]);
 	for (int i = 0; i < 2; i++) {
 		close_fd(&out[i]);
 		close_fd(&err[i]);
@@ -651,8 +693,12 @@ static int handle_frame(struct pool *pool, struct slot *slot, const struct pt__f
 			add_teardown_failure(pool, slot, frame->payload, frame->payload_len);
 		free(slot->work.tests);
 		slot->has_work = false;
-		slot->state = SLOT_IDLE;
 		slot->deadline_us = 0;
+		/* Under isolate a worker runs one test and goes. */
+		if (pool->list->programs[slot->program].start == PT__START_ISOLATE)
+			retire_slot(pool, slot);
+		else
+			slot->state = SLOT_IDLE;
 		return 0;
 	}
 	pt__buf_addf(why, "sent \"%s\" out of turn", verb);
@@ -867,16 +913,17 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 	close_fd(&slot->events);
 	close_fd(&slot->out);
 	close_fd(&slot->err);
-	close_fd(&slot->capture[0]);
-	close_fd(&slot->capture[1]);
 	pt__buf_reset(&slot->to_send);
 	pt__buf_reset(&slot->out_buf);
 	pt__buf_reset(&slot->err_buf);
 	slot->dropped = 0;
 	slot->pid = 0;
+	slot->forked = false;
 	slot->state = SLOT_EMPTY;
 	slot->deadline_us = slot->kill_at_us = 0;
 }
+
+static void server_exited(struct pool *pool, size_t program, int status);
 
 /*
  * Reaps every child that ended: the slots' processes, and the orphans of
@@ -894,7 +941,257 @@ static void reap(struct pool *pool)
 		for (int i = 0; i < pool->config->workers; i++)
 			if (pool->slots[i].pid == pid)
 				process_exited(pool, &pool->slots[i], status);
+		for (size_t p = 0; p < pool->list->nr_programs; p++)
+			if (pool->servers[p].pid == pid)
+				server_exited(pool, p, status);
 	}
+}
+
+/* ---- fork servers ---- */
+
+static void note(struct pool *pool, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct pool *pool, const char *fmt, ...)
+{
+	struct pt__buf line = PT__BUF_INIT;
+	va_list ap;
+
+	if (!pool->config->note)
+		return;
+	va_start(ap, fmt);
+	pt__buf_vaddf(&line, fmt, ap);
+	va_end(ap);
+	pool->config->note(pool->config->ctx, line.data);
+	pt__buf_release(&line);
+}
+
+/* A slot whose process never came: its work fails with message, or waits. */
+static void abandon_slot(struct pool *pool, struct slot *slot, const char *message)
+{
+	if (slot->has_work) {
+		if (pool->interrupting)
+			requeue_rest(pool, slot, 0);
+		else {
+			fail_work(pool, &slot->work, message);
+			free(slot->work.tests);
+			slot->has_work = false;
+		}
+	}
+	slot->awaiting_fork = false;
+	close_fd(&slot->fork_fds[2]);
+	close_fd(&slot->fork_fds[3]);
+	close_fd(&slot->commands);
+	close_fd(&slot->events);
+	pt__buf_reset(&slot->to_send);
+	slot->pid = 0;
+	slot->state = SLOT_EMPTY;
+	slot->deadline_us = slot->kill_at_us = 0;
+}
+
+/* Gives up on program's server: it cannot serve, for the reason given. */
+static void server_failed(struct pool *pool, size_t program, const char *why)
+{
+	struct pt__buf message = PT__BUF_INIT;
+
+	pt__buf_addf(&message, "global set-up failed in the fork server: %s", why);
+	pool->broken_programs[program] = true;
+	pt__buf_reset(&pool->broken_reasons[program]);
+	pt__buf_adds(&pool->broken_reasons[program], message.data);
+	for (int i = 0; i < pool->config->workers; i++) {
+		struct slot *slot = &pool->slots[i];
+		if (slot->program == program && slot->pid == 0 && slot->state != SLOT_EMPTY)
+			abandon_slot(pool, slot, message.data);
+	}
+	pt__buf_release(&message);
+}
+
+static struct slot *slot_of_pid(struct pool *pool, pid_t pid)
+{
+	for (int i = 0; i < pool->config->workers; i++)
+		if (pool->slots[i].pid == pid)
+			return &pool->slots[i];
+	return NULL;
+}
+
+static struct slot *slot_numbered(struct pool *pool, const char *word)
+{
+	long number = strtol(word, NULL, 10);
+
+	return number >= 1 && number <= pool->config->workers ? &pool->slots[number - 1] : NULL;
+}
+
+/* The server will not fork: its slots' workers are spawned instead. */
+static void server_refused(struct pool *pool, size_t program, struct slot *slot,
+			   const char *why, size_t why_len)
+{
+	struct pt__fork_server *server = &pool->servers[program];
+
+	if (server->state != PT__SERVER_REFUSED) {
+		server->state = PT__SERVER_REFUSED;
+		note(pool, "%s: not forking workers from its server (%.*s); spawning them instead",
+		     pool->list->programs[program].name, (int)why_len, why);
+		pt__fork_server_stop(server);
+	}
+	if (!slot || slot->pid || slot->state != SLOT_STARTING)
+		return;
+	close_fd(&slot->commands);
+	close_fd(&slot->events);
+	int rc = start_process(pool, slot, program);
+	if (rc) {
+		struct pt__buf message = PT__BUF_INIT;
+		pt__buf_addf(&message, "cannot start \"%s\": %s", pool->list->programs[program].path,
+			     strerror(-rc));
+		abandon_slot(pool, slot, message.data);
+		pt__buf_release(&message);
+	}
+}
+
+static void handle_server_frame(struct pool *pool, size_t program, const struct pt__frame *frame)
+{
+	struct pt__fork_server *server = &pool->servers[program];
+	const char *verb = frame->words[0];
+
+	if (!strcmp(verb, "hello")) {
+		return;
+	} else if (!strcmp(verb, "serving")) {
+		server->state = PT__SERVER_SERVING;
+		for (int i = 0; i < pool->config->workers; i++) {
+			struct slot *slot = &pool->slots[i];
+			if (slot->program != program || !slot->awaiting_fork)
+				continue;
+			int rc = send_fork(pool, slot);
+			if (rc) {
+				struct pt__buf message = PT__BUF_INIT;
+				pt__buf_addf(&message, "cannot ask the fork server for a worker: %s",
+					     strerror(-rc));
+				abandon_slot(pool, slot, message.data);
+				pt__buf_release(&message);
+			}
+		}
+	} else if (!strcmp(verb, "init-failed")) {
+		struct pt__buf why = PT__BUF_INIT;
+		server->state = PT__SERVER_FAILED;
+		pt__buf_add(&why, frame->payload, frame->payload_len);
+		server_failed(pool, program, why.data);
+		pt__buf_release(&why);
+		pt__fork_server_stop(server);
+	} else if (!strcmp(verb, "forked")) {
+		struct slot *slot = slot_numbered(pool, frame->words[1]);
+		if (!slot)
+			return;
+		slot->pid = (pid_t)strtol(frame->words[2], NULL, 10);
+		slot->forked = true;
+		/* Stopped while the fork was on its way: it goes at once. */
+		if (slot->state == SLOT_STOPPING || slot->state == SLOT_RETIRING)
+			kill(-slot->pid, SIGKILL);
+	} else if (!strcmp(verb, "fork-refused")) {
+		server_refused(pool, program, slot_numbered(pool, frame->words[1]), frame->payload,
+			       frame->payload_len);
+	} else if (!strcmp(verb, "exited")) {
+		struct slot *slot = slot_of_pid(pool, (pid_t)strtol(frame->words[1], NULL, 10));
+		if (slot)
+			process_exited(pool, slot, atoi(frame->words[2]));
+	}
+}
+
+static void read_server_events(struct pool *pool, size_t program)
+{
+	struct pt__fork_server *server = &pool->servers[program];
+	struct pt__buf why = PT__BUF_INIT;
+
+	pt__fork_server_read(server);
+	while (server->received.len) {
+		struct pt__frame frame;
+		size_t used;
+		int parsed = pt__wire_parse(PT__WIRE_EVENTS, server->received.data,
+					    server->received.len, &frame, &used, &why);
+		if (parsed <= 0) {
+			if (parsed < 0) {
+				note(pool, "%s: its fork server broke the protocol: %s",
+				     pool->list->programs[program].name, why.data);
+				kill(-server->pid, SIGKILL);
+				pt__buf_reset(&server->received);
+			}
+			break;
+		}
+		handle_server_frame(pool, program, &frame);
+		pt__buf_consume(&server->received, used);
+	}
+	pt__buf_release(&why);
+}
+
+/* The server process ended. */
+static void server_exited(struct pool *pool, size_t program, int status)
+{
+	struct pt__fork_server *server = &pool->servers[program];
+	struct pt__buf how = PT__BUF_INIT;
+
+	read_server_events(pool, program);
+	/* Its workers died with it; no word of them will come from it any more. */
+	for (int i = 0; i < pool->config->workers; i++) {
+		struct slot *slot = &pool->slots[i];
+		if (slot->program == program && slot->forked && slot->pid > 0) {
+			kill(-slot->pid, SIGKILL);
+			process_exited(pool, slot, SIGKILL);
+		}
+	}
+	pt__describe_wait_status(status, &how);
+	if (server->state == PT__SERVER_STARTING) {
+		struct pt__buf why = PT__BUF_INIT;
+		pt__buf_addf(&why, "the server %s during it", how.data);
+		if (server->why.len)
+			pt__buf_addf(&why, " (%s)", server->why.data);
+		server_failed(pool, program, why.data);
+		pt__buf_release(&why);
+	} else if (server->state == PT__SERVER_SERVING && pool->stopping_servers &&
+		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		size_t index = pt__test_list_add_test(pool->list, program, "[global]", "[teardown]", 0);
+		struct pt__result *result = &pool->list->tests[index].result;
+		char chunk[4096];
+		ssize_t n;
+		pt__buf_addf(&result->message, "the fork server %s after the last test", how.data);
+		for (off_t at = 0; (n = pread(server->output, chunk, sizeof(chunk), at)) > 0; at += n)
+			pt__buf_add(&result->err, chunk, (size_t)n);
+		pool->total++;
+		finish_test(pool, NULL, index, WIFSIGNALED(status) ? PT__CRASH : PT__FAIL, 0);
+	} else if (server->state == PT__SERVER_SERVING && !pool->stopping_servers) {
+		/* Died under its workers: they die with it; a new one is started on demand. */
+		note(pool, "%s: its fork server %s; starting a new one",
+		     pool->list->programs[program].name, how.data);
+		for (int i = 0; i < pool->config->workers; i++) {
+			struct slot *slot = &pool->slots[i];
+			if (slot->program != program || slot->pid || slot->state == SLOT_EMPTY)
+				continue;
+			requeue_rest(pool, slot, 0);
+			abandon_slot(pool, slot, "");
+		}
+	}
+	pt__buf_release(&how);
+	enum pt__fork_server_state state = server->state;
+	pt__fork_server_release(server);
+	*server = (struct pt__fork_server)PT__FORK_SERVER_INIT;
+	if (state == PT__SERVER_FAILED || state == PT__SERVER_REFUSED)
+		server->state = state;
+	else if (state == PT__SERVER_STARTING)
+		server->state = PT__SERVER_FAILED;
+}
+
+static bool servers_running(const struct pool *pool)
+{
+	for (size_t p = 0; p < pool->list->nr_programs; p++)
+		if (pool->servers[p].pid > 0)
+			return true;
+	return false;
+}
+
+/* Asks every server to tear down and exit: no more work is coming. */
+static void stop_servers(struct pool *pool)
+{
+	if (pool->stopping_servers)
+		return;
+	pool->stopping_servers = true;
+	for (size_t p = 0; p < pool->list->nr_programs; p++)
+		pt__fork_server_stop(&pool->servers[p]);
 }
 
 /* ---- handing out work ---- */
@@ -972,6 +1269,17 @@ static void check_deadlines(struct pool *pool)
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
+		if (slot->state == SLOT_STARTING && slot->deadline_us && now >= slot->deadline_us &&
+		    !slot->pid) {
+			/* Still waiting for its fork server's global set-up. */
+			struct pt__fork_server *server = &pool->servers[slot->program];
+			if (server->pid > 0 && !server->why.len) {
+				pt__buf_addf(&server->why, "it took longer than --timeout %.3g s",
+					     pool->config->timeout);
+				kill(-server->pid, SIGKILL);
+			}
+			slot->deadline_us = 0;
+		}
 		if (slot->state == SLOT_STARTING && slot->deadline_us && now >= slot->deadline_us)
 			stop_slot(pool, slot, PT__CRASH, false,
 				  "did not finish its init phase within %.3g s",
@@ -1003,16 +1311,28 @@ static void interrupt(struct pool *pool)
 	if (!pool->interrupting) {
 		pool->interrupting = true;
 		pool->stop_starting = true;
+		pool->stopping_servers = true;
 		for (int i = 0; i < pool->config->workers; i++) {
 			struct slot *slot = &pool->slots[i];
 			if (slot->pid > 0)
 				stop_slot(pool, slot, PT__NOT_RUN, false, "interrupted");
+			else if (slot->state != SLOT_EMPTY)
+				abandon_slot(pool, slot, "interrupted");
+		}
+		for (size_t p = 0; p < pool->list->nr_programs; p++) {
+			struct pt__fork_server *server = &pool->servers[p];
+			if (server->state == PT__SERVER_STARTING)
+				kill(-server->pid, SIGTERM);
+			pt__fork_server_stop(server);
 		}
 	}
 	if (pt__interrupts > 1) {
 		/* A second Ctrl-C: no more waiting. */
 		for (int i = 0; i < pool->config->workers; i++)
 			signal_group(&pool->slots[i], SIGKILL);
+		for (size_t p = 0; p < pool->list->nr_programs; p++)
+			if (pool->servers[p].pid > 0)
+				kill(-pool->servers[p].pid, SIGKILL);
 	}
 }
 
@@ -1045,8 +1365,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		 const struct pt__pool_config *config)
 {
 	struct pool pool = {0};
-	size_t nr_fds = 1 + (size_t)config->workers * 4;
+	size_t nr_fds = 1 + (size_t)config->workers * 4 + list->nr_programs;
 	struct pollfd *fds = pt__xcalloc(nr_fds, sizeof(*fds));
+	size_t *server_of = pt__xcalloc(list->nr_programs + 1, sizeof(*server_of));
 	struct slot **owners = pt__xcalloc(nr_fds, sizeof(*owners));
 
 	pool.list = list;
@@ -1060,13 +1381,23 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		slot->number = i + 1;
 		slot->commands = slot->events = slot->out = slot->err = -1;
 		slot->capture[0] = slot->capture[1] = -1;
+		for (int k = 0; k < PT__FORK_FDS; k++)
+			slot->fork_fds[k] = -1;
 	}
+	pool.servers = pt__xcalloc(list->nr_programs, sizeof(*pool.servers));
+	for (size_t p = 0; p < list->nr_programs; p++)
+		pool.servers[p] = (struct pt__fork_server)PT__FORK_SERVER_INIT;
 	for (size_t g = 0; g < plan->nr_groups; g++) {
 		const struct pt__group *group = &plan->groups[g];
-		struct work work = {group->program, NULL, group->nr_tests};
-		work.tests = pt__xcalloc(group->nr_tests, sizeof(*work.tests));
-		memcpy(work.tests, group->tests, group->nr_tests * sizeof(*work.tests));
-		queue_push_back(&pool, work);
+		/* Under isolate every test is a group of its own. */
+		bool isolate = list->programs[group->program].start == PT__START_ISOLATE;
+		size_t per_work = isolate ? 1 : group->nr_tests;
+		for (size_t t = 0; t < group->nr_tests; t += per_work) {
+			struct work work = {group->program, NULL, per_work};
+			work.tests = pt__xcalloc(per_work, sizeof(*work.tests));
+			memcpy(work.tests, group->tests + t, per_work * sizeof(*work.tests));
+			queue_push_back(&pool, work);
+		}
 	}
 
 	/* Processes that escape their test's process group still end up ours. */
@@ -1075,8 +1406,11 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		if (pt__interrupts)
 			interrupt(&pool);
 		assign_work(&pool);
-		if (all_empty(&pool) && (!pool.queue_len || pool.stop_starting))
-			break;
+		if (all_empty(&pool) && (!pool.queue_len || pool.stop_starting)) {
+			if (!servers_running(&pool))
+				break;
+			stop_servers(&pool);
+		}
 
 		size_t n = 0;
 		fds[n++] = (struct pollfd){pt__signals_fd(), POLLIN, 0};
@@ -1094,6 +1428,13 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 				fds[n++] = (struct pollfd){slot->commands, POLLOUT, 0};
 			}
 		}
+		size_t first_server = n;
+		for (size_t p = 0; p < list->nr_programs; p++) {
+			if (pool.servers[p].events < 0)
+				continue;
+			server_of[n - first_server] = p;
+			fds[n++] = (struct pollfd){pool.servers[p].events, POLLIN, 0};
+		}
 		int64_t wake = next_wakeup(&pool), now = now_us();
 		int timeout = wake == INT64_MAX ? -1
 			      : wake <= now	? 0
@@ -1102,7 +1443,10 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			break;
 		if (fds[0].revents)
 			pt__signals_drain();
-		for (size_t i = 1; i < n; i++) {
+		for (size_t i = first_server; i < n; i++)
+			if (fds[i].revents)
+				read_server_events(&pool, server_of[i - first_server]);
+		for (size_t i = 1; i < first_server; i++) {
 			struct slot *slot = owners[i];
 			if (!fds[i].revents)
 				continue;
@@ -1122,8 +1466,13 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 
 	struct pt__children none = {NULL, 0, 0};
 	struct pt__buf orphans = PT__BUF_INIT;
-	if (pt__leaks_kill_new(&none, &orphans) && config->orphans_killed)
-		config->orphans_killed(config->ctx, orphans.data);
+	if (pt__leaks_kill_new(&none, &orphans) && config->note) {
+		struct pt__buf line = PT__BUF_INIT;
+		pt__buf_addf(&line, "killed processes that tests left running outside their "
+				    "process groups: %s", orphans.data);
+		config->note(config->ctx, line.data);
+		pt__buf_release(&line);
+	}
 	pt__buf_release(&orphans);
 	struct work rest;
 	while (queue_pop(&pool, &rest)) {
@@ -1139,7 +1488,13 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		pt__buf_release(&slot->out_buf);
 		pt__buf_release(&slot->err_buf);
 		pt__buf_release(&slot->stop_reason);
+		close_fd(&slot->capture[0]);
+		close_fd(&slot->capture[1]);
 	}
+	for (size_t p = 0; p < list->nr_programs; p++)
+		pt__fork_server_release(&pool.servers[p]);
+	free(pool.servers);
+	free(server_of);
 	int rc = pool.interrupting ? 130 : 0;
 	free(fds);
 	free(owners);

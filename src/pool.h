@@ -32,9 +32,10 @@ struct pt__pool_config {
 	void (*progress)(void *ctx, const struct pt__pool_progress *progress);
 	/* Called with an executable's output as it arrives, under no_capture. */
 	void (*passthrough)(void *ctx, int fd, const char *data, size_t len);
-	/* Called at the end with the processes tests left behind outside
-	 * their process groups, which were killed ("pid 12 (sleep), ..."). */
-	void (*orphans_killed)(void *ctx, const char *which);
+	char *const *server_env; /* the environment of fork servers */
+	/* Called with one line worth telling that is not a test's result: a
+	 * fork refused, processes left behind outside their groups. */
+	void (*note)(void *ctx, const char *line);
 	void *ctx;
 };
 

@@ -16,10 +16,19 @@ enum pt__program_kind {
 	PT__PROGRAM_EXEC,   /* anything else: one test, judged by exit status or TAP */
 };
 
+/* How a program's workers come to life (src/start_method.c chooses). */
+enum pt__start_method {
+	PT__START_SPAWN,   /* a fresh process per worker, which runs the init phase */
+	PT__START_FORK,    /* forked from a server that ran the global set-up once */
+	PT__START_ISOLATE, /* a fresh process per test (forked, or exec'd) */
+};
+
 struct pt__program {
 	char *path; /* what is executed */
 	char *name; /* as the user wrote it; the first part of each test id */
 	enum pt__program_kind kind;
+	enum pt__start_method start;
+	const char *start_reason; /* why, for --explain: a static string */
 };
 
 enum pt__status {

@@ -13,16 +13,24 @@ struct verb {
 static const struct verb commands[] = {
 	{"list", 1, 0},
 	{"init", 1, 0},
-	{"run", 4, 0}, /* run SEQ SUITE NAME */
+	{"run", 4, 0},	 /* run SEQ SUITE NAME */
 	{"end", 1, 0},
+	{"serve", 1, 0}, /* become a fork server */
+	{"fork", 3, 1},	 /* fork K LEN: worker K's environment, NUL-separated */
 };
 
 static const struct verb events[] = {
-	{"hello", 3, 0},					  /* hello VERSION PID */
-	{"test", 4, 0},						  /* test SUITE NAME TIMEOUT_MS */
-	{"listed", 1, 0}, {"ready", 1, 0}, {"init-failed", 2, 1}, /* init-failed LEN */
-	{"result", 7, 1}, /* result SEQ STATUS USEC OUT_END ERR_END LEN */
-	{"ended", 3, 1},  /* ended STATUS LEN */
+	{"hello", 3, 0},	/* hello VERSION PID */
+	{"test", 4, 0},		/* test SUITE NAME TIMEOUT_MS */
+	{"listed", 1, 0},
+	{"ready", 1, 0},
+	{"init-failed", 2, 1},	/* init-failed LEN */
+	{"result", 7, 1},	/* result SEQ STATUS USEC OUT_END ERR_END LEN */
+	{"ended", 3, 1},	/* ended STATUS LEN */
+	{"serving", 1, 0},
+	{"forked", 3, 0},	/* forked K PID */
+	{"fork-refused", 3, 1}, /* fork-refused K LEN */
+	{"exited", 3, 0},	/* exited PID WAIT_STATUS */
 };
 
 static const struct verb *find_verb(enum pt__wire_direction direction, const char *name)

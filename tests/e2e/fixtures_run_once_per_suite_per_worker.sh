@@ -1,7 +1,8 @@
 #!/bin/sh
 # Suite fixtures run once per suite on the worker that runs it, around its
-# tests; per-test fixtures around each test; the global set-up once per
-# worker process. A failing suite set-up fails its tests; a failing suite
+# tests; per-test fixtures around each test; the worker set-up once in each
+# worker; the global set-up once in all under fork (the default), once per
+# worker under spawn. A failing suite set-up fails its tests; a failing suite
 # tear-down is reported.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,11 +21,21 @@ check "alpha's set-up came before its first test" sh -c \
 	'[ "$(grep -n "^alpha-setup" "$FIXTURE_LOG" | cut -d: -f1)" -lt "$(grep -n "^alpha-first" "$FIXTURE_LOG" | cut -d: -f1)" ]'
 check "alpha's tear-down came after its last test" sh -c \
 	'[ "$(grep -n "^alpha-teardown" "$FIXTURE_LOG" | cut -d: -f1)" -gt "$(grep -n "^alpha-third" "$FIXTURE_LOG" | cut -d: -f1)" ]'
-workers=$(grep '^global-setup' "$FIXTURE_LOG" | wc -l)
-check "global set-up ran once per worker process" [ "$workers" -ge 1 ] 
-check "global tear-down matched each global set-up" [ "$(count global-teardown)" -eq "$workers" ]
+workers=$(count worker-setup)
+check "each worker ran the worker set-up once" [ "$workers" -ge 1 ]
+check "and the worker tear-down once" [ "$(count worker-teardown)" -eq "$workers" ]
+check "under fork the global set-up ran once in all" [ "$(count global-setup)" -eq 1 ]
+check "and its tear-down once" [ "$(count global-teardown)" -eq 1 ]
+check "it ran in a process that ran no test" sh -c \
+	'[ -z "$(grep "pid=$(grep "^global-setup" "$FIXTURE_LOG" | sed "s/.*pid=//")\$" "$FIXTURE_LOG" | grep -v "^global-")" ]'
 check "a failed suite set-up fails each of its tests" sh -c '[ "$(grep -c "suite set-up failed: .*cannot reach the fixture server" out)" -eq 2 ]'
 check "its tests did not run" [ "$(count broken-first)" -eq 0 ]
 check "a failed suite tear-down is reported" out_has 'fixtures::teardown_fails::[suite-teardown]'
 check "with its message" out_has 'could not drop the scratch table'
+
+rm -f "$FIXTURE_LOG"
+run -j2 --start spawn "$PROGRAMS/fixtures"
+check "under spawn the global set-up runs in every worker" \
+	[ "$(count global-setup)" -eq "$(count worker-setup)" ]
+check "and each worker tears it down" [ "$(count global-teardown)" -eq "$(count global-setup)" ]
 done_testing

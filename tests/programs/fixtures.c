@@ -37,6 +37,16 @@ PT_GLOBAL_TEARDOWN()
 	logline("global-teardown");
 }
 
+PT_WORKER_SETUP()
+{
+	logline("worker-setup");
+}
+
+PT_WORKER_TEARDOWN()
+{
+	logline("worker-teardown");
+}
+
 PT_SUITE_SETUP(alpha)
 {
 	suite_setups++;

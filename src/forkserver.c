@@ -1,0 +1,139 @@
+#include "forkserver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "child.h"
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
+			  const char *dir, int64_t now_us)
+{
+	char *argv[] = {(char *)path, NULL};
+	int sockets[2] = {-1, -1}, events[2] = {-1, -1}, rc = 0;
+
+	server->output = pt__unlinked_file(dir);
+	if (server->output < 0)
+		return server->output;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sockets)) {
+		rc = -errno;
+		goto fail;
+	}
+	for (int i = 0; i < 2; i++) {
+		int high = fcntl(sockets[i], F_DUPFD_CLOEXEC, 10);
+		close(sockets[i]);
+		sockets[i] = high;
+	}
+	if (sockets[0] < 0 || sockets[1] < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if ((rc = pt__pipe(events)))
+		goto fail;
+	struct pt__spawn spawn = {
+		path,
+		argv,
+		env,
+		{PT__SPAWN_DEVNULL, server->output, server->output, sockets[1], events[1]},
+		true,
+	};
+	if ((rc = pt__spawn(&spawn, &server->pid)))
+		goto fail;
+	close(sockets[1]);
+	close(events[1]);
+	server->commands = sockets[0];
+	server->events = events[0];
+	pt__set_nonblocking(server->events);
+	server->state = PT__SERVER_STARTING;
+	server->started_us = now_us;
+	if (send(server->commands, "serve\n", 6, MSG_NOSIGNAL) != 6)
+		return -errno;
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		close_fd(&sockets[i]);
+		close_fd(&events[i]);
+	}
+	close_fd(&server->output);
+	return rc;
+}
+
+int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],
+			 char *const *env)
+{
+	struct pt__buf frame = PT__BUF_INIT, vars = PT__BUF_INIT;
+	union {
+		struct cmsghdr header;
+		char space[CMSG_SPACE(sizeof(int) * PT__FORK_FDS)];
+	} control;
+	struct msghdr message = {0};
+	struct iovec iov;
+	ssize_t sent;
+
+	for (char *const *var = env; *var; var++)
+		pt__buf_add(&vars, *var, strlen(*var) + 1);
+	pt__buf_addf(&frame, "fork %d %zu\n", worker, vars.len);
+	pt__buf_add(&frame, vars.data, vars.len);
+	pt__buf_release(&vars);
+
+	memset(&control, 0, sizeof(control));
+	iov.iov_base = frame.data;
+	iov.iov_len = frame.len;
+	message.msg_iov = &iov;
+	message.msg_iovlen = 1;
+	message.msg_control = control.space;
+	message.msg_controllen = sizeof(control.space);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&message);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * PT__FORK_FDS);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * PT__FORK_FDS);
+	do
+		sent = sendmsg(server->commands, &message, MSG_NOSIGNAL);
+	while (sent < 0 && errno == EINTR);
+	int rc = sent == (ssize_t)frame.len ? 0 : sent < 0 ? -errno : -EMSGSIZE;
+	pt__buf_release(&frame);
+	return rc;
+}
+
+int pt__fork_server_read(struct pt__fork_server *server)
+{
+	char chunk[65536];
+
+	while (server->events >= 0) {
+		ssize_t n = read(server->events, chunk, sizeof(chunk));
+		if (n > 0) {
+			pt__buf_add(&server->received, chunk, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 1;
+		close_fd(&server->events);
+	}
+	return 0;
+}
+
+void pt__fork_server_stop(struct pt__fork_server *server)
+{
+	close_fd(&server->commands);
+}
+
+void pt__fork_server_release(struct pt__fork_server *server)
+{
+	close_fd(&server->commands);
+	close_fd(&server->events);
+	close_fd(&server->output);
+	pt__buf_release(&server->received);
+	pt__buf_release(&server->why);
+}

@@ -1,0 +1,64 @@
+/*
+ * The runner's side of a fork server (lib/server.c): one per native program
+ * run under the fork or isolate start method. It is started on demand, runs
+ * the program's global set-up once, and forks a worker whenever asked,
+ * handing it the descriptors and environment that come with the request.
+ */
+#ifndef PT_FORKSERVER_H
+#define PT_FORKSERVER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "wire.h"
+
+enum pt__fork_server_state {
+	PT__SERVER_NONE,     /* not started */
+	PT__SERVER_STARTING, /* running its global set-up */
+	PT__SERVER_SERVING,
+	PT__SERVER_FAILED,   /* its global set-up failed */
+	PT__SERVER_REFUSED,  /* it will not fork (threads): spawn instead */
+	PT__SERVER_GONE,     /* ended */
+};
+
+struct pt__fork_server {
+	enum pt__fork_server_state state;
+	pid_t pid;
+	int commands;             /* SOCK_SEQPACKET, the runner's end; -1 once closed */
+	int events;               /* -1 once closed */
+	int output;               /* the server's stdout and stderr, an unlinked file */
+	struct pt__buf received;  /* event bytes not yet parsed */
+	struct pt__buf why;       /* why it failed, was refused or ended */
+	int64_t started_us;
+};
+
+#define PT__FORK_SERVER_INIT {PT__SERVER_NONE, 0, -1, -1, -1, PT__BUF_INIT, PT__BUF_INIT, 0}
+
+/* The descriptors a forked worker gets as its 1, 2, 3 and 4. */
+#define PT__FORK_FDS 4
+
+/*
+ * Starts the program at path as a fork server with env, its output going
+ * to a file in dir, and asks it to serve. Returns 0 or -errno.
+ */
+int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
+			  const char *dir, int64_t now_us);
+
+/* Asks for worker number `worker`. Returns 0 or -errno. */
+int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],
+			 char *const *env);
+
+/*
+ * Reads what the server sent into server->received. Returns 1 while the
+ * events descriptor is open, 0 at its end.
+ */
+int pt__fork_server_read(struct pt__fork_server *server);
+
+/* Asks the server to end: it kills its workers, tears down and exits. */
+void pt__fork_server_stop(struct pt__fork_server *server);
+
+/* Closes what is left open. */
+void pt__fork_server_release(struct pt__fork_server *server);
+
+#endif
