@@ -27,9 +27,16 @@ SQLITE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3)
 ifeq ($(SQLITE_LIBS),)
 SQLITE_LIBS = -lsqlite3
 endif
-LIBS = $(SQLITE_LIBS) -lpthread -lm
+# The PostgreSQL backend, when libpq is found (WITHOUT_LIBPQ=1 leaves it out).
+ifneq ($(WITHOUT_LIBPQ),1)
+PQ_LIBS := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
+endif
+ifneq ($(PQ_LIBS),)
+PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq) -DPT_HAVE_LIBPQ
+endif
+LIBS = $(SQLITE_LIBS) $(PQ_LIBS) -lpthread -lm
 
-ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude $(SQLITE_CFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS)
 
 LIB_SOURCES = $(filter-out src/main.c,$(wildcard lib/*.c src/*.c src/db/*.c src/report/*.c))

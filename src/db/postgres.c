@@ -1,0 +1,1086 @@
+/*
+ * The PostgreSQL backend.
+ *
+ * The template is the database the URL names. partest talks to the server
+ * over an "admin" connection to the maintenance database (postgres, else
+ * template1), never to the template itself, which would block cloning.
+ *
+ * Ours: every database partest creates gets a comment (COMMENT ON DATABASE)
+ * holding partest's marker: "partest clone v1 run=... host=... pid=...
+ * start=..." (or "partest template v1 ..."). partest drops only databases
+ * carrying its marker: templates it built, clones of its own run, and
+ * clones whose run, on this host, is dead (its pid is gone or has another
+ * start time).
+ *
+ * Clones are made with CREATE DATABASE "clone" TEMPLATE "template", one
+ * connection per clone, all driven at once by one poll loop over libpq's
+ * asynchronous API. CREATE DATABASE fails while anything is connected to the
+ * template; partest waits for those sessions with backoff for a bounded time
+ * and then names them, and never ends a session it did not open.
+ *
+ * While a run holds a template (from the first look at it until its clones
+ * exist) it holds a session advisory lock named after it, so that two runs
+ * rebuilding one template with --db-setup take turns.
+ */
+#include "postgres.h"
+
+#ifdef PT_HAVE_LIBPQ
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../signals.h"
+#include "../xalloc.h"
+
+/* The advisory lock's first key: "pt" in ASCII. */
+#define LOCK_CLASS    "28788"
+/*
+ * STRATEGY for partest_strategy=auto: FILE_COPY. Measured by
+ * bench/postgres_clones.sh on PostgreSQL 15 (2 CPUs, fsync off), four
+ * clones made at once: an 8 MB template 465 ms with FILE_COPY, 539 ms with
+ * WAL_LOG; an 87 MB one 609 ms against 878 ms.
+ */
+#define AUTO_STRATEGY " STRATEGY FILE_COPY"
+#define OBJECT_IN_USE "55006"
+
+struct clone {
+	char *name;
+	bool created; /* by this run, and not dropped yet */
+};
+
+struct pg_state {
+	struct pt__pg_url url;
+	struct pt__pg_server server; /* postgresql+tmp:// only */
+	bool server_started;
+	PQconninfoOption *options; /* the template URL's libpq parameters */
+	PGconn *admin;
+	const char *maintenance_db; /* what admin is connected to */
+	char *where;		    /* "host:port" of the server, for messages */
+	char **old_template_urls;   /* replaced template_url strings, freed at close */
+	size_t nr_old;
+	bool locked;	       /* holds the template's advisory lock */
+	struct pt__buf marker; /* this run's clone marker */
+	struct clone *clones;
+	int nr_clones;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Appends what went wrong on conn (res may be NULL) as one line. */
+static void add_pg_error(PGconn *conn, const PGresult *res, struct pt__buf *out)
+{
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *text = primary ? primary : conn ? PQerrorMessage(conn) : "out of memory";
+	size_t start = out->len;
+	bool space = false;
+
+	for (const char *c = text; *c; c++) {
+		if (*c == '\n' || *c == '\t' || *c == ' ') {
+			space = true;
+			continue;
+		}
+		if (space && out->len > start)
+			pt__buf_addc(out, ' ');
+		space = false;
+		pt__buf_addc(out, *c);
+	}
+	if (out->len == start)
+		pt__buf_adds(out, "the server gave no reason");
+	/* libpq's own prefixes say nothing a user needs. */
+	static const char *const prefixes[] = {"ERROR: ", "FATAL: "};
+	for (size_t i = 0; i < 2; i++) {
+		size_t len = strlen(prefixes[i]);
+		if (out->len - start > len && !strncmp(out->data + start, prefixes[i], len)) {
+			memmove(out->data + start, out->data + start + len, out->len - start - len);
+			out->len -= len;
+			out->data[out->len] = '\0';
+		}
+	}
+}
+
+static const char *sqlstate(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return state ? state : "";
+}
+
+static bool result_ok(const PGresult *res)
+{
+	ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+/*
+ * Runs sql (with nparams text parameters) on conn and returns its last
+ * result, which the caller clears; NULL when the connection failed. With
+ * interruptible, Ctrl-C cancels the statement and sets *interrupted.
+ */
+static PGresult *run_query(PGconn *conn, const char *sql, int nparams, const char *const *params,
+			   bool interruptible, bool *interrupted)
+{
+	PGresult *last = NULL, *res;
+	bool cancelled = false;
+
+	if (interrupted)
+		*interrupted = false;
+	if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return NULL;
+	while (PQisBusy(conn)) {
+		struct pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
+		if (interruptible && pt__interrupts && !cancelled) {
+			PGcancel *cancel = PQgetCancel(conn);
+			char ignored[256];
+			if (cancel) {
+				PQcancel(cancel, ignored, sizeof(ignored));
+				PQfreeCancel(cancel);
+			}
+			cancelled = true;
+			if (interrupted)
+				*interrupted = true;
+		}
+		if (poll(fds, 2, 100) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents)
+			pt__signals_drain();
+		if (!PQconsumeInput(conn))
+			break;
+	}
+	while ((res = PQgetResult(conn))) {
+		PQclear(last);
+		last = res;
+		if (PQstatus(conn) == CONNECTION_BAD)
+			break;
+	}
+	return last;
+}
+
+/*
+ * A quoted identifier, or a quoted literal, in out. libpq's quoting also
+ * checks the encoding; where it refuses, the plain SQL quoting rules do.
+ */
+static void add_identifier(PGconn *conn, const char *name, struct pt__buf *out)
+{
+	char *quoted = PQescapeIdentifier(conn, name, strlen(name));
+
+	if (quoted) {
+		pt__buf_adds(out, quoted);
+		PQfreemem(quoted);
+		return;
+	}
+	pt__buf_addc(out, '"');
+	for (const char *c = name; *c; c++) {
+		if (*c == '"')
+			pt__buf_addc(out, '"');
+		pt__buf_addc(out, *c);
+	}
+	pt__buf_addc(out, '"');
+}
+
+static void add_literal(PGconn *conn, const char *value, struct pt__buf *out)
+{
+	char *quoted = PQescapeLiteral(conn, value, strlen(value));
+
+	if (quoted) {
+		pt__buf_adds(out, quoted);
+		PQfreemem(quoted);
+		return;
+	}
+	pt__buf_adds(out, strchr(value, '\\') ? "E'" : "'");
+	for (const char *c = value; *c; c++) {
+		if (*c == '\'' || *c == '\\')
+			pt__buf_addc(out, *c);
+		pt__buf_addc(out, *c);
+	}
+	pt__buf_addc(out, '\'');
+}
+
+/*
+ * The libpq parameters of the template URL with dbname replaced, as
+ * keyword and value arrays (pointing into state->options) for
+ * PQconnectdbParams.
+ */
+static void connect_params(struct pg_state *state, const char *dbname, const char ***keywords,
+			   const char ***values)
+{
+	size_t n = 0, i = 0;
+	bool has_app = false, has_timeout = false;
+
+	for (PQconninfoOption *o = state->options; o->keyword; o++)
+		n++;
+	*keywords = pt__xcalloc(n + 4, sizeof(**keywords));
+	*values = pt__xcalloc(n + 4, sizeof(**values));
+	for (PQconninfoOption *o = state->options; o->keyword; o++) {
+		if (!o->val || !*o->val || !strcmp(o->keyword, "dbname"))
+			continue;
+		has_app = has_app || !strcmp(o->keyword, "application_name");
+		has_timeout = has_timeout || !strcmp(o->keyword, "connect_timeout");
+		(*keywords)[i] = o->keyword;
+		(*values)[i++] = o->val;
+	}
+	(*keywords)[i] = "dbname";
+	(*values)[i++] = dbname;
+	if (!has_app) {
+		(*keywords)[i] = "application_name";
+		(*values)[i++] = "partest";
+	}
+	if (!has_timeout) {
+		(*keywords)[i] = "connect_timeout";
+		(*values)[i++] = "10";
+	}
+}
+
+/* "--db ALIAS ("URL")" for messages before there is a connection. */
+static void describe_url(const struct pt__db *db, struct pt__buf *out)
+{
+	pt__buf_addf(out, "--db %s (\"", db->alias);
+	pt__db_redact_url(db->template_url ? db->template_url : db->url, out);
+	pt__buf_adds(out, "\")");
+}
+
+/* Starts the throwaway server of postgresql+tmp:// and points the URLs at it. */
+static int start_server(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__pg_url *url = &state->url;
+	struct pt__buf query = PT__BUF_INIT, encoded = PT__BUF_INIT, template = PT__BUF_INIT;
+	char *errmsg = NULL;
+	int rc;
+
+	state->server.run_id = db->ctx->run_id;
+	if ((rc = pt__pg_server_start(&state->server, err)))
+		return rc;
+	state->server_started = true;
+	for (const unsigned char *c = (const unsigned char *)state->server.dir; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
+			pt__buf_addc(&encoded, (char)*c);
+		else
+			pt__buf_addf(&encoded, "%%%02X", *c);
+	}
+	pt__buf_addf(&query, "host=%s&port=%d&user=%s", encoded.data, state->server.port,
+		     state->server.user);
+	if (*url->query)
+		pt__buf_addf(&query, "&%s", url->query);
+	free(url->query);
+	url->query = pt__buf_detach(&query);
+	pt__pg_url_format(url, url->dbname, &template);
+	/* db.c may still hold the old string: keep it until close. */
+	if (db->template_url) {
+		PT__GROW(state->old_template_urls, state->nr_old + 1, state->nr_old);
+		state->old_template_urls[state->nr_old++] = db->template_url;
+	}
+	db->template_url = pt__buf_detach(&template);
+	PQconninfoFree(state->options);
+	state->options = PQconninfoParse(db->template_url, &errmsg);
+	pt__buf_release(&encoded);
+	if (!state->options) {
+		pt__buf_addf(err, "cannot use the throwaway PostgreSQL server: %s",
+			     errmsg ? errmsg : "out of memory");
+		PQfreemem(errmsg);
+		return PT__DB_ERUN;
+	}
+	return 0;
+}
+
+/* Opens state->admin, starting the throwaway server first if it is one. */
+static int connect_admin(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	static const char *const maintenance[] = {"postgres", "template1"};
+	const char **keywords, **values;
+	int rc;
+
+	if (state->admin && PQstatus(state->admin) == CONNECTION_OK)
+		return 0;
+	if (state->admin) {
+		/* The server went away or restarted: one more try, then report. */
+		PQreset(state->admin);
+		if (PQstatus(state->admin) == CONNECTION_OK)
+			return 0;
+		pt__buf_addf(err, "lost the connection to PostgreSQL for ");
+		describe_url(db, err);
+		pt__buf_adds(err, ": ");
+		add_pg_error(state->admin, NULL, err);
+		return PT__DB_ERUN;
+	}
+	if (state->url.throwaway && !state->server_started && (rc = start_server(db, err)))
+		return rc;
+	for (size_t i = 0; i < 2; i++) {
+		connect_params(state, maintenance[i], &keywords, &values);
+		state->admin = PQconnectdbParams(keywords, values, 0);
+		free(keywords);
+		free(values);
+		state->maintenance_db = maintenance[i];
+		if (PQstatus(state->admin) == CONNECTION_OK)
+			break;
+		if (i == 0 && strstr(PQerrorMessage(state->admin), "\"postgres\" does not exist")) {
+			PQfinish(state->admin);
+			state->admin = NULL;
+			continue;
+		}
+		pt__buf_adds(err, "cannot connect to PostgreSQL for ");
+		describe_url(db, err);
+		pt__buf_adds(err, ": ");
+		add_pg_error(state->admin, NULL, err);
+		PQfinish(state->admin);
+		state->admin = NULL;
+		return PT__DB_ERUN;
+	}
+	{
+		struct pt__buf where = PT__BUF_INIT;
+		const char *host = PQhost(state->admin);
+		pt__buf_addf(&where, "%s:%s", host && *host ? host : "localhost",
+			     PQport(state->admin));
+		free(state->where);
+		state->where = pt__buf_detach(&where);
+	}
+	return 0;
+}
+
+/*
+ * Runs sql with params on the admin connection; on failure appends
+ * "cannot WHAT on HOST:PORT: why" to err. Returns the result (cleared by
+ * the caller) in *out when out is given.
+ */
+static int admin_query(struct pt__db *db, const char *what, const char *sql, int nparams,
+		       const char *const *params, bool interruptible, PGresult **out,
+		       struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	bool interrupted = false;
+	PGresult *res;
+	int rc;
+
+	if ((rc = connect_admin(db, err)))
+		return rc;
+	res = run_query(state->admin, sql, nparams, params, interruptible, &interrupted);
+	if (interrupted) {
+		pt__buf_addf(err, "interrupted while trying to %s", what);
+		PQclear(res);
+		return PT__DB_EINTR;
+	}
+	if (!result_ok(res)) {
+		pt__buf_addf(err, "cannot %s on %s: ", what, state->where);
+		add_pg_error(state->admin, res, err);
+		PQclear(res);
+		return PT__DB_ERUN;
+	}
+	if (out)
+		*out = res;
+	else
+		PQclear(res);
+	return 0;
+}
+
+/* Runs "PREFIX "name" SUFFIX" on the admin connection. */
+static int admin_command(struct pt__db *db, const char *what, const char *prefix, const char *name,
+			 const char *suffix, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	int rc;
+
+	if ((rc = connect_admin(db, err)))
+		return rc;
+	pt__buf_adds(&sql, prefix);
+	add_identifier(state->admin, name, &sql);
+	pt__buf_adds(&sql, suffix);
+	rc = admin_query(db, what, sql.data, 0, NULL, false, NULL, err);
+	pt__buf_release(&sql);
+	return rc;
+}
+
+static int postgres_open(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = pt__xcalloc(1, sizeof(*state));
+	struct pt__buf url = PT__BUF_INIT;
+	char *errmsg = NULL;
+	int rc;
+
+	if ((rc = pt__pg_url_parse(db->url, &state->url, err))) {
+		free(state);
+		return rc;
+	}
+	db->state = state;
+	if (state->url.throwaway)
+		return 0; /* the URL is known once the server runs */
+	pt__pg_url_format(&state->url, state->url.dbname, &url);
+	state->options = PQconninfoParse(url.data, &errmsg);
+	if (!state->options) {
+		struct pt__buf shown = PT__BUF_INIT;
+		pt__db_redact_url(db->url, &shown);
+		pt__buf_addf(err, "--db \"%s\": %s", shown.data, errmsg ? errmsg : "out of memory");
+		while (err->len && err->data[err->len - 1] == '\n')
+			err->data[--err->len] = '\0';
+		PQfreemem(errmsg);
+		pt__buf_release(&shown);
+		pt__buf_release(&url);
+		return PT__DB_EUSAGE;
+	}
+	db->template_url = pt__buf_detach(&url);
+	return 0;
+}
+
+static void postgres_close(struct pt__db *db)
+{
+	struct pg_state *state = db->state;
+
+	if (!state)
+		return;
+	PQfinish(state->admin);
+	if (state->server_started)
+		pt__pg_server_stop(&state->server);
+	PQconninfoFree(state->options);
+	for (int k = 0; k < state->nr_clones; k++)
+		free(state->clones[k].name);
+	free(state->clones);
+	for (size_t i = 0; i < state->nr_old; i++)
+		free(state->old_template_urls[i]);
+	free(state->old_template_urls);
+	free(state->where);
+	pt__buf_release(&state->marker);
+	pt__pg_url_release(&state->url);
+	free(state);
+	db->state = NULL;
+}
+
+/* Takes the template's advisory lock, waiting for another run to let go. */
+static int lock_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	const char *params[] = {state->url.dbname};
+	int rc;
+
+	if (state->locked)
+		return 0;
+	rc = admin_query(db, "lock the template for this run",
+			 "SELECT pg_advisory_lock(" LOCK_CLASS ", hashtext($1))", 1, params, true,
+			 NULL, err);
+	state->locked = !rc;
+	return rc;
+}
+
+static void unlock_template(struct pt__db *db)
+{
+	struct pg_state *state = db->state;
+
+	if (state->locked && state->admin && PQstatus(state->admin) == CONNECTION_OK)
+		PQclear(run_query(state->admin, "SELECT pg_advisory_unlock_all()", 0, NULL, false,
+				  NULL));
+	state->locked = false;
+}
+
+static int postgres_template_exists(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	const char *params[] = {state->url.dbname};
+	PGresult *res;
+	int rc;
+
+	if ((rc = lock_template(db, err)))
+		return rc;
+	rc = admin_query(db, "look for the template",
+			 "SELECT 1 FROM pg_database WHERE datname = $1", 1, params, true, &res,
+			 err);
+	if (rc)
+		return rc;
+	rc = PQntuples(res) > 0;
+	PQclear(res);
+	return rc;
+}
+
+/* The comment on database name (NULL if none) in *comment; *exists if it is there. */
+static int read_comment(struct pt__db *db, const char *name, bool *exists, char **comment,
+			struct pt__buf *err)
+{
+	const char *params[] = {name};
+	PGresult *res;
+	int rc;
+
+	rc = admin_query(db, "read partest's marker",
+			 "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+			 "WHERE datname = $1",
+			 1, params, false, &res, err);
+	if (rc)
+		return rc;
+	*exists = PQntuples(res) > 0;
+	*comment = *exists && !PQgetisnull(res, 0, 0) ? pt__xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	return 0;
+}
+
+static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__pg_marker marker;
+	char *comment = NULL;
+	bool exists;
+	int rc;
+
+	if ((rc = read_comment(db, state->url.dbname, &exists, &comment, err)))
+		return rc;
+	rc = exists && pt__pg_marker_parse(comment, &marker) && !marker.clone;
+	free(comment);
+	return rc;
+}
+
+static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out)
+{
+	struct pt__pg_marker marker;
+
+	memset(&marker, 0, sizeof(marker));
+	marker.clone = clone;
+	snprintf(marker.run_id, sizeof(marker.run_id), "%s", db->ctx->run_id);
+	if (gethostname(marker.host, sizeof(marker.host) - 1) || !*marker.host)
+		snprintf(marker.host, sizeof(marker.host), "unknown");
+	for (char *c = marker.host; *c; c++)
+		if (*c == ' ')
+			*c = '_';
+	marker.pid = (long)getpid();
+	marker.start = pt__pg_process_start(marker.pid);
+	pt__pg_marker_format(&marker, out);
+}
+
+/* COMMENT ON DATABASE "name" IS '<marker>'. */
+static int put_marker(struct pt__db *db, PGconn *conn, const char *name, bool clone, PGresult **res)
+{
+	struct pt__buf sql = PT__BUF_INIT, marker = PT__BUF_INIT;
+
+	fill_marker(db, clone, &marker);
+	pt__buf_adds(&sql, "COMMENT ON DATABASE ");
+	add_identifier(conn, name, &sql);
+	pt__buf_adds(&sql, " IS ");
+	add_literal(conn, marker.data, &sql);
+	*res = run_query(conn, sql.data, 0, NULL, false, NULL);
+	pt__buf_release(&sql);
+	pt__buf_release(&marker);
+	return result_ok(*res) ? 0 : -1;
+}
+
+static int postgres_create_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT;
+	PGresult *res = NULL;
+	int rc;
+
+	pt__buf_addf(&what, "create the template \"%s\"", state->url.dbname);
+	rc = admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
+	if (rc)
+		goto out;
+	if (put_marker(db, state->admin, state->url.dbname, false, &res)) {
+		pt__buf_addf(err, "cannot mark the template \"%s\" as partest's on %s: ",
+			     state->url.dbname, state->where);
+		add_pg_error(state->admin, res, err);
+		struct pt__buf ignored = PT__BUF_INIT;
+		admin_command(db, "drop", "DROP DATABASE ", state->url.dbname, "", &ignored);
+		pt__buf_release(&ignored);
+		rc = PT__DB_ERUN;
+	}
+out:
+	PQclear(res);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static int postgres_drop_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_addf(&what, "drop the template \"%s\"", state->url.dbname);
+	/* A database marked as a template cannot be dropped. */
+	rc = admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
+			   " IS_TEMPLATE false", err);
+	if (!rc)
+		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", state->url.dbname, "",
+				   err);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static int postgres_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	int rc = connect_admin(db, err);
+
+	if (rc)
+		return rc;
+	pt__buf_addf(out, "postgresql server %d", PQserverVersion(state->admin));
+	return 0;
+}
+
+/* ---- cloning ---- */
+
+/* Appends the sessions connected to the template, described for people. */
+static int describe_blockers(struct pt__db *db, struct pt__buf *out, int *count,
+			     struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	const char *params[] = {state->url.dbname};
+	PGresult *res;
+	int rc;
+
+	rc = admin_query(db, "list the sessions on the template",
+			 "SELECT pid, coalesce(usename, '?'), coalesce(application_name, ''), "
+			 "CASE WHEN client_addr IS NOT NULL THEN host(client_addr) "
+			 "WHEN client_port = -1 THEN 'local socket' ELSE 'unknown' END "
+			 "FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() "
+			 "ORDER BY pid",
+			 1, params, true, &res, err);
+	if (rc)
+		return rc;
+	*count = PQntuples(res);
+	for (int i = 0; i < *count; i++)
+		pt__buf_addf(out, "%spid %s (user %s, application \"%s\", client %s)",
+			     i ? ", " : "", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			     PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Waits, with backoff, until no session is connected to the template or
+ * the deadline passes; then fails naming the sessions.
+ */
+static int wait_for_template(struct pt__db *db, long long deadline, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf sessions = PT__BUF_INIT;
+	long delay = 20;
+	int count, rc;
+
+	for (;;) {
+		pt__buf_reset(&sessions);
+		if ((rc = describe_blockers(db, &sessions, &count, err)))
+			break;
+		if (!count)
+			break;
+		if (now_ms() >= deadline) {
+			pt__buf_addf(err,
+				     "cannot clone \"%s\" on %s: other sessions are connected to "
+				     "it and were still there after %d s: %s; partest does not end "
+				     "sessions it did not open (wait longer with ?partest_wait=)",
+				     state->url.dbname, state->where, state->url.wait_seconds,
+				     sessions.data);
+			rc = PT__DB_ERUN;
+			break;
+		}
+		if (pt__interrupts) {
+			pt__buf_adds(err, "interrupted while waiting for the template to be free");
+			rc = PT__DB_EINTR;
+			break;
+		}
+		long left = (long)(deadline - now_ms());
+		struct timespec ts = {0, (delay < left ? delay : left) * 1000000L};
+		nanosleep(&ts, NULL);
+		delay = delay * 2 > 1000 ? 1000 : delay * 2;
+	}
+	pt__buf_release(&sessions);
+	return rc;
+}
+
+/* The STRATEGY clause for this server and the URL's partest_strategy. */
+static const char *pick_strategy(struct pt__db *db)
+{
+	struct pg_state *state = db->state;
+
+	if (PQserverVersion(state->admin) < 150000)
+		return ""; /* no STRATEGY before PostgreSQL 15 */
+	switch (state->url.strategy) {
+	case PT__PG_STRATEGY_FILE_COPY: return " STRATEGY FILE_COPY";
+	case PT__PG_STRATEGY_WAL_LOG: return " STRATEGY WAL_LOG";
+	case PT__PG_STRATEGY_DEFAULT: return "";
+	case PT__PG_STRATEGY_AUTO: break;
+	}
+	return AUTO_STRATEGY;
+}
+
+enum job_step { JOB_CONNECT, JOB_CREATE, JOB_MARK, JOB_DONE, JOB_FAILED };
+
+struct clone_job {
+	struct clone *clone;
+	PGconn *conn;
+	enum job_step step;
+	PostgresPollingStatusType polling;
+	struct pt__buf error;
+	char sqlstate[6];
+};
+
+/* Sends the job's next statement. */
+static void job_send(struct pt__db *db, struct clone_job *job, const char *strategy)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT, marker = PT__BUF_INIT;
+
+	if (job->step == JOB_CREATE) {
+		pt__buf_adds(&sql, "CREATE DATABASE ");
+		add_identifier(job->conn, job->clone->name, &sql);
+		pt__buf_adds(&sql, " TEMPLATE ");
+		add_identifier(job->conn, state->url.dbname, &sql);
+		pt__buf_adds(&sql, strategy);
+	} else {
+		pt__buf_adds(&sql, "COMMENT ON DATABASE ");
+		add_identifier(job->conn, job->clone->name, &sql);
+		pt__buf_adds(&sql, " IS ");
+		add_literal(job->conn, state->marker.data, &sql);
+	}
+	if (!PQsendQuery(job->conn, sql.data)) {
+		add_pg_error(job->conn, NULL, &job->error);
+		job->step = JOB_FAILED;
+	}
+	pt__buf_release(&sql);
+	pt__buf_release(&marker);
+}
+
+/* Reads what arrived for job; moves it on when its statement is done. */
+static void job_read(struct pt__db *db, struct clone_job *job, const char *strategy)
+{
+	PGresult *res, *last = NULL;
+
+	if (!PQconsumeInput(job->conn)) {
+		add_pg_error(job->conn, NULL, &job->error);
+		job->step = JOB_FAILED;
+		return;
+	}
+	if (PQisBusy(job->conn))
+		return;
+	while ((res = PQgetResult(job->conn))) {
+		PQclear(last);
+		last = res;
+	}
+	if (!result_ok(last)) {
+		add_pg_error(job->conn, last, &job->error);
+		snprintf(job->sqlstate, sizeof(job->sqlstate), "%s", sqlstate(last));
+		job->step = JOB_FAILED;
+	} else if (job->step == JOB_CREATE) {
+		job->clone->created = true;
+		job->step = JOB_MARK;
+		job_send(db, job, strategy);
+	} else {
+		job->step = JOB_DONE;
+	}
+	PQclear(last);
+}
+
+/*
+ * Makes the clones in jobs[0..nr-1] at once: each connects (asynchronously),
+ * creates its clone and marks it; one poll loop drives them all. Returns
+ * PT__DB_EINTR on Ctrl-C (statements in flight are cancelled), else 0; each
+ * job ends JOB_DONE or JOB_FAILED.
+ */
+static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, const char *strategy)
+{
+	struct pg_state *state = db->state;
+	struct pollfd *fds = pt__xcalloc((size_t)nr + 1, sizeof(*fds));
+	const char **keywords, **values;
+	int rc = 0;
+
+	connect_params(state, state->maintenance_db, &keywords, &values);
+	for (int i = 0; i < nr; i++) {
+		jobs[i].step = JOB_CONNECT;
+		jobs[i].polling = PGRES_POLLING_WRITING;
+		jobs[i].conn = PQconnectStartParams(keywords, values, 0);
+		if (!jobs[i].conn || PQstatus(jobs[i].conn) == CONNECTION_BAD) {
+			add_pg_error(jobs[i].conn, NULL, &jobs[i].error);
+			jobs[i].step = JOB_FAILED;
+		}
+	}
+	free(keywords);
+	free(values);
+
+	for (;;) {
+		int waiting = 0;
+		for (int i = 0; i < nr; i++) {
+			struct clone_job *job = &jobs[i];
+			short events = 0;
+			if (job->step == JOB_CONNECT)
+				events = job->polling == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+			else if (job->step == JOB_CREATE || job->step == JOB_MARK)
+				events = POLLIN;
+			fds[i] = (struct pollfd){events ? PQsocket(job->conn) : -1, events, 0};
+			waiting += events != 0;
+		}
+		if (!waiting)
+			break;
+		if (pt__interrupts && !rc) {
+			rc = PT__DB_EINTR;
+			for (int i = 0; i < nr; i++) {
+				PGcancel *cancel;
+				char ignored[256];
+				if (jobs[i].step == JOB_CONNECT) {
+					jobs[i].step = JOB_FAILED;
+				} else if ((jobs[i].step == JOB_CREATE ||
+					    jobs[i].step == JOB_MARK) &&
+					   (cancel = PQgetCancel(jobs[i].conn))) {
+					PQcancel(cancel, ignored, sizeof(ignored));
+					PQfreeCancel(cancel);
+				}
+			}
+			continue;
+		}
+		fds[nr] = (struct pollfd){pt__signals_fd(), POLLIN, 0};
+		if (poll(fds, (nfds_t)nr + 1, 1000) < 0 && errno != EINTR)
+			break;
+		if (fds[nr].revents)
+			pt__signals_drain();
+		for (int i = 0; i < nr; i++) {
+			struct clone_job *job = &jobs[i];
+			if (!fds[i].revents)
+				continue;
+			if (job->step == JOB_CONNECT) {
+				job->polling = PQconnectPoll(job->conn);
+				if (job->polling == PGRES_POLLING_FAILED) {
+					add_pg_error(job->conn, NULL, &job->error);
+					job->step = JOB_FAILED;
+				} else if (job->polling == PGRES_POLLING_OK) {
+					job->step = JOB_CREATE;
+					job_send(db, job, strategy);
+				}
+			} else {
+				job_read(db, job, strategy);
+			}
+		}
+	}
+	free(fds);
+	return rc;
+}
+
+/* Drops the clone if it carries this run's marker. */
+static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT;
+	char *comment = NULL;
+	bool exists;
+	int rc;
+
+	if ((rc = read_comment(db, clone->name, &exists, &comment, err)))
+		return rc;
+	/* This run's marker; or none on one this run created but failed to mark. */
+	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->created)) {
+		pt__buf_addf(&what, "drop the clone \"%s\"", clone->name);
+		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name, "", err);
+	}
+	if (!rc)
+		clone->created = false;
+	free(comment);
+	pt__buf_release(&what);
+	return rc;
+}
+
+/*
+ * Protects a template partest built (no new connections, marked as a
+ * template) and makes the clones, waiting for sessions on the template
+ * for up to ?partest_wait= seconds. On failure drops what it made.
+ */
+static int postgres_clone(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	int workers = db->ctx->workers;
+	long long deadline;
+	const char *strategy;
+	struct clone_job *jobs = NULL;
+	int rc, ours;
+
+	if ((rc = lock_template(db, err)))
+		return rc;
+	pt__buf_reset(&state->marker);
+	fill_marker(db, true, &state->marker);
+	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
+	state->nr_clones = workers;
+	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
+	for (int k = 0; k < workers; k++) {
+		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
+		pt__pg_clone_name(state->url.dbname, db->ctx->run_id, k + 1, &name);
+		pt__pg_url_format(&state->url, name.data, &url);
+		state->clones[k].name = pt__buf_detach(&name);
+		db->clone_urls[k] = pt__buf_detach(&url);
+	}
+
+	ours = postgres_template_is_ours(db, err);
+	if (ours < 0) {
+		rc = ours;
+		goto fail;
+	}
+	if (ours) {
+		struct pt__buf what = PT__BUF_INIT;
+		pt__buf_addf(&what, "protect the template \"%s\" while cloning", state->url.dbname);
+		rc = admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
+				   " ALLOW_CONNECTIONS false IS_TEMPLATE true", err);
+		pt__buf_release(&what);
+		if (rc)
+			goto fail;
+	}
+	strategy = pick_strategy(db);
+
+	deadline = now_ms() + 1000LL * state->url.wait_seconds;
+	jobs = pt__xcalloc((size_t)workers, sizeof(*jobs));
+	for (;;) {
+		int nr = 0, busy = 0;
+		if ((rc = wait_for_template(db, deadline, err)))
+			goto fail;
+		for (int k = 0; k < workers; k++) {
+			if (state->clones[k].created)
+				continue;
+			pt__buf_release(&jobs[nr].error);
+			jobs[nr] = (struct clone_job){&state->clones[k], NULL, JOB_CONNECT, 0,
+						      PT__BUF_INIT,	 ""};
+			nr++;
+		}
+		rc = run_clone_jobs(db, jobs, nr, strategy);
+		for (int i = 0; i < nr; i++) {
+			PQfinish(jobs[i].conn);
+			jobs[i].conn = NULL;
+		}
+		if (rc) {
+			pt__buf_adds(err, "interrupted while making the database clones");
+			goto fail;
+		}
+		for (int i = 0; i < nr; i++) {
+			struct clone_job *job = &jobs[i];
+			if (job->step == JOB_DONE)
+				continue;
+			/* Someone connected to the template meanwhile: wait and retry. */
+			if (!strcmp(job->sqlstate, OBJECT_IN_USE) && !job->clone->created) {
+				busy++;
+				continue;
+			}
+			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s",
+				     state->url.dbname, job->clone->name,
+				     state->where ? state->where : "the server", job->error.data);
+			rc = PT__DB_ERUN;
+			goto fail;
+		}
+		if (!busy)
+			break;
+	}
+	unlock_template(db);
+	for (int k = 0; k < workers; k++)
+		pt__buf_release(&jobs[k].error);
+	free(jobs);
+	return 0;
+fail:
+	for (int k = 0; jobs && k < workers; k++)
+		pt__buf_release(&jobs[k].error);
+	free(jobs);
+	{
+		struct pt__buf ignored = PT__BUF_INIT;
+		for (int k = 0; k < state->nr_clones; k++)
+			if (state->clones[k].created)
+				drop_clone(db, &state->clones[k], &ignored);
+		pt__buf_release(&ignored);
+	}
+	unlock_template(db);
+	for (int k = 0; k < workers; k++)
+		free(db->clone_urls[k]);
+	free(db->clone_urls);
+	db->clone_urls = NULL;
+	return rc;
+}
+
+static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	int first = 0;
+
+	unlock_template(db);
+	for (int k = 0; k < state->nr_clones; k++) {
+		struct pt__buf why = PT__BUF_INIT;
+		int rc;
+		if (!state->clones[k].created)
+			continue;
+		rc = drop_clone(db, &state->clones[k], &why);
+		if (rc && !first) {
+			pt__buf_add(err, why.data, why.len);
+			first = rc;
+		}
+		pt__buf_release(&why);
+	}
+	return first;
+}
+
+/* Whether the run that made a clone is known to be dead. */
+static bool owner_dead(const struct pt__db *db, const struct pt__pg_marker *marker)
+{
+	char host[256] = "";
+
+	if (gethostname(host, sizeof(host) - 1) || !*host)
+		snprintf(host, sizeof(host), "unknown");
+	for (char *c = host; *c; c++)
+		if (*c == ' ')
+			*c = '_';
+	if (strcmp(host, marker->host) || !strcmp(marker->run_id, db->ctx->run_id))
+		return false; /* another host's runs cannot be seen from here */
+	if (kill((pid_t)marker->pid, 0) && errno == ESRCH)
+		return true;
+	return marker->start && pt__pg_process_start(marker->pid) != marker->start;
+}
+
+static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	PGresult *res;
+	int rc;
+
+	/* A throwaway server is new: nothing there to reap. */
+	if (state->url.throwaway && !state->server_started)
+		return 0;
+	rc = admin_query(db, "look for clones left by dead runs",
+			 "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+			 "WHERE shobj_description(oid, 'pg_database') LIKE 'partest clone v1 %' "
+			 "ORDER BY datname",
+			 0, NULL, true, &res, err);
+	if (rc)
+		return rc;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct pt__pg_marker marker;
+		struct pt__buf ignored = PT__BUF_INIT;
+		const char *name = PQgetvalue(res, i, 0);
+		if (!pt__pg_marker_parse(PQgetvalue(res, i, 1), &marker) || !marker.clone ||
+		    !owner_dead(db, &marker))
+			continue;
+		/* Best effort: one still in use stays for a later run. */
+		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", name, "", &ignored))
+			pt__buf_addf(dropped,
+				     "dropped PostgreSQL database \"%s\" on %s, left by run %s "
+				     "(pid %ld, no longer running)\n",
+				     name, state->where, marker.run_id, marker.pid);
+		pt__buf_release(&ignored);
+	}
+	PQclear(res);
+	return 0;
+}
+
+const struct pt__db_backend pt__db_postgres = {
+	.name = "postgresql",
+	.open = postgres_open,
+	.close = postgres_close,
+	.template_exists = postgres_template_exists,
+	.template_is_ours = postgres_template_is_ours,
+	.create_template = postgres_create_template,
+	.drop_template = postgres_drop_template,
+	.fingerprint = postgres_fingerprint,
+	.clone = postgres_clone,
+	.drop_clones = postgres_drop_clones,
+	.reap = postgres_reap,
+};
+
+#else
+typedef int pt__pg_backend_not_built; /* ISO C wants something in a file */
+#endif

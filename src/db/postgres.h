@@ -1,0 +1,107 @@
+/*
+ * The PostgreSQL backend (built when libpq is found: PT_HAVE_LIBPQ). The
+ * template is the database the URL names; each clone is made with CREATE
+ * DATABASE ... TEMPLATE, all of them at once over separate connections; a
+ * comment on every database partest creates proves it is partest's. The
+ * postgresql+tmp:// form starts a throwaway server for the run. See
+ * docs/databases.md.
+ *
+ * Besides the backend, this header declares the pieces that need no server
+ * (URL handling, names, markers), so that unit tests can reach them.
+ */
+#ifndef PT_DB_POSTGRES_H
+#define PT_DB_POSTGRES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "db.h"
+
+#ifdef PT_HAVE_LIBPQ
+extern const struct pt__db_backend pt__db_postgres;
+#endif
+
+/* Identifiers are at most 63 bytes (NAMEDATALEN - 1). */
+#define PT__PG_NAME_MAX 63
+
+/* How CREATE DATABASE copies the template (its STRATEGY clause, PG 15+). */
+enum pt__pg_strategy {
+	PT__PG_STRATEGY_AUTO,	   /* partest's choice: see pick_strategy() in postgres.c */
+	PT__PG_STRATEGY_FILE_COPY, /* copy the files, with a checkpoint before and after */
+	PT__PG_STRATEGY_WAL_LOG,   /* copy block by block through the WAL */
+	PT__PG_STRATEGY_DEFAULT,   /* no STRATEGY clause: the server's default */
+};
+
+/* A --db URL taken apart. */
+struct pt__pg_url {
+	bool throwaway;	 /* postgresql+tmp://: partest starts the server */
+	char *scheme;	 /* "postgresql://" or "postgres://" */
+	char *authority; /* [user[:password]@][host][:port][,...], as given */
+	char *dbname;	 /* the template's name, percent-decoded */
+	char *query;	 /* the libpq parameters after '?', partest's removed; "" if none */
+	enum pt__pg_strategy strategy; /* ?partest_strategy= */
+	int wait_seconds;	       /* ?partest_wait=: how long a busy template is waited for */
+};
+
+/*
+ * Parses url (postgresql://, postgres:// or postgresql+tmp://) into out.
+ * The database name is required except for postgresql+tmp:// (default
+ * "partest"); partest's own parameters (partest_strategy, partest_wait)
+ * are taken out of the query, any other is left for libpq to judge.
+ * Returns 0, or PT__DB_EUSAGE with a line in err (the URL redacted).
+ */
+int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *err);
+void pt__pg_url_release(struct pt__pg_url *url);
+
+/* Appends the URL with the database name replaced by dbname (percent-encoded)
+ * and without partest's parameters: what libpq and the workers are given. */
+void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct pt__buf *out);
+
+/*
+ * The name of worker k's clone (k from 1): "<template>_pt<run>_<k>", the
+ * template part cut (at a character boundary) so that the whole fits in
+ * PT__PG_NAME_MAX bytes. run is ctx->run_id; unique among live runs on a
+ * host, so two runs' clones never share a name.
+ */
+void pt__pg_clone_name(const char *template_name, const char *run_id, int k, struct pt__buf *out);
+
+/* The marker partest puts on every database it creates (COMMENT ON DATABASE). */
+struct pt__pg_marker {
+	bool clone;		  /* a clone; else a template */
+	char run_id[64];	  /* the run that made it */
+	char host[256];		  /* the host that run was on */
+	long pid;		  /* the runner's pid */
+	unsigned long long start; /* and its start time (0: unknown) */
+};
+
+void pt__pg_marker_format(const struct pt__pg_marker *marker, struct pt__buf *out);
+
+/* Returns 1 and fills out if comment is a marker of partest's, else 0. */
+int pt__pg_marker_parse(const char *comment, struct pt__pg_marker *out);
+
+/* A process's start time (clock ticks since boot; 0 where unknown). */
+unsigned long long pt__pg_process_start(long pid);
+
+/*
+ * The throwaway server of postgresql+tmp:// (postgres_server.c): initdb in a
+ * private directory, a postgres listening on a unix socket only, tuned for
+ * tests (fsync, synchronous_commit and full_page_writes off). When partest
+ * runs as root the server runs as the "postgres" user (else "nobody"),
+ * which owns the directory. The server gets SIGQUIT if partest dies
+ * without stopping it; the next start removes directories left that way.
+ */
+struct pt__pg_server {
+	const char *run_id; /* the caller's: the server's PARTEST_RUN_ID, or NULL */
+	char *dir;	    /* the private directory: data/, the socket, server.log */
+	pid_t pid;	    /* the postmaster, 0 when not running */
+	int port;	    /* names the socket: dir/.s.PGSQL.<port> */
+	char *user;	    /* the superuser role initdb made: "partest" */
+};
+
+/* Starts a server. Returns 0, or PT__DB_ERUN / PT__DB_EINTR with a line in err. */
+int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err);
+
+/* Stops the server (fast shutdown, then harder) and removes its directory. */
+void pt__pg_server_stop(struct pt__pg_server *server);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * The PostgreSQL backend's pieces that need no server: taking a --db URL
+ * apart and putting it back together with another database name, naming
+ * clones, and the marker partest leaves on every database it creates.
+ */
+#include "postgres.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../xalloc.h"
+
+#define DEFAULT_WAIT_SECONDS 10
+#define THROWAWAY_DEFAULT_DB "partest"
+
+static const char *skip_prefix(const char *str, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return strncasecmp(str, prefix, len) ? NULL : str + len;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Percent-decodes len bytes of str into out. Returns -1 on a bad escape. */
+static int percent_decode(const char *str, size_t len, struct pt__buf *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (str[i] != '%') {
+			pt__buf_addc(out, str[i]);
+			continue;
+		}
+		if (i + 2 >= len)
+			return -1;
+		int high = hex_value(str[i + 1]), low = hex_value(str[i + 2]);
+		if (high < 0 || low < 0)
+			return -1;
+		pt__buf_addc(out, (char)(high * 16 + low));
+		i += 2;
+	}
+	return 0;
+}
+
+static void percent_encode(const char *str, struct pt__buf *out)
+{
+	for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+		if (isalnum(*c) || strchr("-._~", *c))
+			pt__buf_addc(out, (char)*c);
+		else
+			pt__buf_addf(out, "%%%02X", *c);
+	}
+}
+
+static int usage(struct pt__buf *err, const char *url, const char *why)
+{
+	struct pt__buf shown = PT__BUF_INIT;
+
+	pt__db_redact_url(url, &shown);
+	pt__buf_addf(err, "--db \"%s\": %s", shown.data, why);
+	pt__buf_release(&shown);
+	return PT__DB_EUSAGE;
+}
+
+/* Takes one of partest's own query parameters. */
+static int take_partest_param(const char *url, const char *param, size_t len,
+			      struct pt__pg_url *out, struct pt__buf *err)
+{
+	struct pt__buf value = PT__BUF_INIT;
+	const char *eq = memchr(param, '=', len);
+	int rc = 0;
+
+	if (!eq || percent_decode(eq + 1, len - (size_t)(eq + 1 - param), &value))
+		return usage(err, url, "a partest_ parameter needs a value (partest_strategy=...)");
+	const char *name = param, *v = pt__buf_str(&value);
+	size_t name_len = (size_t)(eq - param);
+	if (name_len == strlen("partest_strategy") &&
+	    !strncmp(name, "partest_strategy", name_len)) {
+		if (!strcasecmp(v, "auto"))
+			out->strategy = PT__PG_STRATEGY_AUTO;
+		else if (!strcasecmp(v, "file_copy"))
+			out->strategy = PT__PG_STRATEGY_FILE_COPY;
+		else if (!strcasecmp(v, "wal_log"))
+			out->strategy = PT__PG_STRATEGY_WAL_LOG;
+		else if (!strcasecmp(v, "default"))
+			out->strategy = PT__PG_STRATEGY_DEFAULT;
+		else
+			rc = usage(err, url,
+				   "partest_strategy must be auto, file_copy, wal_log or default");
+	} else if (name_len == strlen("partest_wait") && !strncmp(name, "partest_wait", name_len)) {
+		char *end;
+		long seconds = strtol(v, &end, 10);
+		if (!*v || *end || seconds < 0 || seconds > 86400)
+			rc = usage(err, url, "partest_wait must be a number of seconds (0..86400)");
+		else
+			out->wait_seconds = (int)seconds;
+	} else {
+		rc = usage(err, url,
+			   "unknown partest_ parameter; partest knows partest_strategy and "
+			   "partest_wait");
+	}
+	pt__buf_release(&value);
+	return rc;
+}
+
+int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *err)
+{
+	struct pt__buf name = PT__BUF_INIT, query = PT__BUF_INIT;
+	const char *rest, *p, *host, *path_end;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->wait_seconds = DEFAULT_WAIT_SECONDS;
+	if ((rest = skip_prefix(url, "postgresql+tmp://"))) {
+		out->throwaway = true;
+		out->scheme = pt__xstrdup("postgresql://");
+	} else if ((rest = skip_prefix(url, "postgresql://"))) {
+		out->scheme = pt__xstrdup("postgresql://");
+	} else if ((rest = skip_prefix(url, "postgres://"))) {
+		out->scheme = pt__xstrdup("postgres://");
+	} else {
+		rc = usage(err, url, "not a postgresql:// or postgres:// URL");
+		goto out;
+	}
+
+	/* As libpq reads it: user info runs to an '@' met before any '/'. */
+	for (p = rest; *p && *p != '@' && *p != '/'; p++)
+		;
+	host = *p == '@' ? p + 1 : rest;
+	p = host + strcspn(host, "/?");
+	out->authority = pt__xstrndup(rest, (size_t)(p - rest));
+	if (out->throwaway && *out->authority) {
+		rc = usage(err, url,
+			   "postgresql+tmp:// starts its own server and takes no user or host "
+			   "(postgresql+tmp:///NAME)");
+		goto out;
+	}
+	if (*p == '/') {
+		p++;
+		path_end = p + strcspn(p, "?");
+		if (percent_decode(p, (size_t)(path_end - p), &name)) {
+			rc = usage(err, url, "a bad %-escape in the database name");
+			goto out;
+		}
+		p = path_end;
+	}
+	if (*p == '?') {
+		for (const char *param = p + 1; *param;) {
+			size_t len = strcspn(param, "&");
+			if (!strncmp(param, "partest_", strlen("partest_"))) {
+				if ((rc = take_partest_param(url, param, len, out, err)))
+					goto out;
+			} else if (!strncmp(param, "dbname=", strlen("dbname="))) {
+				rc = usage(
+					err, url,
+					"name the template in the path (postgresql://host/NAME), "
+					"not with dbname=");
+				goto out;
+			} else if (len) {
+				if (query.len)
+					pt__buf_addc(&query, '&');
+				pt__buf_add(&query, param, len);
+			}
+			param += len + (param[len] == '&');
+		}
+	}
+	if (!name.len && out->throwaway)
+		pt__buf_adds(&name, THROWAWAY_DEFAULT_DB);
+	if (!name.len) {
+		rc = usage(err, url,
+			   "name the template database after the host "
+			   "(postgresql://user@host:port/NAME)");
+		goto out;
+	}
+	if (name.len > PT__PG_NAME_MAX || strlen(name.data) != name.len) {
+		rc = usage(err, url,
+			   "the database name must be 1 to 63 bytes (PostgreSQL's limit) "
+			   "without NUL");
+		goto out;
+	}
+	out->dbname = pt__buf_detach(&name);
+	out->query = pt__buf_detach(&query);
+out:
+	pt__buf_release(&name);
+	pt__buf_release(&query);
+	if (rc)
+		pt__pg_url_release(out);
+	return rc;
+}
+
+void pt__pg_url_release(struct pt__pg_url *url)
+{
+	free(url->scheme);
+	free(url->authority);
+	free(url->dbname);
+	free(url->query);
+	memset(url, 0, sizeof(*url));
+}
+
+void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct pt__buf *out)
+{
+	pt__buf_adds(out, url->scheme);
+	pt__buf_adds(out, url->authority);
+	pt__buf_addc(out, '/');
+	percent_encode(dbname, out);
+	if (url->query && *url->query) {
+		pt__buf_addc(out, '?');
+		pt__buf_adds(out, url->query);
+	}
+}
+
+/* The length of the longest prefix of str, at most max bytes, that does not
+ * end inside a UTF-8 sequence. */
+static size_t utf8_cut(const char *str, size_t max)
+{
+	size_t len = strlen(str);
+
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)str[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+void pt__pg_clone_name(const char *template_name, const char *run_id, int k, struct pt__buf *out)
+{
+	struct pt__buf suffix = PT__BUF_INIT;
+	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
+
+	/* "partest-<pid>-<random>" gives "_pt<pid>_<random>_<k>". */
+	pt__buf_adds(&suffix, "_pt");
+	for (const char *c = run; *c && suffix.len < 32; c++)
+		pt__buf_addc(&suffix, isalnum((unsigned char)*c) ? *c : '_');
+	pt__buf_addf(&suffix, "_%d", k);
+	pt__buf_add(out, template_name, utf8_cut(template_name, PT__PG_NAME_MAX - suffix.len));
+	pt__buf_add(out, suffix.data, suffix.len);
+	pt__buf_release(&suffix);
+}
+
+#define MARKER_PREFIX "partest "
+
+void pt__pg_marker_format(const struct pt__pg_marker *marker, struct pt__buf *out)
+{
+	pt__buf_addf(out, MARKER_PREFIX "%s v1 run=%s host=%s pid=%ld start=%llu",
+		     marker->clone ? "clone" : "template", marker->run_id, marker->host,
+		     marker->pid, marker->start);
+}
+
+/* Copies the value of " key=" in str (up to a space) into out (size bytes). */
+static int marker_field(const char *str, const char *key, char *out, size_t size)
+{
+	char pattern[32];
+	const char *at;
+	size_t len;
+
+	snprintf(pattern, sizeof(pattern), " %s=", key);
+	at = strstr(str, pattern);
+	if (!at)
+		return -1;
+	at += strlen(pattern);
+	len = strcspn(at, " ");
+	if (!len || len >= size)
+		return -1;
+	memcpy(out, at, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int pt__pg_marker_parse(const char *comment, struct pt__pg_marker *out)
+{
+	char number[32];
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	if (!comment)
+		return 0;
+	if (!strncmp(comment, MARKER_PREFIX "clone v1 ", strlen(MARKER_PREFIX "clone v1 ")))
+		out->clone = true;
+	else if (strncmp(comment, MARKER_PREFIX "template v1 ",
+			 strlen(MARKER_PREFIX "template v1 ")))
+		return 0;
+	if (marker_field(comment, "run", out->run_id, sizeof(out->run_id)) ||
+	    marker_field(comment, "host", out->host, sizeof(out->host)))
+		return 0;
+	if (marker_field(comment, "pid", number, sizeof(number)))
+		return 0;
+	out->pid = strtol(number, &end, 10);
+	if (*end || out->pid <= 0)
+		return 0;
+	if (marker_field(comment, "start", number, sizeof(number)))
+		return 0;
+	out->start = strtoull(number, &end, 10);
+	return !*end;
+}
+
+unsigned long long pt__pg_process_start(long pid)
+{
+	unsigned long long start = 0;
+#ifdef __linux__
+	char path[64], data[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *stat_file = fopen(path, "re");
+	if (!stat_file)
+		return 0;
+	size_t len = fread(data, 1, sizeof(data) - 1, stat_file);
+	fclose(stat_file);
+	data[len] = '\0';
+	/* Field 22; the command name (field 2) may hold spaces, so count from its ')'. */
+	char *p = strrchr(data, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+#else
+	(void)pid;
+#endif
+	return start;
+}
