@@ -85,7 +85,7 @@ demo: $(PARTEST) $(EXAMPLES)
 
 # partest runs its own tests: unit tests written with partest.h, and
 # end-to-end scripts that drive the partest command as a user would.
-E2E_TESTS = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
+E2E_TESTS = $(filter-out %lib.sh,$(wildcard tests/e2e/*.sh))
 
 check: all $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
 	PARTEST_BUILD=$(abspath $(BUILD)) PARTEST_SOURCE=$(CURDIR) \

@@ -24,6 +24,7 @@
 #include "../environ.h"
 #include "../signals.h"
 #include "../xalloc.h"
+#include "postgres.h"
 #include "sqlite.h"
 
 /* How much of a failing --db-setup's output the message keeps: the end. */
@@ -36,8 +37,14 @@ static const struct {
 	const char *prefix;
 	const char *engine;
 } missing_backends[] = {
-	{"postgresql://", "PostgreSQL"}, {"postgres://", "PostgreSQL"}, {"mysql://", "MySQL"},
-	{"mariadb://", "MariaDB"},	 {"oracle://", "Oracle"},
+#ifndef PT_HAVE_LIBPQ
+	{"postgresql+tmp://", "PostgreSQL"},
+	{"postgresql://", "PostgreSQL"},
+	{"postgres://", "PostgreSQL"},
+#endif
+	{"mysql://", "MySQL"},
+	{"mariadb://", "MariaDB"},
+	{"oracle://", "Oracle"},
 };
 
 static bool has_prefix(const char *str, const char *prefix)
@@ -251,6 +258,11 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 	}
 	if (has_prefix(url, "sqlite:")) {
 		db->backend = &pt__db_sqlite;
+#ifdef PT_HAVE_LIBPQ
+	} else if (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://") ||
+		   has_prefix(url, "postgresql+tmp://")) {
+		db->backend = &pt__db_postgres;
+#endif
 	} else {
 		pt__buf_addf(err,
 			     "--db \"%s\": not a database URL; expected sqlite:PATH, "
