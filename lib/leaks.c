@@ -36,6 +36,11 @@ static int reap_exited(void)
 	}
 }
 
+bool pt__leaks_any_child(void)
+{
+	return reap_exited() == 1;
+}
+
 static void read_children(struct pt__children *children)
 {
 	children->nr = 0;

@@ -7,6 +7,7 @@
 #ifndef PT_LIB_LEAKS_H
 #define PT_LIB_LEAKS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "../src/buf.h"
@@ -18,6 +19,9 @@ struct pt__children {
 
 /* Adopts orphaned descendants from now on, where the system allows it. */
 void pt__leaks_adopt_orphans(void);
+
+/* Reaps exited children; true if live ones remain. */
+bool pt__leaks_any_child(void);
 
 /* Reaps exited children and lists the live ones into children. */
 void pt__leaks_snapshot(struct pt__children *children);

@@ -209,7 +209,9 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		for (size_t p = 0; p < run->list.nr_programs; p++) {
 			const struct pt__program *program = &run->list.programs[p];
 			printf("%s: %s, %s: %s\n", program->name,
-			       program->kind == PT__PROGRAM_NATIVE ? "native" : "executable",
+			       program->forkable			  ? "native"
+			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
+								  : "executable",
 			       pt__start_method_name(program->start), program->start_reason);
 		}
 		return EXIT_PASSED;

@@ -221,10 +221,12 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 		rc = resolve(programs[i], &path, err);
 		if (rc)
 			break;
-		bool native = pt__is_native_program(path.data);
+		enum pt__program_speech speech = pt__program_speech(path.data);
+		bool native = speech != PT__SPEAKS_NOTHING;
 		size_t program =
 			pt__test_list_add_program(list, path.data, pt__program_name(programs[i]),
 						  native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
+		list->programs[program].forkable = speech == PT__SPEAKS_NATIVE;
 		if (native)
 			rc = list_native(list, program, filters, err);
 		else if (matches(filters, list->programs[program].name))

@@ -1,15 +1,22 @@
 /*
- * Telling a program built with partest.h from any other executable, without
- * running it: such programs carry PT__NATIVE_MARKER in their image.
+ * Telling, without running it, whether a program speaks the worker protocol:
+ * programs built with partest.h carry PT__NATIVE_MARKER in their image;
+ * scripts that implement the protocol say so in a comment line near their
+ * top (PT__SCRIPT_WORKER_MARKER), e.g. "# partest-worker-protocol: 1".
  */
 #ifndef PT_NATIVE_H
 #define PT_NATIVE_H
 
-#include <stdbool.h>
-
 #define PT__NATIVE_MARKER "\177partest-native-program:protocol=1"
+#define PT__SCRIPT_WORKER_MARKER "partest-worker-protocol: 1"
 
-/* True if the file at path carries the marker. */
-bool pt__is_native_program(const char *path);
+enum pt__program_speech {
+	PT__SPEAKS_NOTHING,  /* an executable: one test, judged by exit status or TAP */
+	PT__SPEAKS_PROTOCOL, /* a script worker: spawned, lists and runs its tests */
+	PT__SPEAKS_NATIVE,   /* built with partest.h: also serves as a fork server */
+};
+
+/* What the file at path speaks. */
+enum pt__program_speech pt__program_speech(const char *path);
 
 #endif

@@ -323,7 +323,7 @@ static bool uses_server(const struct pool *pool, size_t program)
 {
 	const struct pt__program *prog = &pool->list->programs[program];
 
-	return prog->kind == PT__PROGRAM_NATIVE && prog->start != PT__START_SPAWN &&
+	return prog->forkable && prog->start != PT__START_SPAWN &&
 	       pool->servers[program].state != PT__SERVER_REFUSED;
 }
 
@@ -745,8 +745,10 @@ static void read_events(struct pool *pool, struct slot *slot)
 		}
 		pt__buf_consume(&slot->received, used);
 	}
-	if (slot->events < 0 && slot->state != SLOT_STOPPING && slot->state != SLOT_RETIRING &&
-	    slot->state != SLOT_EMPTY) {
+	/* Before its process exists (a fork on its way), an end of file only
+	 * means the fork server let go of the descriptor. */
+	if (slot->events < 0 && slot->pid > 0 && slot->state != SLOT_STOPPING &&
+	    slot->state != SLOT_RETIRING && slot->state != SLOT_EMPTY) {
 		struct pt__buf who = PT__BUF_INIT;
 		describe_slot(slot, &who);
 		stop_slot(pool, slot, PT__CRASH, true, "%s closed the protocol descriptor",
@@ -858,8 +860,9 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 			/* It closed the protocol and then ended by itself: a crash like any other. */
 			struct pt__buf how = PT__BUF_INIT;
 			pt__describe_wait_status(status, &how);
-			set_message(pool, index, "%s %s while running this test", pt__buf_str(&who),
-				    pt__buf_str(&how));
+			set_message(pool, index, "%s %s while running this test%s",
+				    pt__buf_str(&who), pt__buf_str(&how),
+				    slot->received.len ? ", in the middle of sending a frame" : "");
 			pt__buf_release(&how);
 			finish_test(pool, slot, index, slot->stop_status,
 				    now_us() - slot->test_started_us);
@@ -877,8 +880,9 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 		size_t index = slot->work.tests[slot->next];
 		struct pt__buf how = PT__BUF_INIT;
 		pt__describe_wait_status(status, &how);
-		set_message(pool, index, "%s %s while running this test", pt__buf_str(&who),
-			    pt__buf_str(&how));
+		set_message(pool, index, "%s %s while running this test%s", pt__buf_str(&who),
+			    pt__buf_str(&how),
+			    slot->received.len ? ", in the middle of sending a frame" : "");
 		pt__buf_release(&how);
 		finish_test(pool, slot, index, PT__CRASH, now_us() - slot->test_started_us);
 		requeue_rest(pool, slot, slot->next + 1);
@@ -1043,7 +1047,11 @@ static void server_refused(struct pool *pool, size_t program, struct slot *slot,
 			     strerror(-rc));
 		abandon_slot(pool, slot, message.data);
 		pt__buf_release(&message);
+		return;
 	}
+	pt__buf_reset(&slot->to_send);
+	pt__buf_adds(&slot->to_send, "init\n");
+	flush_commands(slot);
 }
 
 static void handle_server_frame(struct pool *pool, size_t program, const struct pt__frame *frame)
@@ -1466,6 +1474,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 
 	struct pt__children none = {NULL, 0, 0};
 	struct pt__buf orphans = PT__BUF_INIT;
+	/* Orphans of process groups that were just signalled are still dying. */
+	for (int wait = 0; wait < 20 && pt__leaks_any_child(); wait++)
+		nanosleep(&(struct timespec){0, 10000000}, NULL);
 	if (pt__leaks_kill_new(&none, &orphans) && config->note) {
 		struct pt__buf line = PT__BUF_INIT;
 		pt__buf_addf(&line, "killed processes that tests left running outside their "

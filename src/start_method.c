@@ -30,6 +30,15 @@ void pt__start_method_choose(struct pt__program *program, enum pt__start_request
 		program->start_reason = "an executable is one test, always run in a fresh process";
 		return;
 	}
+	if (!program->forkable) {
+		program->start = request == PT__REQUEST_ISOLATE ? PT__START_ISOLATE : PT__START_SPAWN;
+		program->start_reason = request == PT__REQUEST_ISOLATE
+						? "asked for: a script worker is spawned for each test"
+						: "a script that speaks the worker protocol: its workers "
+						  "are spawned (only programs built with partest.h can "
+						  "be forked from)";
+		return;
+	}
 	switch (request) {
 	case PT__REQUEST_SPAWN:
 		program->start = PT__START_SPAWN;

@@ -12,7 +12,7 @@
 #include "buf.h"
 
 enum pt__program_kind {
-	PT__PROGRAM_NATIVE, /* built with partest.h: speaks the worker protocol */
+	PT__PROGRAM_NATIVE, /* speaks the worker protocol (built with partest.h, or a script) */
 	PT__PROGRAM_EXEC,   /* anything else: one test, judged by exit status or TAP */
 };
 
@@ -27,6 +27,7 @@ struct pt__program {
 	char *path; /* what is executed */
 	char *name; /* as the user wrote it; the first part of each test id */
 	enum pt__program_kind kind;
+	bool forkable; /* built with partest.h: can be its own fork server */
 	enum pt__start_method start;
 	const char *start_reason; /* why, for --explain: a static string */
 };
