@@ -44,6 +44,10 @@ static const char usage_text[] =
 	"  -h, --help            this text\n"
 	"      --version         partest's version\n"
 	"\n"
+	"Options may also be given in partest.conf (or the file PARTEST_CONFIG names),\n"
+	"one a line without the dashes (\"jobs = 4\", \"keepdb\"); the environment and\n"
+	"the command line override it.\n"
+	"\n"
 	"Exit status: 0 all passed, 1 a test failed, 2 usage or configuration error,\n"
 	"3 the run could not be carried out, 130 interrupted. See partest(1).\n";
 
@@ -160,27 +164,15 @@ static uint64_t random_seed(void)
 	return seed % 1000000000u;
 }
 
-int pt__options_parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
-		      struct pt__buf *err)
+/*
+ * Applies the options in argv[1..] (getopt_long's rules). Returns
+ * PT__OPTIONS_RUN with optind at the first operand, PT__OPTIONS_DONE or
+ * PT__OPTIONS_ERROR.
+ */
+static int apply_options(struct pt__options *options, int argc, char **argv, struct pt__buf *err)
 {
-	const char *jobs_env = getenv("PARTEST_JOBS");
 	int c;
 
-	memset(options, 0, sizeof(*options));
-	options->jobs = mode == PT__MODE_TEST_PROGRAM ? 1 : 0;
-	options->kill_grace = 2.0;
-	options->state_dir = ".partest";
-	if (jobs_env && *jobs_env && parse_jobs(jobs_env, &options->jobs)) {
-		pt__buf_addf(err, "PARTEST_JOBS=\"%s\": expected a positive number or \"auto\"",
-			     jobs_env);
-		return PT__OPTIONS_ERROR;
-	}
-	const char *start_env = getenv("PARTEST_START");
-	if (start_env && *start_env && pt__start_request_parse(start_env, &options->start)) {
-		pt__buf_addf(err, "PARTEST_START=\"%s\": expected spawn, fork, isolate or auto",
-			     start_env);
-		return PT__OPTIONS_ERROR;
-	}
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":j:vh", long_options, NULL)) != -1) {
@@ -260,6 +252,97 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv, enum p
 			return PT__OPTIONS_ERROR;
 		}
 	}
+	return PT__OPTIONS_RUN;
+}
+
+/*
+ * The config file: partest.conf in the current directory, or the file
+ * PARTEST_CONFIG names. Each line is a long option without its dashes,
+ * "jobs = 4", "keepdb", "filter = app::*"; '#' starts a comment. The command
+ * line and the environment override it.
+ */
+static int read_config(struct pt__options *options, struct pt__buf *err)
+{
+	const char *named = getenv("PARTEST_CONFIG");
+	const char *path = named && *named ? named : "partest.conf";
+	char *line = NULL, *args[2];
+	size_t cap = 0;
+	int number = 0, rc = PT__OPTIONS_RUN;
+
+	FILE *file = fopen(path, "re");
+	if (!file) {
+		if (named && *named) {
+			pt__buf_addf(err, "PARTEST_CONFIG=\"%s\": %s", path, strerror(errno));
+			return PT__OPTIONS_ERROR;
+		}
+		return PT__OPTIONS_RUN;
+	}
+	while (rc == PT__OPTIONS_RUN && getline(&line, &cap, file) > 0) {
+		number++;
+		line[strcspn(line, "#\n")] = '\0';
+		char *key = line + strspn(line, " \t");
+		if (!*key)
+			continue;
+		char *eq = strchr(key, '=');
+		char *value = eq ? eq + 1 : NULL;
+		char *key_end = eq ? eq : key + strlen(key);
+		while (key_end > key && (key_end[-1] == ' ' || key_end[-1] == '\t'))
+			key_end--;
+		*key_end = '\0';
+		struct pt__buf arg = PT__BUF_INIT;
+		pt__buf_addf(&arg, "--%s", key);
+		if (value) {
+			value += strspn(value, " \t");
+			size_t len = strlen(value);
+			while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+				value[--len] = '\0';
+			pt__buf_addf(&arg, "=%s", value);
+		}
+		PT__GROW(options->config_args, options->nr_config_args + 1,
+			 options->alloc_config_args);
+		options->config_args[options->nr_config_args++] = pt__buf_detach(&arg);
+		args[0] = (char *)path;
+		args[1] = options->config_args[options->nr_config_args - 1];
+		struct pt__buf why = PT__BUF_INIT;
+		rc = apply_options(options, 2, args, &why);
+		if (rc == PT__OPTIONS_RUN && optind < 2) {
+			pt__buf_addf(&why, "\"%s\" is not an option", key);
+			rc = PT__OPTIONS_ERROR;
+		}
+		if (rc != PT__OPTIONS_RUN)
+			pt__buf_addf(err, "%s:%d: %s", path, number, pt__buf_str(&why));
+		pt__buf_release(&why);
+	}
+	free(line);
+	fclose(file);
+	return rc == PT__OPTIONS_DONE ? PT__OPTIONS_ERROR : rc;
+}
+
+int pt__options_parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
+		      struct pt__buf *err)
+{
+	const char *jobs_env = getenv("PARTEST_JOBS");
+	int rc;
+
+	memset(options, 0, sizeof(*options));
+	options->jobs = mode == PT__MODE_TEST_PROGRAM ? 1 : 0;
+	options->kill_grace = 2.0;
+	options->state_dir = ".partest";
+	if ((rc = read_config(options, err)) != PT__OPTIONS_RUN)
+		return rc;
+	if (jobs_env && *jobs_env && parse_jobs(jobs_env, &options->jobs)) {
+		pt__buf_addf(err, "PARTEST_JOBS=\"%s\": expected a positive number or \"auto\"",
+			     jobs_env);
+		return PT__OPTIONS_ERROR;
+	}
+	const char *start_env = getenv("PARTEST_START");
+	if (start_env && *start_env && pt__start_request_parse(start_env, &options->start)) {
+		pt__buf_addf(err, "PARTEST_START=\"%s\": expected spawn, fork, isolate or auto",
+			     start_env);
+		return PT__OPTIONS_ERROR;
+	}
+	if ((rc = apply_options(options, argc, argv, err)) != PT__OPTIONS_RUN)
+		return rc;
 	for (int i = optind; i < argc; i++)
 		append(&options->programs, &options->nr_programs, argv[i]);
 	if (mode == PT__MODE_DB_CLEAN && options->nr_programs) {
@@ -296,5 +379,8 @@ void pt__options_release(struct pt__options *options)
 	free(options->dbs);
 	free(options->db_inputs);
 	free(options->programs);
+	for (size_t i = 0; i < options->nr_config_args; i++)
+		free(options->config_args[i]);
+	free(options->config_args);
 	memset(options, 0, sizeof(*options));
 }

@@ -35,6 +35,8 @@ struct pt__options {
 	bool keepdb;	       /* --keepdb */
 	enum pt__start_request start; /* --start, PARTEST_START */
 	bool explain;	       /* --explain: say how each program will be run */
+	char **config_args;	       /* the config file's lines as options */
+	size_t nr_config_args, alloc_config_args;
 	const char **programs; /* the programs to run */
 	size_t nr_programs;
 };

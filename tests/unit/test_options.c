@@ -1,5 +1,6 @@
 /* The command line: what is accepted, and the one line said about the rest. */
 #include <partest.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,8 @@ static int parse(const char *first, ...)
 PT_SETUP(options)
 {
 	unsetenv("PARTEST_JOBS");
+	unsetenv("PARTEST_START");
+	unsetenv("PARTEST_CONFIG");
 }
 PT_TEARDOWN(options)
 {
@@ -101,4 +104,56 @@ PT_TEST(options, no_program_is_a_usage_error)
 {
 	PT_ASSERT_INT(parse("-j", "2", NULL), ==, PT__OPTIONS_ERROR);
 	PT_ASSERT_TRUE(strstr(err.data, "no programs") != NULL);
+}
+
+/* Writes a config file into this worker's TMPDIR and points PARTEST_CONFIG at it. */
+static void config(const char *text)
+{
+	static char path[4096];
+	FILE *file;
+
+	snprintf(path, sizeof(path), "%s/partest.conf", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	PT_ASSERT_NOT_NULL(file = fopen(path, "w"));
+	fputs(text, file);
+	fclose(file);
+	setenv("PARTEST_CONFIG", path, 1);
+}
+
+PT_TEST(options, config_file_sets_options_that_the_command_line_overrides)
+{
+	config("# defaults for this project\njobs = 3\nkeepdb\n  start = spawn  \ndb = sqlite:x.db\n");
+	PT_ASSERT_INT(parse("-j", "5", "./t", NULL), ==, PT__OPTIONS_RUN);
+	PT_EXPECT_INT(options.jobs, ==, 5);
+	PT_EXPECT_TRUE(options.keepdb);
+	PT_EXPECT_INT(options.start, ==, PT__REQUEST_SPAWN);
+	PT_EXPECT_SIZE(options.nr_dbs, ==, 1);
+}
+
+PT_TEST(options, environment_overrides_the_config_file)
+{
+	config("jobs = 3\n");
+	setenv("PARTEST_JOBS", "2", 1);
+	PT_ASSERT_INT(parse("./t", NULL), ==, PT__OPTIONS_RUN);
+	PT_ASSERT_INT(options.jobs, ==, 2);
+}
+
+PT_TEST(options, bad_config_line_names_file_and_line)
+{
+	config("jobs = 3\nfrobnicate = yes\n");
+	PT_ASSERT_INT(parse("./t", NULL), ==, PT__OPTIONS_ERROR);
+	PT_ASSERT_TRUE(strstr(err.data, "partest.conf:2: ") != NULL);
+	PT_ASSERT_TRUE(strstr(err.data, "--frobnicate") != NULL);
+	config("jobs = lots\n");
+	PT_ASSERT_INT(parse("./t", NULL), ==, PT__OPTIONS_ERROR);
+	PT_ASSERT_TRUE(strstr(err.data, "partest.conf:1: --jobs \"lots\"") != NULL);
+}
+
+PT_TEST(options, start_method_from_flag_and_environment)
+{
+	setenv("PARTEST_START", "isolate", 1);
+	PT_ASSERT_INT(parse("./t", NULL), ==, PT__OPTIONS_RUN);
+	PT_EXPECT_INT(options.start, ==, PT__REQUEST_ISOLATE);
+	PT_ASSERT_INT(parse("--start", "fork", "./t", NULL), ==, PT__OPTIONS_RUN);
+	PT_EXPECT_INT(options.start, ==, PT__REQUEST_FORK);
+	PT_ASSERT_INT(parse("--start", "sometimes", "./t", NULL), ==, PT__OPTIONS_ERROR);
 }
