@@ -1,0 +1,1448 @@
+/*
+ * The MySQL and MariaDB backend.
+ *
+ * The template is the database the URL names. partest talks to the server
+ * over an "admin" connection with no default database.
+ *
+ * Ours: MySQL has no comments on databases (MariaDB has them only since
+ * 10.5), so partest records every database it creates in a registry of its
+ * own, the database partest_registry with one table, `databases`: one row
+ * per template or clone with the run that made it, that run's host, pid
+ * and process start time. A row is written before its database is created
+ * and deleted after it is dropped, so a run killed in between leaves a row
+ * without a database (harmless, reaped), never a database without a row.
+ * partest drops only databases with a row: templates it built, clones of its
+ * own run, and clones whose run, on this host, is dead.
+ *
+ * Clones (the default "copy" strategy) are made inside the server: each
+ * table from its own SHOW CREATE TABLE (so foreign keys, indexes, charsets,
+ * collations, partitions and the AUTO_INCREMENT counter survive), its rows
+ * with INSERT ... SELECT, with foreign key and unique checks off. The
+ * (clone, table) pairs, largest tables first, are shared out among several
+ * threads, each with its own connection. Then, per clone, views (their
+ * schema qualifiers rewritten to the clone), triggers (after the rows, so
+ * that they do not fire), procedures, functions and events, each under the
+ * sql_mode it was created with. ?partest_strategy=dump pipes mysqldump into
+ * mysql instead, one clone after another, as Django does.
+ *
+ * While a run holds a template (from the first look at it until its clones
+ * exist) it holds a named lock (GET_LOCK) on it, so that two runs building
+ * one template with --db-setup take turns.
+ */
+#include "mysql.h"
+
+#ifdef PT_HAVE_MARIADB
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../child.h"
+#include "../signals.h"
+#include "../xalloc.h"
+#include "postgres.h" /* pt__pg_process_start */
+
+#define REGISTRY_TABLE	    "`" PT__MY_REGISTRY "`.`databases`"
+#define COPY_SQL_MODE	    "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
+#define DEFAULT_THREADS_MIN 2
+#define DEFAULT_THREADS_MAX 8
+#define CONNECT_TIMEOUT	    10
+
+extern char **environ;
+
+struct clone {
+	char *name;
+	bool registered; /* its row is in the registry */
+	bool created;	 /* by this run, and not dropped yet */
+};
+
+struct my_state {
+	struct pt__my_url url;
+	struct pt__my_server server; /* mysql+tmp:// only */
+	bool server_started;
+	MYSQL *admin;
+	char *where;		  /* the server, for messages */
+	char **old_template_urls; /* replaced template_url strings, freed at close */
+	size_t nr_old;
+	bool locked; /* holds the template's named lock */
+	char host[256];
+	struct clone *clones;
+	int nr_clones;
+};
+
+/* ---- connections and statements ---- */
+
+static MYSQL *connect_to(const struct my_state *state, const char *dbname, struct pt__buf *err)
+{
+	const struct pt__my_url *url = &state->url;
+	unsigned int timeout = CONNECT_TIMEOUT;
+	MYSQL *conn = mysql_init(NULL);
+
+	if (!conn) {
+		pt__buf_adds(err, "out of memory");
+		return NULL;
+	}
+	mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(conn, MYSQL_READ_DEFAULT_GROUP, "partest");
+	if (!mysql_real_connect(conn, url->host ? url->host : "localhost", url->user,
+				url->password, dbname, url->port, url->socket, 0)) {
+		pt__buf_adds(err, mysql_error(conn));
+		mysql_close(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+/* Runs sql; returns its rows (NULL for none) in *res if res is given. 0 or -1. */
+static int run_sql(MYSQL *conn, const char *sql, MYSQL_RES **res)
+{
+	MYSQL_RES *rows;
+
+	if (res)
+		*res = NULL;
+	if (mysql_real_query(conn, sql, strlen(sql)))
+		return -1;
+	rows = mysql_store_result(conn);
+	if (!rows && mysql_field_count(conn))
+		return -1;
+	if (res)
+		*res = rows;
+	else
+		mysql_free_result(rows);
+	return 0;
+}
+
+static void add_literal(MYSQL *conn, const char *value, struct pt__buf *out)
+{
+	size_t len = strlen(value);
+	char *escaped = pt__xmalloc(2 * len + 1);
+
+	mysql_real_escape_string(conn, escaped, value, (unsigned long)len);
+	pt__buf_addc(out, '\'');
+	pt__buf_adds(out, escaped);
+	pt__buf_addc(out, '\'');
+	free(escaped);
+}
+
+/* "--db ALIAS ("URL")" for messages before there is a connection. */
+static void describe_url(const struct pt__db *db, struct pt__buf *out)
+{
+	pt__buf_addf(out, "--db %s (\"", db->alias);
+	pt__db_redact_url(db->template_url ? db->template_url : db->url, out);
+	pt__buf_adds(out, "\")");
+}
+
+/* Points the URLs at the throwaway server of mysql+tmp://, starting it. */
+static int start_server(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__my_url *url = &state->url;
+	struct pt__buf query = PT__BUF_INIT, template = PT__BUF_INIT;
+	int rc;
+
+	state->server.run_id = db->ctx->run_id;
+	if ((rc = pt__my_server_start(&state->server, err)))
+		return rc;
+	state->server_started = true;
+	pt__buf_adds(&query, "socket=");
+	for (const unsigned char *c = (const unsigned char *)state->server.socket; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
+			pt__buf_addc(&query, (char)*c);
+		else
+			pt__buf_addf(&query, "%%%02X", *c);
+	}
+	if (*url->query)
+		pt__buf_addf(&query, "&%s", url->query);
+	free(url->query);
+	url->query = pt__buf_detach(&query);
+	free(url->authority);
+	url->authority = pt__xstrdup("root@localhost");
+	free(url->user);
+	url->user = pt__xstrdup("root");
+	free(url->host);
+	url->host = pt__xstrdup("localhost");
+	free(url->socket);
+	url->socket = pt__xstrdup(state->server.socket);
+	pt__my_url_format(url, url->dbname, &template);
+	if (db->template_url) {
+		PT__GROW(state->old_template_urls, state->nr_old + 1, state->nr_old);
+		state->old_template_urls[state->nr_old++] = db->template_url;
+	}
+	db->template_url = pt__buf_detach(&template);
+	return 0;
+}
+
+/* Opens state->admin, starting the throwaway server first if it is one. */
+static int connect_admin(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf why = PT__BUF_INIT, where = PT__BUF_INIT;
+	int rc;
+
+	if (state->admin && !mysql_ping(state->admin))
+		return 0;
+	if (state->admin) {
+		pt__buf_adds(err, "lost the connection to MySQL for ");
+		describe_url(db, err);
+		pt__buf_addf(err, ": %s", mysql_error(state->admin));
+		return PT__DB_ERUN;
+	}
+	if (state->url.throwaway && !state->server_started && (rc = start_server(db, err)))
+		return rc;
+	state->admin = connect_to(state, NULL, &why);
+	if (!state->admin) {
+		pt__buf_adds(err, "cannot connect to MySQL for ");
+		describe_url(db, err);
+		pt__buf_addf(err, ": %s", why.data);
+		pt__buf_release(&why);
+		return PT__DB_ERUN;
+	}
+	if (state->url.socket)
+		pt__buf_addf(&where, "the server at %s", state->url.socket);
+	else
+		pt__buf_addf(&where, "%s:%u", state->url.host ? state->url.host : "localhost",
+			     state->url.port ? state->url.port : 3306);
+	free(state->where);
+	state->where = pt__buf_detach(&where);
+	run_sql(state->admin, "SET SESSION group_concat_max_len = 1048576", NULL);
+	return 0;
+}
+
+/*
+ * Runs sql on the admin connection; on failure appends "cannot WHAT on
+ * WHERE: why" to err. Rows, if any, in *res when res is given.
+ */
+static int admin_sql(struct pt__db *db, const char *what, const char *sql, MYSQL_RES **res,
+		     struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int rc;
+
+	if ((rc = connect_admin(db, err)))
+		return rc;
+	if (run_sql(state->admin, sql, res)) {
+		pt__buf_addf(err, "cannot %s on %s: %s", what, state->where,
+			     mysql_error(state->admin));
+		return PT__DB_ERUN;
+	}
+	return 0;
+}
+
+/* Runs "PREFIX `name` SUFFIX" on the admin connection. */
+static int admin_command(struct pt__db *db, const char *what, const char *prefix, const char *name,
+			 const char *suffix, struct pt__buf *err)
+{
+	struct pt__buf sql = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_adds(&sql, prefix);
+	pt__my_add_identifier(name, &sql);
+	pt__buf_adds(&sql, suffix);
+	rc = admin_sql(db, what, sql.data, NULL, err);
+	pt__buf_release(&sql);
+	return rc;
+}
+
+static int mysql_open(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = pt__xcalloc(1, sizeof(*state));
+	struct pt__buf url = PT__BUF_INIT;
+	int rc;
+
+	if ((rc = pt__my_url_parse(db->url, &state->url, err))) {
+		free(state);
+		return rc;
+	}
+	if (mysql_library_init(0, NULL, NULL)) {
+		pt__buf_adds(err, "cannot start the MySQL client library");
+		pt__my_url_release(&state->url);
+		free(state);
+		return PT__DB_ERUN;
+	}
+	if (gethostname(state->host, sizeof(state->host) - 1) || !*state->host)
+		snprintf(state->host, sizeof(state->host), "unknown");
+	db->state = state;
+	if (state->url.throwaway)
+		return 0; /* the URL is known once the server runs */
+	pt__my_url_format(&state->url, state->url.dbname, &url);
+	db->template_url = pt__buf_detach(&url);
+	return 0;
+}
+
+static void mysql_close_db(struct pt__db *db)
+{
+	struct my_state *state = db->state;
+
+	if (!state)
+		return;
+	if (state->admin)
+		mysql_close(state->admin);
+	if (state->server_started)
+		pt__my_server_stop(&state->server);
+	for (int k = 0; k < state->nr_clones; k++)
+		free(state->clones[k].name);
+	free(state->clones);
+	for (size_t i = 0; i < state->nr_old; i++)
+		free(state->old_template_urls[i]);
+	free(state->old_template_urls);
+	free(state->where);
+	pt__my_url_release(&state->url);
+	free(state);
+	db->state = NULL;
+}
+
+/* ---- the registry ---- */
+
+static int ensure_registry(struct pt__db *db, struct pt__buf *err)
+{
+	int rc = admin_sql(db, "create partest's registry database",
+			   "CREATE DATABASE IF NOT EXISTS `" PT__MY_REGISTRY
+			   "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+			   NULL, err);
+	if (!rc)
+		rc = admin_sql(db, "create partest's registry table",
+			       "CREATE TABLE IF NOT EXISTS " REGISTRY_TABLE
+			       " (name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin "
+			       "NOT NULL PRIMARY KEY, kind VARCHAR(16) NOT NULL, "
+			       "run_id VARCHAR(64) NOT NULL, host VARCHAR(255) NOT NULL, "
+			       "pid BIGINT NOT NULL, start BIGINT UNSIGNED NOT NULL, "
+			       "created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP) "
+			       "ENGINE=InnoDB",
+			       NULL, err);
+	return rc;
+}
+
+/* Records name as this run's (kind "template" or "clone"), replacing a stale row. */
+static int register_database(struct pt__db *db, const char *name, const char *kind,
+			     struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT, what = PT__BUF_INIT;
+	long pid = (long)getpid();
+	int rc;
+
+	if ((rc = ensure_registry(db, err)))
+		return rc;
+	pt__buf_adds(&sql, "REPLACE INTO " REGISTRY_TABLE
+			   " (name, kind, run_id, host, pid, start) VALUES (");
+	add_literal(state->admin, name, &sql);
+	pt__buf_addf(&sql, ", '%s', ", kind);
+	add_literal(state->admin, db->ctx->run_id, &sql);
+	pt__buf_adds(&sql, ", ");
+	add_literal(state->admin, state->host, &sql);
+	pt__buf_addf(&sql, ", %ld, %llu)", pid, pt__pg_process_start(pid));
+	pt__buf_addf(&what, "record \"%s\" in partest's registry", name);
+	rc = admin_sql(db, what.data, sql.data, NULL, err);
+	pt__buf_release(&sql);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static void unregister_database(struct pt__db *db, const char *name)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT, ignored = PT__BUF_INIT;
+
+	if (!connect_admin(db, &ignored)) {
+		pt__buf_adds(&sql, "DELETE FROM " REGISTRY_TABLE " WHERE name = ");
+		add_literal(state->admin, name, &sql);
+		run_sql(state->admin, sql.data, NULL);
+	}
+	pt__buf_release(&sql);
+	pt__buf_release(&ignored);
+}
+
+/* The registry's row for name: 1 and its kind and run in out if there, else 0. */
+static int read_registry(struct pt__db *db, const char *name, char *kind, size_t kind_size,
+			 char *run_id, size_t run_size, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	MYSQL_RES *res = NULL;
+	MYSQL_ROW row;
+	int rc;
+
+	if ((rc = connect_admin(db, err)))
+		return rc;
+	pt__buf_adds(&sql, "SELECT kind, run_id FROM " REGISTRY_TABLE " WHERE name = ");
+	add_literal(state->admin, name, &sql);
+	if (run_sql(state->admin, sql.data, &res)) {
+		unsigned int code = mysql_errno(state->admin);
+		if (code == ER_BAD_DB_ERROR || code == ER_NO_SUCH_TABLE) {
+			rc = 0; /* no registry: nothing is partest's */
+		} else {
+			pt__buf_addf(err, "cannot read partest's registry on %s: %s",
+				     state->where, mysql_error(state->admin));
+			rc = PT__DB_ERUN;
+		}
+		goto out;
+	}
+	row = res ? mysql_fetch_row(res) : NULL;
+	rc = row != NULL;
+	if (row) {
+		snprintf(kind, kind_size, "%s", row[0]);
+		snprintf(run_id, run_size, "%s", row[1]);
+	}
+out:
+	mysql_free_result(res);
+	pt__buf_release(&sql);
+	return rc;
+}
+
+/* 1 if database name exists. */
+static int database_exists(struct pt__db *db, const char *name, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	MYSQL_RES *res = NULL;
+	int rc;
+
+	if ((rc = connect_admin(db, err)))
+		return rc;
+	pt__buf_adds(&sql, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
+	add_literal(state->admin, name, &sql);
+	rc = admin_sql(db, "look for the template", sql.data, &res, err);
+	if (!rc)
+		rc = res && mysql_num_rows(res) > 0;
+	mysql_free_result(res);
+	pt__buf_release(&sql);
+	return rc;
+}
+
+/* ---- the template ---- */
+
+/* Takes the template's named lock, waiting for another run to let go. */
+static int lock_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	unsigned long long hash =
+		pt__db_hash(PT__DB_HASH_INIT, state->url.dbname, strlen(state->url.dbname));
+	struct pt__buf sql = PT__BUF_INIT;
+	int rc;
+
+	if (state->locked)
+		return 0;
+	pt__buf_addf(&sql, "SELECT GET_LOCK('partest:%016llx', 1)", hash);
+	for (;;) {
+		MYSQL_RES *res = NULL;
+		MYSQL_ROW row;
+		if ((rc = admin_sql(db, "lock the template for this run", sql.data, &res, err)))
+			break;
+		row = res ? mysql_fetch_row(res) : NULL;
+		state->locked = row && row[0] && !strcmp(row[0], "1");
+		mysql_free_result(res);
+		if (state->locked)
+			break;
+		if (pt__interrupts) {
+			pt__buf_adds(err, "interrupted while waiting for the template's lock");
+			rc = PT__DB_EINTR;
+			break;
+		}
+	}
+	pt__buf_release(&sql);
+	return rc;
+}
+
+static void unlock_template(struct pt__db *db)
+{
+	struct my_state *state = db->state;
+
+	if (state->locked && state->admin)
+		run_sql(state->admin, "DO RELEASE_ALL_LOCKS()", NULL);
+	state->locked = false;
+}
+
+static int mysql_template_exists(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int rc;
+
+	if ((rc = lock_template(db, err)))
+		return rc;
+	rc = database_exists(db, state->url.dbname, err);
+	if (rc == 0) {
+		/* A row for a template that is gone must not claim a new one. */
+		char kind[16], run[64];
+		struct pt__buf ignored = PT__BUF_INIT;
+		if (read_registry(db, state->url.dbname, kind, sizeof(kind), run, sizeof(run),
+				  &ignored) == 1)
+			unregister_database(db, state->url.dbname);
+		pt__buf_release(&ignored);
+	}
+	return rc;
+}
+
+static int mysql_template_is_ours(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	char kind[16] = "", run[64];
+	int rc = database_exists(db, state->url.dbname, err);
+
+	if (rc <= 0)
+		return rc;
+	rc = read_registry(db, state->url.dbname, kind, sizeof(kind), run, sizeof(run), err);
+	return rc < 0 ? rc : rc == 1 && !strcmp(kind, "template");
+}
+
+static int mysql_create_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT;
+	int rc;
+
+	/* The row first: a run killed in between leaves a row, never an unmarked database. */
+	if ((rc = register_database(db, state->url.dbname, "template", err)))
+		return rc;
+	pt__buf_addf(&what, "create the template \"%s\"", state->url.dbname);
+	rc = admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
+	if (rc)
+		unregister_database(db, state->url.dbname);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static int mysql_drop_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_addf(&what, "drop the template \"%s\"", state->url.dbname);
+	rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", state->url.dbname, "", err);
+	if (!rc)
+		unregister_database(db, state->url.dbname);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static int mysql_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int rc = connect_admin(db, err);
+
+	if (rc)
+		return rc;
+	pt__buf_addf(out, "mysql server %s", mysql_get_server_info(state->admin));
+	return 0;
+}
+
+/* ---- what the template holds ---- */
+
+struct table {
+	char *name;
+	char *create;  /* SHOW CREATE TABLE */
+	char *columns; /* the stored columns, quoted, comma-separated */
+	unsigned long long size;
+};
+
+/* A view, trigger, routine or event: its CREATE statement and the session it needs. */
+struct object {
+	char *kind; /* "view", "trigger", "procedure", "function", "event" */
+	char *name;
+	char *create;
+	char *sql_mode;	 /* NULL: leave the session's */
+	char *time_zone; /* events only */
+};
+
+struct contents {
+	char *charset, *collation;
+	struct table *tables;
+	int nr_tables;
+	size_t cap_tables;
+	struct object *objects;
+	int nr_objects;
+	size_t cap_objects;
+};
+
+static void contents_release(struct contents *c)
+{
+	for (int i = 0; i < c->nr_tables; i++) {
+		free(c->tables[i].name);
+		free(c->tables[i].create);
+		free(c->tables[i].columns);
+	}
+	for (int i = 0; i < c->nr_objects; i++) {
+		free(c->objects[i].kind);
+		free(c->objects[i].name);
+		free(c->objects[i].create);
+		free(c->objects[i].sql_mode);
+		free(c->objects[i].time_zone);
+	}
+	free(c->tables);
+	free(c->objects);
+	free(c->charset);
+	free(c->collation);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Runs "SELECT ... WHERE column = '<template>' ..." on admin. */
+static int list_query(struct pt__db *db, const char *what, const char *prefix, const char *suffix,
+		      MYSQL_RES **res, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_adds(&sql, prefix);
+	add_literal(state->admin, state->url.dbname, &sql);
+	pt__buf_adds(&sql, suffix);
+	rc = admin_sql(db, what, sql.data, res, err);
+	pt__buf_release(&sql);
+	return rc;
+}
+
+/* SHOW CREATE <kind> `template`.`name`: the row, in *res. */
+static int show_create(struct pt__db *db, const char *kind, const char *name, MYSQL_RES **res,
+		       MYSQL_ROW *row, unsigned int min_fields, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT, what = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_addf(&sql, "SHOW CREATE %s ", kind);
+	pt__my_add_identifier(state->url.dbname, &sql);
+	pt__buf_addc(&sql, '.');
+	pt__my_add_identifier(name, &sql);
+	pt__buf_addf(&what, "read the definition of %s \"%s\" in \"%s\"", kind, name,
+		     state->url.dbname);
+	rc = admin_sql(db, what.data, sql.data, res, err);
+	if (!rc) {
+		*row = *res ? mysql_fetch_row(*res) : NULL;
+		if (!*row || mysql_num_fields(*res) < min_fields || !(*row)[min_fields - 1]) {
+			pt__buf_addf(err,
+				     "cannot %s on %s: the server did not show it (does the user "
+				     "lack a privilege on it?)",
+				     what.data, state->where);
+			rc = PT__DB_ERUN;
+		}
+	}
+	pt__buf_release(&sql);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static void add_object(struct contents *c, const char *kind, const char *name, const char *create,
+		       const char *sql_mode, const char *time_zone)
+{
+	PT__GROW(c->objects, (size_t)c->nr_objects + 1, c->cap_objects);
+	c->objects[c->nr_objects++] = (struct object){
+		pt__xstrdup(kind),
+		pt__xstrdup(name),
+		pt__xstrdup(create),
+		sql_mode ? pt__xstrdup(sql_mode) : NULL,
+		time_zone ? pt__xstrdup(time_zone) : NULL,
+	};
+}
+
+/* Reads everything the clones need from the template. */
+static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *err)
+{
+	MYSQL_RES *res = NULL, *shown = NULL;
+	MYSQL_ROW row, def;
+	int rc;
+
+	rc = list_query(db, "read the template's character set",
+			"SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM "
+			"information_schema.SCHEMATA WHERE SCHEMA_NAME = ",
+			"", &res, err);
+	if (rc)
+		goto out;
+	if ((row = mysql_fetch_row(res))) {
+		c->charset = pt__xstrdup(row[0]);
+		c->collation = pt__xstrdup(row[1]);
+	}
+	mysql_free_result(res);
+	res = NULL;
+
+	rc = list_query(db, "list the template's tables",
+			"SELECT TABLE_NAME, TABLE_TYPE, COALESCE(DATA_LENGTH, 0) + "
+			"COALESCE(INDEX_LENGTH, 0) FROM information_schema.TABLES "
+			"WHERE TABLE_SCHEMA = ",
+			" ORDER BY 3 DESC, 1", &res, err);
+	if (rc)
+		goto out;
+	while ((row = mysql_fetch_row(res))) {
+		if (!strcmp(row[1], "VIEW")) {
+			if ((rc = show_create(db, "VIEW", row[0], &shown, &def, 2, err)))
+				goto out;
+			add_object(c, "view", row[0], def[1], NULL, NULL);
+		} else {
+			if ((rc = show_create(db, "TABLE", row[0], &shown, &def, 2, err)))
+				goto out;
+			PT__GROW(c->tables, (size_t)c->nr_tables + 1, c->cap_tables);
+			c->tables[c->nr_tables++] =
+				(struct table){pt__xstrdup(row[0]), pt__xstrdup(def[1]),
+					       pt__xstrdup(""), strtoull(row[2], NULL, 10)};
+		}
+		mysql_free_result(shown);
+		shown = NULL;
+	}
+	mysql_free_result(res);
+	res = NULL;
+
+	/* The stored columns: generated ones are computed again in the clone. */
+	rc = list_query(db, "list the template's columns",
+			"SELECT TABLE_NAME, GROUP_CONCAT(CONCAT('`', REPLACE(COLUMN_NAME, '`', "
+			"'``'), '`') ORDER BY ORDINAL_POSITION SEPARATOR ', ') FROM "
+			"information_schema.COLUMNS WHERE EXTRA NOT LIKE '%GENERATED%' AND "
+			"TABLE_SCHEMA = ",
+			" GROUP BY TABLE_NAME", &res, err);
+	if (rc)
+		goto out;
+	while ((row = mysql_fetch_row(res)))
+		for (int i = 0; i < c->nr_tables; i++)
+			if (!strcmp(c->tables[i].name, row[0]) && row[1]) {
+				free(c->tables[i].columns);
+				c->tables[i].columns = pt__xstrdup(row[1]);
+			}
+	mysql_free_result(res);
+	res = NULL;
+
+	rc = list_query(db, "list the template's triggers",
+			"SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+			"TRIGGER_SCHEMA = ",
+			" ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, "
+			"ACTION_ORDER",
+			&res, err);
+	if (rc)
+		goto out;
+	while ((row = mysql_fetch_row(res))) {
+		if ((rc = show_create(db, "TRIGGER", row[0], &shown, &def, 3, err)))
+			goto out;
+		add_object(c, "trigger", row[0], def[2], def[1], NULL);
+		mysql_free_result(shown);
+		shown = NULL;
+	}
+	mysql_free_result(res);
+	res = NULL;
+
+	rc = list_query(db, "list the template's routines",
+			"SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+			"ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION') AND ROUTINE_SCHEMA = ",
+			" ORDER BY 1, 2", &res, err);
+	if (rc)
+		goto out;
+	while ((row = mysql_fetch_row(res))) {
+		if ((rc = show_create(db, row[0], row[1], &shown, &def, 3, err)))
+			goto out;
+		add_object(c, !strcmp(row[0], "PROCEDURE") ? "procedure" : "function", row[1],
+			   def[2], def[1], NULL);
+		mysql_free_result(shown);
+		shown = NULL;
+	}
+	mysql_free_result(res);
+	res = NULL;
+
+	rc = list_query(db, "list the template's events",
+			"SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ",
+			" ORDER BY 1", &res, err);
+	if (rc)
+		goto out;
+	while ((row = mysql_fetch_row(res))) {
+		if ((rc = show_create(db, "EVENT", row[0], &shown, &def, 4, err)))
+			goto out;
+		add_object(c, "event", row[0], def[3], def[1], def[2]);
+		mysql_free_result(shown);
+		shown = NULL;
+	}
+out:
+	mysql_free_result(shown);
+	mysql_free_result(res);
+	return rc;
+}
+
+/* ---- copying tables, several connections at once ---- */
+
+struct copier {
+	pthread_mutex_t lock;
+	const struct my_state *state;
+	const struct contents *contents;
+	int nr_clones;
+	int next_job, nr_jobs; /* job j: table j / nr_clones, clone j % nr_clones */
+	bool stop;
+	int running;
+	unsigned long *connection_ids; /* per thread, for KILL QUERY; 0 until connected */
+	struct pt__buf error;	       /* the first failure */
+};
+
+struct copy_thread {
+	struct copier *copier;
+	int index;
+};
+
+static void copier_fail(struct copier *copier, const char *text)
+{
+	pthread_mutex_lock(&copier->lock);
+	if (!copier->error.len)
+		pt__buf_adds(&copier->error, text);
+	copier->stop = true;
+	pthread_mutex_unlock(&copier->lock);
+}
+
+static void *copy_tables(void *arg)
+{
+	struct copy_thread *self = arg;
+	struct copier *copier = self->copier;
+	const struct my_state *state = copier->state;
+	struct pt__buf why = PT__BUF_INIT, sql = PT__BUF_INIT;
+	MYSQL *conn = connect_to(state, NULL, &why);
+
+	if (!conn) {
+		pt__buf_reset(&sql);
+		pt__buf_addf(&sql, "cannot connect to %s to copy tables: %s", state->where,
+			     why.data);
+		copier_fail(copier, sql.data);
+		goto out;
+	}
+	if (run_sql(conn,
+		    "SET SESSION foreign_key_checks = 0, unique_checks = 0, "
+		    "sql_mode = '" COPY_SQL_MODE "'",
+		    NULL)) {
+		pt__buf_addf(&why, "cannot prepare a session on %s: %s", state->where,
+			     mysql_error(conn));
+		copier_fail(copier, why.data);
+		goto out;
+	}
+	pthread_mutex_lock(&copier->lock);
+	copier->connection_ids[self->index] = mysql_thread_id(conn);
+	pthread_mutex_unlock(&copier->lock);
+	for (;;) {
+		int job;
+		pthread_mutex_lock(&copier->lock);
+		job = copier->stop || copier->next_job >= copier->nr_jobs ? -1
+									  : copier->next_job++;
+		pthread_mutex_unlock(&copier->lock);
+		if (job < 0)
+			break;
+		const struct table *table = &copier->contents->tables[job / copier->nr_clones];
+		const char *clone = state->clones[job % copier->nr_clones].name;
+		bool failed = mysql_select_db(conn, clone) || run_sql(conn, table->create, NULL);
+		if (!failed && *table->columns) {
+			pt__buf_reset(&sql);
+			pt__buf_adds(&sql, "INSERT INTO ");
+			pt__my_add_identifier(table->name, &sql);
+			pt__buf_addf(&sql, " (%s) SELECT %s FROM ", table->columns,
+				     table->columns);
+			pt__my_add_identifier(state->url.dbname, &sql);
+			pt__buf_addc(&sql, '.');
+			pt__my_add_identifier(table->name, &sql);
+			failed = run_sql(conn, sql.data, NULL);
+		}
+		if (failed) {
+			pt__buf_reset(&why);
+			pt__buf_addf(&why, "cannot copy the table \"%s\" of \"%s\" to \"%s\" on %s: %s",
+				     table->name, state->url.dbname, clone, state->where,
+				     mysql_error(conn));
+			copier_fail(copier, why.data);
+			break;
+		}
+	}
+out:
+	if (conn)
+		mysql_close(conn);
+	pthread_mutex_lock(&copier->lock);
+	copier->running--;
+	copier->connection_ids[self->index] = 0;
+	pthread_mutex_unlock(&copier->lock);
+	pt__buf_release(&why);
+	pt__buf_release(&sql);
+	return NULL;
+}
+
+static int default_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = cpus > 0 ? 2 * cpus : DEFAULT_THREADS_MIN;
+
+	return (int)(n < DEFAULT_THREADS_MIN ? DEFAULT_THREADS_MIN
+		     : n > DEFAULT_THREADS_MAX ? DEFAULT_THREADS_MAX
+					       : n);
+}
+
+/*
+ * Creates and fills every table in every clone over several connections.
+ * Ctrl-C stops the threads and kills the statements in flight.
+ */
+static int copy_all_tables(struct pt__db *db, const struct contents *contents,
+			   struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct copier copier = {.state = state, .contents = contents};
+	int nr_threads = state->url.threads ? state->url.threads : default_threads();
+	pthread_t *threads;
+	struct copy_thread *args;
+	bool killed = false;
+	int started = 0, rc = 0;
+
+	copier.nr_clones = state->nr_clones;
+	copier.nr_jobs = contents->nr_tables * state->nr_clones;
+	if (!copier.nr_jobs)
+		return 0;
+	if (nr_threads > copier.nr_jobs)
+		nr_threads = copier.nr_jobs;
+	pthread_mutex_init(&copier.lock, NULL);
+	copier.connection_ids = pt__xcalloc((size_t)nr_threads, sizeof(*copier.connection_ids));
+	threads = pt__xcalloc((size_t)nr_threads, sizeof(*threads));
+	args = pt__xcalloc((size_t)nr_threads, sizeof(*args));
+	copier.running = nr_threads;
+	for (int i = 0; i < nr_threads; i++) {
+		args[i] = (struct copy_thread){&copier, i};
+		if (pthread_create(&threads[i], NULL, copy_tables, &args[i])) {
+			pthread_mutex_lock(&copier.lock);
+			copier.running -= nr_threads - i;
+			pthread_mutex_unlock(&copier.lock);
+			if (!started)
+				copier_fail(&copier, "cannot start a thread to copy tables");
+			break;
+		}
+		started++;
+	}
+	for (;;) {
+		struct pollfd fd = {pt__signals_fd(), POLLIN, 0};
+		int running;
+		pthread_mutex_lock(&copier.lock);
+		running = copier.running;
+		pthread_mutex_unlock(&copier.lock);
+		if (!running)
+			break;
+		if (pt__interrupts && !killed) {
+			struct pt__buf sql = PT__BUF_INIT;
+			killed = true;
+			pthread_mutex_lock(&copier.lock);
+			copier.stop = true;
+			for (int i = 0; i < nr_threads; i++)
+				if (copier.connection_ids[i])
+					pt__buf_addf(&sql, "%lu ", copier.connection_ids[i]);
+			pthread_mutex_unlock(&copier.lock);
+			for (char *id = sql.data; id && *id;) {
+				char stmt[64];
+				snprintf(stmt, sizeof(stmt), "KILL QUERY %lu", strtoul(id, &id, 10));
+				run_sql(state->admin, stmt, NULL);
+				while (*id == ' ')
+					id++;
+			}
+			pt__buf_release(&sql);
+		}
+		if (poll(&fd, 1, 20) > 0)
+			pt__signals_drain();
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	if (killed) {
+		pt__buf_adds(err, "interrupted while making the database clones");
+		rc = PT__DB_EINTR;
+	} else if (copier.error.len) {
+		pt__buf_add(err, copier.error.data, copier.error.len);
+		rc = PT__DB_ERUN;
+	}
+	pt__buf_release(&copier.error);
+	pthread_mutex_destroy(&copier.lock);
+	free(copier.connection_ids);
+	free(threads);
+	free(args);
+	return rc;
+}
+
+/* Creates one view, trigger, routine or event of the template in clone. */
+static int create_object(struct pt__db *db, const struct object *object, const char *clone,
+			 unsigned int *code, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	int rc = 0;
+
+	if (object->sql_mode) {
+		pt__buf_adds(&sql, "SET SESSION sql_mode = ");
+		add_literal(state->admin, object->sql_mode, &sql);
+		if (object->time_zone) {
+			pt__buf_adds(&sql, ", time_zone = ");
+			add_literal(state->admin, object->time_zone, &sql);
+		}
+		if (run_sql(state->admin, sql.data, NULL))
+			rc = -1;
+		pt__buf_reset(&sql);
+	}
+	pt__my_rewrite_schema(object->create, state->url.dbname, clone, &sql);
+	if (!rc && run_sql(state->admin, sql.data, NULL))
+		rc = -1;
+	*code = rc ? mysql_errno(state->admin) : 0;
+	if (rc)
+		pt__buf_addf(err, "cannot copy the %s \"%s\" of \"%s\" to \"%s\" on %s: %s",
+			     object->kind, object->name, state->url.dbname, clone, state->where,
+			     mysql_error(state->admin));
+	if (object->sql_mode)
+		run_sql(state->admin, "SET SESSION sql_mode = DEFAULT, time_zone = DEFAULT", NULL);
+	pt__buf_release(&sql);
+	return rc ? PT__DB_ERUN : 0;
+}
+
+/*
+ * Views (in an order that satisfies views on views: those that fail for a
+ * missing table are tried again while others succeed), then triggers,
+ * routines and events, in clone k.
+ */
+static int copy_objects(struct pt__db *db, const struct contents *contents, int k,
+			struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	const char *clone = state->clones[k].name;
+	bool *done = pt__xcalloc((size_t)contents->nr_objects + 1, sizeof(*done));
+	struct pt__buf why = PT__BUF_INIT;
+	unsigned int code;
+	int rc = 0;
+
+	if (mysql_select_db(state->admin, clone)) {
+		pt__buf_addf(err, "cannot use the clone \"%s\" on %s: %s", clone, state->where,
+			     mysql_error(state->admin));
+		free(done);
+		return PT__DB_ERUN;
+	}
+	for (bool progress = true; progress;) {
+		progress = false;
+		pt__buf_reset(&why);
+		rc = 0;
+		for (int i = 0; i < contents->nr_objects; i++) {
+			if (done[i] || strcmp(contents->objects[i].kind, "view"))
+				continue;
+			if (!create_object(db, &contents->objects[i], clone, &code, &why)) {
+				done[i] = progress = true;
+			} else if (!rc) {
+				rc = PT__DB_ERUN;
+				pt__buf_add(err, why.data, why.len);
+			}
+			pt__buf_reset(&why);
+		}
+		if (!rc)
+			break;
+		if (progress)
+			pt__buf_reset(err);
+	}
+	for (int i = 0; !rc && i < contents->nr_objects; i++)
+		if (strcmp(contents->objects[i].kind, "view"))
+			rc = create_object(db, &contents->objects[i], clone, &code, err);
+	run_sql(state->admin, "USE information_schema", NULL);
+	pt__buf_release(&why);
+	free(done);
+	return rc;
+}
+
+/* ---- the dump strategy ---- */
+
+/* Finds the first of names on the PATH. */
+static int find_program(const char *const *names, struct pt__buf *out)
+{
+	const char *path = getenv("PATH");
+
+	for (; *names; names++) {
+		for (const char *dir = path ? path : "/usr/bin:/bin"; *dir;) {
+			size_t len = strcspn(dir, ":");
+			pt__buf_reset(out);
+			pt__buf_add(out, dir, len);
+			pt__buf_addf(out, "/%s", *names);
+			if (len && !access(out->data, X_OK))
+				return 0;
+			dir += len + (dir[len] == ':');
+		}
+	}
+	return -1;
+}
+
+/* An option file value: quoted, '\' and '"' escaped. */
+static void add_option_value(const char *value, struct pt__buf *out)
+{
+	pt__buf_addc(out, '"');
+	for (const char *c = value; *c; c++) {
+		if (*c == '\\' || *c == '"')
+			pt__buf_addc(out, '\\');
+		if (*c == '\n')
+			pt__buf_adds(out, "\\n");
+		else
+			pt__buf_addc(out, *c);
+	}
+	pt__buf_adds(out, "\"\n");
+}
+
+/* Writes the connection settings to a 0600 option file in the run directory. */
+static int write_option_file(struct pt__db *db, struct pt__buf *path, struct pt__buf *err)
+{
+	const struct pt__my_url *url = &((struct my_state *)db->state)->url;
+	struct pt__buf text = PT__BUF_INIT;
+	int fd, rc = 0;
+
+	pt__buf_addf(path, "%s/mysql-%s.cnf", db->ctx->run_dir, db->alias);
+	pt__buf_adds(&text, "[client]\n");
+	if (url->user) {
+		pt__buf_adds(&text, "user=");
+		add_option_value(url->user, &text);
+	}
+	if (url->password) {
+		pt__buf_adds(&text, "password=");
+		add_option_value(url->password, &text);
+	}
+	if (url->host) {
+		pt__buf_adds(&text, "host=");
+		add_option_value(url->host, &text);
+	}
+	if (url->port)
+		pt__buf_addf(&text, "port=%u\n", url->port);
+	if (url->socket) {
+		pt__buf_adds(&text, "socket=");
+		add_option_value(url->socket, &text);
+	}
+	fd = open(path->data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text.data, text.len) != (ssize_t)text.len) {
+		pt__buf_addf(err, "cannot write \"%s\": %s", path->data, strerror(errno));
+		rc = PT__DB_ERUN;
+	}
+	if (fd >= 0)
+		close(fd);
+	pt__buf_release(&text);
+	return rc;
+}
+
+/* Waits for both; Ctrl-C kills them. Returns 0, PT__DB_ERUN or PT__DB_EINTR. */
+static int wait_pipeline(pid_t dump, pid_t load, int *dump_status, int *load_status)
+{
+	bool dump_done = false, load_done = false, killed = false;
+
+	while (!dump_done || !load_done) {
+		if (pt__interrupts && !killed) {
+			killed = true;
+			kill(-dump, SIGKILL);
+			kill(-load, SIGKILL);
+		}
+		if (!dump_done && waitpid(dump, dump_status, WNOHANG) == dump)
+			dump_done = true;
+		if (!load_done && waitpid(load, load_status, WNOHANG) == load)
+			load_done = true;
+		if (!dump_done || !load_done) {
+			struct pollfd fd = {pt__signals_fd(), POLLIN, 0};
+			if (poll(&fd, 1, 20) > 0)
+				pt__signals_drain();
+		}
+	}
+	return killed ? PT__DB_EINTR : 0;
+}
+
+/* The end of what a failing tool wrote, on one line. */
+static void add_output(int fd, struct pt__buf *out)
+{
+	struct pt__buf text = PT__BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		pt__buf_add(&text, chunk, (size_t)n);
+	while (text.len && text.data[text.len - 1] == '\n')
+		text.data[--text.len] = '\0';
+	const char *start = text.len > 500 ? text.data + text.len - 500 : pt__buf_str(&text);
+	for (const char *c = start; *c; c++)
+		pt__buf_addc(out, *c == '\n' ? ' ' : *c);
+	pt__buf_release(&text);
+}
+
+/* mysqldump TEMPLATE | mysql CLONE, one clone after another. */
+static int dump_clones(struct pt__db *db, struct pt__buf *err)
+{
+	static const char *const dumpers[] = {"mysqldump", "mariadb-dump", NULL};
+	static const char *const loaders[] = {"mysql", "mariadb", NULL};
+	struct my_state *state = db->state;
+	struct pt__buf dumper = PT__BUF_INIT, loader = PT__BUF_INIT, option_file = PT__BUF_INIT,
+		       defaults = PT__BUF_INIT;
+	int rc = 0;
+
+	if (find_program(dumpers, &dumper) || find_program(loaders, &loader)) {
+		pt__buf_adds(err, "cannot clone with partest_strategy=dump: mysqldump or mysql is "
+				  "not on the PATH; install the MySQL or MariaDB client");
+		rc = PT__DB_ERUN;
+		goto out;
+	}
+	if ((rc = write_option_file(db, &option_file, err)))
+		goto out;
+	pt__buf_addf(&defaults, "--defaults-extra-file=%s", option_file.data);
+	for (int k = 0; !rc && k < state->nr_clones; k++) {
+		char *dump_argv[] = {dumper.data,     defaults.data, "--single-transaction",
+				     "--routines",    "--triggers",  "--events",
+				     "--hex-blob",    "--quick",     state->url.dbname,
+				     NULL};
+		char *load_argv[] = {loader.data, defaults.data, state->clones[k].name, NULL};
+		int pipe_fds[2], dump_err = pt__unlinked_file(db->ctx->run_dir),
+				 load_err = pt__unlinked_file(db->ctx->run_dir);
+		int dump_status = 0, load_status = 0;
+		pid_t dump = 0, load = 0;
+
+		if (dump_err < 0 || load_err < 0 || pt__pipe(pipe_fds)) {
+			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s",
+				     strerror(dump_err < 0 ? -dump_err : load_err < 0 ? -load_err : errno));
+			if (dump_err >= 0)
+				close(dump_err);
+			if (load_err >= 0)
+				close(load_err);
+			rc = PT__DB_ERUN;
+			break;
+		}
+		struct pt__spawn dump_spawn = {
+			dumper.data,
+			dump_argv,
+			environ,
+			{PT__SPAWN_DEVNULL, pipe_fds[1], dump_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
+			true};
+		struct pt__spawn load_spawn = {
+			loader.data,
+			load_argv,
+			environ,
+			{pipe_fds[0], load_err, load_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
+			true};
+		int spawned = pt__spawn(&dump_spawn, &dump);
+		if (!spawned && (spawned = pt__spawn(&load_spawn, &load))) {
+			kill(-dump, SIGKILL);
+			waitpid(dump, NULL, 0);
+		}
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+		if (spawned) {
+			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s",
+				     strerror(-spawned));
+			rc = PT__DB_ERUN;
+		} else if ((rc = wait_pipeline(dump, load, &dump_status, &load_status))) {
+			pt__buf_adds(err, "interrupted while making the database clones");
+		} else if (!WIFEXITED(dump_status) || WEXITSTATUS(dump_status) ||
+			   !WIFEXITED(load_status) || WEXITSTATUS(load_status)) {
+			bool dump_failed = !WIFEXITED(dump_status) || WEXITSTATUS(dump_status);
+			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s with %s: ",
+				     state->url.dbname, state->clones[k].name, state->where,
+				     dump_failed ? dumper.data : loader.data);
+			add_output(dump_failed ? dump_err : load_err, err);
+			rc = PT__DB_ERUN;
+		}
+		close(dump_err);
+		close(load_err);
+	}
+	unlink(option_file.data);
+out:
+	pt__buf_release(&dumper);
+	pt__buf_release(&loader);
+	pt__buf_release(&option_file);
+	pt__buf_release(&defaults);
+	return rc;
+}
+
+/* ---- clones ---- */
+
+/* Drops the clone if the registry says this run made it. */
+static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *err)
+{
+	struct pt__buf what = PT__BUF_INIT;
+	char kind[16] = "", run[64] = "";
+	int rc;
+
+	rc = read_registry(db, clone->name, kind, sizeof(kind), run, sizeof(run), err);
+	if (rc < 0)
+		return rc;
+	rc = 0;
+	if (!strcmp(kind, "clone") && !strcmp(run, db->ctx->run_id)) {
+		pt__buf_addf(&what, "drop the clone \"%s\"", clone->name);
+		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name, "", err);
+		if (!rc)
+			unregister_database(db, clone->name);
+	}
+	if (!rc)
+		clone->created = clone->registered = false;
+	pt__buf_release(&what);
+	return rc;
+}
+
+/* Registers and creates every clone, empty, with the template's charset. */
+static int create_clones(struct pt__db *db, const struct contents *contents, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf suffix = PT__BUF_INIT, what = PT__BUF_INIT;
+	int rc = 0;
+
+	if (contents->charset)
+		pt__buf_addf(&suffix, " CHARACTER SET %s COLLATE %s", contents->charset,
+			     contents->collation);
+	for (int k = 0; !rc && k < state->nr_clones; k++) {
+		struct clone *clone = &state->clones[k];
+		if ((rc = register_database(db, clone->name, "clone", err)))
+			break;
+		clone->registered = true;
+		pt__buf_reset(&what);
+		pt__buf_addf(&what, "create the clone \"%s\"", clone->name);
+		rc = admin_command(db, what.data, "CREATE DATABASE ", clone->name, suffix.data,
+				   err);
+		clone->created = !rc;
+	}
+	pt__buf_release(&suffix);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static int mysql_clone(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int workers = db->ctx->workers;
+	struct contents contents;
+	int rc;
+
+	memset(&contents, 0, sizeof(contents));
+	if ((rc = lock_template(db, err)))
+		return rc;
+	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
+	state->nr_clones = workers;
+	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
+	for (int k = 0; k < workers; k++) {
+		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
+		pt__my_clone_name(state->url.dbname, db->ctx->run_id, k + 1, &name);
+		pt__my_url_format(&state->url, name.data, &url);
+		state->clones[k].name = pt__buf_detach(&name);
+		db->clone_urls[k] = pt__buf_detach(&url);
+	}
+	if ((rc = read_contents(db, &contents, err)) || (rc = create_clones(db, &contents, err)))
+		goto fail;
+	if (state->url.strategy == PT__MY_STRATEGY_DUMP) {
+		if ((rc = dump_clones(db, err)))
+			goto fail;
+	} else {
+		if ((rc = copy_all_tables(db, &contents, err)))
+			goto fail;
+		for (int k = 0; k < workers; k++) {
+			if (pt__interrupts) {
+				pt__buf_adds(err, "interrupted while making the database clones");
+				rc = PT__DB_EINTR;
+				goto fail;
+			}
+			if ((rc = copy_objects(db, &contents, k, err)))
+				goto fail;
+		}
+	}
+	unlock_template(db);
+	contents_release(&contents);
+	return 0;
+fail:
+	contents_release(&contents);
+	{
+		struct pt__buf ignored = PT__BUF_INIT;
+		for (int k = 0; k < state->nr_clones; k++)
+			if (state->clones[k].registered)
+				drop_clone(db, &state->clones[k], &ignored);
+		pt__buf_release(&ignored);
+	}
+	unlock_template(db);
+	for (int k = 0; k < workers; k++)
+		free(db->clone_urls[k]);
+	free(db->clone_urls);
+	db->clone_urls = NULL;
+	return rc;
+}
+
+static int mysql_drop_clones(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int first = 0;
+
+	unlock_template(db);
+	for (int k = 0; k < state->nr_clones; k++) {
+		struct pt__buf why = PT__BUF_INIT;
+		int rc;
+		if (!state->clones[k].registered)
+			continue;
+		rc = drop_clone(db, &state->clones[k], &why);
+		if (rc && !first) {
+			pt__buf_add(err, why.data, why.len);
+			first = rc;
+		}
+		pt__buf_release(&why);
+	}
+	return first;
+}
+
+/* Whether the run on host with pid and start time is known to be dead. */
+static bool owner_dead(const struct pt__db *db, const char *host, const char *run_id, long pid,
+		       unsigned long long start)
+{
+	const struct my_state *state = db->state;
+
+	if (strcmp(host, state->host) || !strcmp(run_id, db->ctx->run_id))
+		return false; /* another host's runs cannot be seen from here */
+	if (pid <= 0 || (kill((pid_t)pid, 0) && errno == ESRCH))
+		return true;
+	return start && pt__pg_process_start(pid) != start;
+}
+
+static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	MYSQL_RES *res = NULL;
+	MYSQL_ROW row;
+	int rc;
+
+	/* A throwaway server is new: nothing there to reap. */
+	if (state->url.throwaway && !state->server_started)
+		return 0;
+	if ((rc = connect_admin(db, err)))
+		return rc;
+	if (run_sql(state->admin,
+		    "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL "
+		    "FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
+		    "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'clone' ORDER BY r.name",
+		    &res)) {
+		unsigned int code = mysql_errno(state->admin);
+		if (code == ER_BAD_DB_ERROR || code == ER_NO_SUCH_TABLE)
+			return 0;
+		pt__buf_addf(err, "cannot look for clones left by dead runs on %s: %s",
+			     state->where, mysql_error(state->admin));
+		return PT__DB_ERUN;
+	}
+	while ((row = mysql_fetch_row(res))) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		long pid = strtol(row[3], NULL, 10);
+		if (!owner_dead(db, row[2], row[1], pid, strtoull(row[4], NULL, 10)))
+			continue;
+		if (!strcmp(row[5], "0")) {
+			unregister_database(db, row[0]); /* killed before it was created */
+			continue;
+		}
+		/* Best effort: one that cannot be dropped stays for a later run. */
+		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", row[0], "", &ignored)) {
+			unregister_database(db, row[0]);
+			pt__buf_addf(dropped,
+				     "dropped MySQL database \"%s\" on %s, left by run %s "
+				     "(pid %ld, no longer running)\n",
+				     row[0], state->where, row[1], pid);
+		}
+		pt__buf_release(&ignored);
+	}
+	mysql_free_result(res);
+	return 0;
+}
+
+const struct pt__db_backend pt__db_mysql = {
+	.name = "mysql",
+	.open = mysql_open,
+	.close = mysql_close_db,
+	.template_exists = mysql_template_exists,
+	.template_is_ours = mysql_template_is_ours,
+	.create_template = mysql_create_template,
+	.drop_template = mysql_drop_template,
+	.fingerprint = mysql_fingerprint,
+	.clone = mysql_clone,
+	.drop_clones = mysql_drop_clones,
+	.reap = mysql_reap,
+};
+
+#else
+typedef int pt__my_backend_not_built; /* ISO C wants something in a file */
+#endif

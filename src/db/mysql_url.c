@@ -1,0 +1,349 @@
+/*
+ * The MySQL backend's pieces that need no server: taking a --db URL apart
+ * and putting it back together with another database name, naming clones,
+ * quoting identifiers and pointing a view's schema qualifiers at a clone.
+ */
+#include "mysql.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../xalloc.h"
+
+#define THROWAWAY_DEFAULT_DB "partest"
+#define MAX_THREADS	     64
+
+static const char *skip_prefix(const char *str, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return strncasecmp(str, prefix, len) ? NULL : str + len;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Percent-decodes len bytes of str into out. Returns -1 on a bad escape or a NUL. */
+static int percent_decode(const char *str, size_t len, struct pt__buf *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (str[i] != '%') {
+			pt__buf_addc(out, str[i]);
+			continue;
+		}
+		if (i + 2 >= len)
+			return -1;
+		int high = hex_value(str[i + 1]), low = hex_value(str[i + 2]);
+		if (high < 0 || low < 0 || (high == 0 && low == 0))
+			return -1;
+		pt__buf_addc(out, (char)(high * 16 + low));
+		i += 2;
+	}
+	return 0;
+}
+
+static char *decode(const char *str, size_t len, int *bad)
+{
+	struct pt__buf out = PT__BUF_INIT;
+
+	if (percent_decode(str, len, &out))
+		*bad = 1;
+	return pt__buf_detach(&out);
+}
+
+static void percent_encode(const char *str, struct pt__buf *out)
+{
+	for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+		if (isalnum(*c) || strchr("-._~", *c))
+			pt__buf_addc(out, (char)*c);
+		else
+			pt__buf_addf(out, "%%%02X", *c);
+	}
+}
+
+static int usage(struct pt__buf *err, const char *url, const char *why)
+{
+	struct pt__buf shown = PT__BUF_INIT;
+
+	pt__db_redact_url(url, &shown);
+	pt__buf_addf(err, "--db \"%s\": %s", shown.data, why);
+	pt__buf_release(&shown);
+	return PT__DB_EUSAGE;
+}
+
+static bool param_is(const char *param, size_t name_len, const char *name)
+{
+	return name_len == strlen(name) && !strncmp(param, name, name_len);
+}
+
+/* Takes one query parameter: socket, partest_strategy or partest_threads. */
+static int take_param(const char *url, const char *param, size_t len, struct pt__my_url *out,
+		      struct pt__buf *query, struct pt__buf *err)
+{
+	const char *eq = memchr(param, '=', len);
+	size_t name_len = eq ? (size_t)(eq - param) : len;
+	int bad = 0, rc = 0;
+	char *value;
+
+	if (!eq)
+		return usage(err, url, "a query parameter needs a value (socket=/path/to/mysql.sock)");
+	value = decode(eq + 1, len - name_len - 1, &bad);
+	if (bad) {
+		rc = usage(err, url, "a bad %-escape in a query parameter");
+	} else if (param_is(param, name_len, "socket")) {
+		free(out->socket);
+		out->socket = value;
+		value = NULL;
+		if (query->len)
+			pt__buf_addc(query, '&');
+		pt__buf_add(query, param, len);
+	} else if (param_is(param, name_len, "partest_strategy")) {
+		if (!strcasecmp(value, "copy"))
+			out->strategy = PT__MY_STRATEGY_COPY;
+		else if (!strcasecmp(value, "dump"))
+			out->strategy = PT__MY_STRATEGY_DUMP;
+		else
+			rc = usage(err, url, "partest_strategy must be copy or dump");
+	} else if (param_is(param, name_len, "partest_threads")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (!*value || *end || n < 1 || n > MAX_THREADS)
+			rc = usage(err, url, "partest_threads must be a number from 1 to 64");
+		else
+			out->threads = (int)n;
+	} else {
+		rc = usage(err, url,
+			   "unknown query parameter; partest knows socket, partest_strategy and "
+			   "partest_threads");
+	}
+	free(value);
+	return rc;
+}
+
+/* Splits [user[:password]@][host][:port] (rest..end) into out. */
+static int take_authority(const char *url, const char *rest, const char *end,
+			  struct pt__my_url *out, struct pt__buf *err)
+{
+	const char *at = NULL, *host, *colon;
+	int bad = 0;
+
+	/* A password may hold an unencoded '@': the user part ends at the last one. */
+	for (const char *p = rest; p < end; p++)
+		if (*p == '@')
+			at = p;
+	host = at ? at + 1 : rest;
+	if (at) {
+		colon = memchr(rest, ':', (size_t)(at - rest));
+		out->user = decode(rest, (size_t)((colon ? colon : at) - rest), &bad);
+		if (colon)
+			out->password = decode(colon + 1, (size_t)(at - colon - 1), &bad);
+	}
+	colon = memchr(host, ':', (size_t)(end - host));
+	if (host < (colon ? colon : end))
+		out->host = decode(host, (size_t)((colon ? colon : end) - host), &bad);
+	if (colon) {
+		char *stop;
+		long port = strtol(colon + 1, &stop, 10);
+		if (stop != end || port < 1 || port > 65535)
+			return usage(err, url, "the port must be a number from 1 to 65535");
+		out->port = (unsigned)port;
+	}
+	return bad ? usage(err, url, "a bad %-escape in the user, password or host") : 0;
+}
+
+int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *err)
+{
+	struct pt__buf name = PT__BUF_INIT, query = PT__BUF_INIT;
+	const char *rest, *p, *path_end;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((rest = skip_prefix(url, "mysql+tmp://")) ||
+	    (rest = skip_prefix(url, "mariadb+tmp://"))) {
+		out->throwaway = true;
+		out->scheme = pt__xstrdup("mysql://");
+	} else if ((rest = skip_prefix(url, "mysql://"))) {
+		out->scheme = pt__xstrdup("mysql://");
+	} else if ((rest = skip_prefix(url, "mariadb://"))) {
+		out->scheme = pt__xstrdup("mariadb://");
+	} else {
+		rc = usage(err, url, "not a mysql:// or mariadb:// URL");
+		goto out;
+	}
+	/* The path starts at the first '/' after the last '@' (a password may hold '/'). */
+	p = strrchr(rest, '@');
+	p = p ? p + 1 : rest;
+	p += strcspn(p, "/?");
+	out->authority = pt__xstrndup(rest, (size_t)(p - rest));
+	if (out->throwaway && *out->authority) {
+		rc = usage(err, url,
+			   "mysql+tmp:// starts its own server and takes no user or host "
+			   "(mysql+tmp:///NAME)");
+		goto out;
+	}
+	if ((rc = take_authority(url, rest, p, out, err)))
+		goto out;
+	if (*p == '/') {
+		p++;
+		path_end = p + strcspn(p, "?");
+		if (percent_decode(p, (size_t)(path_end - p), &name)) {
+			rc = usage(err, url, "a bad %-escape in the database name");
+			goto out;
+		}
+		p = path_end;
+	}
+	if (*p == '?') {
+		for (const char *param = p + 1; *param;) {
+			size_t len = strcspn(param, "&");
+			if (len && (rc = take_param(url, param, len, out, &query, err)))
+				goto out;
+			param += len + (param[len] == '&');
+		}
+	}
+	if (!name.len && out->throwaway)
+		pt__buf_adds(&name, THROWAWAY_DEFAULT_DB);
+	if (!name.len) {
+		rc = usage(err, url,
+			   "name the template database after the host "
+			   "(mysql://user:password@host:port/NAME)");
+		goto out;
+	}
+	if (name.len > PT__MY_NAME_MAX || name.data[name.len - 1] == ' ') {
+		rc = usage(err, url,
+			   "the database name must be 1 to 64 bytes and not end in a space "
+			   "(MySQL's rules)");
+		goto out;
+	}
+	if (!strcasecmp(name.data, PT__MY_REGISTRY)) {
+		rc = usage(err, url, "partest_registry is partest's own database, not a template");
+		goto out;
+	}
+	out->dbname = pt__buf_detach(&name);
+	out->query = pt__buf_detach(&query);
+out:
+	pt__buf_release(&name);
+	pt__buf_release(&query);
+	if (rc)
+		pt__my_url_release(out);
+	return rc;
+}
+
+void pt__my_url_release(struct pt__my_url *url)
+{
+	free(url->scheme);
+	free(url->authority);
+	free(url->user);
+	free(url->password);
+	free(url->host);
+	free(url->socket);
+	free(url->dbname);
+	free(url->query);
+	memset(url, 0, sizeof(*url));
+}
+
+void pt__my_url_format(const struct pt__my_url *url, const char *dbname, struct pt__buf *out)
+{
+	pt__buf_adds(out, url->scheme);
+	pt__buf_adds(out, url->authority);
+	pt__buf_addc(out, '/');
+	percent_encode(dbname, out);
+	if (url->query && *url->query) {
+		pt__buf_addc(out, '?');
+		pt__buf_adds(out, url->query);
+	}
+}
+
+/* The length of the longest prefix of str, at most max bytes, that does not
+ * end inside a UTF-8 sequence. */
+static size_t utf8_cut(const char *str, size_t max)
+{
+	size_t len = strlen(str);
+
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)str[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+void pt__my_clone_name(const char *template_name, const char *run_id, int k, struct pt__buf *out)
+{
+	struct pt__buf suffix = PT__BUF_INIT;
+	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
+
+	pt__buf_adds(&suffix, "_pt");
+	for (const char *c = run; *c && suffix.len < 32; c++)
+		pt__buf_addc(&suffix, isalnum((unsigned char)*c) ? *c : '_');
+	pt__buf_addf(&suffix, "_%d", k);
+	pt__buf_add(out, template_name, utf8_cut(template_name, PT__MY_NAME_MAX - suffix.len));
+	pt__buf_add(out, suffix.data, suffix.len);
+	pt__buf_release(&suffix);
+}
+
+void pt__my_add_identifier(const char *name, struct pt__buf *out)
+{
+	pt__buf_addc(out, '`');
+	for (const char *c = name; *c; c++) {
+		if (*c == '`')
+			pt__buf_addc(out, '`');
+		pt__buf_addc(out, *c);
+	}
+	pt__buf_addc(out, '`');
+}
+
+void pt__my_rewrite_schema(const char *sql, const char *from, const char *to, struct pt__buf *out)
+{
+	struct pt__buf old = PT__BUF_INIT, new = PT__BUF_INIT;
+	char quote = 0;
+
+	pt__my_add_identifier(from, &old);
+	pt__buf_addc(&old, '.');
+	pt__my_add_identifier(to, &new);
+	pt__buf_addc(&new, '.');
+	for (const char *c = sql; *c;) {
+		if (quote) {
+			/* A backslash escapes in MySQL literals; a doubled quote too. */
+			if (*c == '\\' && c[1]) {
+				pt__buf_add(out, c, 2);
+				c += 2;
+				continue;
+			}
+			if (*c == quote)
+				quote = 0;
+			pt__buf_addc(out, *c++);
+			continue;
+		}
+		if (*c == '\'' || *c == '"') {
+			quote = *c;
+			pt__buf_addc(out, *c++);
+			continue;
+		}
+		if (*c == '`') {
+			if (!strncmp(c, old.data, old.len)) {
+				pt__buf_add(out, new.data, new.len);
+				c += old.len;
+				continue;
+			}
+			/* Copy the whole quoted identifier so that its inside is not matched. */
+			const char *end = c + 1;
+			while (*end && !(*end == '`' && end[1] != '`'))
+				end += *end == '`' ? 2 : 1;
+			if (*end)
+				end++;
+			pt__buf_add(out, c, (size_t)(end - c));
+			c = end;
+			continue;
+		}
+		pt__buf_addc(out, *c++);
+	}
+	pt__buf_release(&old);
+	pt__buf_release(&new);
+}
