@@ -63,6 +63,7 @@ struct slot {
 	int fork_fds[PT__FORK_FDS];	 /* for the worker the fork server is asked for */
 	bool awaiting_fork;		 /* the fork is not sent yet: its server is starting */
 	bool forked;			 /* its process is its fork server's child, not ours */
+	bool close_after_flush;		 /* all its commands are queued: then end its input */
 	off_t captured[2];		 /* how far they were attributed */
 	struct pt__buf to_send;		 /* commands not yet written */
 	struct pt__buf received;	 /* event bytes not yet parsed */
@@ -248,6 +249,11 @@ static int64_t test_deadline(struct pool *pool, size_t index, int64_t start)
 /* Sends as much of the pending commands as the pipe takes. */
 static void flush_commands(struct slot *slot)
 {
+	/* All a one-test worker will get is written: its end of input tells it to go. */
+	if (slot->close_after_flush && !slot->to_send.len && slot->commands >= 0) {
+		close(slot->commands);
+		slot->commands = -1;
+	}
 	while (slot->to_send.len && slot->commands >= 0) {
 		ssize_t n = write(slot->commands, slot->to_send.data, slot->to_send.len);
 		if (n < 0) {
@@ -258,6 +264,10 @@ static void flush_commands(struct slot *slot)
 			return;
 		}
 		pt__buf_consume(&slot->to_send, (size_t)n);
+	}
+	if (slot->close_after_flush && !slot->to_send.len && slot->commands >= 0) {
+		close(slot->commands);
+		slot->commands = -1;
 	}
 }
 
@@ -295,8 +305,6 @@ static void begin_work(struct pool *pool, struct slot *slot)
 {
 	slot->state = SLOT_BUSY;
 	slot->started = true;
-	slot->sent = slot->next = 0;
-	slot->end_sent = false;
 	slot->test_started_us = now_us();
 	slot->deadline_us = test_deadline(pool, slot->work.tests[0], slot->test_started_us);
 	if (slot->native)
@@ -1089,8 +1097,10 @@ static void handle_server_frame(struct pool *pool, size_t program, const struct 
 			return;
 		slot->pid = (pid_t)strtol(frame->words[2], NULL, 10);
 		slot->forked = true;
-		/* Stopped while the fork was on its way: it goes at once. */
-		if (slot->state == SLOT_STOPPING || slot->state == SLOT_RETIRING)
+		/* Stopped (timed out, interrupted) before its pid was known: it
+		 * goes at once. The worker's own events may well have come first:
+		 * one retiring after its last test ends by itself. */
+		if (slot->state == SLOT_STOPPING)
 			kill(-slot->pid, SIGKILL);
 	} else if (!strcmp(verb, "fork-refused")) {
 		server_refused(pool, program, slot_numbered(pool, frame->words[1]), frame->payload,
@@ -1215,6 +1225,8 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 	slot->has_work = true;
 	slot->started = false;
 	slot->sent = slot->next = 0;
+	slot->end_sent = false;
+	slot->close_after_flush = false;
 	if (slot->state == SLOT_IDLE) {
 		begin_work(pool, slot);
 		return;
@@ -1237,6 +1249,13 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 					    ? now_us() + (int64_t)(pool->config->timeout * 1e6)
 					    : 0;
 		pt__buf_adds(&slot->to_send, "init\n");
+		/* A worker that runs one group and goes gets all of it at once,
+		 * saving the round trips; under --failfast tests go one by one. */
+		if (pool->list->programs[work.program].start == PT__START_ISOLATE &&
+		    !pool->config->failfast) {
+			send_tests(pool, slot);
+			slot->close_after_flush = true;
+		}
 		flush_commands(slot);
 	} else {
 		slot->state = SLOT_BUSY;
