@@ -1,0 +1,107 @@
+/*
+ * The MySQL backend's pieces that need no server: URLs taken apart and put
+ * back with a clone's name, clone names, identifier quoting and the schema
+ * rewrite that points a view at its clone.
+ */
+#include <partest.h>
+
+#include <string.h>
+
+#include "buf.h"
+#include "db/mysql.h"
+
+static struct pt__my_url url;
+static struct pt__buf err, out;
+
+PT_SETUP(my_url)
+{
+	memset(&url, 0, sizeof(url));
+	memset(&err, 0, sizeof(err));
+	memset(&out, 0, sizeof(out));
+}
+
+PT_TEARDOWN(my_url)
+{
+	pt__my_url_release(&url);
+	pt__buf_release(&err);
+	pt__buf_release(&out);
+}
+
+PT_TEST(my_url, clone_url_keeps_everything_but_the_database_name)
+{
+	PT_ASSERT_INT(pt__my_url_parse("mysql://app:s%40c/ret@db.example:3307/app_test"
+				       "?socket=%2Frun%2Fmy.sock&partest_strategy=dump",
+				       &url, &err),
+		      ==, 0);
+	PT_EXPECT_STR(url.dbname, ==, "app_test");
+	PT_EXPECT_STR(url.user, ==, "app");
+	PT_EXPECT_STR(url.password, ==, "s@c/ret");
+	PT_EXPECT_STR(url.host, ==, "db.example");
+	PT_EXPECT_UINT(url.port, ==, 3307);
+	PT_EXPECT_STR(url.socket, ==, "/run/my.sock");
+	PT_EXPECT_INT(url.strategy, ==, PT__MY_STRATEGY_DUMP);
+	pt__my_url_format(&url, "app_test_pt1_x_1", &out);
+	PT_EXPECT_STR(pt__buf_str(&out), ==,
+		      "mysql://app:s%40c/ret@db.example:3307/app_test_pt1_x_1"
+		      "?socket=%2Frun%2Fmy.sock");
+}
+
+PT_TEST(my_url, mariadb_scheme_and_defaults)
+{
+	PT_ASSERT_INT(pt__my_url_parse("mariadb:///app", &url, &err), ==, 0);
+	PT_EXPECT_STR(url.scheme, ==, "mariadb://");
+	PT_EXPECT_NULL(url.host);
+	PT_EXPECT_INT(url.strategy, ==, PT__MY_STRATEGY_COPY);
+	pt__my_url_release(&url);
+	PT_ASSERT_INT(pt__my_url_parse("mysql+tmp://", &url, &err), ==, 0);
+	PT_EXPECT_TRUE(url.throwaway);
+	PT_EXPECT_STR(url.dbname, ==, "partest");
+}
+
+PT_TEST(my_url, bad_urls_are_usage_errors_without_the_password)
+{
+	PT_EXPECT_INT(pt__my_url_parse("mysql://u:s3cret@h", &url, &err), ==, PT__DB_EUSAGE);
+	PT_EXPECT_TRUE(strstr(pt__buf_str(&err), "name the template") != NULL);
+	PT_EXPECT_TRUE(strstr(pt__buf_str(&err), "s3cret") == NULL);
+	pt__buf_reset(&err);
+	PT_EXPECT_INT(pt__my_url_parse("mysql://h/db?partest_strategy=fast", &url, &err), ==,
+		      PT__DB_EUSAGE);
+	pt__buf_reset(&err);
+	PT_EXPECT_INT(pt__my_url_parse("mysql://h:99999/db", &url, &err), ==, PT__DB_EUSAGE);
+	pt__buf_reset(&err);
+	PT_EXPECT_INT(pt__my_url_parse("mysql://h/partest_registry", &url, &err), ==,
+		      PT__DB_EUSAGE);
+	pt__buf_reset(&err);
+	PT_EXPECT_INT(pt__my_url_parse("mysql+tmp://u@h/db", &url, &err), ==, PT__DB_EUSAGE);
+}
+
+PT_TEST(my_names, clone_names_fit_in_64_bytes)
+{
+	struct pt__buf name = PT__BUF_INIT;
+	char long_name[80];
+
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	pt__my_clone_name("app", "partest-123-AbC", 2, &name);
+	PT_EXPECT_STR(pt__buf_str(&name), ==, "app_pt123_AbC_2");
+	pt__buf_reset(&name);
+	pt__my_clone_name(long_name, "partest-123-AbC", 12, &name);
+	PT_EXPECT_UINT(name.len, ==, PT__MY_NAME_MAX);
+	pt__buf_release(&name);
+}
+
+PT_TEST(my_names, identifiers_are_quoted_and_views_point_at_the_clone)
+{
+	struct pt__buf sql = PT__BUF_INIT;
+
+	pt__my_add_identifier("a`b", &sql);
+	PT_EXPECT_STR(pt__buf_str(&sql), ==, "`a``b`");
+	pt__buf_reset(&sql);
+	pt__my_rewrite_schema("select `app`.`t`.`x` AS `x`, '`app`.' AS s, `app``2`.`y` "
+			      "from `app`.`t`",
+			      "app", "app_pt1_1", &sql);
+	PT_EXPECT_STR(pt__buf_str(&sql), ==,
+		      "select `app_pt1_1`.`t`.`x` AS `x`, '`app`.' AS s, `app``2`.`y` "
+		      "from `app_pt1_1`.`t`");
+	pt__buf_release(&sql);
+}
