@@ -428,17 +428,12 @@ static int oracle_open(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	}
 	db->state = state;
-	if (state->url.strategy == PT__ORA_STRATEGY_SETUP && !db->ctx->setup_cmd) {
-		pt__buf_adds(err, "--db ");
-		pt__db_redact_url(db->url, err);
-		pt__buf_adds(err, ": partest_strategy=setup runs --db-setup on every clone; give "
-				  "--db-setup");
-		return PT__DB_EUSAGE;
-	}
+	/* (partest_strategy=setup without --db-setup is refused when cloning:
+	 * partest db clean needs no set-up.) */
 	if (state->url.strategy == PT__ORA_STRATEGY_PDB && db->ctx->setup_cmd) {
-		pt__buf_adds(err, "--db ");
+		pt__buf_adds(err, "--db \"");
 		pt__db_redact_url(db->url, err);
-		pt__buf_adds(err, ": partest_strategy=pdb clones an existing PDB and does not build "
+		pt__buf_adds(err, "\": partest_strategy=pdb clones an existing PDB and does not build "
 				  "it with --db-setup; build it yourself or use datapump or setup");
 		return PT__DB_EUSAGE;
 	}
@@ -763,6 +758,13 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	struct clone_job *jobs;
 	int rc, exists;
 
+	if (state->url.strategy == PT__ORA_STRATEGY_SETUP && !db->ctx->setup_cmd) {
+		pt__buf_adds(err, "--db \"");
+		pt__db_redact_url(db->url, err);
+		pt__buf_adds(err, "\": partest_strategy=setup runs --db-setup on every clone; give "
+				  "--db-setup");
+		return PT__DB_EUSAGE;
+	}
 	if ((rc = connect_admin(db, err)) || (rc = ensure_registry(db, err)))
 		return rc;
 	/* The setup strategy needs no template: every clone is built by --db-setup. */
