@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,22 +142,24 @@ static int load_oci(const struct pt__db *db, struct pt__buf *err)
 				     "PARTEST_OCI_LIBRARY: %s; %s",
 				     db->alias, why.data, missing_library);
 		else
-			pt__buf_addf(err,
-				     "cannot load the Oracle client library for --db %s: no "
-				     "libclntsh.so in $ORACLE_HOME/lib or the dynamic linker's path; "
-				     "%s",
-				     db->alias, missing_library);
+			pt__buf_addf(
+				err,
+				"cannot load the Oracle client library for --db %s: no "
+				"libclntsh.so in $ORACLE_HOME/lib or the dynamic linker's path; "
+				"%s",
+				db->alias, missing_library);
 		rc = PT__DB_ERUN;
 		goto out;
 	}
-#define LOAD(field, symbol)                                                                      \
+#define LOAD(field, symbol)                                                                        \
 	do {                                                                                       \
 		void *sym = dlsym(handle, symbol);                                                 \
 		if (!sym) {                                                                        \
-			pt__buf_addf(err,                                                          \
-				     "cannot use the Oracle client library for --db %s: it has no " \
-				     "%s (Instant Client 11.2 or later is needed); %s",            \
-				     db->alias, symbol, missing_library);                          \
+			pt__buf_addf(                                                              \
+				err,                                                               \
+				"cannot use the Oracle client library for --db %s: it has no "     \
+				"%s (Instant Client 11.2 or later is needed); %s",                 \
+				db->alias, symbol, missing_library);                               \
 			dlclose(handle);                                                           \
 			memset(&oci, 0, sizeof(oci));                                              \
 			rc = PT__DB_ERUN;                                                          \
@@ -433,8 +436,9 @@ static int oracle_open(struct pt__db *db, struct pt__buf *err)
 	if (state->url.strategy == PT__ORA_STRATEGY_PDB && db->ctx->setup_cmd) {
 		pt__buf_adds(err, "--db \"");
 		pt__db_redact_url(db->url, err);
-		pt__buf_adds(err, "\": partest_strategy=pdb clones an existing PDB and does not build "
-				  "it with --db-setup; build it yourself or use datapump or setup");
+		pt__buf_adds(err,
+			     "\": partest_strategy=pdb clones an existing PDB and does not build "
+			     "it with --db-setup; build it yourself or use datapump or setup");
 		return PT__DB_EUSAGE;
 	}
 	db->setup_per_clone = state->url.strategy == PT__ORA_STRATEGY_SETUP;
@@ -442,7 +446,7 @@ static int oracle_open(struct pt__db *db, struct pt__buf *err)
 	 * (the password partest gives a template it creates). */
 	pt__ora_url_format(&state->url, state->url.schema, state->url.password,
 			   state->url.strategy == PT__ORA_STRATEGY_PDB ? state->url.pdb
-								     : state->url.service,
+								       : state->url.service,
 			   &url);
 	db->template_url = pt__buf_detach(&url);
 	pt__ora_connect_string(&state->url, state->url.service, &where);
@@ -506,8 +510,8 @@ static int oracle_template_is_ours(struct pt__db *db, struct pt__buf *err)
 	if (uses_pdb(state))
 		return 0; /* partest never builds a template PDB */
 	pt__ora_sql_registry_marker(state->url.schema, "template", &sql);
-	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "read partest's registry", sql.data, count_row,
-		       &rows, &outcome, NULL);
+	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "read partest's registry", sql.data, count_row, &rows,
+		       &outcome, NULL);
 	pt__buf_release(&sql);
 	if (rc && outcome.code == ORA_TABLE_MISSING)
 		return 0; /* no registry: partest never created anything here */
@@ -687,7 +691,8 @@ static int drop_clone(struct pt__db *db, const char *name, const char *kind, con
 		     name);
 	/* A killed session takes a moment to go: ORA-01940 is retried. */
 	for (;;) {
-		rc = admin_sql(db, !strcmp(kind, "pdb") ? PT__ORA_OP_DROP_PDB : PT__ORA_OP_DROP_USER,
+		rc = admin_sql(db,
+			       !strcmp(kind, "pdb") ? PT__ORA_OP_DROP_PDB : PT__ORA_OP_DROP_USER,
 			       what.data, sql.data, NULL, NULL, &outcome, NULL);
 		if (!rc || outcome.code != ORA_USER_CONNECTED || now_ms() >= deadline)
 			break;
@@ -697,9 +702,8 @@ static int drop_clone(struct pt__db *db, const char *name, const char *kind, con
 	}
 	if (rc && outcome.code) {
 		pt__buf_addf(err, "cannot %s on %s: ", what.data, state->where);
-		add_outcome(&outcome, !strcmp(kind, "pdb") ? PT__ORA_OP_DROP_PDB
-							   : PT__ORA_OP_DROP_USER,
-			    err);
+		add_outcome(&outcome,
+			    !strcmp(kind, "pdb") ? PT__ORA_OP_DROP_PDB : PT__ORA_OP_DROP_USER, err);
 	} else if (rc) {
 		connect_admin(db, err); /* for its message */
 	}
@@ -773,7 +777,8 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		if (exists < 0)
 			return exists;
 		if (!exists) {
-			pt__buf_addf(err, "cannot clone on %s: the template %s \"%s\" does not exist",
+			pt__buf_addf(err,
+				     "cannot clone on %s: the template %s \"%s\" does not exist",
 				     state->where, uses_pdb(state) ? "PDB" : "schema",
 				     uses_pdb(state) ? state->url.pdb : state->url.schema);
 			return PT__DB_ERUN;
@@ -805,6 +810,14 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		state->clones[k].password = pt__buf_detach(&password);
 		db->clone_urls[k] = pt__buf_detach(&url);
 	}
+	/* The threads block the signals partest handles, so that Ctrl-C lands
+	 * in this thread's poll and OCI calls in flight are not cut by EINTR. */
+	sigset_t blocked, old_mask;
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &blocked, &old_mask);
 	for (int k = 0; k < workers; k++) {
 		struct clone_job *job = &jobs[k];
 		job->db = db;
@@ -821,6 +834,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 			atomic_store(&job->done, true);
 		}
 	}
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	/* Wait, watching for Ctrl-C. */
 	for (bool broken = false;;) {
 		int left = 0;
@@ -950,9 +964,8 @@ static void add_leftover(char *const *columns, void *arg)
 	struct leftovers *list = arg;
 
 	PT__GROW(list->items, list->nr + 1, list->alloc);
-	list->items[list->nr++] = (struct leftover){pt__xstrdup(columns[0]),
-						    pt__xstrdup(columns[1]),
-						    pt__xstrdup(columns[2])};
+	list->items[list->nr++] = (struct leftover){
+		pt__xstrdup(columns[0]), pt__xstrdup(columns[1]), pt__xstrdup(columns[2])};
 }
 
 static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)

@@ -71,8 +71,8 @@ typedef sword (*pt__oci_stmt_execute_fn)(OCISvcCtx *svchp, OCIStmt *stmtp, OCIEr
 typedef sword (*pt__oci_define_by_pos_fn)(OCIStmt *stmtp, OCIDefine **defnp, OCIError *errhp,
 					  ub4 position, void *valuep, sb4 value_sz, ub2 dty,
 					  void *indp, ub2 *rlenp, ub2 *rcodep, ub4 mode);
-typedef sword (*pt__oci_stmt_fetch2_fn)(OCIStmt *stmtp, OCIError *errhp, ub4 nrows,
-					ub2 orientation, sb4 scroll_offset, ub4 mode);
+typedef sword (*pt__oci_stmt_fetch2_fn)(OCIStmt *stmtp, OCIError *errhp, ub4 nrows, ub2 orientation,
+					sb4 scroll_offset, ub4 mode);
 typedef sword (*pt__oci_stmt_release_fn)(OCIStmt *stmtp, OCIError *errhp, const OraText *key,
 					 ub4 keylen, ub4 mode);
 typedef sword (*pt__oci_error_get_fn)(void *hndlp, ub4 recordno, OraText *sqlstate, sb4 *errcodep,

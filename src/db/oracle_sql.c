@@ -130,8 +130,9 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 		out->remap_from = pt__xstrdup(value);
 		out->remap_to = pt__xstrdup(colon ? colon + 1 : "");
 		if (!colon || plain_identifier(out->remap_from) || plain_identifier(out->remap_to))
-			rc = usage(err, url, "partest_remap_tablespace must be FROM:TO, two plain "
-					     "Oracle names");
+			rc = usage(err, url,
+				   "partest_remap_tablespace must be FROM:TO, two plain "
+				   "Oracle names");
 	} else if (IS("partest_snapshot")) {
 		if (!strcmp(value, "1") || !strcasecmp(value, "true"))
 			out->snapshot = true;
@@ -180,7 +181,8 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	out->user = decode(rest, (size_t)((colon ? colon : at) - rest));
 	out->password = colon ? decode(colon + 1, (size_t)(at - colon - 1)) : pt__xstrdup("");
 	if (!out->user || plain_identifier(out->user)) {
-		rc = usage(err, url, "the user must be a plain Oracle name (letters, digits, _, $, #)");
+		rc = usage(err, url,
+			   "the user must be a plain Oracle name (letters, digits, _, $, #)");
 		goto fail;
 	}
 	if (!out->password || strchr(out->password, '"')) {
@@ -203,7 +205,8 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	if (*path == ':') {
 		char *end;
 		long port = strtol(path + 1, &end, 10);
-		if (end == path + 1 || port < 1 || port > 65535 || (*end && *end != '/' && *end != '?')) {
+		if (end == path + 1 || port < 1 || port > 65535 ||
+		    (*end && *end != '/' && *end != '?')) {
 			rc = usage(err, url, "the port must be a number from 1 to 65535");
 			goto fail;
 		}
@@ -211,8 +214,9 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 		path = end;
 	}
 	if (*path != '/' || path[1] == '/' || path[1] == '?' || !path[1]) {
-		rc = usage(err, url, "name the service after the host "
-				     "(oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
+		rc = usage(err, url,
+			   "name the service after the host "
+			   "(oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
 		goto fail;
 	}
 	path++;
@@ -223,8 +227,8 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 		rc = usage(err, url, "a bad service name");
 		goto fail;
 	}
-	out->schema = slash ? decode(slash + 1, (size_t)(query - slash - 1))
-			    : pt__xstrdup(out->user);
+	out->schema =
+		slash ? decode(slash + 1, (size_t)(query - slash - 1)) : pt__xstrdup(out->user);
 	if (!out->schema || plain_identifier(out->schema)) {
 		rc = usage(err, url,
 			   "the template schema (/SERVICE/SCHEMA) must be a plain Oracle name");
@@ -270,8 +274,7 @@ void pt__ora_url_release(struct pt__ora_url *url)
 	memset(url, 0, sizeof(*url));
 }
 
-void pt__ora_connect_string(const struct pt__ora_url *url, const char *service,
-			    struct pt__buf *out)
+void pt__ora_connect_string(const struct pt__ora_url *url, const char *service, struct pt__buf *out)
 {
 	pt__buf_addf(out, "%s:%d/%s", url->host, url->port, service);
 }
@@ -305,8 +308,8 @@ static void run_part(const char *run_id, struct pt__buf *out)
 	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
 
 	for (const char *c = run; *c && out->len < 40; c++)
-		pt__buf_addc(out, isalnum((unsigned char)*c) ? (char)toupper((unsigned char)*c)
-							     : '_');
+		pt__buf_addc(out,
+			     isalnum((unsigned char)*c) ? (char)toupper((unsigned char)*c) : '_');
 }
 
 void pt__ora_clone_name(const char *template_name, const char *run_id, int k, int limit,
@@ -432,13 +435,13 @@ const char *pt__ora_privilege_hint(enum pt__ora_op op, int ora_code)
 	case PT__ORA_OP_REGISTRY:
 		return "grant partest's user CREATE TABLE and a quota on its default tablespace";
 	case PT__ORA_OP_LOOKUP:
-		return ora_code == 942 ? "grant partest's user SELECT_CATALOG_ROLE (it reads "
-					 "V$PDBS, V$SESSION and DBA_ views)"
+		return ora_code == 942 ? "grant partest's user SELECT_CATALOG_ROLE, for "
+					 "V$PDBS, V$SESSION and DBA_ views"
 				       : "grant partest's user SELECT_CATALOG_ROLE";
 	case PT__ORA_OP_CREATE_USER: return "grant partest's user CREATE USER";
 	case PT__ORA_OP_GRANT:
-		return ora_code == 942 ? "grant partest's user SELECT_CATALOG_ROLE (it reads "
-					 "DBA_SYS_PRIVS, DBA_ROLE_PRIVS and DBA_TAB_PRIVS)"
+		return ora_code == 942 ? "grant partest's user SELECT_CATALOG_ROLE, for "
+					 "DBA_SYS_PRIVS, DBA_ROLE_PRIVS and DBA_TAB_PRIVS"
 				       : "grant partest's user GRANT ANY PRIVILEGE, GRANT ANY ROLE "
 					 "and GRANT ANY OBJECT PRIVILEGE";
 	case PT__ORA_OP_LINK: return "grant partest's user CREATE DATABASE LINK";
@@ -446,8 +449,9 @@ const char *pt__ora_privilege_hint(enum pt__ora_op op, int ora_code)
 		return "grant partest's user DATAPUMP_EXP_FULL_DATABASE and "
 		       "DATAPUMP_IMP_FULL_DATABASE";
 	case PT__ORA_OP_DROP_USER:
-		return ora_code == 942 ? "grant partest's user SELECT on V$SESSION"
-				       : "grant partest's user DROP USER, ALTER USER and ALTER SYSTEM";
+		return ora_code == 942
+			       ? "grant partest's user SELECT on V$SESSION"
+			       : "grant partest's user DROP USER, ALTER USER and ALTER SYSTEM";
 	case PT__ORA_OP_CREATE_PDB:
 		return "connect to CDB$ROOT as a common user granted CREATE PLUGGABLE DATABASE";
 	case PT__ORA_OP_DROP_PDB:
@@ -481,8 +485,7 @@ void pt__ora_sql_pdb_exists(const char *name, struct pt__buf *out)
 /* The join that proves a registry row still names the object partest made:
  * the same name and the same USER_ID (or CON_UID), so a user dropped and
  * made again by someone else under the name is not taken for partest's. */
-static void owned_rows(const char *name, const char *kind, const char *marker,
-		       struct pt__buf *out)
+static void owned_rows(const char *name, const char *kind, const char *marker, struct pt__buf *out)
 {
 	bool pdb = !strcmp(kind, "pdb");
 
@@ -511,7 +514,8 @@ void pt__ora_sql_create_user(const char *name, const char *password, const char 
 		     "BEGIN EXECUTE IMMEDIATE 'CREATE USER \"%s\" IDENTIFIED BY \"%s\" "
 		     "DEFAULT TABLESPACE \"%s\" QUOTA UNLIMITED ON \"%s\"'; ",
 		     name, password, tablespace, tablespace);
-	pt__buf_adds(out, "INSERT INTO " REGISTRY " (NAME, KIND, OBJ_ID, MARKER) SELECT USERNAME, ");
+	pt__buf_adds(out,
+		     "INSERT INTO " REGISTRY " (NAME, KIND, OBJ_ID, MARKER) SELECT USERNAME, ");
 	pt__ora_literal(kind, out);
 	pt__buf_adds(out, ", USER_ID, ");
 	pt__ora_literal(marker, out);
@@ -532,8 +536,9 @@ void pt__ora_sql_copy_grants(const char *template_name, const char *clone, struc
 {
 	pt__buf_adds(out, "BEGIN FOR p IN (SELECT PRIVILEGE FROM DBA_SYS_PRIVS WHERE GRANTEE = ");
 	pt__ora_literal(template_name, out);
-	pt__buf_addf(out, ") LOOP EXECUTE IMMEDIATE 'GRANT ' || p.PRIVILEGE || ' TO \"%s\"'; "
-			  "END LOOP; ",
+	pt__buf_addf(out,
+		     ") LOOP EXECUTE IMMEDIATE 'GRANT ' || p.PRIVILEGE || ' TO \"%s\"'; "
+		     "END LOOP; ",
 		     clone);
 	pt__buf_adds(out, "FOR r IN (SELECT GRANTED_ROLE FROM DBA_ROLE_PRIVS WHERE GRANTEE = ");
 	pt__ora_literal(template_name, out);
@@ -583,11 +588,12 @@ void pt__ora_sql_create_link(const char *link, const struct pt__ora_url *url, co
 void pt__ora_sql_drop_link(const char *link, struct pt__buf *out)
 {
 	/* ORA-02024: already gone. */
-	pt__buf_addf(out,
-		     "BEGIN BEGIN EXECUTE IMMEDIATE 'DROP DATABASE LINK \"%s\"'; EXCEPTION WHEN "
-		     "OTHERS THEN IF SQLCODE != -2024 THEN RAISE; END IF; END; DELETE FROM " REGISTRY
-		     " WHERE KIND = 'link' AND NAME = ",
-		     link);
+	pt__buf_addf(
+		out,
+		"BEGIN BEGIN EXECUTE IMMEDIATE 'DROP DATABASE LINK \"%s\"'; EXCEPTION WHEN "
+		"OTHERS THEN IF SQLCODE != -2024 THEN RAISE; END IF; END; DELETE FROM " REGISTRY
+		" WHERE KIND = 'link' AND NAME = ",
+		link);
 	pt__ora_literal(link, out);
 	pt__buf_adds(out, "; COMMIT; END;");
 }
@@ -656,7 +662,8 @@ void pt__ora_sql_drop_user(const char *name, const char *kind, const char *marke
 	pt__buf_adds(out, "; IF n = 0 THEN RAISE_APPLICATION_ERROR(-20101, ");
 	{
 		struct pt__buf why = PT__BUF_INIT;
-		pt__buf_addf(&why, "user %s is not partest's (no matching registry row); left alone",
+		pt__buf_addf(&why,
+			     "user %s is not partest's (no matching registry row); left alone",
 			     name);
 		pt__ora_literal(why.data, out);
 		pt__buf_release(&why);
@@ -682,14 +689,16 @@ void pt__ora_sql_drop_user(const char *name, const char *kind, const char *marke
 void pt__ora_sql_create_pdb(const char *clone, const char *template_pdb, bool snapshot,
 			    const char *marker, struct pt__buf *out)
 {
-	pt__buf_addf(out, "BEGIN EXECUTE IMMEDIATE 'CREATE PLUGGABLE DATABASE \"%s\" FROM \"%s\"%s'; ",
+	pt__buf_addf(out,
+		     "BEGIN EXECUTE IMMEDIATE 'CREATE PLUGGABLE DATABASE \"%s\" FROM \"%s\"%s'; ",
 		     clone, template_pdb, snapshot ? " SNAPSHOT COPY" : "");
 	pt__buf_adds(out, "INSERT INTO " REGISTRY
 			  " (NAME, KIND, OBJ_ID, MARKER) SELECT NAME, 'pdb', CON_UID, ");
 	pt__ora_literal(marker, out);
 	pt__buf_adds(out, " FROM V$PDBS WHERE NAME = ");
 	pt__ora_literal(clone, out);
-	pt__buf_addf(out, "; COMMIT; EXECUTE IMMEDIATE 'ALTER PLUGGABLE DATABASE \"%s\" OPEN'; END;",
+	pt__buf_addf(out,
+		     "; COMMIT; EXECUTE IMMEDIATE 'ALTER PLUGGABLE DATABASE \"%s\" OPEN'; END;",
 		     clone);
 }
 

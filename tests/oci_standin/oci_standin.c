@@ -164,8 +164,9 @@ static sword play(char **answer, struct OCISvcCtx *svc, OCIError *errh)
 			struct timespec ts = {0, 10 * 1000000L};
 			if (svc && atomic_load(&svc->broken)) {
 				atomic_store(&svc->broken, false);
-				return fail(errh, 1013, "ORA-01013: user requested cancel of current "
-							"operation");
+				return fail(errh, 1013,
+					    "ORA-01013: user requested cancel of current "
+					    "operation");
 			}
 			nanosleep(&ts, NULL);
 		}
@@ -267,7 +268,8 @@ EXPORT sword OCIDefineByPos(OCIStmt *stmtp, OCIDefine **defnp, OCIError *errhp, 
 {
 	(void)defnp, (void)rlenp, (void)rcodep, (void)mode;
 	if (dty != SQLT_STR || position < 1 || position > MAX_COLUMNS)
-		return fail(errhp, 932, "ORA-00932: inconsistent datatypes (stand-in: SQLT_STR only)");
+		return fail(errhp, 932,
+			    "ORA-00932: inconsistent datatypes (stand-in: SQLT_STR only)");
 	stmtp->values[position - 1] = valuep;
 	stmtp->sizes[position - 1] = value_sz;
 	stmtp->indicators[position - 1] = indp;
@@ -275,8 +277,7 @@ EXPORT sword OCIDefineByPos(OCIStmt *stmtp, OCIDefine **defnp, OCIError *errhp, 
 }
 
 EXPORT sword OCIStmtExecute(OCISvcCtx *svchp, OCIStmt *stmtp, OCIError *errhp, ub4 iters,
-			    ub4 rowoff, const OCISnapshot *snap_in, OCISnapshot *snap_out,
-			    ub4 mode)
+			    ub4 rowoff, const OCISnapshot *snap_in, OCISnapshot *snap_out, ub4 mode)
 {
 	char *rest;
 	sword status;
@@ -337,8 +338,8 @@ EXPORT sword OCIStmtRelease(OCIStmt *stmtp, OCIError *errhp, const OraText *key,
 	return OCI_SUCCESS;
 }
 
-EXPORT sword OCIErrorGet(void *hndlp, ub4 recordno, OraText *sqlstate, sb4 *errcodep,
-			 OraText *bufp, ub4 bufsiz, ub4 type)
+EXPORT sword OCIErrorGet(void *hndlp, ub4 recordno, OraText *sqlstate, sb4 *errcodep, OraText *bufp,
+			 ub4 bufsiz, ub4 type)
 {
 	OCIError *errh = hndlp;
 
@@ -360,8 +361,7 @@ EXPORT sword OCIBreak(void *hndlp, OCIError *errhp)
 	return OCI_SUCCESS;
 }
 
-EXPORT sword OCIServerVersion(void *hndlp, OCIError *errhp, OraText *bufp, ub4 bufsz,
-			      ub1 hndltype)
+EXPORT sword OCIServerVersion(void *hndlp, OCIError *errhp, OraText *bufp, ub4 bufsz, ub1 hndltype)
 {
 	const char *banner = getenv("OCI_STANDIN_VERSION");
 

@@ -200,10 +200,10 @@ PT_TEST(ora, failures_name_the_privilege_to_grant)
 			      "SELECT_CATALOG_ROLE") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__ora_privilege_hint(PT__ORA_OP_CREATE_PDB, 1031),
 			      "CREATE PLUGGABLE DATABASE") != NULL);
-	PT_EXPECT_TRUE(strstr(pt__ora_privilege_hint(PT__ORA_OP_DROP_USER, 1031),
-			      "ALTER SYSTEM") != NULL);
-	PT_EXPECT_TRUE(strstr(pt__ora_privilege_hint(PT__ORA_OP_CONNECT, 1045),
-			      "CREATE SESSION") != NULL);
+	PT_EXPECT_TRUE(strstr(pt__ora_privilege_hint(PT__ORA_OP_DROP_USER, 1031), "ALTER SYSTEM") !=
+		       NULL);
+	PT_EXPECT_TRUE(strstr(pt__ora_privilege_hint(PT__ORA_OP_CONNECT, 1045), "CREATE SESSION") !=
+		       NULL);
 	PT_EXPECT_NULL(pt__ora_privilege_hint(PT__ORA_OP_CONNECT, 1017));
 	PT_EXPECT_NULL(pt__ora_privilege_hint(PT__ORA_OP_CREATE_USER, 1920));
 }
@@ -212,12 +212,13 @@ PT_TEST(ora, a_clone_user_is_created_and_registered_in_one_block)
 {
 	pt__ora_sql_create_user("APP_PT1_X_1", "Ab1secret", "USERS", "user",
 				"partest clone v1 run=r host=h pid=1 start=2", &out);
-	PT_EXPECT_STR(pt__buf_str(&out), ==,
-		      "BEGIN EXECUTE IMMEDIATE 'CREATE USER \"APP_PT1_X_1\" IDENTIFIED BY "
-		      "\"Ab1secret\" DEFAULT TABLESPACE \"USERS\" QUOTA UNLIMITED ON \"USERS\"'; "
-		      "INSERT INTO PARTEST_REGISTRY (NAME, KIND, OBJ_ID, MARKER) SELECT USERNAME, "
-		      "'user', USER_ID, 'partest clone v1 run=r host=h pid=1 start=2' FROM ALL_USERS "
-		      "WHERE USERNAME = 'APP_PT1_X_1'; COMMIT; END;");
+	PT_EXPECT_STR(
+		pt__buf_str(&out), ==,
+		"BEGIN EXECUTE IMMEDIATE 'CREATE USER \"APP_PT1_X_1\" IDENTIFIED BY "
+		"\"Ab1secret\" DEFAULT TABLESPACE \"USERS\" QUOTA UNLIMITED ON \"USERS\"'; "
+		"INSERT INTO PARTEST_REGISTRY (NAME, KIND, OBJ_ID, MARKER) SELECT USERNAME, "
+		"'user', USER_ID, 'partest clone v1 run=r host=h pid=1 start=2' FROM ALL_USERS "
+		"WHERE USERNAME = 'APP_PT1_X_1'; COMMIT; END;");
 }
 
 PT_TEST(ora, registry_is_created_once)
@@ -230,9 +231,10 @@ PT_TEST(ora, registry_is_created_once)
 PT_TEST(ora, ownership_is_the_registry_row_and_the_same_user_id)
 {
 	pt__ora_sql_registry_marker("APP", "template", &out);
-	PT_EXPECT_STR(pt__buf_str(&out), ==,
-		      "SELECT r.MARKER FROM PARTEST_REGISTRY r JOIN ALL_USERS u ON u.USERNAME = "
-		      "r.NAME AND u.USER_ID = r.OBJ_ID WHERE r.KIND = 'template' AND r.NAME = 'APP'");
+	PT_EXPECT_STR(
+		pt__buf_str(&out), ==,
+		"SELECT r.MARKER FROM PARTEST_REGISTRY r JOIN ALL_USERS u ON u.USERNAME = "
+		"r.NAME AND u.USER_ID = r.OBJ_ID WHERE r.KIND = 'template' AND r.NAME = 'APP'");
 }
 
 PT_TEST(ora, the_template_grants_are_copied)
@@ -249,8 +251,9 @@ PT_TEST(ora, the_loopback_link_is_registered)
 {
 	PT_ASSERT_INT(pt__ora_url_parse("oracle://admin:it's@db:1521/ORCL/app", &url, &err), ==, 0);
 	pt__ora_sql_create_link("PT_LINK_1_X", &url, "partest clone v1 m", &out);
-	PT_EXPECT_TRUE(has("'CREATE DATABASE LINK \"PT_LINK_1_X\" CONNECT TO \"ADMIN\" IDENTIFIED BY "
-			   "\"it''s\" USING ''db:1521/ORCL'''"));
+	PT_EXPECT_TRUE(
+		has("'CREATE DATABASE LINK \"PT_LINK_1_X\" CONNECT TO \"ADMIN\" IDENTIFIED BY "
+		    "\"it''s\" USING ''db:1521/ORCL'''"));
 	PT_EXPECT_TRUE(has("VALUES ('PT_LINK_1_X', 'link', 0, 'partest clone v1 m')"));
 	pt__buf_reset(&out);
 	pt__ora_sql_drop_link("PT_LINK_1_X", &out);
@@ -303,7 +306,8 @@ PT_TEST(ora, pdb_clones_are_created_opened_closed_and_dropped)
 	pt__ora_sql_drop_pdb("C", "m", &out);
 	PT_EXPECT_TRUE(has("JOIN V$PDBS p ON p.NAME = r.NAME AND p.CON_UID = r.OBJ_ID"));
 	PT_EXPECT_INT(at("IF n = 0"), <, at("CLOSE IMMEDIATE"));
-	PT_EXPECT_INT(at("CLOSE IMMEDIATE"), <, at("DROP PLUGGABLE DATABASE \"C\" INCLUDING DATAFILES"));
+	PT_EXPECT_INT(at("CLOSE IMMEDIATE"), <,
+		      at("DROP PLUGGABLE DATABASE \"C\" INCLUDING DATAFILES"));
 }
 
 PT_TEST(ora, leftovers_are_clone_markers_only)
