@@ -632,8 +632,10 @@ static void *clone_thread(void *arg)
 	if (uses_pdb(state)) {
 		pt__ora_sql_create_pdb(name, state->url.pdb, state->url.snapshot,
 				       state->marker.data, &sql);
-		if (!job_sql(job, PT__ORA_OP_CREATE_PDB, "create the PDB", sql.data))
-			job->clone->created = true;
+		/* Marked made even when the block failed: it may have failed after
+		 * CREATE (at OPEN), and the drop proves ownership before it drops. */
+		job_sql(job, PT__ORA_OP_CREATE_PDB, "create the PDB", sql.data);
+		job->clone->created = true;
 		goto out;
 	}
 	pt__ora_sql_create_user(name, job->clone->password, state->url.tablespace, "user",
