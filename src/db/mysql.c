@@ -94,8 +94,8 @@ static MYSQL *connect_to(const struct my_state *state, const char *dbname, struc
 	mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(conn, MYSQL_READ_DEFAULT_GROUP, "partest");
-	if (!mysql_real_connect(conn, url->host ? url->host : "localhost", url->user,
-				url->password, dbname, url->port, url->socket, 0)) {
+	if (!mysql_real_connect(conn, url->host ? url->host : "localhost", url->user, url->password,
+				dbname, url->port, url->socket, 0)) {
 		pt__buf_adds(err, mysql_error(conn));
 		mysql_close(conn);
 		return NULL;
@@ -382,8 +382,8 @@ static int read_registry(struct pt__db *db, const char *name, char *kind, size_t
 		if (code == ER_BAD_DB_ERROR || code == ER_NO_SUCH_TABLE) {
 			rc = 0; /* no registry: nothing is partest's */
 		} else {
-			pt__buf_addf(err, "cannot read partest's registry on %s: %s",
-				     state->where, mysql_error(state->admin));
+			pt__buf_addf(err, "cannot read partest's registry on %s: %s", state->where,
+				     mysql_error(state->admin));
 			rc = PT__DB_ERUN;
 		}
 		goto out;
@@ -820,8 +820,7 @@ static void *copy_tables(void *arg)
 	for (;;) {
 		int job;
 		pthread_mutex_lock(&copier->lock);
-		job = copier->stop || copier->next_job >= copier->nr_jobs ? -1
-									  : copier->next_job++;
+		job = copier->stop || copier->next_job >= copier->nr_jobs ? -1 : copier->next_job++;
 		pthread_mutex_unlock(&copier->lock);
 		if (job < 0)
 			break;
@@ -832,8 +831,7 @@ static void *copy_tables(void *arg)
 			pt__buf_reset(&sql);
 			pt__buf_adds(&sql, "INSERT INTO ");
 			pt__my_add_identifier(table->name, &sql);
-			pt__buf_addf(&sql, " (%s) SELECT %s FROM ", table->columns,
-				     table->columns);
+			pt__buf_addf(&sql, " (%s) SELECT %s FROM ", table->columns, table->columns);
 			pt__my_add_identifier(state->url.dbname, &sql);
 			pt__buf_addc(&sql, '.');
 			pt__my_add_identifier(table->name, &sql);
@@ -841,7 +839,8 @@ static void *copy_tables(void *arg)
 		}
 		if (failed) {
 			pt__buf_reset(&why);
-			pt__buf_addf(&why, "cannot copy the table \"%s\" of \"%s\" to \"%s\" on %s: %s",
+			pt__buf_addf(&why,
+				     "cannot copy the table \"%s\" of \"%s\" to \"%s\" on %s: %s",
 				     table->name, state->url.dbname, clone, state->where,
 				     mysql_error(conn));
 			copier_fail(copier, why.data);
@@ -865,7 +864,7 @@ static int default_threads(void)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	long n = cpus > 0 ? 2 * cpus : DEFAULT_THREADS_MIN;
 
-	return (int)(n < DEFAULT_THREADS_MIN ? DEFAULT_THREADS_MIN
+	return (int)(n < DEFAULT_THREADS_MIN   ? DEFAULT_THREADS_MIN
 		     : n > DEFAULT_THREADS_MAX ? DEFAULT_THREADS_MAX
 					       : n);
 }
@@ -874,8 +873,7 @@ static int default_threads(void)
  * Creates and fills every table in every clone over several connections.
  * Ctrl-C stops the threads and kills the statements in flight.
  */
-static int copy_all_tables(struct pt__db *db, const struct contents *contents,
-			   struct pt__buf *err)
+static int copy_all_tables(struct pt__db *db, const struct contents *contents, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
 	struct copier copier = {.state = state, .contents = contents};
@@ -927,7 +925,8 @@ static int copy_all_tables(struct pt__db *db, const struct contents *contents,
 			pthread_mutex_unlock(&copier.lock);
 			for (char *id = sql.data; id && *id;) {
 				char stmt[64];
-				snprintf(stmt, sizeof(stmt), "KILL QUERY %lu", strtoul(id, &id, 10));
+				snprintf(stmt, sizeof(stmt), "KILL QUERY %lu",
+					 strtoul(id, &id, 10));
 				run_sql(state->admin, stmt, NULL);
 				while (*id == ' ')
 					id++;
@@ -1173,9 +1172,9 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 		goto out;
 	pt__buf_addf(&defaults, "--defaults-extra-file=%s", option_file.data);
 	for (int k = 0; !rc && k < state->nr_clones; k++) {
-		char *dump_argv[] = {dumper.data,     defaults.data, "--single-transaction",
-				     "--routines",    "--triggers",  "--events",
-				     "--hex-blob",    "--quick",     state->url.dbname,
+		char *dump_argv[] = {dumper.data,  defaults.data, "--single-transaction",
+				     "--routines", "--triggers",  "--events",
+				     "--hex-blob", "--quick",	  state->url.dbname,
 				     NULL};
 		char *load_argv[] = {loader.data, defaults.data, state->clones[k].name, NULL};
 		int pipe_fds[2], dump_err = pt__unlinked_file(db->ctx->run_dir),
@@ -1185,7 +1184,9 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 
 		if (dump_err < 0 || load_err < 0 || pt__pipe(pipe_fds)) {
 			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s",
-				     strerror(dump_err < 0 ? -dump_err : load_err < 0 ? -load_err : errno));
+				     strerror(dump_err < 0   ? -dump_err
+					      : load_err < 0 ? -load_err
+							     : errno));
 			if (dump_err >= 0)
 				close(dump_err);
 			if (load_err >= 0)

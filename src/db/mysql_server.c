@@ -184,10 +184,11 @@ static void reap_dead_servers(const char *base)
 static int install_db(struct pt__my_server *server, const char *program, bool as_mysql,
 		      struct pt__buf *err)
 {
-	struct pt__buf data = PT__BUF_INIT, log = PT__BUF_INIT;
+	struct pt__buf data = PT__BUF_INIT, log = PT__BUF_INIT, tmpdir = PT__BUF_INIT;
 	char *argv[] = {(char *)program,
 			"--no-defaults",
-			data.data,
+			NULL, /* --datadir */
+			NULL, /* --tmpdir: partest's TMPDIR may be closed to the mysql user */
 			"--auth-root-authentication-method=normal",
 			"--skip-test-db",
 			"--skip-name-resolve",
@@ -197,7 +198,9 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 	pid_t pid;
 
 	pt__buf_addf(&data, "--datadir=%s/data", server->dir);
+	pt__buf_addf(&tmpdir, "--tmpdir=%s", server->dir);
 	argv[2] = data.data;
+	argv[3] = tmpdir.data;
 	pt__buf_addf(&log, "%s/install.log", server->dir);
 	log_fd = open(log.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (log_fd < 0) {
@@ -207,8 +210,10 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 		goto out;
 	}
 	struct pt__spawn spawn = {
-		program, argv, environ, {PT__SPAWN_DEVNULL, log_fd, log_fd, PT__SPAWN_NONE,
-					 PT__SPAWN_NONE},
+		program,
+		argv,
+		environ,
+		{PT__SPAWN_DEVNULL, log_fd, log_fd, PT__SPAWN_NONE, PT__SPAWN_NONE},
 		true};
 	rc = pt__spawn(&spawn, &pid);
 	close(log_fd);
@@ -239,6 +244,7 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 	}
 out:
 	pt__buf_release(&data);
+	pt__buf_release(&tmpdir);
 	pt__buf_release(&log);
 	return rc;
 }
@@ -301,12 +307,14 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 		      struct pt__buf *err)
 {
 	struct pt__buf data = PT__BUF_INIT, socket_opt = PT__BUF_INIT, pid_opt = PT__BUF_INIT,
-		       log = PT__BUF_INIT, run_env = PT__BUF_INIT, why = PT__BUF_INIT;
+		       log = PT__BUF_INIT, run_env = PT__BUF_INIT, why = PT__BUF_INIT,
+		       tmpdir = PT__BUF_INIT;
 	char *argv[] = {(char *)program,
 			"--no-defaults",
 			NULL, /* --datadir */
 			NULL, /* --socket */
 			NULL, /* --pid-file */
+			NULL, /* --tmpdir */
 			"--skip-networking",
 			"--skip-log-bin",
 			"--skip-name-resolve",
@@ -327,9 +335,11 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 	pt__buf_addf(&data, "--datadir=%s/data", server->dir);
 	pt__buf_addf(&socket_opt, "--socket=%s", server->socket);
 	pt__buf_addf(&pid_opt, "--pid-file=%s/mariadbd.pid", server->dir);
+	pt__buf_addf(&tmpdir, "--tmpdir=%s", server->dir);
 	argv[2] = data.data;
 	argv[3] = socket_opt.data;
 	argv[4] = pid_opt.data;
+	argv[5] = tmpdir.data;
 	pt__buf_addf(&log, "%s/server.log", server->dir);
 	pt__buf_addf(&run_env, "PARTEST_RUN_ID=%s", server->run_id ? server->run_id : "");
 	while (environ[nr_env])
@@ -392,6 +402,7 @@ out:
 	pt__buf_release(&log);
 	pt__buf_release(&run_env);
 	pt__buf_release(&why);
+	pt__buf_release(&tmpdir);
 	return rc;
 }
 

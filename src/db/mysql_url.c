@@ -94,7 +94,8 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 	char *value;
 
 	if (!eq)
-		return usage(err, url, "a query parameter needs a value (socket=/path/to/mysql.sock)");
+		return usage(err, url,
+			     "a query parameter needs a value (socket=/path/to/mysql.sock)");
 	value = decode(eq + 1, len - name_len - 1, &bad);
 	if (bad) {
 		rc = usage(err, url, "a bad %-escape in a query parameter");
