@@ -25,6 +25,7 @@ command -v mariadb >/dev/null || skip_all "the mariadb client is not installed"
 # my_start: a private server on $MYSERVER/sock, root without a password. Stopped at exit.
 my_start() {
 	MYSERVER=$(mktemp -d /tmp/partest-e2e-my.XXXXXX)
+	trap 'my_stop; rm -rf "$work"' EXIT
 	as_user=
 	if [ "$(id -u)" -eq 0 ]; then
 		chown mysql: "$MYSERVER"
@@ -33,7 +34,6 @@ my_start() {
 	"$MY_INSTALL" --no-defaults --datadir="$MYSERVER/data" $as_user \
 		--auth-root-authentication-method=normal --skip-test-db --tmpdir="$MYSERVER" >"$MYSERVER/install.log" 2>&1 || {
 		echo "# mariadb-install-db failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
-	trap 'my_stop; rm -rf "$work"' EXIT
 	"$MY_SERVER" --no-defaults --datadir="$MYSERVER/data" --socket="$MYSERVER/sock" \
 		--pid-file="$MYSERVER/pid" --tmpdir="$MYSERVER" --skip-networking --skip-log-bin $as_user \
 		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
