@@ -34,9 +34,17 @@ endif
 ifneq ($(PQ_LIBS),)
 PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq) -DPT_HAVE_LIBPQ
 endif
-LIBS = $(SQLITE_LIBS) $(PQ_LIBS) -lpthread -lm
+# The MySQL/MariaDB backend, when libmariadb is found (WITHOUT_MARIADB=1 leaves it out).
+ifneq ($(WITHOUT_MARIADB),1)
+MARIADB_LIBS := $(shell $(PKG_CONFIG) --libs libmariadb 2>/dev/null)
+endif
+ifneq ($(MARIADB_LIBS),)
+MARIADB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmariadb) -DPT_HAVE_MARIADB
+endif
+LIBS = $(SQLITE_LIBS) $(PQ_LIBS) $(MARIADB_LIBS) -lpthread -lm
 
-ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude $(SQLITE_CFLAGS) $(PQ_CFLAGS) \
+	$(MARIADB_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS)
 
 LIB_SOURCES = $(filter-out src/main.c,$(wildcard lib/*.c src/*.c src/db/*.c src/report/*.c))

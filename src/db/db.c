@@ -24,6 +24,8 @@
 #include "../environ.h"
 #include "../signals.h"
 #include "../xalloc.h"
+#include "mysql.h"
+#include "oracle.h"
 #include "postgres.h"
 #include "sqlite.h"
 
@@ -42,9 +44,13 @@ static const struct {
 	{"postgresql://", "PostgreSQL"},
 	{"postgres://", "PostgreSQL"},
 #endif
+#ifndef PT_HAVE_MARIADB
+	{"mysql+tmp://", "MySQL"},
+	{"mariadb+tmp://", "MariaDB"},
 	{"mysql://", "MySQL"},
 	{"mariadb://", "MariaDB"},
-	{"oracle://", "Oracle"},
+#endif
+	{NULL, NULL}, /* the end (and never an empty array when all are built) */
 };
 
 static bool has_prefix(const char *str, const char *prefix)
@@ -246,7 +252,7 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 		db->alias = pt__xstrdup("default");
 	}
 
-	for (size_t i = 0; i < sizeof(missing_backends) / sizeof(missing_backends[0]); i++) {
+	for (size_t i = 0; missing_backends[i].prefix; i++) {
 		if (has_prefix(url, missing_backends[i].prefix)) {
 			pt__buf_addf(
 				err,
@@ -258,10 +264,17 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 	}
 	if (has_prefix(url, "sqlite:")) {
 		db->backend = &pt__db_sqlite;
+	} else if (has_prefix(url, "oracle://")) {
+		db->backend = &pt__db_oracle; /* always built: OCI is loaded at run time */
 #ifdef PT_HAVE_LIBPQ
 	} else if (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://") ||
 		   has_prefix(url, "postgresql+tmp://")) {
 		db->backend = &pt__db_postgres;
+#endif
+#ifdef PT_HAVE_MARIADB
+	} else if (has_prefix(url, "mysql://") || has_prefix(url, "mariadb://") ||
+		   has_prefix(url, "mysql+tmp://") || has_prefix(url, "mariadb+tmp://")) {
+		db->backend = &pt__db_mysql;
 #endif
 	} else {
 		pt__buf_addf(err,
@@ -464,14 +477,16 @@ static void keep_output(struct pt__buf *output, const char *data, size_t len, bo
 
 /*
  * Runs ctx->setup_cmd through /bin/sh -c once, in a process group of its
- * own, with DATABASE_URL and PARTEST_DB_<ALIAS>_URL naming the templates,
+ * own, with DATABASE_URL and PARTEST_DB_<ALIAS>_URL naming the templates
+ * (or, for the database clone_of, clone_url: a per-clone set-up),
  * stdin from /dev/null and stdout and stderr captured together. It is done
  * when the shell exits (a daemon it left holding the pipe does not keep
  * partest waiting). On an interrupt the group gets SIGTERM, then SIGKILL.
  * Returns 0, PT__DB_EUSAGE when it failed (with its output in err),
  * PT__DB_ERUN when it could not be started, or PT__DB_EINTR.
  */
-static int run_setup(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
+static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *clone_of,
+		     const char *clone_url, struct pt__buf *err)
 {
 	const char *cmd = dbs[0].ctx->setup_cmd;
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
@@ -488,11 +503,13 @@ static int run_setup(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		return PT__DB_ERUN;
 	}
 	pt__environ_init(&env);
-	pt__environ_set(&env, "DATABASE_URL", template_url(main_db(dbs, nr)));
+	pt__environ_set(&env, "DATABASE_URL",
+			main_db(dbs, nr) == clone_of ? clone_url : template_url(main_db(dbs, nr)));
 	for (size_t i = 0; i < nr; i++) {
 		pt__buf_reset(&name);
 		pt__db_env_name(dbs[i].alias, &name);
-		pt__environ_set(&env, name.data, template_url(&dbs[i]));
+		pt__environ_set(&env, name.data,
+				&dbs[i] == clone_of ? clone_url : template_url(&dbs[i]));
 	}
 	struct pt__spawn spawn = {
 		"/bin/sh", argv,
@@ -571,6 +588,16 @@ static int run_setup(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	return PT__DB_EUSAGE;
 }
 
+/* How many databases have a template to build (not a per-clone set-up). */
+static size_t templates_to_build(const struct pt__db *dbs, size_t nr)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		n += !dbs[i].setup_per_clone;
+	return n;
+}
+
 /* Drops the templates this run built; on the way out of a failure. */
 static void drop_built_templates(struct pt__db *dbs, size_t nr)
 {
@@ -608,6 +635,8 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		goto out;
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
+		if (db->setup_per_clone)
+			continue; /* no template: the set-up runs on each clone */
 		rc = db->backend->template_exists(db, err);
 		if (rc < 0)
 			goto out;
@@ -635,6 +664,8 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
+		if (db->setup_per_clone)
+			continue;
 		/* Forgotten first: a run killed from here on leaves no match. */
 		forget_fingerprint(db);
 		if (exists[i] && (rc = db->backend->drop_template(db, err)))
@@ -643,10 +674,12 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 			goto fail;
 		db->template_built = true;
 	}
-	if ((rc = run_setup(dbs, nr, err)))
+	if (templates_to_build(dbs, nr) && (rc = run_setup(dbs, nr, NULL, NULL, err)))
 		goto fail;
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
+		if (db->setup_per_clone)
+			continue;
 		rc = db->backend->template_is_ours(db, err);
 		if (rc < 0)
 			goto fail;
@@ -665,7 +698,8 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		}
 	}
 	for (size_t i = 0; i < nr; i++)
-		if ((rc = remember_fingerprint(&dbs[i], fingerprint, err)))
+		if (!dbs[i].setup_per_clone &&
+		    (rc = remember_fingerprint(&dbs[i], fingerprint, err)))
 			goto fail;
 	goto out;
 fail:
@@ -681,6 +715,8 @@ static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 {
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__buf what = PT__BUF_INIT;
+		if (dbs[i].setup_per_clone)
+			continue;
 		int rc = dbs[i].backend->template_exists(&dbs[i], err);
 		if (rc < 0)
 			return rc;
@@ -755,6 +791,11 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		if ((rc = dbs[i].backend->clone(&dbs[i], err)))
 			break;
 	}
+	/* A backend without a template (Oracle's setup strategy): --db-setup
+	 * fills each clone, one after another. */
+	for (size_t i = 0; !rc && i < nr; i++)
+		for (int k = 0; !rc && dbs[i].setup_per_clone && k < dbs[i].ctx->workers; k++)
+			rc = run_setup(dbs, nr, &dbs[i], dbs[i].clone_urls[k], err);
 	if (rc)
 		pt__db_teardown(dbs, nr, &ignored);
 	pt__buf_release(&ignored);

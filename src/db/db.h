@@ -73,6 +73,9 @@ struct pt__db {
 	const struct pt__db_context *ctx;
 	char **clone_urls;   /* one per worker once cloned, else NULL */
 	bool template_built; /* this run (re)built the template */
+	bool setup_per_clone; /* set by open: the backend has no template to copy;
+			       * --db-setup runs on each clone instead (Oracle's
+			       * setup strategy) */
 	void *state;	     /* the backend's own */
 };
 

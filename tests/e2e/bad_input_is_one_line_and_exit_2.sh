@@ -24,7 +24,9 @@ bad "missing program" 'cannot run "missing-program"' missing-program
 bad "program not executable" "it is not executable" ./not_executable.sh
 bad "a directory" "it is a directory" "$work"
 bad "malformed database URL" "nosuch://x" --db nosuch://x ok.sh
-bad "MySQL not built in yet" "MySQL" --db 'mysql://app:s3cret@localhost/app_test' ok.sh
+run --db 'mysql://app:s3cret@127.0.0.1:1/app_test' ok.sh
+check "an unreachable database server: exit 3" status_is 3
+check "said in one line" err_is_one_line
 check "the password is never shown" sh -c '! grep -q s3cret err out'
 bad "unwritable JUnit path" 'cannot write the JUnit report' --junit /nonexistent/dir/report.xml ok.sh
 bad "filter matching nothing" "no test matches --filter" --filter '*nothing*' ok.sh
