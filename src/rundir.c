@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "process_identity.h"
 #include "xalloc.h"
 
 #define PREFIX "partest-"
@@ -22,34 +23,6 @@ static const char *temp_root(void)
 	const char *tmp = getenv("TMPDIR");
 
 	return tmp && *tmp == '/' ? tmp : "/tmp";
-}
-
-/*
- * A process's start time, to tell it from a later process with the same
- * pid. 0 where the system does not tell.
- */
-static unsigned long long start_time(long pid)
-{
-	unsigned long long start = 0;
-#ifdef __linux__
-	char path[64], data[1024];
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	FILE *stat_file = fopen(path, "re");
-	if (!stat_file)
-		return 0;
-	size_t len = fread(data, 1, sizeof(data) - 1, stat_file);
-	fclose(stat_file);
-	data[len] = '\0';
-	/* Field 22; the command name (field 2) may hold spaces, so count from its ')'. */
-	char *p = strrchr(data, ')');
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		start = strtoull(p + 1, NULL, 10);
-#else
-	(void)pid;
-#endif
-	return start;
 }
 
 int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
@@ -68,7 +41,7 @@ int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
 	pt__buf_addf(&owner, "%s/owner", path.data);
 	FILE *file = fopen(owner.data, "we");
 	if (file) {
-		fprintf(file, "%ld %llu\n", pid, start_time(pid));
+		fprintf(file, "%ld %llu\n", pid, pt__process_start_time(pid));
 		fclose(file);
 	}
 	pt__buf_release(&owner);
@@ -114,12 +87,8 @@ static int owner_alive(const char *dir)
 	pt__buf_release(&path);
 	if (!file)
 		return 1; /* still being created, or not ours: leave it */
-	if (fscanf(file, "%ld %llu", &pid, &started) == 2 && pid > 0) {
-		if (kill((pid_t)pid, 0) && errno == ESRCH)
-			alive = 0;
-		else if (started && start_time(pid) != started)
-			alive = 0;
-	}
+	if (fscanf(file, "%ld %llu", &pid, &started) == 2 && pid > 0)
+		alive = pt__process_is(pid, started);
 	fclose(file);
 	return alive;
 }

@@ -49,7 +49,7 @@
 #include "../child.h"
 #include "../signals.h"
 #include "../xalloc.h"
-#include "postgres.h" /* pt__pg_process_start */
+#include "../process_identity.h"
 
 #define REGISTRY_TABLE	    "`" PT__MY_REGISTRY "`.`databases`"
 #define COPY_SQL_MODE	    "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
@@ -341,7 +341,7 @@ static int register_database(struct pt__db *db, const char *name, const char *ki
 	add_literal(state->admin, db->ctx->run_id, &sql);
 	pt__buf_adds(&sql, ", ");
 	add_literal(state->admin, state->host, &sql);
-	pt__buf_addf(&sql, ", %ld, %llu)", pid, pt__pg_process_start(pid));
+	pt__buf_addf(&sql, ", %ld, %llu)", pid, pt__process_start_time(pid));
 	pt__buf_addf(&what, "record \"%s\" in partest's registry", name);
 	rc = admin_sql(db, what.data, sql.data, NULL, err);
 	pt__buf_release(&sql);
@@ -1380,7 +1380,7 @@ static bool owner_dead(const struct pt__db *db, const char *host, const char *ru
 		return false; /* another host's runs cannot be seen from here */
 	if (pid <= 0 || (kill((pid_t)pid, 0) && errno == ESRCH))
 		return true;
-	return start && pt__pg_process_start(pid) != start;
+	return start && pt__process_start_time(pid) != start;
 }
 
 static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)

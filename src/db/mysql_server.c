@@ -38,7 +38,7 @@
 #include "../rundir.h"
 #include "../signals.h"
 #include "../xalloc.h"
-#include "postgres.h" /* pt__pg_process_start */
+#include "../process_identity.h"
 
 #define DIR_PREFIX	 "partest-my-"
 #define READY_TIMEOUT_MS 60000
@@ -87,27 +87,6 @@ static int find_program(const char *const *names, struct pt__buf *out)
 	return -1;
 }
 
-static bool process_alive(pid_t pid)
-{
-	char path[64], data[512];
-	FILE *stat_file;
-	char *paren;
-	bool alive = true;
-
-	if (kill(pid, 0) && errno == ESRCH)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	stat_file = fopen(path, "re");
-	if (!stat_file)
-		return true;
-	size_t len = fread(data, 1, sizeof(data) - 1, stat_file);
-	fclose(stat_file);
-	data[len] = '\0';
-	paren = strrchr(data, ')');
-	if (paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'))
-		alive = false;
-	return alive;
-}
 
 static void stop_pid(pid_t pid)
 {
@@ -116,12 +95,12 @@ static void stop_pid(pid_t pid)
 	if (pid <= 0)
 		return;
 	kill(pid, SIGTERM);
-	while (process_alive(pid) && now_ms() < until)
+	while (pt__process_running(pid) && now_ms() < until)
 		sleep_ms(10);
-	if (process_alive(pid)) {
+	if (pt__process_running(pid)) {
 		kill(pid, SIGKILL);
 		until = now_ms() + 3000;
-		while (process_alive(pid) && now_ms() < until)
+		while (pt__process_running(pid) && now_ms() < until)
 			sleep_ms(10);
 	}
 }
@@ -161,7 +140,7 @@ static void reap_dead_servers(const char *base)
 		if (lstat(path.data, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 		    pt__db_read_file(path.data, &text) ||
 		    sscanf(text.data, "%ld %llu", &pid, &start) != 2 || pid <= 0 ||
-		    (process_alive((pid_t)pid) && (!start || pt__pg_process_start(pid) == start))) {
+		    pt__process_is(pid, start)) {
 			pt__buf_release(&path);
 			pt__buf_release(&text);
 			continue;
@@ -382,10 +361,10 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 			rc = PT__DB_EINTR;
 			goto out;
 		}
-		if (!process_alive(pid) || now_ms() >= until) {
+		if (!pt__process_running(pid) || now_ms() >= until) {
 			pt__buf_addf(err, "cannot start a throwaway MariaDB server in \"%s\": %s",
 				     server->dir,
-				     process_alive(pid) ? "it did not accept connections within 60 "
+				     pt__process_running(pid) ? "it did not accept connections within 60 "
 							  "seconds"
 							: "mariadbd exited");
 			add_log_tail(log.data, err);
@@ -443,7 +422,7 @@ int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err)
 	pt__buf_addf(&path, "%s/mysql.sock", server->dir);
 	server->socket = pt__buf_detach(&path);
 	pt__buf_addf(&path, "%s/owner", server->dir);
-	pt__buf_addf(&owner, "%ld %llu\n", pid, pt__pg_process_start(pid));
+	pt__buf_addf(&owner, "%ld %llu\n", pid, pt__process_start_time(pid));
 	if ((rc = pt__db_write_file(path.data, owner.data, owner.len)) ||
 	    (as_mysql && chown(server->dir, mysql_user->pw_uid, mysql_user->pw_gid) &&
 	     (rc = -errno))) {

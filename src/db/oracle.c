@@ -34,6 +34,7 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "oracle_oci.h"
+#include "../process_identity.h"
 #include "postgres.h" /* the marker format and process start times */
 
 #define MESSAGE_MAX 2048
@@ -416,7 +417,7 @@ static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out
 		if (*c == ' ')
 			*c = '_';
 	marker.pid = (long)getpid();
-	marker.start = pt__pg_process_start(marker.pid);
+	marker.start = pt__process_start_time(marker.pid);
 	pt__pg_marker_format(&marker, out);
 }
 
@@ -949,7 +950,7 @@ static bool owner_dead(const struct pt__db *db, const struct pt__pg_marker *mark
 		return false; /* another host's runs cannot be seen from here */
 	if (kill((pid_t)marker->pid, 0) && errno == ESRCH)
 		return true;
-	return marker->start && pt__pg_process_start(marker->pid) != marker->start;
+	return marker->start && pt__process_start_time(marker->pid) != marker->start;
 }
 
 struct leftover {

@@ -22,6 +22,7 @@
  * exist) it holds a session advisory lock named after it, so that two runs
  * rebuilding one template with --db-setup take turns.
  */
+#include "../process_identity.h"
 #include "postgres.h"
 
 #ifdef PT_HAVE_LIBPQ
@@ -551,7 +552,7 @@ static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out
 		if (*c == ' ')
 			*c = '_';
 	marker.pid = (long)getpid();
-	marker.start = pt__pg_process_start(marker.pid);
+	marker.start = pt__process_start_time(marker.pid);
 	pt__pg_marker_format(&marker, out);
 }
 
@@ -1029,7 +1030,7 @@ static bool owner_dead(const struct pt__db *db, const struct pt__pg_marker *mark
 		return false; /* another host's runs cannot be seen from here */
 	if (kill((pid_t)marker->pid, 0) && errno == ESRCH)
 		return true;
-	return marker->start && pt__pg_process_start(marker->pid) != marker->start;
+	return marker->start && pt__process_start_time(marker->pid) != marker->start;
 }
 
 static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)

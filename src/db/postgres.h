@@ -79,8 +79,6 @@ void pt__pg_marker_format(const struct pt__pg_marker *marker, struct pt__buf *ou
 /* Returns 1 and fills out if comment is a marker of partest's, else 0. */
 int pt__pg_marker_parse(const char *comment, struct pt__pg_marker *out);
 
-/* A process's start time (clock ticks since boot; 0 where unknown). */
-unsigned long long pt__pg_process_start(long pid);
 
 /*
  * The throwaway server of postgresql+tmp:// (postgres_server.c): initdb in a

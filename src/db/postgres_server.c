@@ -18,6 +18,7 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* setgroups */
 #endif
+#include "../process_identity.h"
 #include "postgres.h"
 
 #ifdef PT_HAVE_LIBPQ
@@ -289,35 +290,13 @@ static void add_log_tail(const char *path, struct pt__buf *out)
 	pt__buf_release(&log);
 }
 
-static bool process_alive(pid_t pid)
-{
-	char path[64], data[512];
-	FILE *stat_file;
-	char *paren;
-	bool alive = true;
-
-	if (kill(pid, 0) && errno == ESRCH)
-		return false;
-	/* A zombie waiting for a reaper has ended. */
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	stat_file = fopen(path, "re");
-	if (!stat_file)
-		return true;
-	size_t len = fread(data, 1, sizeof(data) - 1, stat_file);
-	fclose(stat_file);
-	data[len] = '\0';
-	paren = strrchr(data, ')');
-	if (paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'))
-		alive = false;
-	return alive;
-}
 
 /* Waits up to ms for pid to end. */
 static bool wait_gone(pid_t pid, long ms)
 {
 	long long until = now_ms() + ms;
 
-	while (process_alive(pid)) {
+	while (pt__process_running(pid)) {
 		if (now_ms() >= until)
 			return false;
 		sleep_ms(10);
@@ -365,7 +344,7 @@ static void reap_dead_servers(const char *base)
 		if (lstat(path.data, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 		    pt__db_read_file(path.data, &text) ||
 		    sscanf(text.data, "%ld %llu", &pid, &start) != 2 || pid <= 0 ||
-		    (process_alive((pid_t)pid) && (!start || pt__pg_process_start(pid) == start))) {
+		    pt__process_is(pid, start)) {
 			pt__buf_release(&path);
 			pt__buf_release(&text);
 			continue;
@@ -512,11 +491,11 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 			rc = PT__DB_EINTR;
 			goto out;
 		}
-		if (!process_alive(pid) || now_ms() >= until) {
+		if (!pt__process_running(pid) || now_ms() >= until) {
 			pt__buf_addf(err,
 				     "cannot start a throwaway PostgreSQL server in \"%s\": %s",
 				     server->dir,
-				     process_alive(pid) ? "it did not accept connections within "
+				     pt__process_running(pid) ? "it did not accept connections within "
 							  "60 seconds"
 							: "postgres exited");
 			add_log_tail(log.data, err);
@@ -561,7 +540,7 @@ int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err)
 	server->port = SERVER_PORT;
 	server->user = pt__xstrdup(SUPERUSER);
 	pt__buf_addf(&path, "%s/owner", server->dir);
-	pt__buf_addf(&owner, "%ld %llu\n", pid, pt__pg_process_start(pid));
+	pt__buf_addf(&owner, "%ld %llu\n", pid, pt__process_start_time(pid));
 	if ((rc = pt__db_write_file(path.data, owner.data, owner.len)) ||
 	    (who.switch_user && chown(server->dir, who.uid, who.gid) && (rc = -errno))) {
 		pt__buf_addf(err, "cannot start a throwaway PostgreSQL server in \"%s\": %s",

@@ -301,26 +301,3 @@ int pt__pg_marker_parse(const char *comment, struct pt__pg_marker *out)
 	return !*end;
 }
 
-unsigned long long pt__pg_process_start(long pid)
-{
-	unsigned long long start = 0;
-#ifdef __linux__
-	char path[64], data[1024];
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	FILE *stat_file = fopen(path, "re");
-	if (!stat_file)
-		return 0;
-	size_t len = fread(data, 1, sizeof(data) - 1, stat_file);
-	fclose(stat_file);
-	data[len] = '\0';
-	/* Field 22; the command name (field 2) may hold spaces, so count from its ')'. */
-	char *p = strrchr(data, ')');
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		start = strtoull(p + 1, NULL, 10);
-#else
-	(void)pid;
-#endif
-	return start;
-}

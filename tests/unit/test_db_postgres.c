@@ -140,14 +140,3 @@ PT_TEST(pg_marker, a_marker_reads_back_and_nothing_else_is_one)
 	PT_EXPECT_FALSE(read.clone);
 	pt__buf_release(&text);
 }
-
-PT_TEST(pg_marker, process_start_tells_a_live_process)
-{
-#ifdef __linux__
-	PT_EXPECT_UINT(pt__pg_process_start((long)getpid()), >, 0);
-	PT_EXPECT_UINT(pt__pg_process_start((long)getpid()), ==,
-		       pt__pg_process_start((long)getpid()));
-#else
-	PT_SKIP("start times are read from /proc");
-#endif
-}
