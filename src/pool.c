@@ -1468,7 +1468,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 						: (int)((wake - now + 999) / 1000);
 		if (poll(fds, n, timeout) < 0 && errno != EINTR)
 			break;
-		if (fds[0].revents)
+		/* Children are reaped when SIGCHLD said so, not on every event. */
+		bool signalled = fds[0].revents != 0;
+		if (signalled)
 			pt__signals_drain();
 		for (size_t i = first_server; i < n; i++)
 			if (fds[i].revents)
@@ -1486,7 +1488,8 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			else if (fds[i].fd == slot->commands)
 				flush_commands(slot);
 		}
-		reap(&pool);
+		if (signalled)
+			reap(&pool);
 		check_deadlines(&pool);
 		report_progress(&pool, false);
 	}
