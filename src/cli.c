@@ -266,10 +266,15 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 	int pool_rc = pt__pool_run(&run->list, &run->plan, &config);
 	double wall = pt__monotonic_seconds() - run->console.start;
 
+	/* A database that could not be torn down (its server gone during the
+	 * run, say) means the run could not be carried out cleanly: exit 3. */
+	bool teardown_failed = false;
 	if (run->dbs_provisioned) {
 		struct pt__buf db_err = PT__BUF_INIT;
-		if (pt__db_teardown(run->dbs, run->nr_dbs, &db_err))
+		if (pt__db_teardown(run->dbs, run->nr_dbs, &db_err)) {
 			say("%s", pt__buf_str(&db_err));
+			teardown_failed = true;
+		}
 		pt__buf_release(&db_err);
 		run->dbs_provisioned = false;
 	}
@@ -280,6 +285,8 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 	pt__console_summary(&run->console, &run->list, pool_rc == EXIT_INTERRUPTED);
 	if (pool_rc == EXIT_INTERRUPTED)
 		return EXIT_INTERRUPTED;
+	if (teardown_failed)
+		return EXIT_RUN;
 	struct pt__tally tally;
 	pt__tally(&run->list, &tally);
 	return tally.failed || tally.by_status[PT__NOT_RUN] ? EXIT_FAILED : EXIT_PASSED;

@@ -71,6 +71,17 @@ struct pg_state {
 	int nr_clones;
 };
 
+
+/*
+ * Server notices (a shutdown's "terminating connection", NOTICEs of DDL)
+ * would reach the user's terminal through libpq's default processor; what
+ * matters comes back as an error and is said in one line.
+ */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -323,6 +334,8 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 	for (size_t i = 0; i < 2; i++) {
 		connect_params(state, maintenance[i], &keywords, &values);
 		state->admin = PQconnectdbParams(keywords, values, 0);
+		if (state->admin)
+			PQsetNoticeProcessor(state->admin, ignore_notice, NULL);
 		free(keywords);
 		free(values);
 		state->maintenance_db = maintenance[i];
@@ -797,6 +810,8 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 		jobs[i].step = JOB_CONNECT;
 		jobs[i].polling = PGRES_POLLING_WRITING;
 		jobs[i].conn = PQconnectStartParams(keywords, values, 0);
+		if (jobs[i].conn)
+			PQsetNoticeProcessor(jobs[i].conn, ignore_notice, NULL);
 		if (!jobs[i].conn || PQstatus(jobs[i].conn) == CONNECTION_BAD) {
 			add_pg_error(jobs[i].conn, NULL, &jobs[i].error);
 			jobs[i].step = JOB_FAILED;

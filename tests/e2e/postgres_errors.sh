@@ -61,4 +61,19 @@ run --db "$(url missing)" "$PROGRAMS/pg_writers"
 check "a missing template: exit 3, one line" one_clean_line
 check "it names it" err_has 'the template "postgresql://partest@/missing'
 check "nothing partest made is left on the server" [ -z "$(databases '%\_pt%')" ]
+# The server goes away while the tests run: the clones cannot be dropped.
+cat >slow.sh <<'SCRIPT'
+#!/bin/sh
+sleep 2
+SCRIPT
+chmod +x slow.sh
+"$PARTEST" -j2 --db "$(url 'app:s3cret-pw' tpl)" ./slow.sh >out 2>err </dev/null &
+runner=$!
+sleep 1
+as_server "$PG_BINDIR/pg_ctl" -D "$PGSERVER/data" -m immediate -s stop >/dev/null 2>&1
+wait $runner
+status=$?
+check "the server gone during the run: exit 3" status_is 3
+check "said in one line, without the password" sh -c '[ "$(wc -l <err)" -eq 1 ] && ! grep -q s3cret err'
+check "and no run directory is left" no_run_dirs_left
 done_testing
