@@ -58,6 +58,34 @@ static bool has_prefix(const char *str, const char *prefix)
 	return !strncasecmp(str, prefix, strlen(prefix));
 }
 
+/* The length of str's longest prefix of at most max bytes that does not end
+ * inside a UTF-8 sequence. */
+static size_t utf8_cut(const char *str, size_t max)
+{
+	size_t len = strlen(str);
+
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)str[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
+		       struct pt__buf *out)
+{
+	struct pt__buf suffix = PT__BUF_INIT;
+	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
+
+	pt__buf_adds(&suffix, "_pt");
+	for (const char *c = run; *c && suffix.len < 32; c++)
+		pt__buf_addc(&suffix, isalnum((unsigned char)*c) ? *c : '_');
+	pt__buf_addf(&suffix, "_%d", k);
+	pt__buf_add(out, template_name, utf8_cut(template_name, max - suffix.len));
+	pt__buf_add(out, suffix.data, suffix.len);
+	pt__buf_release(&suffix);
+}
+
 unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len)
 {
 	const unsigned char *byte = data;

@@ -114,6 +114,14 @@ void pt__db_env_name(const char *alias, struct pt__buf *out);
 /* Appends url to out with any password replaced by "***". */
 void pt__db_redact_url(const char *url, struct pt__buf *out);
 
+/*
+ * The name of clone k of template_name for run run_id ("partest-<pid>-<rnd>"):
+ * "<template>_pt<pid>_<rnd>_<k>", the template's name shortened (never
+ * inside a UTF-8 sequence) so that the whole fits in max bytes.
+ */
+void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
+		       struct pt__buf *out);
+
 /* 64-bit FNV-1a of len bytes, continuing from hash (start with
  * PT__DB_HASH_INIT). */
 #define PT__DB_HASH_INIT 0xcbf29ce484222325ULL

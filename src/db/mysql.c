@@ -1306,7 +1306,7 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__my_clone_name(state->url.dbname, db->ctx->run_id, k + 1, &name);
+		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__MY_NAME_MAX, &name);
 		pt__my_url_format(&state->url, name.data, &url);
 		state->clones[k].name = pt__buf_detach(&name);
 		db->clone_urls[k] = pt__buf_detach(&url);

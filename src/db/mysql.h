@@ -64,9 +64,6 @@ void pt__my_url_release(struct pt__my_url *url);
  * and without partest's parameters: what the workers are given. */
 void pt__my_url_format(const struct pt__my_url *url, const char *dbname, struct pt__buf *out);
 
-/* The name of worker k's clone (k from 1): "<template>_pt<run>_<k>", cut to
- * PT__MY_NAME_MAX bytes at a character boundary. */
-void pt__my_clone_name(const char *template_name, const char *run_id, int k, struct pt__buf *out);
 
 /* Appends name as a backtick-quoted identifier (a '`' doubled). */
 void pt__my_add_identifier(const char *name, struct pt__buf *out);

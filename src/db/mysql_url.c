@@ -4,6 +4,7 @@
  * quoting identifiers and pointing a view's schema qualifiers at a clone.
  */
 #include "mysql.h"
+#include "url_escape.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -23,50 +24,13 @@ static const char *skip_prefix(const char *str, const char *prefix)
 	return strncasecmp(str, prefix, len) ? NULL : str + len;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Percent-decodes len bytes of str into out. Returns -1 on a bad escape or a NUL. */
-static int percent_decode(const char *str, size_t len, struct pt__buf *out)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (str[i] != '%') {
-			pt__buf_addc(out, str[i]);
-			continue;
-		}
-		if (i + 2 >= len)
-			return -1;
-		int high = hex_value(str[i + 1]), low = hex_value(str[i + 2]);
-		if (high < 0 || low < 0 || (high == 0 && low == 0))
-			return -1;
-		pt__buf_addc(out, (char)(high * 16 + low));
-		i += 2;
-	}
-	return 0;
-}
-
 static char *decode(const char *str, size_t len, int *bad)
 {
 	struct pt__buf out = PT__BUF_INIT;
 
-	if (percent_decode(str, len, &out))
+	if (pt__db_percent_decode(str, len, &out))
 		*bad = 1;
 	return pt__buf_detach(&out);
-}
-
-static void percent_encode(const char *str, struct pt__buf *out)
-{
-	for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
-		if (isalnum(*c) || strchr("-._~", *c))
-			pt__buf_addc(out, (char)*c);
-		else
-			pt__buf_addf(out, "%%%02X", *c);
-	}
 }
 
 static int usage(struct pt__buf *err, const char *url, const char *why)
@@ -195,7 +159,7 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 	if (*p == '/') {
 		p++;
 		path_end = p + strcspn(p, "?");
-		if (percent_decode(p, (size_t)(path_end - p), &name)) {
+		if (pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
 			rc = usage(err, url, "a bad %-escape in the database name");
 			goto out;
 		}
@@ -255,38 +219,11 @@ void pt__my_url_format(const struct pt__my_url *url, const char *dbname, struct 
 	pt__buf_adds(out, url->scheme);
 	pt__buf_adds(out, url->authority);
 	pt__buf_addc(out, '/');
-	percent_encode(dbname, out);
+	pt__db_percent_encode(dbname, out);
 	if (url->query && *url->query) {
 		pt__buf_addc(out, '?');
 		pt__buf_adds(out, url->query);
 	}
-}
-
-/* The length of the longest prefix of str, at most max bytes, that does not
- * end inside a UTF-8 sequence. */
-static size_t utf8_cut(const char *str, size_t max)
-{
-	size_t len = strlen(str);
-
-	if (len <= max)
-		return len;
-	while (max > 0 && ((unsigned char)str[max] & 0xC0) == 0x80)
-		max--;
-	return max;
-}
-
-void pt__my_clone_name(const char *template_name, const char *run_id, int k, struct pt__buf *out)
-{
-	struct pt__buf suffix = PT__BUF_INIT;
-	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
-
-	pt__buf_adds(&suffix, "_pt");
-	for (const char *c = run; *c && suffix.len < 32; c++)
-		pt__buf_addc(&suffix, isalnum((unsigned char)*c) ? *c : '_');
-	pt__buf_addf(&suffix, "_%d", k);
-	pt__buf_add(out, template_name, utf8_cut(template_name, PT__MY_NAME_MAX - suffix.len));
-	pt__buf_add(out, suffix.data, suffix.len);
-	pt__buf_release(&suffix);
 }
 
 void pt__my_add_identifier(const char *name, struct pt__buf *out)

@@ -6,6 +6,7 @@
  * can quote them without further escaping.
  */
 #include "oracle.h"
+#include "url_escape.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -33,47 +34,6 @@ static int usage(struct pt__buf *err, const char *url, const char *why)
 	return PT__DB_EUSAGE;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Percent-decodes len bytes of str into a new string; NULL on a bad escape or a NUL. */
-static char *decode(const char *str, size_t len)
-{
-	struct pt__buf out = PT__BUF_INIT;
-
-	for (size_t i = 0; i < len; i++) {
-		if (str[i] != '%') {
-			pt__buf_addc(&out, str[i]);
-			continue;
-		}
-		int high = i + 2 < len ? hex_value(str[i + 1]) : -1;
-		int low = i + 2 < len ? hex_value(str[i + 2]) : -1;
-		if (high < 0 || low < 0 || (high == 0 && low == 0)) {
-			pt__buf_release(&out);
-			return NULL;
-		}
-		pt__buf_addc(&out, (char)(high * 16 + low));
-		i += 2;
-	}
-	pt__buf_str(&out);
-	return pt__buf_detach(&out);
-}
-
-static void encode(const char *str, struct pt__buf *out)
-{
-	for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
-		if (isalnum(*c) || strchr("-._~", *c))
-			pt__buf_addc(out, (char)*c);
-		else
-			pt__buf_addf(out, "%%%02X", *c);
-	}
-}
-
 /* Puts name in capitals; 0 if it is a plain Oracle identifier of at most 128 bytes. */
 static int plain_identifier(char *name)
 {
@@ -94,7 +54,7 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 {
 	const char *eq = memchr(param, '=', len);
 	size_t name_len = eq ? (size_t)(eq - param) : len;
-	char *value = eq ? decode(eq + 1, len - name_len - 1) : NULL;
+	char *value = eq ? pt__db_percent_decoded(eq + 1, len - name_len - 1) : NULL;
 	int rc = 0;
 
 #define IS(name) (name_len == strlen(name) && !strncmp(param, name, name_len))
@@ -178,8 +138,8 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 		goto fail;
 	}
 	colon = memchr(rest, ':', (size_t)(at - rest));
-	out->user = decode(rest, (size_t)((colon ? colon : at) - rest));
-	out->password = colon ? decode(colon + 1, (size_t)(at - colon - 1)) : pt__xstrdup("");
+	out->user = pt__db_percent_decoded(rest, (size_t)((colon ? colon : at) - rest));
+	out->password = colon ? pt__db_percent_decoded(colon + 1, (size_t)(at - colon - 1)) : pt__xstrdup("");
 	if (!out->user || plain_identifier(out->user)) {
 		rc = usage(err, url,
 			   "the user must be a plain Oracle name (letters, digits, _, $, #)");
@@ -222,13 +182,13 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	path++;
 	query = path + strcspn(path, "?");
 	slash = memchr(path, '/', (size_t)(query - path));
-	out->service = decode(path, (size_t)((slash ? slash : query) - path));
+	out->service = pt__db_percent_decoded(path, (size_t)((slash ? slash : query) - path));
 	if (!out->service || strpbrk(out->service, "\"'() ")) {
 		rc = usage(err, url, "a bad service name");
 		goto fail;
 	}
 	out->schema =
-		slash ? decode(slash + 1, (size_t)(query - slash - 1)) : pt__xstrdup(out->user);
+		slash ? pt__db_percent_decoded(slash + 1, (size_t)(query - slash - 1)) : pt__xstrdup(out->user);
 	if (!out->schema || plain_identifier(out->schema)) {
 		rc = usage(err, url,
 			   "the template schema (/SERVICE/SCHEMA) must be a plain Oracle name");
@@ -283,13 +243,13 @@ void pt__ora_url_format(const struct pt__ora_url *url, const char *user, const c
 			const char *service, struct pt__buf *out)
 {
 	pt__buf_adds(out, "oracle://");
-	encode(user, out);
+	pt__db_percent_encode(user, out);
 	if (password && *password) {
 		pt__buf_addc(out, ':');
-		encode(password, out);
+		pt__db_percent_encode(password, out);
 	}
 	pt__buf_addf(out, "@%s:%d/", url->host, url->port);
-	encode(service, out);
+	pt__db_percent_encode(service, out);
 }
 
 int pt__ora_name_limit(const char *banner)

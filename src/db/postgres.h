@@ -57,13 +57,6 @@ void pt__pg_url_release(struct pt__pg_url *url);
  * and without partest's parameters: what libpq and the workers are given. */
 void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct pt__buf *out);
 
-/*
- * The name of worker k's clone (k from 1): "<template>_pt<run>_<k>", the
- * template part cut (at a character boundary) so that the whole fits in
- * PT__PG_NAME_MAX bytes. run is ctx->run_id; unique among live runs on a
- * host, so two runs' clones never share a name.
- */
-void pt__pg_clone_name(const char *template_name, const char *run_id, int k, struct pt__buf *out);
 
 /* The marker partest puts on every database it creates (COMMENT ON DATABASE). */
 struct pt__pg_marker {

@@ -82,10 +82,10 @@ PT_TEST(my_names, clone_names_fit_in_64_bytes)
 
 	memset(long_name, 'a', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
-	pt__my_clone_name("app", "partest-123-AbC", 2, &name);
+	pt__db_clone_name("app", "partest-123-AbC", 2, PT__MY_NAME_MAX, &name);
 	PT_EXPECT_STR(pt__buf_str(&name), ==, "app_pt123_AbC_2");
 	pt__buf_reset(&name);
-	pt__my_clone_name(long_name, "partest-123-AbC", 12, &name);
+	pt__db_clone_name(long_name, "partest-123-AbC", 12, PT__MY_NAME_MAX, &name);
 	PT_EXPECT_UINT(name.len, ==, PT__MY_NAME_MAX);
 	pt__buf_release(&name);
 }
