@@ -55,14 +55,3 @@ void pt__signals_drain(void)
 	while (read(self_pipe[0], bytes, sizeof(bytes)) > 0)
 		;
 }
-
-void pt__signals_reset_in_child(void)
-{
-	static const int handled[] = {SIGINT, SIGTERM, SIGCHLD, SIGPIPE};
-	sigset_t none;
-
-	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
-		signal(handled[i], SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}

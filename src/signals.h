@@ -19,7 +19,5 @@ int pt__signals_fd(void);
 /* Empties the self-pipe. */
 void pt__signals_drain(void);
 
-/* Restores the default dispositions (for a child about to exec). */
-void pt__signals_reset_in_child(void);
 
 #endif

@@ -81,9 +81,9 @@ void pt__ora_object_name(const char *what, const char *run_id, int k, int limit,
 /* A fresh random password: 24 letters and digits, starting with a letter. */
 void pt__ora_random_password(struct pt__buf *out);
 
-/* '...' with quotes doubled; "..." (names are checked to hold no '"'). */
+/* '...' with quotes doubled. Names are quoted "..." where they are used;
+ * the URL parser lets through only names that hold no '"'. */
 void pt__ora_literal(const char *value, struct pt__buf *out);
-void pt__ora_identifier(const char *name, struct pt__buf *out);
 
 /* What a statement is for; picks the privilege a failure most likely lacks. */
 enum pt__ora_op {

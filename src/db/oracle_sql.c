@@ -359,11 +359,6 @@ void pt__ora_literal(const char *value, struct pt__buf *out)
 	pt__buf_addc(out, '\'');
 }
 
-void pt__ora_identifier(const char *name, struct pt__buf *out)
-{
-	pt__buf_addf(out, "\"%s\"", name);
-}
-
 /* A literal that itself sits inside a literal (EXECUTE IMMEDIATE '...'). */
 static void nested_literal(const char *value, struct pt__buf *out)
 {

@@ -183,9 +183,6 @@ PT_TEST(ora, literals_double_their_quotes)
 {
 	pt__ora_literal("it's", &out);
 	PT_EXPECT_STR(pt__buf_str(&out), ==, "'it''s'");
-	pt__buf_reset(&out);
-	pt__ora_identifier("APP", &out);
-	PT_EXPECT_STR(pt__buf_str(&out), ==, "\"APP\"");
 }
 
 PT_TEST(ora, failures_name_the_privilege_to_grant)
