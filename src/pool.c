@@ -14,8 +14,12 @@
  *
  * A test's outcome is decided by the worker's report, or, when there is
  * none, by its exit status: never by the closing of a pipe alone.
+ *
+ * Workers of the fork and isolate start methods come from their program's
+ * fork server; pool_servers.c holds what the pool does with those servers.
  */
 #include "pool.h"
+#include "pool_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,63 +47,7 @@
 #define CAPTURE_LIMIT	     (4u << 20)
 #define PROGRESS_INTERVAL_US 100000
 
-enum slot_state { SLOT_EMPTY, SLOT_STARTING, SLOT_BUSY, SLOT_IDLE, SLOT_STOPPING, SLOT_RETIRING };
-
-/* Some tests of one group, as the queue holds them. */
-struct work {
-	size_t program;
-	size_t *tests;
-	size_t nr_tests;
-};
-
-struct slot {
-	int number;
-	enum slot_state state;
-	pid_t pid;
-	size_t program;
-	bool native;
-	int commands, events, out, err;	 /* -1 once closed */
-	int capture[2];			 /* native workers' stdout and stderr files */
-	int fork_fds[PT__FORK_FDS];	 /* for the worker the fork server is asked for */
-	bool awaiting_fork;		 /* the fork is not sent yet: its server is starting */
-	bool forked;			 /* its process is its fork server's child, not ours */
-	bool close_after_flush;		 /* all its commands are queued: then end its input */
-	off_t captured[2];		 /* how far they were attributed */
-	struct pt__buf to_send;		 /* commands not yet written */
-	struct pt__buf received;	 /* event bytes not yet parsed */
-	struct pt__buf out_buf, err_buf; /* output since the last result */
-	size_t dropped;			 /* output bytes over CAPTURE_LIMIT */
-	struct work work;		 /* the group being run */
-	bool has_work;
-	bool started; /* its first test was handed over */
-	size_t sent;  /* tests of work sent to the worker */
-	size_t next;  /* the test whose result is awaited */
-	bool end_sent;
-	int64_t test_started_us;
-	int64_t deadline_us;	     /* 0: none */
-	int64_t kill_at_us;	     /* when to escalate; 0: none */
-	int kill_stage;		     /* 0, 1 after SIGTERM, 2 after SIGKILL */
-	enum pt__status stop_status; /* what the running test becomes */
-	struct pt__buf stop_reason;
-};
-
-struct pool {
-	struct pt__test_list *list;
-	const struct pt__pool_config *config;
-	struct slot *slots;
-	struct work *queue;
-	size_t queue_head, queue_len, queue_alloc;
-	bool *broken_programs; /* global set-up failed: don't try again */
-	struct pt__fork_server *servers; /* one per program */
-	bool stopping_servers;
-	struct pt__buf *broken_reasons;
-	size_t total, done, failed;
-	bool stop_starting; /* failfast tripped or interrupted */
-	bool interrupting;
-	int64_t last_progress_us;
-};
-
-static int64_t now_us(void)
+int64_t pt__pool_now_us(void)
 {
 	struct timespec ts;
 
@@ -107,7 +55,7 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void close_fd(int *fd)
+void pt__pool_close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
@@ -151,7 +99,7 @@ static bool queue_pop(struct pool *pool, struct work *work)
 
 static void report_progress(struct pool *pool, bool force)
 {
-	int64_t now = now_us();
+	int64_t now = pt__pool_now_us();
 	struct pt__pool_progress progress = {pool->done, pool->total, pool->failed, 0};
 
 	if (!pool->config->progress)
@@ -180,8 +128,8 @@ static void take_output(struct slot *slot, struct pt__result *result)
 	slot->dropped = 0;
 }
 
-static void finish_test(struct pool *pool, struct slot *slot, size_t index, enum pt__status status,
-			int64_t duration_us)
+void pt__pool_finish_test(struct pool *pool, struct slot *slot, size_t index,
+			  enum pt__status status, int64_t duration_us)
 {
 	struct pt__result *result = &pool->list->tests[index].result;
 
@@ -228,11 +176,11 @@ static void mark_not_run(struct pool *pool, const struct work *work, size_t from
 }
 
 /* Fails every test of work with the same message (the program cannot run). */
-static void fail_work(struct pool *pool, const struct work *work, const char *message)
+void pt__pool_fail_work(struct pool *pool, const struct work *work, const char *message)
 {
 	for (size_t t = 0; t < work->nr_tests; t++) {
 		set_message(pool, work->tests[t], "%s", message);
-		finish_test(pool, NULL, work->tests[t], PT__FAIL, 0);
+		pt__pool_finish_test(pool, NULL, work->tests[t], PT__FAIL, 0);
 	}
 }
 
@@ -247,7 +195,7 @@ static int64_t test_deadline(struct pool *pool, size_t index, int64_t start)
 }
 
 /* Sends as much of the pending commands as the pipe takes. */
-static void flush_commands(struct slot *slot)
+void pt__pool_flush_commands(struct slot *slot)
 {
 	/* All a one-test worker will get is written: its end of input tells it to go. */
 	if (slot->close_after_flush && !slot->to_send.len && slot->commands >= 0) {
@@ -298,14 +246,14 @@ static void send_tests(struct pool *pool, struct slot *slot)
 		pt__buf_adds(&slot->to_send, "end\n");
 		slot->end_sent = true;
 	}
-	flush_commands(slot);
+	pt__pool_flush_commands(slot);
 }
 
 static void begin_work(struct pool *pool, struct slot *slot)
 {
 	slot->state = SLOT_BUSY;
 	slot->started = true;
-	slot->test_started_us = now_us();
+	slot->test_started_us = pt__pool_now_us();
 	slot->deadline_us = test_deadline(pool, slot->work.tests[0], slot->test_started_us);
 	if (slot->native)
 		send_tests(pool, slot);
@@ -326,28 +274,6 @@ static int ensure_capture(struct pool *pool, struct slot *slot)
 	return 0;
 }
 
-/* True if program's workers come from its fork server. */
-static bool uses_server(const struct pool *pool, size_t program)
-{
-	const struct pt__program *prog = &pool->list->programs[program];
-
-	return prog->forkable && prog->start != PT__START_SPAWN &&
-	       pool->servers[program].state != PT__SERVER_REFUSED;
-}
-
-/* Hands the slot's prepared descriptors to its program's fork server. */
-static int send_fork(struct pool *pool, struct slot *slot)
-{
-	struct pt__fork_server *server = &pool->servers[slot->program];
-	int rc = pt__fork_server_fork(server, slot->number, slot->fork_fds,
-				      pool->config->native_envs[slot->number - 1]);
-
-	close_fd(&slot->fork_fds[2]);
-	close_fd(&slot->fork_fds[3]);
-	slot->awaiting_fork = false;
-	return rc;
-}
-
 /*
  * Starts the slot's process for program: spawned, or forked from the
  * program's fork server (started here if need be; the fork is sent once it
@@ -355,7 +281,7 @@ static int send_fork(struct pool *pool, struct slot *slot)
  * that results can say exactly where each test's output ends), an
  * executable to two pipes. Returns 0 or -errno.
  */
-static int start_process(struct pool *pool, struct slot *slot, size_t program)
+int pt__pool_start_process(struct pool *pool, struct slot *slot, size_t program)
 {
 	const struct pt__program *prog = &pool->list->programs[program];
 	char *argv[] = {prog->path, NULL};
@@ -370,8 +296,8 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 	slot->pid = 0;
 	if (native) {
 		if (pool->config->no_capture) {
-			child_out = uses_server(pool, program) ? 1 : PT__SPAWN_INHERIT;
-			child_err = uses_server(pool, program) ? 2 : PT__SPAWN_INHERIT;
+			child_out = pt__pool_uses_server(pool, program) ? 1 : PT__SPAWN_INHERIT;
+			child_err = pt__pool_uses_server(pool, program) ? 2 : PT__SPAWN_INHERIT;
 		} else {
 			if ((rc = ensure_capture(pool, slot)))
 				return rc;
@@ -386,11 +312,11 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 		child_out = out[1];
 		child_err = err[1];
 	}
-	if (native && uses_server(pool, program)) {
+	if (native && pt__pool_uses_server(pool, program)) {
 		struct pt__fork_server *server = &pool->servers[program];
 		if (server->state == PT__SERVER_NONE &&
 		    (rc = pt__fork_server_start(server, prog->path, pool->config->server_env,
-						pool->config->capture_dir, now_us())))
+						pool->config->capture_dir, pt__pool_now_us())))
 			goto fail;
 		slot->fork_fds[0] = child_out;
 		slot->fork_fds[1] = child_err;
@@ -399,7 +325,7 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 		commands[0] = events[1] = -1;
 		slot->awaiting_fork = true;
 		slot->program = program;
-		if (server->state == PT__SERVER_SERVING && (rc = send_fork(pool, slot)))
+		if (server->state == PT__SERVER_SERVING && (rc = pt__pool_send_fork(pool, slot)))
 			goto fail;
 	} else {
 		struct pt__spawn spawn = {
@@ -407,22 +333,23 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 			argv,
 			env,
 			{PT__SPAWN_DEVNULL, child_out, child_err,
-			 native ? commands[0] : PT__SPAWN_NONE, native ? events[1] : PT__SPAWN_NONE},
+			 native ? commands[0] : PT__SPAWN_NONE,
+			 native ? events[1] : PT__SPAWN_NONE},
 			true,
 		};
 		if ((rc = pt__spawn(&spawn, &slot->pid)))
 			goto fail;
 	}
-	close_fd(&commands[0]);
-	close_fd(&events[1]);
+	pt__pool_close_fd(&commands[0]);
+	pt__pool_close_fd(&events[1]);
 	if (native) {
 		slot->commands = commands[1];
 		slot->events = events[0];
 		pt__set_nonblocking(slot->commands);
 		pt__set_nonblocking(slot->events);
 	} else {
-		close_fd(&out[1]);
-		close_fd(&err[1]);
+		pt__pool_close_fd(&out[1]);
+		pt__pool_close_fd(&err[1]);
 		slot->out = out[0];
 		slot->err = err[0];
 		pt__set_nonblocking(slot->out);
@@ -438,13 +365,13 @@ static int start_process(struct pool *pool, struct slot *slot, size_t program)
 	return 0;
 fail:
 	slot->awaiting_fork = false;
-	close_fd(&slot->fork_fds[2]);
-	close_fd(&slot->fork_fds[3]);
+	pt__pool_close_fd(&slot->fork_fds[2]);
+	pt__pool_close_fd(&slot->fork_fds[3]);
 	for (int i = 0; i < 2; i++) {
-		close_fd(&out[i]);
-		close_fd(&err[i]);
-		close_fd(&commands[i]);
-		close_fd(&events[i]);
+		pt__pool_close_fd(&out[i]);
+		pt__pool_close_fd(&err[i]);
+		pt__pool_close_fd(&commands[i]);
+		pt__pool_close_fd(&events[i]);
 	}
 	return rc;
 }
@@ -478,7 +405,7 @@ static void stop_slot(struct pool *pool, struct slot *slot, enum pt__status stat
 	pt__buf_vaddf(&slot->stop_reason, fmt, ap);
 	va_end(ap);
 	slot->deadline_us = 0;
-	close_fd(&slot->commands);
+	pt__pool_close_fd(&slot->commands);
 	pt__buf_reset(&slot->to_send);
 	if (grace_first) {
 		slot->kill_stage = 0;
@@ -486,17 +413,17 @@ static void stop_slot(struct pool *pool, struct slot *slot, enum pt__status stat
 		signal_group(slot, SIGTERM);
 		slot->kill_stage = 1;
 	}
-	slot->kill_at_us = now_us() + grace;
+	slot->kill_at_us = pt__pool_now_us() + grace;
 }
 
 /* Asks an idle worker to end: closing its commands makes it tear down and exit. */
 static void retire_slot(struct pool *pool, struct slot *slot)
 {
 	slot->state = SLOT_RETIRING;
-	close_fd(&slot->commands);
+	pt__pool_close_fd(&slot->commands);
 	pt__buf_reset(&slot->to_send);
 	/* Global tear-downs get a generous while before they are cut short. */
-	slot->kill_at_us = now_us() + (int64_t)(pool->config->kill_grace * 1e6) + 10000000;
+	slot->kill_at_us = pt__pool_now_us() + (int64_t)(pool->config->kill_grace * 1e6) + 10000000;
 	slot->kill_stage = 0;
 }
 
@@ -526,7 +453,7 @@ static void drain_output(struct pool *pool, struct slot *slot, int *fd)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0 || errno != EAGAIN)
-			close_fd(fd);
+			pt__pool_close_fd(fd);
 		return;
 	}
 }
@@ -618,7 +545,7 @@ static void add_teardown_failure(struct pool *pool, struct slot *slot, const cha
 	free(suite);
 	pt__buf_add(&pool->list->tests[index].result.message, message, len);
 	pool->total++;
-	finish_test(pool, slot, index, PT__FAIL, 0);
+	pt__pool_finish_test(pool, slot, index, PT__FAIL, 0);
 }
 
 /*
@@ -635,7 +562,7 @@ static void add_global_teardown_failure(struct pool *pool, struct slot *slot, in
 	pt__describe_wait_status(status, message);
 	pt__buf_adds(message, " after its last test");
 	pool->total++;
-	finish_test(pool, slot, index, WIFSIGNALED(status) ? PT__CRASH : PT__FAIL, 0);
+	pt__pool_finish_test(pool, slot, index, WIFSIGNALED(status) ? PT__CRASH : PT__FAIL, 0);
 }
 
 /* Handles one frame. Returns 0, or -1 when the worker broke the protocol. */
@@ -663,7 +590,7 @@ static int handle_frame(struct pool *pool, struct slot *slot, const struct pt__f
 		pool->broken_programs[slot->program] = true;
 		pt__buf_reset(&pool->broken_reasons[slot->program]);
 		pt__buf_add(&pool->broken_reasons[slot->program], message.data, message.len);
-		fail_work(pool, &slot->work, message.data);
+		pt__pool_fail_work(pool, &slot->work, message.data);
 		pt__buf_release(&message);
 		free(slot->work.tests);
 		slot->has_work = false;
@@ -685,9 +612,9 @@ static int handle_frame(struct pool *pool, struct slot *slot, const struct pt__f
 		off_t ends[2] = {parse_offset(frame->words[4]), parse_offset(frame->words[5])};
 		read_capture(pool, slot, ends);
 		set_message(pool, index, "%.*s", (int)frame->payload_len, frame->payload);
-		finish_test(pool, slot, index, status, us > 0 ? us : 0);
+		pt__pool_finish_test(pool, slot, index, status, us > 0 ? us : 0);
 		slot->next++;
-		slot->test_started_us = now_us();
+		slot->test_started_us = pt__pool_now_us();
 		slot->deadline_us = slot->next < slot->work.nr_tests
 					    ? test_deadline(pool, slot->work.tests[slot->next],
 							    slot->test_started_us)
@@ -734,7 +661,7 @@ static void read_events(struct pool *pool, struct slot *slot)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			break;
-		close_fd(&slot->events);
+		pt__pool_close_fd(&slot->events);
 	}
 	while (slot->received.len && slot->state != SLOT_STOPPING) {
 		struct pt__frame frame;
@@ -768,7 +695,7 @@ static void read_events(struct pool *pool, struct slot *slot)
 
 /* ---- a process ended ---- */
 
-static void requeue_rest(struct pool *pool, struct slot *slot, size_t from)
+void pt__pool_requeue_rest(struct pool *pool, struct slot *slot, size_t from)
 {
 	if (!slot->has_work)
 		return;
@@ -831,10 +758,10 @@ static void judge_exec(struct pool *pool, struct slot *slot, int status, bool le
 			verdict = PT__LEAK;
 	}
 	pt__buf_release(&details);
-	finish_test(pool, slot, index, verdict, now_us() - slot->test_started_us);
+	pt__pool_finish_test(pool, slot, index, verdict, pt__pool_now_us() - slot->test_started_us);
 }
 
-static void process_exited(struct pool *pool, struct slot *slot, int status)
+void pt__pool_process_exited(struct pool *pool, struct slot *slot, int status)
 {
 	bool leaked = false;
 
@@ -872,18 +799,18 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 				    pt__buf_str(&who), pt__buf_str(&how),
 				    slot->received.len ? ", in the middle of sending a frame" : "");
 			pt__buf_release(&how);
-			finish_test(pool, slot, index, slot->stop_status,
-				    now_us() - slot->test_started_us);
+			pt__pool_finish_test(pool, slot, index, slot->stop_status,
+					     pt__pool_now_us() - slot->test_started_us);
 		} else {
 			struct pt__buf how = PT__BUF_INIT;
 			pt__describe_wait_status(status, &how);
 			set_message(pool, index, "%s; the worker then %s",
 				    pt__buf_str(&slot->stop_reason), pt__buf_str(&how));
 			pt__buf_release(&how);
-			finish_test(pool, slot, index, slot->stop_status,
-				    now_us() - slot->test_started_us);
+			pt__pool_finish_test(pool, slot, index, slot->stop_status,
+					     pt__pool_now_us() - slot->test_started_us);
 		}
-		requeue_rest(pool, slot, slot->next + 1);
+		pt__pool_requeue_rest(pool, slot, slot->next + 1);
 	} else if (slot->state == SLOT_BUSY && slot->next < slot->work.nr_tests) {
 		size_t index = slot->work.tests[slot->next];
 		struct pt__buf how = PT__BUF_INIT;
@@ -892,8 +819,9 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 			    pt__buf_str(&how),
 			    slot->received.len ? ", in the middle of sending a frame" : "");
 		pt__buf_release(&how);
-		finish_test(pool, slot, index, PT__CRASH, now_us() - slot->test_started_us);
-		requeue_rest(pool, slot, slot->next + 1);
+		pt__pool_finish_test(pool, slot, index, PT__CRASH,
+				     pt__pool_now_us() - slot->test_started_us);
+		pt__pool_requeue_rest(pool, slot, slot->next + 1);
 	} else if (slot->state == SLOT_STARTING ||
 		   (slot->state == SLOT_STOPPING && slot->has_work)) {
 		struct pt__buf message = PT__BUF_INIT;
@@ -903,28 +831,28 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 		pt__describe_wait_status(status, &message);
 		pt__buf_adds(&message, " during its init phase");
 		if (pool->interrupting) {
-			requeue_rest(pool, slot, 0);
+			pt__pool_requeue_rest(pool, slot, 0);
 		} else {
 			pool->broken_programs[slot->program] = true;
 			pt__buf_reset(&pool->broken_reasons[slot->program]);
 			pt__buf_adds(&pool->broken_reasons[slot->program], message.data);
-			fail_work(pool, &slot->work, message.data);
+			pt__pool_fail_work(pool, &slot->work, message.data);
 			free(slot->work.tests);
 			slot->has_work = false;
 		}
 		pt__buf_release(&message);
 	} else if (slot->has_work) {
-		requeue_rest(pool, slot, slot->next);
+		pt__pool_requeue_rest(pool, slot, slot->next);
 	} else if (slot->state == SLOT_RETIRING && slot->native &&
 		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		add_global_teardown_failure(pool, slot, status);
 	}
 	pt__buf_release(&who);
 
-	close_fd(&slot->commands);
-	close_fd(&slot->events);
-	close_fd(&slot->out);
-	close_fd(&slot->err);
+	pt__pool_close_fd(&slot->commands);
+	pt__pool_close_fd(&slot->events);
+	pt__pool_close_fd(&slot->out);
+	pt__pool_close_fd(&slot->err);
 	pt__buf_reset(&slot->to_send);
 	pt__buf_reset(&slot->out_buf);
 	pt__buf_reset(&slot->err_buf);
@@ -934,8 +862,6 @@ static void process_exited(struct pool *pool, struct slot *slot, int status)
 	slot->state = SLOT_EMPTY;
 	slot->deadline_us = slot->kill_at_us = 0;
 }
-
-static void server_exited(struct pool *pool, size_t program, int status);
 
 /*
  * Reaps every child that ended: the slots' processes, and the orphans of
@@ -952,264 +878,11 @@ static void reap(struct pool *pool)
 			return;
 		for (int i = 0; i < pool->config->workers; i++)
 			if (pool->slots[i].pid == pid)
-				process_exited(pool, &pool->slots[i], status);
+				pt__pool_process_exited(pool, &pool->slots[i], status);
 		for (size_t p = 0; p < pool->list->nr_programs; p++)
 			if (pool->servers[p].pid == pid)
-				server_exited(pool, p, status);
+				pt__pool_server_exited(pool, p, status);
 	}
-}
-
-/* ---- fork servers ---- */
-
-static void note(struct pool *pool, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void note(struct pool *pool, const char *fmt, ...)
-{
-	struct pt__buf line = PT__BUF_INIT;
-	va_list ap;
-
-	if (!pool->config->note)
-		return;
-	va_start(ap, fmt);
-	pt__buf_vaddf(&line, fmt, ap);
-	va_end(ap);
-	pool->config->note(pool->config->ctx, line.data);
-	pt__buf_release(&line);
-}
-
-/* A slot whose process never came: its work fails with message, or waits. */
-static void abandon_slot(struct pool *pool, struct slot *slot, const char *message)
-{
-	if (slot->has_work) {
-		if (pool->interrupting)
-			requeue_rest(pool, slot, 0);
-		else {
-			fail_work(pool, &slot->work, message);
-			free(slot->work.tests);
-			slot->has_work = false;
-		}
-	}
-	slot->awaiting_fork = false;
-	close_fd(&slot->fork_fds[2]);
-	close_fd(&slot->fork_fds[3]);
-	close_fd(&slot->commands);
-	close_fd(&slot->events);
-	pt__buf_reset(&slot->to_send);
-	slot->pid = 0;
-	slot->state = SLOT_EMPTY;
-	slot->deadline_us = slot->kill_at_us = 0;
-}
-
-/* Gives up on program's server: it cannot serve, for the reason given. */
-static void server_failed(struct pool *pool, size_t program, const char *why)
-{
-	struct pt__buf message = PT__BUF_INIT;
-
-	pt__buf_addf(&message, "global set-up failed in the fork server: %s", why);
-	pool->broken_programs[program] = true;
-	pt__buf_reset(&pool->broken_reasons[program]);
-	pt__buf_adds(&pool->broken_reasons[program], message.data);
-	for (int i = 0; i < pool->config->workers; i++) {
-		struct slot *slot = &pool->slots[i];
-		if (slot->program == program && slot->pid == 0 && slot->state != SLOT_EMPTY)
-			abandon_slot(pool, slot, message.data);
-	}
-	pt__buf_release(&message);
-}
-
-static struct slot *slot_of_pid(struct pool *pool, pid_t pid)
-{
-	for (int i = 0; i < pool->config->workers; i++)
-		if (pool->slots[i].pid == pid)
-			return &pool->slots[i];
-	return NULL;
-}
-
-static struct slot *slot_numbered(struct pool *pool, const char *word)
-{
-	long number = strtol(word, NULL, 10);
-
-	return number >= 1 && number <= pool->config->workers ? &pool->slots[number - 1] : NULL;
-}
-
-/* The server will not fork: its slots' workers are spawned instead. */
-static void server_refused(struct pool *pool, size_t program, struct slot *slot,
-			   const char *why, size_t why_len)
-{
-	struct pt__fork_server *server = &pool->servers[program];
-
-	if (server->state != PT__SERVER_REFUSED) {
-		server->state = PT__SERVER_REFUSED;
-		note(pool, "%s: not forking workers from its server (%.*s); spawning them instead",
-		     pool->list->programs[program].name, (int)why_len, why);
-		pt__fork_server_stop(server);
-	}
-	if (!slot || slot->pid || slot->state != SLOT_STARTING)
-		return;
-	close_fd(&slot->commands);
-	close_fd(&slot->events);
-	int rc = start_process(pool, slot, program);
-	if (rc) {
-		struct pt__buf message = PT__BUF_INIT;
-		pt__buf_addf(&message, "cannot start \"%s\": %s", pool->list->programs[program].path,
-			     strerror(-rc));
-		abandon_slot(pool, slot, message.data);
-		pt__buf_release(&message);
-		return;
-	}
-	pt__buf_reset(&slot->to_send);
-	pt__buf_adds(&slot->to_send, "init\n");
-	flush_commands(slot);
-}
-
-static void handle_server_frame(struct pool *pool, size_t program, const struct pt__frame *frame)
-{
-	struct pt__fork_server *server = &pool->servers[program];
-	const char *verb = frame->words[0];
-
-	if (!strcmp(verb, "hello")) {
-		return;
-	} else if (!strcmp(verb, "serving")) {
-		server->state = PT__SERVER_SERVING;
-		for (int i = 0; i < pool->config->workers; i++) {
-			struct slot *slot = &pool->slots[i];
-			if (slot->program != program || !slot->awaiting_fork)
-				continue;
-			int rc = send_fork(pool, slot);
-			if (rc) {
-				struct pt__buf message = PT__BUF_INIT;
-				pt__buf_addf(&message, "cannot ask the fork server for a worker: %s",
-					     strerror(-rc));
-				abandon_slot(pool, slot, message.data);
-				pt__buf_release(&message);
-			}
-		}
-	} else if (!strcmp(verb, "init-failed")) {
-		struct pt__buf why = PT__BUF_INIT;
-		server->state = PT__SERVER_FAILED;
-		pt__buf_add(&why, frame->payload, frame->payload_len);
-		server_failed(pool, program, why.data);
-		pt__buf_release(&why);
-		pt__fork_server_stop(server);
-	} else if (!strcmp(verb, "forked")) {
-		struct slot *slot = slot_numbered(pool, frame->words[1]);
-		if (!slot)
-			return;
-		slot->pid = (pid_t)strtol(frame->words[2], NULL, 10);
-		slot->forked = true;
-		/* Stopped (timed out, interrupted) before its pid was known: it
-		 * goes at once. The worker's own events may well have come first:
-		 * one retiring after its last test ends by itself. */
-		if (slot->state == SLOT_STOPPING)
-			kill(-slot->pid, SIGKILL);
-	} else if (!strcmp(verb, "fork-refused")) {
-		server_refused(pool, program, slot_numbered(pool, frame->words[1]), frame->payload,
-			       frame->payload_len);
-	} else if (!strcmp(verb, "exited")) {
-		struct slot *slot = slot_of_pid(pool, (pid_t)strtol(frame->words[1], NULL, 10));
-		if (slot)
-			process_exited(pool, slot, atoi(frame->words[2]));
-	}
-}
-
-static void read_server_events(struct pool *pool, size_t program)
-{
-	struct pt__fork_server *server = &pool->servers[program];
-	struct pt__buf why = PT__BUF_INIT;
-
-	pt__fork_server_read(server);
-	while (server->received.len) {
-		struct pt__frame frame;
-		size_t used;
-		int parsed = pt__wire_parse(PT__WIRE_EVENTS, server->received.data,
-					    server->received.len, &frame, &used, &why);
-		if (parsed <= 0) {
-			if (parsed < 0) {
-				note(pool, "%s: its fork server broke the protocol: %s",
-				     pool->list->programs[program].name, why.data);
-				kill(-server->pid, SIGKILL);
-				pt__buf_reset(&server->received);
-			}
-			break;
-		}
-		handle_server_frame(pool, program, &frame);
-		pt__buf_consume(&server->received, used);
-	}
-	pt__buf_release(&why);
-}
-
-/* The server process ended. */
-static void server_exited(struct pool *pool, size_t program, int status)
-{
-	struct pt__fork_server *server = &pool->servers[program];
-	struct pt__buf how = PT__BUF_INIT;
-
-	read_server_events(pool, program);
-	/* Its workers died with it; no word of them will come from it any more. */
-	for (int i = 0; i < pool->config->workers; i++) {
-		struct slot *slot = &pool->slots[i];
-		if (slot->program == program && slot->forked && slot->pid > 0) {
-			kill(-slot->pid, SIGKILL);
-			process_exited(pool, slot, SIGKILL);
-		}
-	}
-	pt__describe_wait_status(status, &how);
-	if (server->state == PT__SERVER_STARTING) {
-		struct pt__buf why = PT__BUF_INIT;
-		pt__buf_addf(&why, "the server %s during it", how.data);
-		if (server->why.len)
-			pt__buf_addf(&why, " (%s)", server->why.data);
-		server_failed(pool, program, why.data);
-		pt__buf_release(&why);
-	} else if (server->state == PT__SERVER_SERVING && pool->stopping_servers &&
-		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		size_t index = pt__test_list_add_test(pool->list, program, "[global]", "[teardown]", 0);
-		struct pt__result *result = &pool->list->tests[index].result;
-		char chunk[4096];
-		ssize_t n;
-		pt__buf_addf(&result->message, "the fork server %s after the last test", how.data);
-		for (off_t at = 0; (n = pread(server->output, chunk, sizeof(chunk), at)) > 0; at += n)
-			pt__buf_add(&result->err, chunk, (size_t)n);
-		pool->total++;
-		finish_test(pool, NULL, index, WIFSIGNALED(status) ? PT__CRASH : PT__FAIL, 0);
-	} else if (server->state == PT__SERVER_SERVING && !pool->stopping_servers) {
-		/* Died under its workers: they die with it; a new one is started on demand. */
-		note(pool, "%s: its fork server %s; starting a new one",
-		     pool->list->programs[program].name, how.data);
-		for (int i = 0; i < pool->config->workers; i++) {
-			struct slot *slot = &pool->slots[i];
-			if (slot->program != program || slot->pid || slot->state == SLOT_EMPTY)
-				continue;
-			requeue_rest(pool, slot, 0);
-			abandon_slot(pool, slot, "");
-		}
-	}
-	pt__buf_release(&how);
-	enum pt__fork_server_state state = server->state;
-	pt__fork_server_release(server);
-	*server = (struct pt__fork_server)PT__FORK_SERVER_INIT;
-	if (state == PT__SERVER_FAILED || state == PT__SERVER_REFUSED)
-		server->state = state;
-	else if (state == PT__SERVER_STARTING)
-		server->state = PT__SERVER_FAILED;
-}
-
-static bool servers_running(const struct pool *pool)
-{
-	for (size_t p = 0; p < pool->list->nr_programs; p++)
-		if (pool->servers[p].pid > 0)
-			return true;
-	return false;
-}
-
-/* Asks every server to tear down and exit: no more work is coming. */
-static void stop_servers(struct pool *pool)
-{
-	if (pool->stopping_servers)
-		return;
-	pool->stopping_servers = true;
-	for (size_t p = 0; p < pool->list->nr_programs; p++)
-		pt__fork_server_stop(&pool->servers[p]);
 }
 
 /* ---- handing out work ---- */
@@ -1217,7 +890,7 @@ static void stop_servers(struct pool *pool)
 static void start_work(struct pool *pool, struct slot *slot, struct work work)
 {
 	if (pool->broken_programs[work.program]) {
-		fail_work(pool, &work, pt__buf_str(&pool->broken_reasons[work.program]));
+		pt__pool_fail_work(pool, &work, pt__buf_str(&pool->broken_reasons[work.program]));
 		free(work.tests);
 		return;
 	}
@@ -1231,12 +904,12 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 		begin_work(pool, slot);
 		return;
 	}
-	int rc = start_process(pool, slot, work.program);
+	int rc = pt__pool_start_process(pool, slot, work.program);
 	if (rc) {
 		struct pt__buf message = PT__BUF_INIT;
 		pt__buf_addf(&message, "cannot start \"%s\": %s",
 			     pool->list->programs[work.program].path, strerror(-rc));
-		fail_work(pool, &work, message.data);
+		pt__pool_fail_work(pool, &work, message.data);
 		pt__buf_release(&message);
 		free(work.tests);
 		slot->has_work = false;
@@ -1245,9 +918,10 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 	if (slot->native) {
 		slot->state = SLOT_STARTING;
 		/* The init phase gets the run's --timeout too. */
-		slot->deadline_us = pool->config->timeout > 0
-					    ? now_us() + (int64_t)(pool->config->timeout * 1e6)
-					    : 0;
+		slot->deadline_us =
+			pool->config->timeout > 0
+				? pt__pool_now_us() + (int64_t)(pool->config->timeout * 1e6)
+				: 0;
 		pt__buf_adds(&slot->to_send, "init\n");
 		/* A worker that runs one group and goes gets all of it at once,
 		 * saving the round trips; under --failfast tests go one by one. */
@@ -1256,11 +930,11 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 			send_tests(pool, slot);
 			slot->close_after_flush = true;
 		}
-		flush_commands(slot);
+		pt__pool_flush_commands(slot);
 	} else {
 		slot->state = SLOT_BUSY;
 		slot->started = true;
-		slot->test_started_us = now_us();
+		slot->test_started_us = pt__pool_now_us();
 		slot->deadline_us = test_deadline(pool, work.tests[0], slot->test_started_us);
 	}
 }
@@ -1292,7 +966,7 @@ static void assign_work(struct pool *pool)
 
 static void check_deadlines(struct pool *pool)
 {
-	int64_t now = now_us();
+	int64_t now = pt__pool_now_us();
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
@@ -1344,7 +1018,7 @@ static void interrupt(struct pool *pool)
 			if (slot->pid > 0)
 				stop_slot(pool, slot, PT__NOT_RUN, false, "interrupted");
 			else if (slot->state != SLOT_EMPTY)
-				abandon_slot(pool, slot, "interrupted");
+				pt__pool_abandon_slot(pool, slot, "interrupted");
 		}
 		for (size_t p = 0; p < pool->list->nr_programs; p++) {
 			struct pt__fork_server *server = &pool->servers[p];
@@ -1365,7 +1039,8 @@ static void interrupt(struct pool *pool)
 
 static int64_t next_wakeup(struct pool *pool)
 {
-	int64_t wake = pool->config->progress ? now_us() + PROGRESS_INTERVAL_US : INT64_MAX;
+	int64_t wake =
+		pool->config->progress ? pt__pool_now_us() + PROGRESS_INTERVAL_US : INT64_MAX;
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
@@ -1434,9 +1109,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			interrupt(&pool);
 		assign_work(&pool);
 		if (all_empty(&pool) && (!pool.queue_len || pool.stop_starting)) {
-			if (!servers_running(&pool))
+			if (!pt__pool_servers_running(&pool))
 				break;
-			stop_servers(&pool);
+			pt__pool_stop_servers(&pool);
 		}
 
 		size_t n = 0;
@@ -1462,7 +1137,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			server_of[n - first_server] = p;
 			fds[n++] = (struct pollfd){pool.servers[p].events, POLLIN, 0};
 		}
-		int64_t wake = next_wakeup(&pool), now = now_us();
+		int64_t wake = next_wakeup(&pool), now = pt__pool_now_us();
 		int timeout = wake == INT64_MAX ? -1
 			      : wake <= now	? 0
 						: (int)((wake - now + 999) / 1000);
@@ -1474,7 +1149,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			pt__signals_drain();
 		for (size_t i = first_server; i < n; i++)
 			if (fds[i].revents)
-				read_server_events(&pool, server_of[i - first_server]);
+				pt__pool_read_server_events(&pool, server_of[i - first_server]);
 		for (size_t i = 1; i < first_server; i++) {
 			struct slot *slot = owners[i];
 			if (!fds[i].revents)
@@ -1486,7 +1161,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			else if (fds[i].fd == slot->err)
 				drain_output(&pool, slot, &slot->err);
 			else if (fds[i].fd == slot->commands)
-				flush_commands(slot);
+				pt__pool_flush_commands(slot);
 		}
 		if (signalled)
 			reap(&pool);
@@ -1501,8 +1176,10 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		nanosleep(&(struct timespec){0, 10000000}, NULL);
 	if (pt__leaks_kill_new(&none, &orphans) && config->note) {
 		struct pt__buf line = PT__BUF_INIT;
-		pt__buf_addf(&line, "killed processes that tests left running outside their "
-				    "process groups: %s", orphans.data);
+		pt__buf_addf(&line,
+			     "killed processes that tests left running outside their "
+			     "process groups: %s",
+			     orphans.data);
 		config->note(config->ctx, line.data);
 		pt__buf_release(&line);
 	}
@@ -1521,8 +1198,8 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		pt__buf_release(&slot->out_buf);
 		pt__buf_release(&slot->err_buf);
 		pt__buf_release(&slot->stop_reason);
-		close_fd(&slot->capture[0]);
-		close_fd(&slot->capture[1]);
+		pt__pool_close_fd(&slot->capture[0]);
+		pt__pool_close_fd(&slot->capture[1]);
 	}
 	for (size_t p = 0; p < list->nr_programs; p++)
 		pt__fork_server_release(&pool.servers[p]);
