@@ -49,7 +49,7 @@
 #include "../child.h"
 #include "../signals.h"
 #include "../xalloc.h"
-#include "../process_identity.h"
+#include "owner.h"
 
 #define REGISTRY_TABLE	    "`" PT__MY_REGISTRY "`.`databases`"
 #define COPY_SQL_MODE	    "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
@@ -74,7 +74,6 @@ struct my_state {
 	char **old_template_urls; /* replaced template_url strings, freed at close */
 	size_t nr_old;
 	bool locked; /* holds the template's named lock */
-	char host[256];
 	struct clone *clones;
 	int nr_clones;
 };
@@ -270,8 +269,6 @@ static int mysql_open(struct pt__db *db, struct pt__buf *err)
 		free(state);
 		return PT__DB_ERUN;
 	}
-	if (gethostname(state->host, sizeof(state->host) - 1) || !*state->host)
-		snprintf(state->host, sizeof(state->host), "unknown");
 	db->state = state;
 	if (state->url.throwaway)
 		return 0; /* the URL is known once the server runs */
@@ -329,9 +326,10 @@ static int register_database(struct pt__db *db, const char *name, const char *ki
 {
 	struct my_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT, what = PT__BUF_INIT;
-	long pid = (long)getpid();
+	struct pt__db_owner owner;
 	int rc;
 
+	pt__db_owner_of_this_run(&owner, db->ctx, !strcmp(kind, "clone"));
 	if ((rc = ensure_registry(db, err)))
 		return rc;
 	pt__buf_adds(&sql, "REPLACE INTO " REGISTRY_TABLE
@@ -340,8 +338,8 @@ static int register_database(struct pt__db *db, const char *name, const char *ki
 	pt__buf_addf(&sql, ", '%s', ", kind);
 	add_literal(state->admin, db->ctx->run_id, &sql);
 	pt__buf_adds(&sql, ", ");
-	add_literal(state->admin, state->host, &sql);
-	pt__buf_addf(&sql, ", %ld, %llu)", pid, pt__process_start_time(pid));
+	add_literal(state->admin, owner.host, &sql);
+	pt__buf_addf(&sql, ", %ld, %llu)", owner.pid, owner.start);
 	pt__buf_addf(&what, "record \"%s\" in partest's registry", name);
 	rc = admin_sql(db, what.data, sql.data, NULL, err);
 	pt__buf_release(&sql);
@@ -1370,19 +1368,6 @@ static int mysql_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return first;
 }
 
-/* Whether the run on host with pid and start time is known to be dead. */
-static bool owner_dead(const struct pt__db *db, const char *host, const char *run_id, long pid,
-		       unsigned long long start)
-{
-	const struct my_state *state = db->state;
-
-	if (strcmp(host, state->host) || !strcmp(run_id, db->ctx->run_id))
-		return false; /* another host's runs cannot be seen from here */
-	if (pid <= 0 || (kill((pid_t)pid, 0) && errno == ESRCH))
-		return true;
-	return start && pt__process_start_time(pid) != start;
-}
-
 static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
@@ -1409,8 +1394,11 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 	}
 	while ((row = mysql_fetch_row(res))) {
 		struct pt__buf ignored = PT__BUF_INIT;
-		long pid = strtol(row[3], NULL, 10);
-		if (!owner_dead(db, row[2], row[1], pid, strtoull(row[4], NULL, 10)))
+		struct pt__db_owner owner = {.clone = true, .pid = strtol(row[3], NULL, 10),
+					     .start = strtoull(row[4], NULL, 10)};
+		snprintf(owner.run_id, sizeof(owner.run_id), "%s", row[1]);
+		snprintf(owner.host, sizeof(owner.host), "%s", row[2]);
+		if (!pt__db_owner_dead(&owner, db->ctx))
 			continue;
 		if (!strcmp(row[5], "0")) {
 			unregister_database(db, row[0]); /* killed before it was created */
@@ -1422,7 +1410,7 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 			pt__buf_addf(dropped,
 				     "dropped MySQL database \"%s\" on %s, left by run %s "
 				     "(pid %ld, no longer running)\n",
-				     row[0], state->where, row[1], pid);
+				     row[0], state->where, row[1], owner.pid);
 		}
 		pt__buf_release(&ignored);
 	}

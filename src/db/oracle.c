@@ -34,7 +34,7 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "oracle_oci.h"
-#include "../process_identity.h"
+#include "owner.h"
 #include "postgres.h" /* the marker format and process start times */
 
 #define MESSAGE_MAX 2048
@@ -406,19 +406,10 @@ static void count_row(char *const *columns, void *arg)
 
 static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out)
 {
-	struct pt__pg_marker marker;
+	struct pt__db_owner owner;
 
-	memset(&marker, 0, sizeof(marker));
-	marker.clone = clone;
-	snprintf(marker.run_id, sizeof(marker.run_id), "%s", db->ctx->run_id);
-	if (gethostname(marker.host, sizeof(marker.host) - 1) || !*marker.host)
-		snprintf(marker.host, sizeof(marker.host), "unknown");
-	for (char *c = marker.host; *c; c++)
-		if (*c == ' ')
-			*c = '_';
-	marker.pid = (long)getpid();
-	marker.start = pt__process_start_time(marker.pid);
-	pt__pg_marker_format(&marker, out);
+	pt__db_owner_of_this_run(&owner, db->ctx, clone);
+	pt__db_owner_format(&owner, out);
 }
 
 static int oracle_open(struct pt__db *db, struct pt__buf *err)
@@ -936,23 +927,6 @@ static int oracle_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return first;
 }
 
-/* Whether the run that made an object is known to be dead. */
-static bool owner_dead(const struct pt__db *db, const struct pt__pg_marker *marker)
-{
-	char host[256] = "";
-
-	if (gethostname(host, sizeof(host) - 1) || !*host)
-		snprintf(host, sizeof(host), "unknown");
-	for (char *c = host; *c; c++)
-		if (*c == ' ')
-			*c = '_';
-	if (strcmp(host, marker->host) || !strcmp(marker->run_id, db->ctx->run_id))
-		return false; /* another host's runs cannot be seen from here */
-	if (kill((pid_t)marker->pid, 0) && errno == ESRCH)
-		return true;
-	return marker->start && pt__process_start_time(marker->pid) != marker->start;
-}
-
 struct leftover {
 	char *name, *kind, *marker;
 };
@@ -996,10 +970,10 @@ static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 	}
 	for (size_t i = 0; !rc && i < list.nr; i++) {
 		struct leftover *item = &list.items[i];
-		struct pt__pg_marker marker;
+		struct pt__db_owner marker;
 		struct pt__buf ignored = PT__BUF_INIT;
-		if (!pt__pg_marker_parse(item->marker, &marker) || !marker.clone ||
-		    !owner_dead(db, &marker))
+		if (!pt__db_owner_parse(item->marker, &marker) || !marker.clone ||
+		    !pt__db_owner_dead(&marker, db->ctx))
 			continue;
 		/* Best effort: one still busy stays for a later run. */
 		if (!drop_clone(db, item->name, item->kind, item->marker, &ignored))

@@ -22,7 +22,7 @@
  * exist) it holds a session advisory lock named after it, so that two runs
  * rebuilding one template with --db-setup take turns.
  */
-#include "../process_identity.h"
+#include "owner.h"
 #include "postgres.h"
 
 #ifdef PT_HAVE_LIBPQ
@@ -540,33 +540,24 @@ static int read_comment(struct pt__db *db, const char *name, bool *exists, char 
 static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	struct pt__pg_marker marker;
+	struct pt__db_owner marker;
 	char *comment = NULL;
 	bool exists;
 	int rc;
 
 	if ((rc = read_comment(db, state->url.dbname, &exists, &comment, err)))
 		return rc;
-	rc = exists && pt__pg_marker_parse(comment, &marker) && !marker.clone;
+	rc = exists && pt__db_owner_parse(comment, &marker) && !marker.clone;
 	free(comment);
 	return rc;
 }
 
 static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out)
 {
-	struct pt__pg_marker marker;
+	struct pt__db_owner owner;
 
-	memset(&marker, 0, sizeof(marker));
-	marker.clone = clone;
-	snprintf(marker.run_id, sizeof(marker.run_id), "%s", db->ctx->run_id);
-	if (gethostname(marker.host, sizeof(marker.host) - 1) || !*marker.host)
-		snprintf(marker.host, sizeof(marker.host), "unknown");
-	for (char *c = marker.host; *c; c++)
-		if (*c == ' ')
-			*c = '_';
-	marker.pid = (long)getpid();
-	marker.start = pt__process_start_time(marker.pid);
-	pt__pg_marker_format(&marker, out);
+	pt__db_owner_of_this_run(&owner, db->ctx, clone);
+	pt__db_owner_format(&owner, out);
 }
 
 /* COMMENT ON DATABASE "name" IS '<marker>'. */
@@ -1031,23 +1022,6 @@ static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return first;
 }
 
-/* Whether the run that made a clone is known to be dead. */
-static bool owner_dead(const struct pt__db *db, const struct pt__pg_marker *marker)
-{
-	char host[256] = "";
-
-	if (gethostname(host, sizeof(host) - 1) || !*host)
-		snprintf(host, sizeof(host), "unknown");
-	for (char *c = host; *c; c++)
-		if (*c == ' ')
-			*c = '_';
-	if (strcmp(host, marker->host) || !strcmp(marker->run_id, db->ctx->run_id))
-		return false; /* another host's runs cannot be seen from here */
-	if (kill((pid_t)marker->pid, 0) && errno == ESRCH)
-		return true;
-	return marker->start && pt__process_start_time(marker->pid) != marker->start;
-}
-
 static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
@@ -1065,11 +1039,11 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 	if (rc)
 		return rc;
 	for (int i = 0; i < PQntuples(res); i++) {
-		struct pt__pg_marker marker;
+		struct pt__db_owner marker;
 		struct pt__buf ignored = PT__BUF_INIT;
 		const char *name = PQgetvalue(res, i, 0);
-		if (!pt__pg_marker_parse(PQgetvalue(res, i, 1), &marker) || !marker.clone ||
-		    !owner_dead(db, &marker))
+		if (!pt__db_owner_parse(PQgetvalue(res, i, 1), &marker) || !marker.clone ||
+		    !pt__db_owner_dead(&marker, db->ctx))
 			continue;
 		/* Best effort: one still in use stays for a later run. */
 		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", name, "", &ignored))

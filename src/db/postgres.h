@@ -58,20 +58,6 @@ void pt__pg_url_release(struct pt__pg_url *url);
 void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct pt__buf *out);
 
 
-/* The marker partest puts on every database it creates (COMMENT ON DATABASE). */
-struct pt__pg_marker {
-	bool clone;		  /* a clone; else a template */
-	char run_id[64];	  /* the run that made it */
-	char host[256];		  /* the host that run was on */
-	long pid;		  /* the runner's pid */
-	unsigned long long start; /* and its start time (0: unknown) */
-};
-
-void pt__pg_marker_format(const struct pt__pg_marker *marker, struct pt__buf *out);
-
-/* Returns 1 and fills out if comment is a marker of partest's, else 0. */
-int pt__pg_marker_parse(const char *comment, struct pt__pg_marker *out);
-
 
 /*
  * The throwaway server of postgresql+tmp:// (postgres_server.c): initdb in a

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "db/owner.h"
 #include "db/postgres.h"
 
 static struct pt__pg_url url;
@@ -118,24 +119,24 @@ PT_TEST(pg_names, clone_names_fit_in_63_bytes_and_differ_per_run_and_worker)
 
 PT_TEST(pg_marker, a_marker_reads_back_and_nothing_else_is_one)
 {
-	struct pt__pg_marker marker = {true, "partest-77-abcdef", "build-host", 77, 123456};
-	struct pt__pg_marker read;
+	struct pt__db_owner marker = {true, "partest-77-abcdef", "build-host", 77, 123456};
+	struct pt__db_owner read;
 	struct pt__buf text = PT__BUF_INIT;
 
-	pt__pg_marker_format(&marker, &text);
+	pt__db_owner_format(&marker, &text);
 	PT_EXPECT_STR(pt__buf_str(&text), ==,
 		      "partest clone v1 run=partest-77-abcdef host=build-host pid=77 start=123456");
-	PT_ASSERT_INT(pt__pg_marker_parse(text.data, &read), ==, 1);
+	PT_ASSERT_INT(pt__db_owner_parse(text.data, &read), ==, 1);
 	PT_EXPECT_TRUE(read.clone);
 	PT_EXPECT_STR(read.run_id, ==, "partest-77-abcdef");
 	PT_EXPECT_STR(read.host, ==, "build-host");
 	PT_EXPECT_INT(read.pid, ==, 77);
 	PT_EXPECT_UINT(read.start, ==, 123456);
-	PT_EXPECT_INT(pt__pg_marker_parse(NULL, &read), ==, 0);
-	PT_EXPECT_INT(pt__pg_marker_parse("the team's staging copy", &read), ==, 0);
-	PT_EXPECT_INT(pt__pg_marker_parse("partest clone v1 run=x host=h pid=zero start=1", &read),
+	PT_EXPECT_INT(pt__db_owner_parse(NULL, &read), ==, 0);
+	PT_EXPECT_INT(pt__db_owner_parse("the team's staging copy", &read), ==, 0);
+	PT_EXPECT_INT(pt__db_owner_parse("partest clone v1 run=x host=h pid=zero start=1", &read),
 		      ==, 0);
-	PT_EXPECT_INT(pt__pg_marker_parse("partest template v1 run=x host=h pid=5 start=0", &read),
+	PT_EXPECT_INT(pt__db_owner_parse("partest template v1 run=x host=h pid=5 start=0", &read),
 		      ==, 1);
 	PT_EXPECT_FALSE(read.clone);
 	pt__buf_release(&text);

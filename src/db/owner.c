@@ -1,0 +1,95 @@
+#include "owner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../process_identity.h"
+
+static void this_host(char *out, size_t size)
+{
+	if (gethostname(out, size - 1) || !*out)
+		snprintf(out, size, "unknown");
+	out[size - 1] = '\0';
+	for (char *c = out; *c; c++)
+		if (*c == ' ')
+			*c = '_';
+}
+
+void pt__db_owner_of_this_run(struct pt__db_owner *owner, const struct pt__db_context *ctx,
+			      bool clone)
+{
+	memset(owner, 0, sizeof(*owner));
+	owner->clone = clone;
+	snprintf(owner->run_id, sizeof(owner->run_id), "%s", ctx->run_id);
+	this_host(owner->host, sizeof(owner->host));
+	owner->pid = (long)getpid();
+	owner->start = pt__process_start_time(owner->pid);
+}
+
+#define MARKER_PREFIX "partest "
+
+void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out)
+{
+	pt__buf_addf(out, MARKER_PREFIX "%s v1 run=%s host=%s pid=%ld start=%llu",
+		     owner->clone ? "clone" : "template", owner->run_id, owner->host, owner->pid,
+		     owner->start);
+}
+
+/* Copies the value of " key=" in str (up to a space) into out (size bytes). */
+static int marker_field(const char *str, const char *key, char *out, size_t size)
+{
+	char pattern[32];
+	const char *at;
+	size_t len;
+
+	snprintf(pattern, sizeof(pattern), " %s=", key);
+	at = strstr(str, pattern);
+	if (!at)
+		return -1;
+	at += strlen(pattern);
+	len = strcspn(at, " ");
+	if (!len || len >= size)
+		return -1;
+	memcpy(out, at, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int pt__db_owner_parse(const char *comment, struct pt__db_owner *out)
+{
+	char number[32];
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	if (!comment)
+		return 0;
+	if (!strncmp(comment, MARKER_PREFIX "clone v1 ", strlen(MARKER_PREFIX "clone v1 ")))
+		out->clone = true;
+	else if (strncmp(comment, MARKER_PREFIX "template v1 ",
+			 strlen(MARKER_PREFIX "template v1 ")))
+		return 0;
+	if (marker_field(comment, "run", out->run_id, sizeof(out->run_id)) ||
+	    marker_field(comment, "host", out->host, sizeof(out->host)))
+		return 0;
+	if (marker_field(comment, "pid", number, sizeof(number)))
+		return 0;
+	out->pid = strtol(number, &end, 10);
+	if (*end || out->pid <= 0)
+		return 0;
+	if (marker_field(comment, "start", number, sizeof(number)))
+		return 0;
+	out->start = strtoull(number, &end, 10);
+	return !*end;
+}
+
+bool pt__db_owner_dead(const struct pt__db_owner *owner, const struct pt__db_context *ctx)
+{
+	char host[256];
+
+	this_host(host, sizeof(host));
+	if (strcmp(host, owner->host) || !strcmp(owner->run_id, ctx->run_id))
+		return false;
+	return !pt__process_is(owner->pid, owner->start);
+}

@@ -1,0 +1,40 @@
+/*
+ * Who made a database object: the run, its host, its runner's pid and that
+ * process's start time. Every backend records this with what it creates (a
+ * comment, a registry row) so that it drops only what partest made, and only
+ * once the run that made it is known to be dead.
+ */
+#ifndef PT_DB_OWNER_H
+#define PT_DB_OWNER_H
+
+#include <stdbool.h>
+
+#include "../buf.h"
+#include "db.h"
+
+struct pt__db_owner {
+	bool clone;		  /* a clone; else a template */
+	char run_id[64];	  /* the run that made it */
+	char host[256];		  /* the host that run was on, spaces made '_' */
+	long pid;		  /* the runner's pid */
+	unsigned long long start; /* and its start time (0: unknown) */
+};
+
+/* This process, in the run ctx describes. */
+void pt__db_owner_of_this_run(struct pt__db_owner *owner, const struct pt__db_context *ctx,
+			      bool clone);
+
+/* "partest clone v1 run=... host=... pid=... start=...": a comment's text. */
+void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out);
+
+/* Returns 1 and fills out if comment is such a text, else 0. */
+int pt__db_owner_parse(const char *comment, struct pt__db_owner *out);
+
+/*
+ * True when the run that made the object is known to be dead: it ran on this
+ * host, it is not this run, and its runner is gone (or its pid now belongs to
+ * another process). Another host's runs cannot be seen from here: false.
+ */
+bool pt__db_owner_dead(const struct pt__db_owner *owner, const struct pt__db_context *ctx);
+
+#endif

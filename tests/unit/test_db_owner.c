@@ -1,0 +1,70 @@
+/* Which leftovers may be dropped: only those of runs on this host known dead. */
+#include <partest.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db/owner.h"
+
+static struct pt__db_context ctx = {.run_id = "partest-1-this"};
+static struct pt__db_context other_run = {.run_id = "partest-2-other"};
+
+PT_TEST(db_owner, a_live_run_is_never_dead)
+{
+	struct pt__db_owner owner;
+
+	pt__db_owner_of_this_run(&owner, &ctx, true);
+	PT_ASSERT_FALSE(pt__db_owner_dead(&owner, &ctx));
+	/* Seen from another run, this process is still alive. */
+	PT_ASSERT_FALSE(pt__db_owner_dead(&owner, &other_run));
+}
+
+PT_TEST(db_owner, a_run_whose_runner_is_gone_is_dead)
+{
+	struct pt__db_owner owner;
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(0);
+	PT_ASSERT_INT(waitpid(child, NULL, 0), ==, child);
+	pt__db_owner_of_this_run(&owner, &other_run, true);
+	owner.pid = child;
+	PT_ASSERT_TRUE(pt__db_owner_dead(&owner, &ctx));
+}
+
+PT_TEST(db_owner, a_reused_pid_is_another_process)
+{
+	struct pt__db_owner owner;
+
+	pt__db_owner_of_this_run(&owner, &other_run, true);
+	if (!owner.start)
+		PT_SKIP("this system does not tell start times");
+	owner.start += 1;
+	PT_ASSERT_TRUE(pt__db_owner_dead(&owner, &ctx));
+}
+
+PT_TEST(db_owner, another_hosts_runs_are_never_dead)
+{
+	struct pt__db_owner owner;
+
+	pt__db_owner_of_this_run(&owner, &other_run, true);
+	strcpy(owner.host, "some-other-host");
+	owner.pid = 999999999;
+	PT_ASSERT_FALSE(pt__db_owner_dead(&owner, &ctx));
+}
+
+PT_TEST(db_owner, format_and_parse_agree)
+{
+	struct pt__db_owner owner, read;
+	struct pt__buf text = PT__BUF_INIT;
+
+	pt__db_owner_of_this_run(&owner, &ctx, false);
+	pt__db_owner_format(&owner, &text);
+	PT_ASSERT_INT(pt__db_owner_parse(text.data, &read), ==, 1);
+	PT_EXPECT_FALSE(read.clone);
+	PT_EXPECT_STR(read.run_id, ==, owner.run_id);
+	PT_EXPECT_STR(read.host, ==, owner.host);
+	PT_EXPECT_INT(read.pid, ==, owner.pid);
+	PT_EXPECT_UINT(read.start, ==, owner.start);
+	pt__buf_release(&text);
+}
