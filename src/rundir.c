@@ -1,10 +1,8 @@
-#define _XOPEN_SOURCE 700 /* nftw */
 #include "rundir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "process_identity.h"
+#include "owned_dir.h"
 #include "xalloc.h"
 
 #define PREFIX "partest-"
@@ -27,7 +25,7 @@ static const char *temp_root(void)
 
 int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
 {
-	struct pt__buf path = PT__BUF_INIT, owner = PT__BUF_INIT;
+	struct pt__buf path = PT__BUF_INIT;
 	long pid = (long)getpid();
 
 	pt__buf_addf(&path, "%s/" PREFIX "%ld-XXXXXX", temp_root(), pid);
@@ -38,32 +36,10 @@ int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
 		pt__buf_release(&path);
 		return -saved;
 	}
-	pt__buf_addf(&owner, "%s/owner", path.data);
-	FILE *file = fopen(owner.data, "we");
-	if (file) {
-		fprintf(file, "%ld %llu\n", pid, pt__process_start_time(pid));
-		fclose(file);
-	}
-	pt__buf_release(&owner);
+	pt__owned_dir_claim(path.data);
 	rundir->path = pt__buf_detach(&path);
 	rundir->id = pt__xstrdup(strrchr(rundir->path, '/') + 1);
 	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-int pt__remove_tree(const char *path)
-{
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 void pt__rundir_remove(struct pt__rundir *rundir)
@@ -73,24 +49,6 @@ void pt__rundir_remove(struct pt__rundir *rundir)
 	free(rundir->path);
 	free(rundir->id);
 	rundir->path = rundir->id = NULL;
-}
-
-static int owner_alive(const char *dir)
-{
-	struct pt__buf path = PT__BUF_INIT;
-	long pid = 0;
-	unsigned long long started = 0;
-	int alive = 1;
-
-	pt__buf_addf(&path, "%s/owner", dir);
-	FILE *file = fopen(path.data, "re");
-	pt__buf_release(&path);
-	if (!file)
-		return 1; /* still being created, or not ours: leave it */
-	if (fscanf(file, "%ld %llu", &pid, &started) == 2 && pid > 0)
-		alive = pt__process_is(pid, started);
-	fclose(file);
-	return alive;
 }
 
 /* True if process pid's environment holds the exact entry. */
@@ -149,26 +107,14 @@ static void kill_processes_of_run(const char *id)
 #endif
 }
 
+static void kill_what_it_left(const char *path, const char *name, void *arg)
+{
+	(void)path;
+	(void)arg;
+	kill_processes_of_run(name);
+}
+
 void pt__rundir_reap_dead(void)
 {
-	const char *root = temp_root();
-	DIR *dir = opendir(root);
-	struct dirent *entry;
-
-	if (!dir)
-		return;
-	while ((entry = readdir(dir))) {
-		struct pt__buf path = PT__BUF_INIT;
-		struct stat st;
-		if (strncmp(entry->d_name, PREFIX, strlen(PREFIX)))
-			continue;
-		pt__buf_addf(&path, "%s/%s", root, entry->d_name);
-		if (!lstat(path.data, &st) && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-		    !owner_alive(path.data)) {
-			kill_processes_of_run(entry->d_name);
-			pt__remove_tree(path.data);
-		}
-		pt__buf_release(&path);
-	}
-	closedir(dir);
+	pt__owned_dirs_reap(temp_root(), PREFIX, kill_what_it_left, NULL);
 }

@@ -25,7 +25,4 @@ void pt__rundir_remove(struct pt__rundir *rundir);
  */
 void pt__rundir_reap_dead(void);
 
-/* Removes path and everything below it, not following symlinks. */
-int pt__remove_tree(const char *path);
-
 #endif

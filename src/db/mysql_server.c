@@ -35,9 +35,9 @@
 #include <unistd.h>
 
 #include "../child.h"
-#include "../rundir.h"
 #include "../signals.h"
 #include "../xalloc.h"
+#include "../owned_dir.h"
 #include "../process_identity.h"
 
 #define DIR_PREFIX	 "partest-my-"
@@ -87,7 +87,6 @@ static int find_program(const char *const *names, struct pt__buf *out)
 	return -1;
 }
 
-
 static void stop_pid(pid_t pid)
 {
 	long long until = now_ms() + STOP_MS;
@@ -120,43 +119,19 @@ static void add_log_tail(const char *path, struct pt__buf *out)
 	pt__buf_release(&log);
 }
 
-/* Removes the directories of dead runs' servers in base, stopping a server left running. */
-static void reap_dead_servers(const char *base)
+/* Before a dead run's server directory goes: stop the server if it still runs. */
+static void stop_left_server(const char *dir, const char *name, void *arg)
 {
-	DIR *dir = opendir(base);
-	struct dirent *entry;
+	struct pt__buf path = PT__BUF_INIT, text = PT__BUF_INIT;
+	long server = 0;
 
-	if (!dir)
-		return;
-	while ((entry = readdir(dir))) {
-		struct pt__buf path = PT__BUF_INIT, text = PT__BUF_INIT;
-		struct stat st;
-		long pid = 0, server = 0;
-		unsigned long long start = 0;
-
-		if (strncmp(entry->d_name, DIR_PREFIX, strlen(DIR_PREFIX)))
-			continue;
-		pt__buf_addf(&path, "%s/%s/owner", base, entry->d_name);
-		if (lstat(path.data, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-		    pt__db_read_file(path.data, &text) ||
-		    sscanf(text.data, "%ld %llu", &pid, &start) != 2 || pid <= 0 ||
-		    pt__process_is(pid, start)) {
-			pt__buf_release(&path);
-			pt__buf_release(&text);
-			continue;
-		}
-		pt__buf_reset(&path);
-		pt__buf_reset(&text);
-		pt__buf_addf(&path, "%s/%s/mariadbd.pid", base, entry->d_name);
-		if (!pt__db_read_file(path.data, &text) && sscanf(text.data, "%ld", &server) == 1)
-			stop_pid((pid_t)server);
-		pt__buf_reset(&path);
-		pt__buf_addf(&path, "%s/%s", base, entry->d_name);
-		pt__remove_tree(path.data);
-		pt__buf_release(&path);
-		pt__buf_release(&text);
-	}
-	closedir(dir);
+	(void)name;
+	(void)arg;
+	pt__buf_addf(&path, "%s/mariadbd.pid", dir);
+	if (!pt__db_read_file(path.data, &text) && sscanf(text.data, "%ld", &server) == 1)
+		stop_pid((pid_t)server);
+	pt__buf_release(&path);
+	pt__buf_release(&text);
 }
 
 /* Runs mariadb-install-db and waits for it; Ctrl-C kills it. */
@@ -364,9 +339,10 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 		if (!pt__process_running(pid) || now_ms() >= until) {
 			pt__buf_addf(err, "cannot start a throwaway MariaDB server in \"%s\": %s",
 				     server->dir,
-				     pt__process_running(pid) ? "it did not accept connections within 60 "
-							  "seconds"
-							: "mariadbd exited");
+				     pt__process_running(pid)
+					     ? "it did not accept connections within 60 "
+					       "seconds"
+					     : "mariadbd exited");
 			add_log_tail(log.data, err);
 			rc = PT__DB_ERUN;
 			goto out;
@@ -389,8 +365,7 @@ int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err)
 {
 	static const char *const installers[] = {"mariadb-install-db", "mysql_install_db", NULL};
 	static const char *const servers[] = {"mariadbd", "mysqld", NULL};
-	struct pt__buf installer = PT__BUF_INIT, daemon = PT__BUF_INIT, path = PT__BUF_INIT,
-		       owner = PT__BUF_INIT;
+	struct pt__buf installer = PT__BUF_INIT, daemon = PT__BUF_INIT, path = PT__BUF_INIT;
 	struct passwd *mysql_user = NULL;
 	bool as_mysql = geteuid() == 0;
 	long pid = (long)getpid();
@@ -408,7 +383,7 @@ int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err)
 		rc = PT__DB_ERUN;
 		goto out;
 	}
-	reap_dead_servers("/tmp");
+	pt__owned_dirs_reap("/tmp", DIR_PREFIX, stop_left_server, NULL);
 	pt__buf_addf(&path, "/tmp/" DIR_PREFIX "%ld-XXXXXX", pid);
 	if (!mkdtemp(path.data)) {
 		pt__buf_addf(err,
@@ -421,9 +396,7 @@ int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err)
 	server->dir = pt__buf_detach(&path);
 	pt__buf_addf(&path, "%s/mysql.sock", server->dir);
 	server->socket = pt__buf_detach(&path);
-	pt__buf_addf(&path, "%s/owner", server->dir);
-	pt__buf_addf(&owner, "%ld %llu\n", pid, pt__process_start_time(pid));
-	if ((rc = pt__db_write_file(path.data, owner.data, owner.len)) ||
+	if ((rc = pt__owned_dir_claim(server->dir)) ||
 	    (as_mysql && chown(server->dir, mysql_user->pw_uid, mysql_user->pw_gid) &&
 	     (rc = -errno))) {
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server in \"%s\": %s",
@@ -441,7 +414,6 @@ out:
 	pt__buf_release(&installer);
 	pt__buf_release(&daemon);
 	pt__buf_release(&path);
-	pt__buf_release(&owner);
 	return rc;
 }
 

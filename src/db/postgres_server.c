@@ -18,6 +18,7 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* setgroups */
 #endif
+#include "../owned_dir.h"
 #include "../process_identity.h"
 #include "postgres.h"
 
@@ -39,7 +40,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../rundir.h"
 #include "../signals.h"
 #include "../xalloc.h"
 
@@ -290,7 +290,6 @@ static void add_log_tail(const char *path, struct pt__buf *out)
 	pt__buf_release(&log);
 }
 
-
 /* Waits up to ms for pid to end. */
 static bool wait_gone(pid_t pid, long ms)
 {
@@ -320,48 +319,19 @@ static void stop_postmaster(pid_t pid)
 	wait_gone(pid, STOP_IMMEDIATE_MS);
 }
 
-/*
- * Removes throwaway-server directories in base whose run has died (the
- * owner file names its pid and start time), stopping a server still
- * running in one.
- */
-static void reap_dead_servers(const char *base)
+/* Before a dead run's server directory goes: stop the server if it still runs. */
+static void stop_left_server(const char *dir, const char *name, void *arg)
 {
-	DIR *dir = opendir(base);
-	struct dirent *entry;
+	struct pt__buf path = PT__BUF_INIT, text = PT__BUF_INIT;
+	long server = 0;
 
-	if (!dir)
-		return;
-	while ((entry = readdir(dir))) {
-		struct pt__buf path = PT__BUF_INIT, text = PT__BUF_INIT;
-		struct stat st;
-		long pid = 0, postmaster = 0;
-		unsigned long long start = 0;
-
-		if (strncmp(entry->d_name, DIR_PREFIX, strlen(DIR_PREFIX)))
-			continue;
-		pt__buf_addf(&path, "%s/%s/owner", base, entry->d_name);
-		if (lstat(path.data, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-		    pt__db_read_file(path.data, &text) ||
-		    sscanf(text.data, "%ld %llu", &pid, &start) != 2 || pid <= 0 ||
-		    pt__process_is(pid, start)) {
-			pt__buf_release(&path);
-			pt__buf_release(&text);
-			continue;
-		}
-		pt__buf_reset(&path);
-		pt__buf_reset(&text);
-		pt__buf_addf(&path, "%s/%s/data/postmaster.pid", base, entry->d_name);
-		if (!pt__db_read_file(path.data, &text) &&
-		    sscanf(text.data, "%ld", &postmaster) == 1)
-			stop_postmaster((pid_t)postmaster);
-		pt__buf_reset(&path);
-		pt__buf_addf(&path, "%s/%s", base, entry->d_name);
-		pt__remove_tree(path.data);
-		pt__buf_release(&path);
-		pt__buf_release(&text);
-	}
-	closedir(dir);
+	(void)name;
+	(void)arg;
+	pt__buf_addf(&path, "%s/data/postmaster.pid", dir);
+	if (!pt__db_read_file(path.data, &text) && sscanf(text.data, "%ld", &server) == 1)
+		stop_postmaster((pid_t)server);
+	pt__buf_release(&path);
+	pt__buf_release(&text);
 }
 
 /* Runs initdb and waits for it; Ctrl-C kills it. */
@@ -492,12 +462,12 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 			goto out;
 		}
 		if (!pt__process_running(pid) || now_ms() >= until) {
-			pt__buf_addf(err,
-				     "cannot start a throwaway PostgreSQL server in \"%s\": %s",
-				     server->dir,
-				     pt__process_running(pid) ? "it did not accept connections within "
-							  "60 seconds"
-							: "postgres exited");
+			pt__buf_addf(
+				err, "cannot start a throwaway PostgreSQL server in \"%s\": %s",
+				server->dir,
+				pt__process_running(pid) ? "it did not accept connections within "
+							   "60 seconds"
+							 : "postgres exited");
 			add_log_tail(log.data, err);
 			rc = PT__DB_ERUN;
 			goto out;
@@ -516,7 +486,7 @@ out:
 
 int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err)
 {
-	struct pt__buf bindir = PT__BUF_INIT, path = PT__BUF_INIT, owner = PT__BUF_INIT;
+	struct pt__buf bindir = PT__BUF_INIT, path = PT__BUF_INIT;
 	struct identity who;
 	const char *tmp = getenv("TMPDIR"), *base;
 	long pid = (long)getpid();
@@ -525,7 +495,7 @@ int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err)
 	if ((rc = choose_identity(&who, err)) || (rc = find_bindir(&bindir, err)))
 		goto out;
 	base = who.switch_user || !tmp || *tmp != '/' ? "/tmp" : tmp;
-	reap_dead_servers(base);
+	pt__owned_dirs_reap(base, DIR_PREFIX, stop_left_server, NULL);
 
 	pt__buf_addf(&path, "%s/" DIR_PREFIX "%ld-XXXXXX", base, pid);
 	if (!mkdtemp(path.data)) {
@@ -539,9 +509,7 @@ int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err)
 	server->dir = pt__buf_detach(&path);
 	server->port = SERVER_PORT;
 	server->user = pt__xstrdup(SUPERUSER);
-	pt__buf_addf(&path, "%s/owner", server->dir);
-	pt__buf_addf(&owner, "%ld %llu\n", pid, pt__process_start_time(pid));
-	if ((rc = pt__db_write_file(path.data, owner.data, owner.len)) ||
+	if ((rc = pt__owned_dir_claim(server->dir)) ||
 	    (who.switch_user && chown(server->dir, who.uid, who.gid) && (rc = -errno))) {
 		pt__buf_addf(err, "cannot start a throwaway PostgreSQL server in \"%s\": %s",
 			     server->dir, strerror(-rc));
@@ -557,7 +525,6 @@ fail:
 out:
 	pt__buf_release(&bindir);
 	pt__buf_release(&path);
-	pt__buf_release(&owner);
 	return rc;
 }
 

@@ -18,7 +18,7 @@
 
 #include "buf.h"
 #include "db/db.h"
-#include "rundir.h"
+#include "owned_dir.h"
 #include "signals.h"
 
 struct fixture {

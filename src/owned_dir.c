@@ -1,0 +1,94 @@
+#define _XOPEN_SOURCE 700 /* nftw */
+#include "owned_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "process_identity.h"
+
+int pt__owned_dir_claim(const char *dir)
+{
+	struct pt__buf path = PT__BUF_INIT;
+	long pid = (long)getpid();
+	int rc = 0;
+
+	pt__buf_addf(&path, "%s/owner", dir);
+	FILE *file = fopen(path.data, "we");
+	if (!file) {
+		rc = -errno;
+	} else {
+		fprintf(file, "%ld %llu\n", pid, pt__process_start_time(pid));
+		if (fclose(file))
+			rc = -errno;
+	}
+	pt__buf_release(&path);
+	return rc;
+}
+
+/* True unless dir's owner file names a process that is no longer running. */
+static bool owner_alive(const char *dir)
+{
+	struct pt__buf path = PT__BUF_INIT;
+	long pid = 0;
+	unsigned long long started = 0;
+	bool alive = true;
+
+	pt__buf_addf(&path, "%s/owner", dir);
+	FILE *file = fopen(path.data, "re");
+	pt__buf_release(&path);
+	if (!file)
+		return true; /* still being made: leave it */
+	if (fscanf(file, "%ld %llu", &pid, &started) == 2 && pid > 0)
+		alive = pt__process_is(pid, started);
+	fclose(file);
+	return alive;
+}
+
+void pt__owned_dirs_reap(const char *parent, const char *prefix,
+			 void (*before_remove)(const char *path, const char *name, void *arg),
+			 void *arg)
+{
+	DIR *dir = opendir(parent);
+	struct dirent *entry;
+
+	if (!dir)
+		return;
+	while ((entry = readdir(dir))) {
+		struct pt__buf path = PT__BUF_INIT;
+		struct stat st;
+		if (strncmp(entry->d_name, prefix, strlen(prefix)))
+			continue;
+		pt__buf_addf(&path, "%s/%s", parent, entry->d_name);
+		if (!lstat(path.data, &st) && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+		    !owner_alive(path.data)) {
+			if (before_remove)
+				before_remove(path.data, entry->d_name, arg);
+			pt__remove_tree(path.data);
+		}
+		pt__buf_release(&path);
+	}
+	closedir(dir);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+int pt__remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}

@@ -1,0 +1,26 @@
+/*
+ * Directories that name the process owning them (an "owner" file holding
+ * its pid and start time), so that whoever comes next can tell a live run's
+ * directory from one a killed run left and remove only the latter: run
+ * directories, throwaway database servers.
+ */
+#ifndef PT_OWNED_DIR_H
+#define PT_OWNED_DIR_H
+
+/* Writes DIR/owner naming this process. Returns 0 or -errno. */
+int pt__owned_dir_claim(const char *dir);
+
+/*
+ * For every directory in parent whose name starts with prefix, that belongs
+ * to this user and whose owner is no longer running: calls before_remove
+ * (when given) with its path and name, then removes it. A directory without
+ * an owner file (one being made) is left alone.
+ */
+void pt__owned_dirs_reap(const char *parent, const char *prefix,
+			 void (*before_remove)(const char *path, const char *name, void *arg),
+			 void *arg);
+
+/* Removes path and everything below it, not following symlinks. */
+int pt__remove_tree(const char *path);
+
+#endif

@@ -1,0 +1,91 @@
+/* Directories of dead owners go; those of live ones, or still being made, stay. */
+#include <partest.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "owned_dir.h"
+
+static char parent[4096];
+static int removed_calls;
+static char removed_name[256];
+
+static void note_removal(const char *path, const char *name, void *arg)
+{
+	(void)path;
+	(void)arg;
+	removed_calls++;
+	snprintf(removed_name, sizeof(removed_name), "%s", name);
+}
+
+static void make_dir(const char *name)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", parent, name);
+	PT_ASSERT_INT(mkdir(path, 0700), ==, 0);
+}
+
+static int exists(const char *name)
+{
+	char path[4200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", parent, name);
+	return stat(path, &st) == 0;
+}
+
+PT_SETUP(owned_dir)
+{
+	snprintf(parent, sizeof(parent), "%s/owned-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	PT_ASSERT_NOT_NULL(mkdtemp(parent));
+	removed_calls = 0;
+}
+
+PT_TEARDOWN(owned_dir)
+{
+	pt__remove_tree(parent);
+}
+
+PT_TEST(owned_dir, a_dead_owners_directory_is_removed_after_the_callback)
+{
+	char path[4200], owner[4300];
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(0);
+	PT_ASSERT_INT(waitpid(child, NULL, 0), ==, child);
+	make_dir("run-dead");
+	snprintf(path, sizeof(path), "%s/run-dead", parent);
+	snprintf(owner, sizeof(owner), "%s/owner", path);
+	FILE *file = fopen(owner, "w");
+	PT_ASSERT_NOT_NULL(file);
+	fprintf(file, "%ld 0\n", (long)child);
+	fclose(file);
+
+	pt__owned_dirs_reap(parent, "run-", note_removal, NULL);
+	PT_EXPECT_INT(removed_calls, ==, 1);
+	PT_EXPECT_STR(removed_name, ==, "run-dead");
+	PT_EXPECT_FALSE(exists("run-dead"));
+}
+
+PT_TEST(owned_dir, live_unclaimed_and_other_directories_stay)
+{
+	char path[4200];
+
+	make_dir("run-live");
+	snprintf(path, sizeof(path), "%s/run-live", parent);
+	PT_ASSERT_INT(pt__owned_dir_claim(path), ==, 0);
+	make_dir("run-being-made");
+	make_dir("other-dead");
+
+	pt__owned_dirs_reap(parent, "run-", note_removal, NULL);
+	PT_EXPECT_INT(removed_calls, ==, 0);
+	PT_EXPECT_TRUE(exists("run-live"));
+	PT_EXPECT_TRUE(exists("run-being-made"));
+	PT_EXPECT_TRUE(exists("other-dead"));
+}
