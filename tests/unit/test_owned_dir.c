@@ -82,6 +82,17 @@ PT_TEST(owned_dir, live_unclaimed_and_other_directories_stay)
 	PT_ASSERT_INT(pt__owned_dir_claim(path), ==, 0);
 	make_dir("run-being-made");
 	make_dir("other-dead");
+	/* Dead-owned, but not under the prefix asked for. */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	PT_ASSERT_INT(waitpid(child, NULL, 0), ==, child);
+	char owner[4300];
+	snprintf(owner, sizeof(owner), "%s/other-dead/owner", parent);
+	FILE *file = fopen(owner, "w");
+	PT_ASSERT_NOT_NULL(file);
+	fprintf(file, "%ld 0\n", (long)child);
+	fclose(file);
 
 	pt__owned_dirs_reap(parent, "run-", note_removal, NULL);
 	PT_EXPECT_INT(removed_calls, ==, 0);
