@@ -113,6 +113,16 @@ static bool is_password_param(const char *param)
  * of the whole URL (a password may hold unencoded '/', '?' or '@'), and a
  * password= query parameter is hidden too.
  */
+int pt__db_url_error(struct pt__buf *err, const char *url, const char *why)
+{
+	struct pt__buf shown = PT__BUF_INIT;
+
+	pt__db_redact_url(url, &shown);
+	pt__buf_addf(err, "--db \"%s\": %s", shown.data, why);
+	pt__buf_release(&shown);
+	return PT__DB_EUSAGE;
+}
+
 void pt__db_redact_url(const char *url, struct pt__buf *out)
 {
 	const char *rest = strstr(url, "://");

@@ -71,12 +71,12 @@ struct pt__db {
 			     * Set by open; NULL means url. */
 	const struct pt__db_backend *backend;
 	const struct pt__db_context *ctx;
-	char **clone_urls;   /* one per worker once cloned, else NULL */
-	bool template_built; /* this run (re)built the template */
+	char **clone_urls;    /* one per worker once cloned, else NULL */
+	bool template_built;  /* this run (re)built the template */
 	bool setup_per_clone; /* set by open: the backend has no template to copy;
 			       * --db-setup runs on each clone instead (Oracle's
 			       * setup strategy) */
-	void *state;	     /* the backend's own */
+	void *state;	      /* the backend's own */
 };
 
 /*
@@ -110,6 +110,10 @@ void pt__db_release(struct pt__db *db);
 void pt__db_env_name(const char *alias, struct pt__buf *out);
 
 /* For backends: the small pieces of state keeping they share. */
+
+/* Says in err that the --db URL is malformed, and why (password hidden).
+ * Returns PT__DB_EUSAGE. */
+int pt__db_url_error(struct pt__buf *err, const char *url, const char *why);
 
 /* Appends url to out with any password replaced by "***". */
 void pt__db_redact_url(const char *url, struct pt__buf *out);

@@ -33,16 +33,6 @@ static char *decode(const char *str, size_t len, int *bad)
 	return pt__buf_detach(&out);
 }
 
-static int usage(struct pt__buf *err, const char *url, const char *why)
-{
-	struct pt__buf shown = PT__BUF_INIT;
-
-	pt__db_redact_url(url, &shown);
-	pt__buf_addf(err, "--db \"%s\": %s", shown.data, why);
-	pt__buf_release(&shown);
-	return PT__DB_EUSAGE;
-}
-
 static bool param_is(const char *param, size_t name_len, const char *name)
 {
 	return name_len == strlen(name) && !strncmp(param, name, name_len);
@@ -58,11 +48,11 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 	char *value;
 
 	if (!eq)
-		return usage(err, url,
-			     "a query parameter needs a value (socket=/path/to/mysql.sock)");
+		return pt__db_url_error(
+			err, url, "a query parameter needs a value (socket=/path/to/mysql.sock)");
 	value = decode(eq + 1, len - name_len - 1, &bad);
 	if (bad) {
-		rc = usage(err, url, "a bad %-escape in a query parameter");
+		rc = pt__db_url_error(err, url, "a bad %-escape in a query parameter");
 	} else if (param_is(param, name_len, "socket")) {
 		free(out->socket);
 		out->socket = value;
@@ -76,18 +66,20 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 		else if (!strcasecmp(value, "dump"))
 			out->strategy = PT__MY_STRATEGY_DUMP;
 		else
-			rc = usage(err, url, "partest_strategy must be copy or dump");
+			rc = pt__db_url_error(err, url, "partest_strategy must be copy or dump");
 	} else if (param_is(param, name_len, "partest_threads")) {
 		char *end;
 		long n = strtol(value, &end, 10);
 		if (!*value || *end || n < 1 || n > MAX_THREADS)
-			rc = usage(err, url, "partest_threads must be a number from 1 to 64");
+			rc = pt__db_url_error(err, url,
+					      "partest_threads must be a number from 1 to 64");
 		else
 			out->threads = (int)n;
 	} else {
-		rc = usage(err, url,
-			   "unknown query parameter; partest knows socket, partest_strategy and "
-			   "partest_threads");
+		rc = pt__db_url_error(
+			err, url,
+			"unknown query parameter; partest knows socket, partest_strategy and "
+			"partest_threads");
 	}
 	free(value);
 	return rc;
@@ -118,10 +110,11 @@ static int take_authority(const char *url, const char *rest, const char *end,
 		char *stop;
 		long port = strtol(colon + 1, &stop, 10);
 		if (stop != end || port < 1 || port > 65535)
-			return usage(err, url, "the port must be a number from 1 to 65535");
+			return pt__db_url_error(err, url,
+						"the port must be a number from 1 to 65535");
 		out->port = (unsigned)port;
 	}
-	return bad ? usage(err, url, "a bad %-escape in the user, password or host") : 0;
+	return bad ? pt__db_url_error(err, url, "a bad %-escape in the user, password or host") : 0;
 }
 
 int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *err)
@@ -140,7 +133,7 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 	} else if ((rest = skip_prefix(url, "mariadb://"))) {
 		out->scheme = pt__xstrdup("mariadb://");
 	} else {
-		rc = usage(err, url, "not a mysql:// or mariadb:// URL");
+		rc = pt__db_url_error(err, url, "not a mysql:// or mariadb:// URL");
 		goto out;
 	}
 	/* The path starts at the first '/' after the last '@' (a password may hold '/'). */
@@ -149,9 +142,10 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 	p += strcspn(p, "/?");
 	out->authority = pt__xstrndup(rest, (size_t)(p - rest));
 	if (out->throwaway && *out->authority) {
-		rc = usage(err, url,
-			   "mysql+tmp:// starts its own server and takes no user or host "
-			   "(mysql+tmp:///NAME)");
+		rc = pt__db_url_error(
+			err, url,
+			"mysql+tmp:// starts its own server and takes no user or host "
+			"(mysql+tmp:///NAME)");
 		goto out;
 	}
 	if ((rc = take_authority(url, rest, p, out, err)))
@@ -160,7 +154,7 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 		p++;
 		path_end = p + strcspn(p, "?");
 		if (pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
-			rc = usage(err, url, "a bad %-escape in the database name");
+			rc = pt__db_url_error(err, url, "a bad %-escape in the database name");
 			goto out;
 		}
 		p = path_end;
@@ -176,19 +170,21 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 	if (!name.len && out->throwaway)
 		pt__buf_adds(&name, THROWAWAY_DEFAULT_DB);
 	if (!name.len) {
-		rc = usage(err, url,
-			   "name the template database after the host "
-			   "(mysql://user:password@host:port/NAME)");
+		rc = pt__db_url_error(err, url,
+				      "name the template database after the host "
+				      "(mysql://user:password@host:port/NAME)");
 		goto out;
 	}
 	if (name.len > PT__MY_NAME_MAX || name.data[name.len - 1] == ' ') {
-		rc = usage(err, url,
-			   "the database name must be 1 to 64 bytes and not end in a space "
-			   "(MySQL's rules)");
+		rc = pt__db_url_error(
+			err, url,
+			"the database name must be 1 to 64 bytes and not end in a space "
+			"(MySQL's rules)");
 		goto out;
 	}
 	if (!strcasecmp(name.data, PT__MY_REGISTRY)) {
-		rc = usage(err, url, "partest_registry is partest's own database, not a template");
+		rc = pt__db_url_error(err, url,
+				      "partest_registry is partest's own database, not a template");
 		goto out;
 	}
 	out->dbname = pt__buf_detach(&name);

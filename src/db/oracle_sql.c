@@ -24,16 +24,6 @@
 #define DEFAULT_WAIT_SECONDS 10
 #define REGISTRY	     "PARTEST_REGISTRY"
 
-static int usage(struct pt__buf *err, const char *url, const char *why)
-{
-	struct pt__buf shown = PT__BUF_INIT;
-
-	pt__db_redact_url(url, &shown);
-	pt__buf_addf(err, "--db \"%s\": %s", shown.data, why);
-	pt__buf_release(&shown);
-	return PT__DB_EUSAGE;
-}
-
 /* Puts name in capitals; 0 if it is a plain Oracle identifier of at most 128 bytes. */
 static int plain_identifier(char *name)
 {
@@ -59,7 +49,8 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 
 #define IS(name) (name_len == strlen(name) && !strncmp(param, name, name_len))
 	if (!value || !*value) {
-		rc = usage(err, url, "a URL parameter needs a value (partest_strategy=...)");
+		rc = pt__db_url_error(err, url,
+				      "a URL parameter needs a value (partest_strategy=...)");
 	} else if (IS("partest_strategy")) {
 		if (!strcasecmp(value, "datapump"))
 			out->strategy = PT__ORA_STRATEGY_DATAPUMP;
@@ -68,19 +59,21 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 		else if (!strcasecmp(value, "pdb"))
 			out->strategy = PT__ORA_STRATEGY_PDB;
 		else
-			rc = usage(err, url, "partest_strategy must be datapump, setup or pdb");
+			rc = pt__db_url_error(err, url,
+					      "partest_strategy must be datapump, setup or pdb");
 	} else if (IS("partest_pdb")) {
 		free(out->pdb);
 		out->pdb = value;
 		value = NULL;
 		if (plain_identifier(out->pdb))
-			rc = usage(err, url, "partest_pdb must be a plain Oracle name");
+			rc = pt__db_url_error(err, url, "partest_pdb must be a plain Oracle name");
 	} else if (IS("partest_tablespace")) {
 		free(out->tablespace);
 		out->tablespace = value;
 		value = NULL;
 		if (plain_identifier(out->tablespace))
-			rc = usage(err, url, "partest_tablespace must be a plain Oracle name");
+			rc = pt__db_url_error(err, url,
+					      "partest_tablespace must be a plain Oracle name");
 	} else if (IS("partest_remap_tablespace")) {
 		char *colon = strchr(value, ':');
 		if (colon)
@@ -90,28 +83,30 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 		out->remap_from = pt__xstrdup(value);
 		out->remap_to = pt__xstrdup(colon ? colon + 1 : "");
 		if (!colon || plain_identifier(out->remap_from) || plain_identifier(out->remap_to))
-			rc = usage(err, url,
-				   "partest_remap_tablespace must be FROM:TO, two plain "
-				   "Oracle names");
+			rc = pt__db_url_error(err, url,
+					      "partest_remap_tablespace must be FROM:TO, two plain "
+					      "Oracle names");
 	} else if (IS("partest_snapshot")) {
 		if (!strcmp(value, "1") || !strcasecmp(value, "true"))
 			out->snapshot = true;
 		else if (!strcmp(value, "0") || !strcasecmp(value, "false"))
 			out->snapshot = false;
 		else
-			rc = usage(err, url, "partest_snapshot must be 1 or 0");
+			rc = pt__db_url_error(err, url, "partest_snapshot must be 1 or 0");
 	} else if (IS("partest_wait")) {
 		char *end;
 		long seconds = strtol(value, &end, 10);
 		if (*end || seconds < 0 || seconds > 86400)
-			rc = usage(err, url, "partest_wait must be a number of seconds (0..86400)");
+			rc = pt__db_url_error(
+				err, url, "partest_wait must be a number of seconds (0..86400)");
 		else
 			out->wait_seconds = (int)seconds;
 	} else {
-		rc = usage(err, url,
-			   "unknown URL parameter; partest knows partest_strategy, partest_pdb, "
-			   "partest_tablespace, partest_remap_tablespace, partest_snapshot and "
-			   "partest_wait");
+		rc = pt__db_url_error(
+			err, url,
+			"unknown URL parameter; partest knows partest_strategy, partest_pdb, "
+			"partest_tablespace, partest_remap_tablespace, partest_snapshot and "
+			"partest_wait");
 	}
 #undef IS
 	free(value);
@@ -127,26 +122,29 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	out->port = DEFAULT_PORT;
 	out->wait_seconds = DEFAULT_WAIT_SECONDS;
 	if (strncasecmp(url, "oracle://", 9))
-		return usage(err, url, "not an oracle:// URL");
+		return pt__db_url_error(err, url, "not an oracle:// URL");
 	rest = url + 9;
 	/* As in redaction: a password may hold '/', '?' or '@'; the last '@' ends it. */
 	at = strrchr(rest, '@');
 	if (!at || at == rest) {
-		rc = usage(err, url,
-			   "name the user partest connects as "
-			   "(oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
+		rc = pt__db_url_error(err, url,
+				      "name the user partest connects as "
+				      "(oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
 		goto fail;
 	}
 	colon = memchr(rest, ':', (size_t)(at - rest));
 	out->user = pt__db_percent_decoded(rest, (size_t)((colon ? colon : at) - rest));
-	out->password = colon ? pt__db_percent_decoded(colon + 1, (size_t)(at - colon - 1)) : pt__xstrdup("");
+	out->password = colon ? pt__db_percent_decoded(colon + 1, (size_t)(at - colon - 1))
+			      : pt__xstrdup("");
 	if (!out->user || plain_identifier(out->user)) {
-		rc = usage(err, url,
-			   "the user must be a plain Oracle name (letters, digits, _, $, #)");
+		rc = pt__db_url_error(
+			err, url,
+			"the user must be a plain Oracle name (letters, digits, _, $, #)");
 		goto fail;
 	}
 	if (!out->password || strchr(out->password, '"')) {
-		rc = usage(err, url, "the password may not hold '\"' (Oracle cannot quote it)");
+		rc = pt__db_url_error(err, url,
+				      "the password may not hold '\"' (Oracle cannot quote it)");
 		goto fail;
 	}
 	host = at + 1;
@@ -157,7 +155,8 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 		host_end = host + strcspn(host, ":/?");
 	}
 	if (host_end == host) {
-		rc = usage(err, url, "name the host (oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
+		rc = pt__db_url_error(err, url,
+				      "name the host (oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
 		goto fail;
 	}
 	out->host = pt__xstrndup(host, (size_t)(host_end - host));
@@ -167,16 +166,17 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 		long port = strtol(path + 1, &end, 10);
 		if (end == path + 1 || port < 1 || port > 65535 ||
 		    (*end && *end != '/' && *end != '?')) {
-			rc = usage(err, url, "the port must be a number from 1 to 65535");
+			rc = pt__db_url_error(err, url,
+					      "the port must be a number from 1 to 65535");
 			goto fail;
 		}
 		out->port = (int)port;
 		path = end;
 	}
 	if (*path != '/' || path[1] == '/' || path[1] == '?' || !path[1]) {
-		rc = usage(err, url,
-			   "name the service after the host "
-			   "(oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
+		rc = pt__db_url_error(err, url,
+				      "name the service after the host "
+				      "(oracle://USER:PASSWORD@HOST:PORT/SERVICE)");
 		goto fail;
 	}
 	path++;
@@ -184,14 +184,15 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	slash = memchr(path, '/', (size_t)(query - path));
 	out->service = pt__db_percent_decoded(path, (size_t)((slash ? slash : query) - path));
 	if (!out->service || strpbrk(out->service, "\"'() ")) {
-		rc = usage(err, url, "a bad service name");
+		rc = pt__db_url_error(err, url, "a bad service name");
 		goto fail;
 	}
-	out->schema =
-		slash ? pt__db_percent_decoded(slash + 1, (size_t)(query - slash - 1)) : pt__xstrdup(out->user);
+	out->schema = slash ? pt__db_percent_decoded(slash + 1, (size_t)(query - slash - 1))
+			    : pt__xstrdup(out->user);
 	if (!out->schema || plain_identifier(out->schema)) {
-		rc = usage(err, url,
-			   "the template schema (/SERVICE/SCHEMA) must be a plain Oracle name");
+		rc = pt__db_url_error(
+			err, url,
+			"the template schema (/SERVICE/SCHEMA) must be a plain Oracle name");
 		goto fail;
 	}
 	if (*query == '?') {
@@ -205,13 +206,15 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	if (!out->tablespace)
 		out->tablespace = pt__xstrdup(DEFAULT_TABLESPACE);
 	if (out->strategy == PT__ORA_STRATEGY_PDB && !out->pdb) {
-		rc = usage(err, url,
-			   "the pdb strategy needs the template PDB: ?partest_pdb=NAME (connect "
-			   "to the container's root service)");
+		rc = pt__db_url_error(
+			err, url,
+			"the pdb strategy needs the template PDB: ?partest_pdb=NAME (connect "
+			"to the container's root service)");
 		goto fail;
 	}
 	if (out->strategy != PT__ORA_STRATEGY_PDB && (out->pdb || out->snapshot)) {
-		rc = usage(err, url, "partest_pdb and partest_snapshot need partest_strategy=pdb");
+		rc = pt__db_url_error(err, url,
+				      "partest_pdb and partest_snapshot need partest_strategy=pdb");
 		goto fail;
 	}
 	return 0;

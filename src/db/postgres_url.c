@@ -24,16 +24,6 @@ static const char *skip_prefix(const char *str, const char *prefix)
 	return strncasecmp(str, prefix, len) ? NULL : str + len;
 }
 
-static int usage(struct pt__buf *err, const char *url, const char *why)
-{
-	struct pt__buf shown = PT__BUF_INIT;
-
-	pt__db_redact_url(url, &shown);
-	pt__buf_addf(err, "--db \"%s\": %s", shown.data, why);
-	pt__buf_release(&shown);
-	return PT__DB_EUSAGE;
-}
-
 /* Takes one of partest's own query parameters. */
 static int take_partest_param(const char *url, const char *param, size_t len,
 			      struct pt__pg_url *out, struct pt__buf *err)
@@ -43,7 +33,8 @@ static int take_partest_param(const char *url, const char *param, size_t len,
 	int rc = 0;
 
 	if (!eq || pt__db_percent_decode(eq + 1, len - (size_t)(eq + 1 - param), &value))
-		return usage(err, url, "a partest_ parameter needs a value (partest_strategy=...)");
+		return pt__db_url_error(
+			err, url, "a partest_ parameter needs a value (partest_strategy=...)");
 	const char *name = param, *v = pt__buf_str(&value);
 	size_t name_len = (size_t)(eq - param);
 	if (name_len == strlen("partest_strategy") &&
@@ -57,19 +48,22 @@ static int take_partest_param(const char *url, const char *param, size_t len,
 		else if (!strcasecmp(v, "default"))
 			out->strategy = PT__PG_STRATEGY_DEFAULT;
 		else
-			rc = usage(err, url,
-				   "partest_strategy must be auto, file_copy, wal_log or default");
+			rc = pt__db_url_error(
+				err, url,
+				"partest_strategy must be auto, file_copy, wal_log or default");
 	} else if (name_len == strlen("partest_wait") && !strncmp(name, "partest_wait", name_len)) {
 		char *end;
 		long seconds = strtol(v, &end, 10);
 		if (!*v || *end || seconds < 0 || seconds > 86400)
-			rc = usage(err, url, "partest_wait must be a number of seconds (0..86400)");
+			rc = pt__db_url_error(
+				err, url, "partest_wait must be a number of seconds (0..86400)");
 		else
 			out->wait_seconds = (int)seconds;
 	} else {
-		rc = usage(err, url,
-			   "unknown partest_ parameter; partest knows partest_strategy and "
-			   "partest_wait");
+		rc = pt__db_url_error(
+			err, url,
+			"unknown partest_ parameter; partest knows partest_strategy and "
+			"partest_wait");
 	}
 	pt__buf_release(&value);
 	return rc;
@@ -91,7 +85,7 @@ int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *er
 	} else if ((rest = skip_prefix(url, "postgres://"))) {
 		out->scheme = pt__xstrdup("postgres://");
 	} else {
-		rc = usage(err, url, "not a postgresql:// or postgres:// URL");
+		rc = pt__db_url_error(err, url, "not a postgresql:// or postgres:// URL");
 		goto out;
 	}
 
@@ -102,16 +96,17 @@ int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *er
 	p = host + strcspn(host, "/?");
 	out->authority = pt__xstrndup(rest, (size_t)(p - rest));
 	if (out->throwaway && *out->authority) {
-		rc = usage(err, url,
-			   "postgresql+tmp:// starts its own server and takes no user or host "
-			   "(postgresql+tmp:///NAME)");
+		rc = pt__db_url_error(
+			err, url,
+			"postgresql+tmp:// starts its own server and takes no user or host "
+			"(postgresql+tmp:///NAME)");
 		goto out;
 	}
 	if (*p == '/') {
 		p++;
 		path_end = p + strcspn(p, "?");
 		if (pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
-			rc = usage(err, url, "a bad %-escape in the database name");
+			rc = pt__db_url_error(err, url, "a bad %-escape in the database name");
 			goto out;
 		}
 		p = path_end;
@@ -123,7 +118,7 @@ int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *er
 				if ((rc = take_partest_param(url, param, len, out, err)))
 					goto out;
 			} else if (!strncmp(param, "dbname=", strlen("dbname="))) {
-				rc = usage(
+				rc = pt__db_url_error(
 					err, url,
 					"name the template in the path (postgresql://host/NAME), "
 					"not with dbname=");
@@ -139,15 +134,16 @@ int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *er
 	if (!name.len && out->throwaway)
 		pt__buf_adds(&name, THROWAWAY_DEFAULT_DB);
 	if (!name.len) {
-		rc = usage(err, url,
-			   "name the template database after the host "
-			   "(postgresql://user@host:port/NAME)");
+		rc = pt__db_url_error(err, url,
+				      "name the template database after the host "
+				      "(postgresql://user@host:port/NAME)");
 		goto out;
 	}
 	if (name.len > PT__PG_NAME_MAX || strlen(name.data) != name.len) {
-		rc = usage(err, url,
-			   "the database name must be 1 to 63 bytes (PostgreSQL's limit) "
-			   "without NUL");
+		rc = pt__db_url_error(
+			err, url,
+			"the database name must be 1 to 63 bytes (PostgreSQL's limit) "
+			"without NUL");
 		goto out;
 	}
 	out->dbname = pt__buf_detach(&name);
@@ -180,4 +176,3 @@ void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct 
 		pt__buf_adds(out, url->query);
 	}
 }
-
