@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "../src/clock.h"
 #include "../src/wire.h"
 #include "../src/xalloc.h"
 #include "leaks.h"
@@ -34,7 +35,7 @@
 
 struct worker {
 	const struct pt__registry *registry;
-	bool forked;		    /* forked from a server, which ran the global set-up */
+	bool forked;	       /* forked from a server, which ran the global set-up */
 	struct pt__buf events; /* frames waiting to be written */
 	char *suite;	       /* the suite whose set-up ran, or NULL */
 	struct pt__outcome suite_setup;
@@ -68,18 +69,11 @@ static void send_with_payload(struct worker *worker, const struct pt__buf *paylo
 	flush_events(worker);
 }
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void call_fixture(struct worker *worker, enum pt__kind kind, const char *suite,
 			 struct pt__outcome *outcome)
 {
-	const struct pt__registration *fixture = pt__registry_fixture(worker->registry, kind, suite);
+	const struct pt__registration *fixture =
+		pt__registry_fixture(worker->registry, kind, suite);
 
 	if (fixture)
 		pt__call_protected(fixture->fn, outcome);
@@ -177,7 +171,7 @@ static void run_test(struct worker *worker, const char *seq, const char *suite, 
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	struct pt__buf leaked = PT__BUF_INIT;
 	const char *status;
-	int64_t start = now_us();
+	int64_t start = pt__now_us();
 
 	if (!test) {
 		outcome.status = PT__OUTCOME_FAIL;
@@ -215,7 +209,7 @@ static void run_test(struct worker *worker, const char *seq, const char *suite, 
 	pt__buf_addc(&ends, ' ');
 	add_output_end(&ends, 2);
 	send_with_payload(worker, &outcome.message, "result %s %s %lld %s", seq, status,
-			  (long long)(now_us() - start), ends.data);
+			  (long long)(pt__now_us() - start), ends.data);
 	pt__buf_release(&ends);
 	pt__buf_release(&outcome.message);
 	pt__buf_release(&leaked);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "buf.h"
 #include "db/db.h"
 #include "discover.h"
@@ -209,9 +210,9 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		for (size_t p = 0; p < run->list.nr_programs; p++) {
 			const struct pt__program *program = &run->list.programs[p];
 			printf("%s: %s, %s: %s\n", program->name,
-			       program->forkable			  ? "native"
+			       program->forkable		     ? "native"
 			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
-								  : "executable",
+								     : "executable",
 			       pt__start_method_name(program->start), program->start_reason);
 		}
 		return EXIT_PASSED;
@@ -264,7 +265,7 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		.ctx = run,
 	};
 	int pool_rc = pt__pool_run(&run->list, &run->plan, &config);
-	double wall = pt__monotonic_seconds() - run->console.start;
+	double wall = pt__now_seconds() - run->console.start;
 
 	/* A database that could not be torn down (its server gone during the
 	 * run, say) means the run could not be carried out cleanly: exit 3. */
@@ -322,7 +323,8 @@ static int clean_databases(struct run *run, struct pt__buf *err)
 	int rc = pt__db_clean(run->dbs, run->nr_dbs, &dropped, err);
 
 	if (!rc)
-		fputs(dropped.len ? dropped.data : "nothing to clean: no dead run left anything\n", stdout);
+		fputs(dropped.len ? dropped.data : "nothing to clean: no dead run left anything\n",
+		      stdout);
 	pt__buf_release(&dropped);
 	return rc ? db_exit_status(rc) : EXIT_PASSED;
 }

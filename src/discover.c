@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "environ.h"
 #include "native.h"
 #include "signals.h"
@@ -80,14 +81,6 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Adds the tests a native program lists. Returns 0, 3 or 130. */
 static int list_native(struct pt__test_list *list, size_t program, const char *const *filters,
 		       struct pt__buf *err)
@@ -134,10 +127,10 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	(void)!pt__write_all(commands[1], "list\n", 5);
 	close(commands[1]);
 
-	int64_t deadline = now_ms() + LIST_TIMEOUT_MS;
+	int64_t deadline = pt__now_ms() + LIST_TIMEOUT_MS;
 	for (;;) {
 		struct pollfd fds[2] = {{events[0], POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - pt__now_ms();
 		if (pt__interrupts) {
 			rc = 130;
 			pt__buf_adds(&why, "interrupted");

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "signals.h"
 #include "../lib/leaks.h"
 #include "child.h"
@@ -46,14 +47,6 @@
 /* Captured output beyond this much per test is dropped, and counted. */
 #define CAPTURE_LIMIT	     (4u << 20)
 #define PROGRESS_INTERVAL_US 100000
-
-int64_t pt__pool_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 void pt__pool_close_fd(int *fd)
 {
@@ -99,7 +92,7 @@ static bool queue_pop(struct pool *pool, struct work *work)
 
 static void report_progress(struct pool *pool, bool force)
 {
-	int64_t now = pt__pool_now_us();
+	int64_t now = pt__now_us();
 	struct pt__pool_progress progress = {pool->done, pool->total, pool->failed, 0};
 
 	if (!pool->config->progress)
@@ -253,7 +246,7 @@ static void begin_work(struct pool *pool, struct slot *slot)
 {
 	slot->state = SLOT_BUSY;
 	slot->started = true;
-	slot->test_started_us = pt__pool_now_us();
+	slot->test_started_us = pt__now_us();
 	slot->deadline_us = test_deadline(pool, slot->work.tests[0], slot->test_started_us);
 	if (slot->native)
 		send_tests(pool, slot);
@@ -316,7 +309,7 @@ int pt__pool_start_process(struct pool *pool, struct slot *slot, size_t program)
 		struct pt__fork_server *server = &pool->servers[program];
 		if (server->state == PT__SERVER_NONE &&
 		    (rc = pt__fork_server_start(server, prog->path, pool->config->server_env,
-						pool->config->capture_dir, pt__pool_now_us())))
+						pool->config->capture_dir, pt__now_us())))
 			goto fail;
 		slot->fork_fds[0] = child_out;
 		slot->fork_fds[1] = child_err;
@@ -413,7 +406,7 @@ static void stop_slot(struct pool *pool, struct slot *slot, enum pt__status stat
 		signal_group(slot, SIGTERM);
 		slot->kill_stage = 1;
 	}
-	slot->kill_at_us = pt__pool_now_us() + grace;
+	slot->kill_at_us = pt__now_us() + grace;
 }
 
 /* Asks an idle worker to end: closing its commands makes it tear down and exit. */
@@ -423,7 +416,7 @@ static void retire_slot(struct pool *pool, struct slot *slot)
 	pt__pool_close_fd(&slot->commands);
 	pt__buf_reset(&slot->to_send);
 	/* Global tear-downs get a generous while before they are cut short. */
-	slot->kill_at_us = pt__pool_now_us() + (int64_t)(pool->config->kill_grace * 1e6) + 10000000;
+	slot->kill_at_us = pt__now_us() + (int64_t)(pool->config->kill_grace * 1e6) + 10000000;
 	slot->kill_stage = 0;
 }
 
@@ -614,7 +607,7 @@ static int handle_frame(struct pool *pool, struct slot *slot, const struct pt__f
 		set_message(pool, index, "%.*s", (int)frame->payload_len, frame->payload);
 		pt__pool_finish_test(pool, slot, index, status, us > 0 ? us : 0);
 		slot->next++;
-		slot->test_started_us = pt__pool_now_us();
+		slot->test_started_us = pt__now_us();
 		slot->deadline_us = slot->next < slot->work.nr_tests
 					    ? test_deadline(pool, slot->work.tests[slot->next],
 							    slot->test_started_us)
@@ -758,7 +751,7 @@ static void judge_exec(struct pool *pool, struct slot *slot, int status, bool le
 			verdict = PT__LEAK;
 	}
 	pt__buf_release(&details);
-	pt__pool_finish_test(pool, slot, index, verdict, pt__pool_now_us() - slot->test_started_us);
+	pt__pool_finish_test(pool, slot, index, verdict, pt__now_us() - slot->test_started_us);
 }
 
 void pt__pool_process_exited(struct pool *pool, struct slot *slot, int status)
@@ -800,7 +793,7 @@ void pt__pool_process_exited(struct pool *pool, struct slot *slot, int status)
 				    slot->received.len ? ", in the middle of sending a frame" : "");
 			pt__buf_release(&how);
 			pt__pool_finish_test(pool, slot, index, slot->stop_status,
-					     pt__pool_now_us() - slot->test_started_us);
+					     pt__now_us() - slot->test_started_us);
 		} else {
 			struct pt__buf how = PT__BUF_INIT;
 			pt__describe_wait_status(status, &how);
@@ -808,7 +801,7 @@ void pt__pool_process_exited(struct pool *pool, struct slot *slot, int status)
 				    pt__buf_str(&slot->stop_reason), pt__buf_str(&how));
 			pt__buf_release(&how);
 			pt__pool_finish_test(pool, slot, index, slot->stop_status,
-					     pt__pool_now_us() - slot->test_started_us);
+					     pt__now_us() - slot->test_started_us);
 		}
 		pt__pool_requeue_rest(pool, slot, slot->next + 1);
 	} else if (slot->state == SLOT_BUSY && slot->next < slot->work.nr_tests) {
@@ -820,7 +813,7 @@ void pt__pool_process_exited(struct pool *pool, struct slot *slot, int status)
 			    slot->received.len ? ", in the middle of sending a frame" : "");
 		pt__buf_release(&how);
 		pt__pool_finish_test(pool, slot, index, PT__CRASH,
-				     pt__pool_now_us() - slot->test_started_us);
+				     pt__now_us() - slot->test_started_us);
 		pt__pool_requeue_rest(pool, slot, slot->next + 1);
 	} else if (slot->state == SLOT_STARTING ||
 		   (slot->state == SLOT_STOPPING && slot->has_work)) {
@@ -918,10 +911,9 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 	if (slot->native) {
 		slot->state = SLOT_STARTING;
 		/* The init phase gets the run's --timeout too. */
-		slot->deadline_us =
-			pool->config->timeout > 0
-				? pt__pool_now_us() + (int64_t)(pool->config->timeout * 1e6)
-				: 0;
+		slot->deadline_us = pool->config->timeout > 0
+					    ? pt__now_us() + (int64_t)(pool->config->timeout * 1e6)
+					    : 0;
 		pt__buf_adds(&slot->to_send, "init\n");
 		/* A worker that runs one group and goes gets all of it at once,
 		 * saving the round trips; under --failfast tests go one by one. */
@@ -934,7 +926,7 @@ static void start_work(struct pool *pool, struct slot *slot, struct work work)
 	} else {
 		slot->state = SLOT_BUSY;
 		slot->started = true;
-		slot->test_started_us = pt__pool_now_us();
+		slot->test_started_us = pt__now_us();
 		slot->deadline_us = test_deadline(pool, work.tests[0], slot->test_started_us);
 	}
 }
@@ -966,7 +958,7 @@ static void assign_work(struct pool *pool)
 
 static void check_deadlines(struct pool *pool)
 {
-	int64_t now = pt__pool_now_us();
+	int64_t now = pt__now_us();
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
@@ -1039,8 +1031,7 @@ static void interrupt(struct pool *pool)
 
 static int64_t next_wakeup(struct pool *pool)
 {
-	int64_t wake =
-		pool->config->progress ? pt__pool_now_us() + PROGRESS_INTERVAL_US : INT64_MAX;
+	int64_t wake = pool->config->progress ? pt__now_us() + PROGRESS_INTERVAL_US : INT64_MAX;
 
 	for (int i = 0; i < pool->config->workers; i++) {
 		struct slot *slot = &pool->slots[i];
@@ -1137,7 +1128,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			server_of[n - first_server] = p;
 			fds[n++] = (struct pollfd){pool.servers[p].events, POLLIN, 0};
 		}
-		int64_t wake = next_wakeup(&pool), now = pt__pool_now_us();
+		int64_t wake = next_wakeup(&pool), now = pt__now_us();
 		int timeout = wake == INT64_MAX ? -1
 			      : wake <= now	? 0
 						: (int)((wake - now + 999) / 1000);

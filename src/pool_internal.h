@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "forkserver.h"
 #include "pool.h"
 #include "testlist.h"
@@ -71,7 +72,6 @@ struct pool {
 	int64_t last_progress_us;
 };
 
-int64_t pt__pool_now_us(void);
 void pt__pool_close_fd(int *fd);
 
 /* Results. */

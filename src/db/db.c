@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../clock.h"
 #include "../child.h"
 #include "../environ.h"
 #include "../signals.h"
@@ -495,14 +496,6 @@ static int remember_fingerprint(const struct pt__db *db, unsigned long long fing
 	return rc;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Keeps the last SETUP_OUTPUT_KEEP bytes of the set-up's output. */
 static void keep_output(struct pt__buf *output, const char *data, size_t len, bool *cut)
 {
@@ -573,9 +566,9 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 
 		if (pt__interrupts && !kill_at) {
 			kill(-pid, SIGTERM);
-			kill_at = now_ms() + SETUP_KILL_GRACE_MS;
+			kill_at = pt__now_ms() + SETUP_KILL_GRACE_MS;
 		}
-		if (kill_at && (now_ms() >= kill_at || pt__interrupts > 1))
+		if (kill_at && (pt__now_ms() >= kill_at || pt__interrupts > 1))
 			kill(-pid, SIGKILL);
 		/* The short timeout notices the exit without relying on SIGCHLD. */
 		if (poll(fds, 2, 50) < 0 && errno != EINTR)

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../clock.h"
 #include "../child.h"
 #include "../signals.h"
 #include "../xalloc.h"
@@ -46,14 +47,6 @@
 #define LOG_TAIL	 1500
 
 extern char **environ;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -89,17 +82,17 @@ static int find_program(const char *const *names, struct pt__buf *out)
 
 static void stop_pid(pid_t pid)
 {
-	long long until = now_ms() + STOP_MS;
+	long long until = pt__now_ms() + STOP_MS;
 
 	if (pid <= 0)
 		return;
 	kill(pid, SIGTERM);
-	while (pt__process_running(pid) && now_ms() < until)
+	while (pt__process_running(pid) && pt__now_ms() < until)
 		sleep_ms(10);
 	if (pt__process_running(pid)) {
 		kill(pid, SIGKILL);
-		until = now_ms() + 3000;
-		while (pt__process_running(pid) && now_ms() < until)
+		until = pt__now_ms() + 3000;
+		while (pt__process_running(pid) && pt__now_ms() < until)
 			sleep_ms(10);
 	}
 }
@@ -318,7 +311,7 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 		goto out;
 	}
 	server->pid = pid;
-	until = now_ms() + READY_TIMEOUT_MS;
+	until = pt__now_ms() + READY_TIMEOUT_MS;
 	for (;;) {
 		MYSQL *conn = mysql_init(NULL);
 		unsigned int timeout = 2;
@@ -336,7 +329,7 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 			rc = PT__DB_EINTR;
 			goto out;
 		}
-		if (!pt__process_running(pid) || now_ms() >= until) {
+		if (!pt__process_running(pid) || pt__now_ms() >= until) {
 			pt__buf_addf(err, "cannot start a throwaway MariaDB server in \"%s\": %s",
 				     server->dir,
 				     pt__process_running(pid)

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../clock.h"
 #include "../signals.h"
 #include "../xalloc.h"
 #include "oracle_oci.h"
@@ -95,14 +96,6 @@ struct outcome {
 	int code;
 	char message[MESSAGE_MAX];
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static const char missing_library[] =
 	"install Oracle Instant Client Basic or Basic Light "
@@ -667,7 +660,7 @@ static int drop_clone(struct pt__db *db, const char *name, const char *kind, con
 {
 	struct ora_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT, what = PT__BUF_INIT;
-	long long deadline = now_ms() + 1000LL * state->url.wait_seconds;
+	long long deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
 	struct outcome outcome;
 	long delay = 50;
 	int rc;
@@ -688,7 +681,7 @@ static int drop_clone(struct pt__db *db, const char *name, const char *kind, con
 		rc = admin_sql(db,
 			       !strcmp(kind, "pdb") ? PT__ORA_OP_DROP_PDB : PT__ORA_OP_DROP_USER,
 			       what.data, sql.data, NULL, NULL, &outcome, NULL);
-		if (!rc || outcome.code != ORA_USER_CONNECTED || now_ms() >= deadline)
+		if (!rc || outcome.code != ORA_USER_CONNECTED || pt__now_ms() >= deadline)
 			break;
 		struct timespec ts = {0, delay * 1000000L};
 		nanosleep(&ts, NULL);

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../clock.h"
 #include "../signals.h"
 #include "../xalloc.h"
 
@@ -71,7 +72,6 @@ struct pg_state {
 	int nr_clones;
 };
 
-
 /*
  * Server notices (a shutdown's "terminating connection", NOTICEs of DDL)
  * would reach the user's terminal through libpq's default processor; what
@@ -82,14 +82,6 @@ static void ignore_notice(void *arg, const char *message)
 	(void)arg;
 	(void)message;
 }
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Appends what went wrong on conn (res may be NULL) as one line. */
 static void add_pg_error(PGconn *conn, const PGresult *res, struct pt__buf *out)
 {
@@ -676,7 +668,7 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 			break;
 		if (!count)
 			break;
-		if (now_ms() >= deadline) {
+		if (pt__now_ms() >= deadline) {
 			pt__buf_addf(err,
 				     "cannot clone \"%s\" on %s: other sessions are connected to "
 				     "it and were still there after %d s: %s; partest does not end "
@@ -691,7 +683,7 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 			rc = PT__DB_EINTR;
 			break;
 		}
-		long left = (long)(deadline - now_ms());
+		long left = (long)(deadline - pt__now_ms());
 		struct timespec ts = {0, (delay < left ? delay : left) * 1000000L};
 		nanosleep(&ts, NULL);
 		delay = delay * 2 > 1000 ? 1000 : delay * 2;
@@ -914,7 +906,8 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__PG_NAME_MAX, &name);
+		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__PG_NAME_MAX,
+				  &name);
 		pt__pg_url_format(&state->url, name.data, &url);
 		state->clones[k].name = pt__buf_detach(&name);
 		db->clone_urls[k] = pt__buf_detach(&url);
@@ -936,7 +929,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 	}
 	strategy = pick_strategy(db);
 
-	deadline = now_ms() + 1000LL * state->url.wait_seconds;
+	deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
 	jobs = pt__xcalloc((size_t)workers, sizeof(*jobs));
 	for (;;) {
 		int nr = 0, busy = 0;

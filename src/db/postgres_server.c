@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../clock.h"
 #include "../signals.h"
 #include "../xalloc.h"
 
@@ -52,14 +53,6 @@
 #define LOG_TAIL	  2000 /* how much of a log a failure message quotes */
 
 extern char **environ;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -293,10 +286,10 @@ static void add_log_tail(const char *path, struct pt__buf *out)
 /* Waits up to ms for pid to end. */
 static bool wait_gone(pid_t pid, long ms)
 {
-	long long until = now_ms() + ms;
+	long long until = pt__now_ms() + ms;
 
 	while (pt__process_running(pid)) {
-		if (now_ms() >= until)
+		if (pt__now_ms() >= until)
 			return false;
 		sleep_ms(10);
 	}
@@ -451,7 +444,7 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 
 	pt__buf_addf(&conninfo, "host='%s' port=%d user=%s dbname=postgres connect_timeout=5",
 		     server->dir, server->port, SUPERUSER);
-	until = now_ms() + READY_TIMEOUT_MS;
+	until = pt__now_ms() + READY_TIMEOUT_MS;
 	for (;;) {
 		if (PQping(conninfo.data) == PQPING_OK)
 			break;
@@ -461,7 +454,7 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 			rc = PT__DB_EINTR;
 			goto out;
 		}
-		if (!pt__process_running(pid) || now_ms() >= until) {
+		if (!pt__process_running(pid) || pt__now_ms() >= until) {
 			pt__buf_addf(
 				err, "cannot start a throwaway PostgreSQL server in \"%s\": %s",
 				server->dir,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "../clock.h"
 
 #define RED	   "\033[31m"
 #define GREEN	   "\033[32m"
@@ -12,14 +13,6 @@
 #define BOLD	   "\033[1m"
 #define RESET	   "\033[0m"
 #define CLEAR_LINE "\r\033[K"
-
-double pt__monotonic_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void pt__console_init(struct pt__console *console, const struct pt__options *options, FILE *out)
 {
@@ -39,7 +32,7 @@ void pt__console_init(struct pt__console *console, const struct pt__options *opt
 			tty && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
 	console->verbose = options->verbose;
 	console->no_capture = options->no_capture;
-	console->start = pt__monotonic_seconds();
+	console->start = pt__now_seconds();
 }
 
 static const char *paint(const struct pt__console *console, const char *code)
@@ -117,7 +110,7 @@ void pt__console_progress(struct pt__console *console, const struct pt__pool_pro
 	fprintf(console->out, CLEAR_LINE "[%zu/%zu] %s%zu failed%s, %zu running, %.1f s",
 		progress->done, progress->total, progress->failed ? paint(console, RED) : "",
 		progress->failed, progress->failed ? paint(console, RESET) : "", progress->running,
-		pt__monotonic_seconds() - console->start);
+		pt__now_seconds() - console->start);
 	fflush(console->out);
 	console->status_shown = true;
 }
@@ -153,7 +146,7 @@ void pt__console_summary(struct pt__console *console, const struct pt__test_list
 	pt__tally(list, &tally);
 	clear_status(console);
 	fprintf(console->out, "%s%zu tests in %.2f s", interrupted ? "interrupted: " : "",
-		list->nr_tests, pt__monotonic_seconds() - console->start);
+		list->nr_tests, pt__now_seconds() - console->start);
 	struct {
 		enum pt__status status;
 		const char *what;

@@ -35,7 +35,4 @@ void pt__console_note(struct pt__console *console, const char *fmt, ...)
 void pt__console_summary(struct pt__console *console, const struct pt__test_list *list,
 			 bool interrupted);
 
-/* Seconds on the monotonic clock. */
-double pt__monotonic_seconds(void);
-
 #endif

@@ -1,0 +1,12 @@
+/* The monotonic clock that every deadline and duration in partest reads. */
+#ifndef PT_CLOCK_H
+#define PT_CLOCK_H
+
+#include <stdint.h>
+
+/* CLOCK_MONOTONIC, in microseconds, milliseconds or seconds. */
+int64_t pt__now_us(void);
+int64_t pt__now_ms(void);
+double pt__now_seconds(void);
+
+#endif
