@@ -539,9 +539,10 @@ static int mysql_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__
 
 struct table {
 	char *name;
-	char *create;  /* SHOW CREATE TABLE */
+	char *create;  /* SHOW CREATE TABLE, less implied column collations */
 	char *columns; /* the stored columns, quoted, comma-separated */
 	unsigned long long size;
+	bool versioned; /* MariaDB's WITH SYSTEM VERSIONING: history rows too */
 };
 
 /* A view, trigger, routine or event: its CREATE statement and the session it needs. */
@@ -555,6 +556,7 @@ struct object {
 
 struct contents {
 	char *charset, *collation;
+	bool versioned; /* some table is system-versioned */
 	struct table *tables;
 	int nr_tables;
 	size_t cap_tables;
@@ -665,7 +667,7 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 
 	rc = list_query(db, "list the template's tables",
 			"SELECT TABLE_NAME, TABLE_TYPE, COALESCE(DATA_LENGTH, 0) + "
-			"COALESCE(INDEX_LENGTH, 0) FROM information_schema.TABLES "
+			"COALESCE(INDEX_LENGTH, 0), TABLE_COLLATION FROM information_schema.TABLES "
 			"WHERE TABLE_SCHEMA = ",
 			" ORDER BY 3 DESC, 1", &res, err);
 	if (rc)
@@ -676,12 +678,16 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 				goto out;
 			add_object(c, "view", row[0], def[1], NULL, NULL);
 		} else {
+			struct pt__buf create = PT__BUF_INIT;
+			bool versioned = !strcmp(row[1], "SYSTEM VERSIONED");
 			if ((rc = show_create(db, "TABLE", row[0], &shown, &def, 2, err)))
 				goto out;
+			pt__my_drop_implied_collations(def[1], row[3], &create);
 			PT__GROW(c->tables, (size_t)c->nr_tables + 1, c->cap_tables);
-			c->tables[c->nr_tables++] =
-				(struct table){pt__xstrdup(row[0]), pt__xstrdup(def[1]),
-					       pt__xstrdup(""), strtoull(row[2], NULL, 10)};
+			c->tables[c->nr_tables++] = (struct table){
+				pt__xstrdup(row[0]), pt__buf_detach(&create), pt__xstrdup(""),
+				strtoull(row[2], NULL, 10), versioned};
+			c->versioned |= versioned;
 		}
 		mysql_free_result(shown);
 		shown = NULL;
@@ -689,20 +695,32 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 	mysql_free_result(res);
 	res = NULL;
 
-	/* The stored columns: generated ones are computed again in the clone. */
+	/*
+	 * The stored columns: generated ones are computed again in the clone
+	 * (MySQL marks a column with an expression default DEFAULT_GENERATED:
+	 * not generated, so EXTRA cannot tell). A system-versioned table's
+	 * period columns are copied, so that its history keeps its times;
+	 * MariaDB lists them only when the table names them.
+	 */
 	rc = list_query(db, "list the template's columns",
 			"SELECT TABLE_NAME, GROUP_CONCAT(CONCAT('`', REPLACE(COLUMN_NAME, '`', "
-			"'``'), '`') ORDER BY ORDINAL_POSITION SEPARATOR ', ') FROM "
-			"information_schema.COLUMNS WHERE EXTRA NOT LIKE '%GENERATED%' AND "
-			"TABLE_SCHEMA = ",
+			"'``'), '`') ORDER BY ORDINAL_POSITION SEPARATOR ', '), "
+			"MAX(GENERATION_EXPRESSION = 'ROW START') FROM information_schema.COLUMNS "
+			"WHERE (COALESCE(GENERATION_EXPRESSION, '') = '' OR GENERATION_EXPRESSION "
+			"IN ('ROW START', 'ROW END')) AND TABLE_SCHEMA = ",
 			" GROUP BY TABLE_NAME", &res, err);
 	if (rc)
 		goto out;
 	while ((row = mysql_fetch_row(res)))
 		for (int i = 0; i < c->nr_tables; i++)
 			if (!strcmp(c->tables[i].name, row[0]) && row[1]) {
-				free(c->tables[i].columns);
-				c->tables[i].columns = pt__xstrdup(row[1]);
+				struct table *table = &c->tables[i];
+				struct pt__buf columns = PT__BUF_INIT;
+				pt__buf_adds(&columns, row[1]);
+				if (table->versioned && !(row[2] && !strcmp(row[2], "1")))
+					pt__buf_adds(&columns, ", `ROW_START`, `ROW_END`");
+				free(table->columns);
+				table->columns = pt__buf_detach(&columns);
 			}
 	mysql_free_result(res);
 	res = NULL;
@@ -812,6 +830,17 @@ static void *copy_tables(void *arg)
 		copier_fail(copier, why.data);
 		goto out;
 	}
+	/* MariaDB 10.11 lets history rows be inserted with their own times. */
+	if (copier->contents->versioned &&
+	    run_sql(conn, "SET SESSION system_versioning_insert_history = 1", NULL)) {
+		pt__buf_addf(&why,
+			     "cannot copy the history of the system-versioned tables of \"%s\" on "
+			     "%s: %s (MariaDB 10.11 or later can; ?partest_strategy=dump copies "
+			     "the current rows only)",
+			     state->url.dbname, state->where, mysql_error(conn));
+		copier_fail(copier, why.data);
+		goto out;
+	}
 	pthread_mutex_lock(&copier->lock);
 	copier->connection_ids[self->index] = mysql_thread_id(conn);
 	pthread_mutex_unlock(&copier->lock);
@@ -833,6 +862,8 @@ static void *copy_tables(void *arg)
 			pt__my_add_identifier(state->url.dbname, &sql);
 			pt__buf_addc(&sql, '.');
 			pt__my_add_identifier(table->name, &sql);
+			if (table->versioned)
+				pt__buf_adds(&sql, " FOR SYSTEM_TIME ALL");
 			failed = run_sql(conn, sql.data, NULL);
 		}
 		if (failed) {
@@ -1097,6 +1128,13 @@ static int write_option_file(struct pt__db *db, struct pt__buf *path, struct pt_
 		pt__buf_adds(&text, "socket=");
 		add_option_value(url->socket, &text);
 	}
+	/*
+	 * "loose-": an option the other vendor's mysqldump lacks is skipped.
+	 * MariaDB's: system-versioned tables with their history. MySQL's: no
+	 * SET @@GLOBAL.GTID_PURGED, which a server with GTIDs on refuses when
+	 * the dump is loaded back into it.
+	 */
+	pt__buf_adds(&text, "[mysqldump]\nloose-dump-history\nloose-set-gtid-purged=OFF\n");
 	fd = open(path->data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text.data, text.len) != (ssize_t)text.len) {
 		pt__buf_addf(err, "cannot write \"%s\": %s", path->data, strerror(errno));
@@ -1304,7 +1342,8 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__MY_NAME_MAX, &name);
+		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__MY_NAME_MAX,
+				  &name);
 		pt__my_url_format(&state->url, name.data, &url);
 		state->clones[k].name = pt__buf_detach(&name);
 		db->clone_urls[k] = pt__buf_detach(&url);
@@ -1394,7 +1433,8 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 	}
 	while ((row = mysql_fetch_row(res))) {
 		struct pt__buf ignored = PT__BUF_INIT;
-		struct pt__db_owner owner = {.clone = true, .pid = strtol(row[3], NULL, 10),
+		struct pt__db_owner owner = {.clone = true,
+					     .pid = strtol(row[3], NULL, 10),
 					     .start = strtoull(row[4], NULL, 10)};
 		snprintf(owner.run_id, sizeof(owner.run_id), "%s", row[1]);
 		snprintf(owner.host, sizeof(owner.host), "%s", row[2]);

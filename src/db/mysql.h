@@ -64,16 +64,28 @@ void pt__my_url_release(struct pt__my_url *url);
  * and without partest's parameters: what the workers are given. */
 void pt__my_url_format(const struct pt__my_url *url, const char *dbname, struct pt__buf *out);
 
-
 /* Appends name as a backtick-quoted identifier (a '`' doubled). */
 void pt__my_add_identifier(const char *name, struct pt__buf *out);
 
 /*
- * Appends sql with every "`from`." (a schema qualifier naming the template)
- * replaced by "`to`.": what makes a view or trigger of the template refer
- * to the clone. Text inside '...' and "..." literals is left alone.
+ * Appends sql with every schema qualifier naming the template, "`from`." or
+ * an unquoted "from.", replaced by "`to`.": what makes a view, trigger or
+ * routine of the template refer to the clone. A name after a '.' is no
+ * schema ("`t`.`from`.x" is left alone), and neither is text inside
+ * '...' and "..." literals or comments.
  */
 void pt__my_rewrite_schema(const char *sql, const char *from, const char *to, struct pt__buf *out);
+
+/*
+ * Appends create (SHOW CREATE TABLE's text) without the "COLLATE c" of the
+ * columns that name table_collation, c, and no character set. MySQL shows
+ * the table's collation on such a column whether or not it was given;
+ * replayed, it becomes an explicit collation that SHOW CREATE TABLE then
+ * shows with "CHARACTER SET". Without the clause the column inherits the
+ * same collation, as in the template.
+ */
+void pt__my_drop_implied_collations(const char *create, const char *table_collation,
+				    struct pt__buf *out);
 
 /*
  * The throwaway server of mysql+tmp:// (mysql_server.c): mariadb-install-db

@@ -1,7 +1,7 @@
 /*
  * The MySQL backend's pieces that need no server: taking a --db URL apart
- * and putting it back together with another database name, naming clones,
- * quoting identifiers and pointing a view's schema qualifiers at a clone.
+ * and putting it back together with another database name, naming clones
+ * and quoting identifiers.
  */
 #include "mysql.h"
 #include "url_escape.h"
@@ -231,53 +231,4 @@ void pt__my_add_identifier(const char *name, struct pt__buf *out)
 		pt__buf_addc(out, *c);
 	}
 	pt__buf_addc(out, '`');
-}
-
-void pt__my_rewrite_schema(const char *sql, const char *from, const char *to, struct pt__buf *out)
-{
-	struct pt__buf old = PT__BUF_INIT, new = PT__BUF_INIT;
-	char quote = 0;
-
-	pt__my_add_identifier(from, &old);
-	pt__buf_addc(&old, '.');
-	pt__my_add_identifier(to, &new);
-	pt__buf_addc(&new, '.');
-	for (const char *c = sql; *c;) {
-		if (quote) {
-			/* A backslash escapes in MySQL literals; a doubled quote too. */
-			if (*c == '\\' && c[1]) {
-				pt__buf_add(out, c, 2);
-				c += 2;
-				continue;
-			}
-			if (*c == quote)
-				quote = 0;
-			pt__buf_addc(out, *c++);
-			continue;
-		}
-		if (*c == '\'' || *c == '"') {
-			quote = *c;
-			pt__buf_addc(out, *c++);
-			continue;
-		}
-		if (*c == '`') {
-			if (!strncmp(c, old.data, old.len)) {
-				pt__buf_add(out, new.data, new.len);
-				c += old.len;
-				continue;
-			}
-			/* Copy the whole quoted identifier so that its inside is not matched. */
-			const char *end = c + 1;
-			while (*end && !(*end == '`' && end[1] != '`'))
-				end += *end == '`' ? 2 : 1;
-			if (*end)
-				end++;
-			pt__buf_add(out, c, (size_t)(end - c));
-			c = end;
-			continue;
-		}
-		pt__buf_addc(out, *c++);
-	}
-	pt__buf_release(&old);
-	pt__buf_release(&new);
 }

@@ -105,3 +105,49 @@ PT_TEST(my_names, identifiers_are_quoted_and_views_point_at_the_clone)
 		      "from `app_pt1_1`.`t`");
 	pt__buf_release(&sql);
 }
+
+PT_TEST(my_names, unquoted_schema_names_in_bodies_point_at_the_clone)
+{
+	struct pt__buf sql = PT__BUF_INIT;
+
+	pt__my_rewrite_schema("BEGIN INSERT INTO app.audit VALUES ('app.x', \"it's app.\");\n"
+			      "-- don't touch app.x here\n"
+			      "UPDATE myapp.t, app.t, t.app.c SET `t`.`app`.c = 1; /* app.y */ END",
+			      "app", "app_pt1_1", &sql);
+	PT_EXPECT_STR(pt__buf_str(&sql), ==,
+		      "BEGIN INSERT INTO app_pt1_1.audit VALUES ('app.x', \"it's app.\");\n"
+		      "-- don't touch app.x here\n"
+		      "UPDATE myapp.t, app_pt1_1.t, t.app.c SET `t`.`app`.c = 1; /* app.y */ END");
+	pt__buf_reset(&sql);
+	pt__my_rewrite_schema("SELECT app.t.x FROM app.t", "app", "a-b", &sql);
+	PT_EXPECT_STR(pt__buf_str(&sql), ==, "SELECT `a-b`.t.x FROM `a-b`.t");
+	pt__buf_release(&sql);
+}
+
+PT_TEST(my_names, only_inherited_column_collations_are_dropped)
+{
+	struct pt__buf sql = PT__BUF_INIT;
+	const char *create =
+		"CREATE TABLE `t` (\n"
+		"  `a` text COLLATE utf8mb4_unicode_ci,\n"
+		"  `b` varchar(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci,\n"
+		"  `c` enum('x COLLATE utf8mb4_unicode_ci','y') COLLATE utf8mb4_unicode_ci "
+		"NOT NULL,\n"
+		"  `d` text COLLATE utf8mb4_unicode_ci_x,\n"
+		"  `e` text COLLATE latin1_bin\n"
+		") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
+
+	pt__my_drop_implied_collations(create, "utf8mb4_unicode_ci", &sql);
+	PT_EXPECT_STR(pt__buf_str(&sql), ==,
+		      "CREATE TABLE `t` (\n"
+		      "  `a` text,\n"
+		      "  `b` varchar(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci,\n"
+		      "  `c` enum('x COLLATE utf8mb4_unicode_ci','y') NOT NULL,\n"
+		      "  `d` text COLLATE utf8mb4_unicode_ci_x,\n"
+		      "  `e` text COLLATE latin1_bin\n"
+		      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+	pt__buf_reset(&sql);
+	pt__my_drop_implied_collations(create, NULL, &sql);
+	PT_EXPECT_STR(pt__buf_str(&sql), ==, create);
+	pt__buf_release(&sql);
+}
