@@ -1,0 +1,3 @@
+#!/bin/sh
+# mysql_clones_are_exact.sh again, on Oracle MySQL instead of MariaDB (see mysql_lib.sh).
+MY_FLAVOUR=mysql exec sh "$(dirname "$0")/mysql_clones_are_exact.sh"
