@@ -1,0 +1,92 @@
+#!/bin/sh
+# Sourced by tests/e2e/mysql_lib.sh and bench/mysql_clones.sh: a private
+# MySQL-family server on a unix socket, root without a password.
+#
+#   MY_FLAVOUR=mariadb (default)  Debian's mariadbd, as the mysql user when root
+#   MY_FLAVOUR=mysql              Oracle MySQL's mysqld from the tree
+#                                 scripts/mysql-root builds ($PARTEST_MYSQL_ROOT,
+#                                 default /var/cache/partest/mysql-root), under
+#                                 chroot, with its binary log and GTIDs on as
+#                                 many production servers run
+#
+# my_server_missing: prints why no server of the flavour can start (nothing
+# when one can). my_start [OPTION...]: starts one with the extra server
+# options, in $MYSERVER (sock, pid, logs), and waits until it answers; with
+# MySQL, MySQL's own mysql and mysqldump (run through the tree's dynamic
+# loader) come first on the PATH, as for a MySQL user. my_stop: kills it and
+# removes $MYSERVER. The callers talk to it with MariaDB's client.
+MY_FLAVOUR=${MY_FLAVOUR:-mariadb}
+MY_ROOT=${PARTEST_MYSQL_ROOT:-/var/cache/partest/mysql-root}
+
+my_server_missing() {
+	if [ "$MY_FLAVOUR" = mysql ]; then
+		if [ ! -x "$MY_ROOT/usr/sbin/mysqld" ]; then
+			echo "no MySQL server tree in $MY_ROOT (scripts/mysql-root builds it)"
+		elif [ "$(id -u)" -ne 0 ]; then
+			echo "running MySQL's server from $MY_ROOT needs chroot, so root"
+		fi
+	elif ! command -v mariadb-install-db >/dev/null || ! { command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ]; }; then
+		echo "MariaDB's server is not installed"
+	fi
+	command -v mariadb >/dev/null || echo "the mariadb client is not installed"
+}
+
+my_start() {
+	if [ "$MY_FLAVOUR" = mysql ]; then
+		my_start_mysql "$@"
+	else
+		my_start_mariadb "$@"
+	fi
+	for i in $(seq 300); do
+		mariadb --no-defaults -S "$MYSERVER/sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	MYSOCKET_ENCODED=$(printf '%s' "$MYSERVER/sock" | sed 's|/|%2F|g')
+}
+
+# $MYSERVER is the directory as seen from here, $inside the same directory
+# as the chrooted server sees it.
+my_start_mysql() {
+	MYSERVER=$(mktemp -d "$MY_ROOT/tmp/partest-e2e-my.XXXXXX")
+	inside=${MYSERVER#"$MY_ROOT"}
+	mkdir "$MYSERVER/bin"
+	for client in mysql mysqldump; do
+		printf '#!/bin/sh\nexec "%s/lib64/ld-linux-x86-64.so.2" --library-path "%s/usr/lib/x86_64-linux-gnu" "%s/usr/bin/%s" "$@"\n' \
+			"$MY_ROOT" "$MY_ROOT" "$MY_ROOT" "$client" >"$MYSERVER/bin/$client"
+		chmod +x "$MYSERVER/bin/$client"
+	done
+	PATH="$MYSERVER/bin:$PATH"
+	chroot "$MY_ROOT" /usr/sbin/mysqld --no-defaults --initialize-insecure --user=root \
+		--tmpdir="$inside" --datadir="$inside/data" >"$MYSERVER/install.log" 2>&1 || {
+		echo "# mysqld --initialize-insecure failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
+	chroot "$MY_ROOT" /usr/sbin/mysqld --no-defaults --user=root --datadir="$inside/data" \
+		--socket="$inside/sock" --pid-file="$inside/pid" --tmpdir="$inside" \
+		--secure-file-priv="$inside" --skip-networking --mysqlx=OFF \
+		--gtid-mode=ON --enforce-gtid-consistency=ON \
+		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+		--character-set-server=utf8mb4 "$@" >"$MYSERVER/server.log" 2>&1 &
+}
+
+my_start_mariadb() {
+	MYSERVER=$(mktemp -d /tmp/partest-e2e-my.XXXXXX)
+	as_user=
+	if [ "$(id -u)" -eq 0 ]; then
+		chown mysql: "$MYSERVER"
+		as_user=--user=mysql
+	fi
+	mariadb-install-db --no-defaults --datadir="$MYSERVER/data" $as_user \
+		--auth-root-authentication-method=normal --skip-test-db --tmpdir="$MYSERVER" >"$MYSERVER/install.log" 2>&1 || {
+		echo "# mariadb-install-db failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
+	"$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults --datadir="$MYSERVER/data" \
+		--socket="$MYSERVER/sock" --pid-file="$MYSERVER/pid" --tmpdir="$MYSERVER" \
+		--skip-networking --skip-log-bin $as_user \
+		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+		--character-set-server=utf8mb4 "$@" >"$MYSERVER/server.log" 2>&1 &
+}
+
+my_stop() {
+	[ -n "${MYSERVER:-}" ] || return 0
+	[ -f "$MYSERVER/pid" ] && kill -KILL "$(cat "$MYSERVER/pid")" 2>/dev/null
+	sleep 0.2
+	rm -rf "$MYSERVER"
+}
