@@ -5,7 +5,7 @@
 # beside the dump strategy (mysqldump | mysql), same server, same run.
 # Usage: bench/mysql_clones.sh [ROUNDS]   (after `make`; needs mariadb-server)
 #        MY_FLAVOUR=mysql bench/mysql_clones.sh [ROUNDS]
-#                                  (on MySQL, after scripts/mysql-root, as root)
+#                                  (on MySQL, after scripts/server-tree mysql, as root)
 set -eu
 rounds=${1:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)

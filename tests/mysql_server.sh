@@ -3,11 +3,12 @@
 # MySQL-family server on a unix socket, root without a password.
 #
 #   MY_FLAVOUR=mariadb (default)  Debian's mariadbd, as the mysql user when root
-#   MY_FLAVOUR=mysql              Oracle MySQL's mysqld from the tree
-#                                 scripts/mysql-root builds ($PARTEST_MYSQL_ROOT,
-#                                 default /var/cache/partest/mysql-root), under
-#                                 chroot, with its binary log and GTIDs on as
-#                                 many production servers run
+#   MY_FLAVOUR=mysql              Oracle MySQL's mysqld, with its binary log
+#                                 and GTIDs on as many production servers run
+#   MY_FLAVOUR=mariadb10.5        MariaDB 10.5's mariadbd
+#
+# The last two run under chroot from the trees scripts/server-tree builds in
+# $PARTEST_SERVER_TREES/FLAVOUR (default /var/cache/partest/FLAVOUR).
 #
 # my_server_missing: prints why no server of the flavour can start (nothing
 # when one can). my_start [OPTION...]: starts one with the extra server
@@ -16,14 +17,14 @@
 # loader) come first on the PATH, as for a MySQL user. my_stop: kills it and
 # removes $MYSERVER. The callers talk to it with MariaDB's client.
 MY_FLAVOUR=${MY_FLAVOUR:-mariadb}
-MY_ROOT=${PARTEST_MYSQL_ROOT:-/var/cache/partest/mysql-root}
+MY_ROOT=${PARTEST_SERVER_TREES:-/var/cache/partest}/$MY_FLAVOUR
 
 my_server_missing() {
-	if [ "$MY_FLAVOUR" = mysql ]; then
+	if [ "$MY_FLAVOUR" != mariadb ]; then
 		if [ ! -x "$MY_ROOT/usr/sbin/mysqld" ]; then
-			echo "no MySQL server tree in $MY_ROOT (scripts/mysql-root builds it)"
+			echo "no $MY_FLAVOUR server tree in $MY_ROOT (scripts/server-tree $MY_FLAVOUR builds it)"
 		elif [ "$(id -u)" -ne 0 ]; then
-			echo "running MySQL's server from $MY_ROOT needs chroot, so root"
+			echo "running the server from $MY_ROOT needs chroot, so root"
 		fi
 	elif ! command -v mariadb-install-db >/dev/null || ! { command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ]; }; then
 		echo "MariaDB's server is not installed"
@@ -32,11 +33,11 @@ my_server_missing() {
 }
 
 my_start() {
-	if [ "$MY_FLAVOUR" = mysql ]; then
-		my_start_mysql "$@"
-	else
-		my_start_mariadb "$@"
-	fi
+	case $MY_FLAVOUR in
+	mysql) my_start_mysql "$@" ;;
+	mariadb) my_start_mariadb "$@" ;;
+	*) my_start_tree_mariadb "$@" ;;
+	esac
 	for i in $(seq 300); do
 		mariadb --no-defaults -S "$MYSERVER/sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
 		sleep 0.1
@@ -63,6 +64,20 @@ my_start_mysql() {
 		--socket="$inside/sock" --pid-file="$inside/pid" --tmpdir="$inside" \
 		--secure-file-priv="$inside" --skip-networking --mysqlx=OFF \
 		--gtid-mode=ON --enforce-gtid-consistency=ON \
+		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+		--character-set-server=utf8mb4 "$@" >"$MYSERVER/server.log" 2>&1 &
+}
+
+# MariaDB from a tree: its server, the clients of the machine.
+my_start_tree_mariadb() {
+	MYSERVER=$(mktemp -d "$MY_ROOT/tmp/partest-e2e-my.XXXXXX")
+	inside=${MYSERVER#"$MY_ROOT"}
+	chroot "$MY_ROOT" mysql_install_db --no-defaults --datadir="$inside/data" --user=root \
+		--auth-root-authentication-method=normal --skip-test-db --tmpdir="$inside" >"$MYSERVER/install.log" 2>&1 || {
+		echo "# mysql_install_db failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
+	chroot "$MY_ROOT" /usr/sbin/mysqld --no-defaults --user=root --datadir="$inside/data" \
+		--socket="$inside/sock" --pid-file="$inside/pid" --tmpdir="$inside" \
+		--skip-networking --skip-log-bin \
 		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
 		--character-set-server=utf8mb4 "$@" >"$MYSERVER/server.log" 2>&1 &
 }

@@ -1104,7 +1104,8 @@ static void add_option_value(const char *value, struct pt__buf *out)
 /* Writes the connection settings to a 0600 option file in the run directory. */
 static int write_option_file(struct pt__db *db, struct pt__buf *path, struct pt__buf *err)
 {
-	const struct pt__my_url *url = &((struct my_state *)db->state)->url;
+	struct my_state *state = db->state;
+	const struct pt__my_url *url = &state->url;
 	struct pt__buf text = PT__BUF_INIT;
 	int fd, rc = 0;
 
@@ -1130,11 +1131,14 @@ static int write_option_file(struct pt__db *db, struct pt__buf *path, struct pt_
 	}
 	/*
 	 * "loose-": an option the other vendor's mysqldump lacks is skipped.
-	 * MariaDB's: system-versioned tables with their history. MySQL's: no
-	 * SET @@GLOBAL.GTID_PURGED, which a server with GTIDs on refuses when
-	 * the dump is loaded back into it.
+	 * MySQL's: no SET @@GLOBAL.GTID_PURGED, which a server with GTIDs on
+	 * refuses when the dump is loaded back into it. MariaDB's: system-
+	 * versioned tables with their history, where the server can load it
+	 * (10.11 and later; before, the history rows' times are refused).
 	 */
-	pt__buf_adds(&text, "[mysqldump]\nloose-dump-history\nloose-set-gtid-purged=OFF\n");
+	pt__buf_adds(&text, "[mysqldump]\nloose-set-gtid-purged=OFF\n");
+	if (!run_sql(state->admin, "SELECT @@system_versioning_insert_history", NULL))
+		pt__buf_adds(&text, "loose-dump-history\n");
 	fd = open(path->data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text.data, text.len) != (ssize_t)text.len) {
 		pt__buf_addf(err, "cannot write \"%s\": %s", path->data, strerror(errno));
