@@ -1,7 +1,8 @@
 #!/bin/sh
-# On a MariaDB (or, through mysql_clones_are_exact_on_mysql.sh, MySQL)
-# server the test starts itself: every clone of a template with foreign
-# keys, charsets, partitions, a generated column, an expression default, an
+# On a MariaDB (or, through the *_on_*.sh scripts, MySQL or another
+# MariaDB) server the test starts itself: every clone of a template with
+# foreign keys (several to a table, among unique, plain and check
+# constraints), charsets, partitions, a generated column, an expression default, an
 # invisible column, a check constraint, AUTO_INCREMENT counters, views on
 # views, triggers, procedures (naming the template's schema, quoted or not),
 # a function and an event, and on MariaDB a sequence and a system-versioned
@@ -29,11 +30,15 @@ CREATE TABLE child (id BIGINT AUTO_INCREMENT PRIMARY KEY, parent_id INT NOT NULL
   CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE)
   ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(50));
+CREATE TABLE link (id INT PRIMARY KEY, a INT, b INT, note VARCHAR(20), UNIQUE KEY u (note),
+  KEY zz (b), KEY aa (a, b), CONSTRAINT z_fk FOREIGN KEY (a) REFERENCES parent (id),
+  CONSTRAINT a_fk FOREIGN KEY (b) REFERENCES parent (id) ON UPDATE CASCADE, CONSTRAINT ck CHECK (id > 0));
 CREATE TABLE parted (id INT NOT NULL, v INT, PRIMARY KEY (id))
   PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (100), PARTITION p1 VALUES LESS THAN MAXVALUE);
 CREATE TABLE `odd ``name` (id INT AUTO_INCREMENT PRIMARY KEY, b BLOB) ENGINE=InnoDB;
 INSERT INTO parent (name) VALUES ('a'), ('b'), ('c'), ('Ä');
 INSERT INTO child (parent_id, note) VALUES (1, 'x'), (2, 'y'), (4, 'ü');
+INSERT INTO link VALUES (1, 1, 2, 'x'), (2, 2, 4, NULL);
 UPDATE parent SET created = '2001-02-03 04:05:06';
 UPDATE child SET hidden = id * 3;
 INSERT INTO parted VALUES (1, 1), (200, 2);
