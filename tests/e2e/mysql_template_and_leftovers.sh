@@ -2,8 +2,9 @@
 # On a MariaDB server the test starts itself: a given template is cloned and
 # never touched; clones are gone after a run, after Ctrl-C, and after a
 # SIGKILLed run (by `partest db clean` or by the next run); a database
-# partest did not create, or a live run's, is never dropped; --keepdb reuses
-# a template; the throwaway mysql+tmp:// server leaves nothing behind.
+# partest did not create, or a live run's, is never dropped; two runs at
+# once on one template do not collide; --keepdb reuses a template; the
+# throwaway mysql+tmp:// server leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/mysql_lib.sh"
 my_start
@@ -85,6 +86,33 @@ check "the next run passes" status_is 0
 check "and dropped what the killed run left" [ -z "$(clones)" ]
 check "a clone registered by a live run is never dropped" [ "$(databases given_live)" = given_live ]
 check "the template is still untouched" [ "$(template_state)" = "$before" ]
+
+# Two runs at once on one template, then two that both build it with
+# --db-setup (they take turns holding it): each run gets clones of its own,
+# both pass, and nothing is left when both have ended.
+two_at_once() {
+	: >"$ENV_LOG"
+	HOLD=1 "$PARTEST" -j2 "$@" ./writer.sh ./writer.sh >out 2>err </dev/null &
+	first=$!
+	HOLD=1 "$PARTEST" -j2 "$@" ./writer.sh ./writer.sh >out.2 2>err.2 </dev/null &
+	second=$!
+	wait "$first"
+	status=$?
+	wait "$second"
+	status2=$?
+}
+two_at_once --db "$(url given)"
+check "two runs at once on one template: the first passes" status_is 0
+check "and so does the second" [ "$status2" = 0 ]
+check "they used four clones" [ "$(cut -d' ' -f2 "$ENV_LOG" | sort -u | wc -l)" -eq 4 ]
+check "none is left" [ -z "$(clones)" ]
+check "the template is untouched" [ "$(template_state)" = "$before" ]
+two_at_once --db "$(url shared)" --db-setup ./setup.sh
+check "two runs at once building one template: the first passes" status_is 0
+check "and so does the second" [ "$status2" = 0 ]
+check "they used four clones" [ "$(cut -d' ' -f2 "$ENV_LOG" | sort -u | wc -l)" -eq 4 ]
+check "neither template nor clone is left" [ -z "$(databases 'shared%')" ]
+check "nor a registry row" [ -z "$(sql "SELECT name FROM partest_registry.databases WHERE name LIKE 'shared%'")" ]
 
 : >"$work/builds"
 keep() { run -j2 --keepdb --db "$(url built)" --db-setup ./setup.sh ./writer.sh ./writer.sh; }
