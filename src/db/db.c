@@ -72,6 +72,21 @@ static size_t utf8_cut(const char *str, size_t max)
 	return max;
 }
 
+void pt__db_new_clone_urls(struct pt__db *db)
+{
+	db->clone_urls = pt__xcalloc((size_t)db->ctx->workers, sizeof(*db->clone_urls));
+}
+
+void pt__db_free_clone_urls(struct pt__db *db)
+{
+	if (!db->clone_urls)
+		return;
+	for (int k = 0; k < db->ctx->workers; k++)
+		free(db->clone_urls[k]);
+	free(db->clone_urls);
+	db->clone_urls = NULL;
+}
+
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
 		       struct pt__buf *out)
 {
@@ -341,11 +356,7 @@ void pt__db_release(struct pt__db *db)
 {
 	if (db->backend)
 		db->backend->close(db);
-	if (db->clone_urls) {
-		for (int k = 0; k < db->ctx->workers; k++)
-			free(db->clone_urls[k]);
-		free(db->clone_urls);
-	}
+	pt__db_free_clone_urls(db);
 	free(db->alias);
 	free(db->url);
 	free(db->template_url);
@@ -843,12 +854,7 @@ int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		struct pt__buf *where = first ? &later : err;
 		int rc = db->backend->drop_clones(db, where);
 
-		if (db->clone_urls) {
-			for (int k = 0; k < db->ctx->workers; k++)
-				free(db->clone_urls[k]);
-			free(db->clone_urls);
-			db->clone_urls = NULL;
-		}
+		pt__db_free_clone_urls(db);
 		if (rc && !first)
 			first = rc;
 		where = first ? &later : err;

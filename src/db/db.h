@@ -126,6 +126,11 @@ void pt__db_redact_url(const char *url, struct pt__buf *out);
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
 		       struct pt__buf *out);
 
+/* For a backend's clone: db->clone_urls, one empty slot per worker. */
+void pt__db_new_clone_urls(struct pt__db *db);
+/* Frees db->clone_urls (those filled in so far) and leaves it NULL. */
+void pt__db_free_clone_urls(struct pt__db *db);
+
 /* 64-bit FNV-1a of len bytes, continuing from hash (start with
  * PT__DB_HASH_INIT). */
 #define PT__DB_HASH_INIT 0xcbf29ce484222325ULL

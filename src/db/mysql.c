@@ -1343,7 +1343,7 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
 	state->nr_clones = workers;
-	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
+	pt__db_new_clone_urls(db);
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
 		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__MY_NAME_MAX,
@@ -1383,10 +1383,7 @@ fail:
 		pt__buf_release(&ignored);
 	}
 	unlock_template(db);
-	for (int k = 0; k < workers; k++)
-		free(db->clone_urls[k]);
-	free(db->clone_urls);
-	db->clone_urls = NULL;
+	pt__db_free_clone_urls(db);
 	return rc;
 }
 

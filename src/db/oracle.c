@@ -778,7 +778,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 
 	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
 	state->nr_clones = workers;
-	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
+	pt__db_new_clone_urls(db);
 	jobs = pt__xcalloc((size_t)workers, sizeof(*jobs));
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf name = PT__BUF_INIT, password = PT__BUF_INIT, url = PT__BUF_INIT;
@@ -881,10 +881,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		drop_link(db, &ignored);
 		pt__buf_release(&ignored);
 	}
-	for (int k = 0; k < workers; k++)
-		free(db->clone_urls[k]);
-	free(db->clone_urls);
-	db->clone_urls = NULL;
+	pt__db_free_clone_urls(db);
 	return rc;
 }
 

@@ -524,7 +524,7 @@ static int sqlite_clone(struct pt__db *db, struct pt__buf *err)
 	int from = -1, rc;
 
 	state->clone_paths = pt__xcalloc((size_t)workers, sizeof(*state->clone_paths));
-	db->clone_urls = pt__xcalloc((size_t)workers, sizeof(*db->clone_urls));
+	pt__db_new_clone_urls(db);
 	pt__buf_addf(&dir, "%s/db", db->ctx->run_dir);
 	if ((rc = pt__db_make_dirs(dir.data))) {
 		pt__buf_addf(err, "cannot create the clone directory \"%s\": %s", dir.data,
@@ -594,10 +594,7 @@ fail:
 		sqlite_drop_clones(db, &ignored);
 		pt__buf_release(&ignored);
 	}
-	for (int k = 0; k < workers; k++)
-		free(db->clone_urls[k]);
-	free(db->clone_urls);
-	db->clone_urls = NULL;
+	pt__db_free_clone_urls(db);
 	return PT__DB_ERUN;
 }
 
