@@ -1101,8 +1101,13 @@ static void add_option_value(const char *value, struct pt__buf *out)
 	pt__buf_adds(out, "\"\n");
 }
 
-/* Writes the connection settings to a 0600 option file in the run directory. */
-static int write_option_file(struct pt__db *db, struct pt__buf *path, struct pt__buf *err)
+/*
+ * Writes the connection settings to a 0600 option file in the run
+ * directory, asking mysqldump for history rows when the server can load
+ * them back (history).
+ */
+static int write_option_file(struct pt__db *db, bool history, struct pt__buf *path,
+			     struct pt__buf *err)
 {
 	struct my_state *state = db->state;
 	const struct pt__my_url *url = &state->url;
@@ -1137,7 +1142,7 @@ static int write_option_file(struct pt__db *db, struct pt__buf *path, struct pt_
 	 * (10.11 and later; before, the history rows' times are refused).
 	 */
 	pt__buf_adds(&text, "[mysqldump]\nloose-set-gtid-purged=OFF\n");
-	if (!run_sql(state->admin, "SELECT @@system_versioning_insert_history", NULL))
+	if (history)
 		pt__buf_adds(&text, "loose-dump-history\n");
 	fd = open(path->data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text.data, text.len) != (ssize_t)text.len) {
@@ -1200,6 +1205,7 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 	struct my_state *state = db->state;
 	struct pt__buf dumper = PT__BUF_INIT, loader = PT__BUF_INIT, option_file = PT__BUF_INIT,
 		       defaults = PT__BUF_INIT;
+	bool history;
 	int rc = 0;
 
 	if (find_program(dumpers, &dumper) || find_program(loaders, &loader)) {
@@ -1208,7 +1214,9 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 		rc = PT__DB_ERUN;
 		goto out;
 	}
-	if ((rc = write_option_file(db, &option_file, err)))
+	/* MariaDB 10.11 and later take history rows with their own times. */
+	history = !run_sql(state->admin, "SELECT @@system_versioning_insert_history", NULL);
+	if ((rc = write_option_file(db, history, &option_file, err)))
 		goto out;
 	pt__buf_addf(&defaults, "--defaults-extra-file=%s", option_file.data);
 	for (int k = 0; !rc && k < state->nr_clones; k++) {
