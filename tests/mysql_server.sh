@@ -45,11 +45,15 @@ my_start() {
 	MYSOCKET_ENCODED=$(printf '%s' "$MYSERVER/sock" | sed 's|/|%2F|g')
 }
 
-# $MYSERVER is the directory as seen from here, $inside the same directory
-# as the chrooted server sees it.
-my_start_mysql() {
+# my_tree_dir: $MYSERVER in the tree, as seen from here, and $inside, the
+# same directory as the chrooted server sees it.
+my_tree_dir() {
 	MYSERVER=$(mktemp -d "$MY_ROOT/tmp/partest-e2e-my.XXXXXX")
 	inside=${MYSERVER#"$MY_ROOT"}
+}
+
+my_start_mysql() {
+	my_tree_dir
 	mkdir "$MYSERVER/bin"
 	for client in mysql mysqldump; do
 		printf '#!/bin/sh\nexec "%s/lib64/ld-linux-x86-64.so.2" --library-path "%s/usr/lib/x86_64-linux-gnu" "%s/usr/bin/%s" "$@"\n' \
@@ -70,8 +74,7 @@ my_start_mysql() {
 
 # MariaDB from a tree: its server, the clients of the machine.
 my_start_tree_mariadb() {
-	MYSERVER=$(mktemp -d "$MY_ROOT/tmp/partest-e2e-my.XXXXXX")
-	inside=${MYSERVER#"$MY_ROOT"}
+	my_tree_dir
 	chroot "$MY_ROOT" mysql_install_db --no-defaults --datadir="$inside/data" --user=root \
 		--auth-root-authentication-method=normal --skip-test-db --tmpdir="$inside" >"$MYSERVER/install.log" 2>&1 || {
 		echo "# mysql_install_db failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
