@@ -19,3 +19,10 @@ double pt__now_seconds(void)
 {
 	return (double)pt__now_us() / 1e6;
 }
+
+void pt__sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}

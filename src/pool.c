@@ -32,7 +32,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -1164,7 +1163,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 	struct pt__buf orphans = PT__BUF_INIT;
 	/* Orphans of process groups that were just signalled are still dying. */
 	for (int wait = 0; wait < 20 && pt__leaks_any_child(); wait++)
-		nanosleep(&(struct timespec){0, 10000000}, NULL);
+		pt__sleep_ms(10);
 	if (pt__leaks_kill_new(&none, &orphans) && config->note) {
 		struct pt__buf line = PT__BUF_INIT;
 		pt__buf_addf(&line,

@@ -31,7 +31,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../clock.h"
@@ -47,13 +46,6 @@
 #define LOG_TAIL	 1500
 
 extern char **environ;
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
 
 /* Looks for name on the PATH, then in /usr/sbin and /usr/bin. */
 static int find_program(const char *const *names, struct pt__buf *out)
@@ -88,12 +80,12 @@ static void stop_pid(pid_t pid)
 		return;
 	kill(pid, SIGTERM);
 	while (pt__process_running(pid) && pt__now_ms() < until)
-		sleep_ms(10);
+		pt__sleep_ms(10);
 	if (pt__process_running(pid)) {
 		kill(pid, SIGKILL);
 		until = pt__now_ms() + 3000;
 		while (pt__process_running(pid) && pt__now_ms() < until)
-			sleep_ms(10);
+			pt__sleep_ms(10);
 	}
 }
 
@@ -181,7 +173,7 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 			rc = PT__DB_EINTR;
 			goto out;
 		}
-		sleep_ms(10);
+		pt__sleep_ms(10);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server: %s in \"%s\" failed",
@@ -340,7 +332,7 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 			rc = PT__DB_ERUN;
 			goto out;
 		}
-		sleep_ms(20);
+		pt__sleep_ms(20);
 	}
 out:
 	free(envp);

@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../clock.h"
@@ -683,8 +682,7 @@ static int drop_clone(struct pt__db *db, const char *name, const char *kind, con
 			       what.data, sql.data, NULL, NULL, &outcome, NULL);
 		if (!rc || outcome.code != ORA_USER_CONNECTED || pt__now_ms() >= deadline)
 			break;
-		struct timespec ts = {0, delay * 1000000L};
-		nanosleep(&ts, NULL);
+		pt__sleep_ms(delay);
 		delay = delay * 2 > 1000 ? 1000 : delay * 2;
 	}
 	if (rc && outcome.code) {

@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../clock.h"
@@ -684,8 +683,7 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 			break;
 		}
 		long left = (long)(deadline - pt__now_ms());
-		struct timespec ts = {0, (delay < left ? delay : left) * 1000000L};
-		nanosleep(&ts, NULL);
+		pt__sleep_ms(delay < left ? delay : left);
 		delay = delay * 2 > 1000 ? 1000 : delay * 2;
 	}
 	pt__buf_release(&sessions);

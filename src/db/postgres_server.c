@@ -37,7 +37,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../clock.h"
@@ -53,13 +52,6 @@
 #define LOG_TAIL	  2000 /* how much of a log a failure message quotes */
 
 extern char **environ;
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
 
 /* Who runs the server: ourselves, or when root an unprivileged user. */
 struct identity {
@@ -291,7 +283,7 @@ static bool wait_gone(pid_t pid, long ms)
 	while (pt__process_running(pid)) {
 		if (pt__now_ms() >= until)
 			return false;
-		sleep_ms(10);
+		pt__sleep_ms(10);
 	}
 	return true;
 }
@@ -371,7 +363,7 @@ static int run_initdb(struct pt__pg_server *server, const char *bindir, const st
 			rc = PT__DB_EINTR;
 			goto out;
 		}
-		sleep_ms(10);
+		pt__sleep_ms(10);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		pt__buf_addf(err,
@@ -465,7 +457,7 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 			rc = PT__DB_ERUN;
 			goto out;
 		}
-		sleep_ms(20);
+		pt__sleep_ms(20);
 	}
 out:
 	pt__buf_release(&program);
