@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "clock.h"
+
 /* The fields of /proc/PID/stat after the command name, which may hold spaces. */
 static bool read_stat(long pid, char *data, size_t size, char **after_name)
 {
@@ -49,4 +51,16 @@ bool pt__process_running(long pid)
 bool pt__process_is(long pid, unsigned long long start)
 {
 	return pt__process_running(pid) && (!start || pt__process_start_time(pid) == start);
+}
+
+bool pt__process_wait_gone(long pid, long ms)
+{
+	int64_t until = pt__now_ms() + ms;
+
+	while (pt__process_running(pid)) {
+		if (pt__now_ms() >= until)
+			return false;
+		pt__sleep_ms(10);
+	}
+	return true;
 }

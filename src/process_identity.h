@@ -2,7 +2,7 @@
  * Telling whether a process is still the one that was recorded: a pid plus
  * its start time, since pids are reused. Markers of run directories and of
  * the databases partest creates are checked this way before anything is
- * removed.
+ * removed. And waiting for such a process to end.
  */
 #ifndef PT_PROCESS_IDENTITY_H
 #define PT_PROCESS_IDENTITY_H
@@ -17,5 +17,8 @@ bool pt__process_running(long pid);
 
 /* True if pid is running and is the process that started at start (0: unknown, any). */
 bool pt__process_is(long pid, unsigned long long start);
+
+/* Waits up to ms milliseconds for pid to stop running. True if it did. */
+bool pt__process_wait_gone(long pid, long ms);
 
 #endif

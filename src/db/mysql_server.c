@@ -74,18 +74,12 @@ static int find_program(const char *const *names, struct pt__buf *out)
 
 static void stop_pid(pid_t pid)
 {
-	long long until = pt__now_ms() + STOP_MS;
-
 	if (pid <= 0)
 		return;
 	kill(pid, SIGTERM);
-	while (pt__process_running(pid) && pt__now_ms() < until)
-		pt__sleep_ms(10);
-	if (pt__process_running(pid)) {
+	if (!pt__process_wait_gone(pid, STOP_MS)) {
 		kill(pid, SIGKILL);
-		until = pt__now_ms() + 3000;
-		while (pt__process_running(pid) && pt__now_ms() < until)
-			pt__sleep_ms(10);
+		pt__process_wait_gone(pid, 3000);
 	}
 }
 

@@ -275,33 +275,20 @@ static void add_log_tail(const char *path, struct pt__buf *out)
 	pt__buf_release(&log);
 }
 
-/* Waits up to ms for pid to end. */
-static bool wait_gone(pid_t pid, long ms)
-{
-	long long until = pt__now_ms() + ms;
-
-	while (pt__process_running(pid)) {
-		if (pt__now_ms() >= until)
-			return false;
-		pt__sleep_ms(10);
-	}
-	return true;
-}
-
 /* Stops a postmaster: fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. */
 static void stop_postmaster(pid_t pid)
 {
 	if (pid <= 0)
 		return;
 	kill(pid, SIGINT);
-	if (wait_gone(pid, STOP_FAST_MS))
+	if (pt__process_wait_gone(pid, STOP_FAST_MS))
 		return;
 	kill(pid, SIGQUIT);
-	if (wait_gone(pid, STOP_IMMEDIATE_MS))
+	if (pt__process_wait_gone(pid, STOP_IMMEDIATE_MS))
 		return;
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
-	wait_gone(pid, STOP_IMMEDIATE_MS);
+	pt__process_wait_gone(pid, STOP_IMMEDIATE_MS);
 }
 
 /* Before a dead run's server directory goes: stop the server if it still runs. */
