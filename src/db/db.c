@@ -264,6 +264,17 @@ int pt__db_read_file(const char *path, struct pt__buf *out)
 	return rc;
 }
 
+long pt__db_read_pid(const char *path)
+{
+	struct pt__buf text = PT__BUF_INIT;
+	long pid = 0;
+
+	if (pt__db_read_file(path, &text) || sscanf(pt__buf_str(&text), "%ld", &pid) != 1)
+		pid = 0;
+	pt__buf_release(&text);
+	return pid;
+}
+
 static const char *template_url(const struct pt__db *db)
 {
 	return db->template_url ? db->template_url : db->url;

@@ -147,4 +147,7 @@ int pt__db_write_file(const char *path, const char *data, size_t len);
 /* Reads all of path into out. Returns 0 or -errno (-ENOENT if missing). */
 int pt__db_read_file(const char *path, struct pt__buf *out);
 
+/* The number a server's pid file at path starts with, or 0 if there is none. */
+long pt__db_read_pid(const char *path);
+
 #endif

@@ -294,16 +294,13 @@ static void stop_postmaster(pid_t pid)
 /* Before a dead run's server directory goes: stop the server if it still runs. */
 static void stop_left_server(const char *dir, const char *name, void *arg)
 {
-	struct pt__buf path = PT__BUF_INIT, text = PT__BUF_INIT;
-	long server = 0;
+	struct pt__buf path = PT__BUF_INIT;
 
 	(void)name;
 	(void)arg;
 	pt__buf_addf(&path, "%s/data/postmaster.pid", dir);
-	if (!pt__db_read_file(path.data, &text) && sscanf(text.data, "%ld", &server) == 1)
-		stop_postmaster((pid_t)server);
+	stop_postmaster((pid_t)pt__db_read_pid(path.data));
 	pt__buf_release(&path);
-	pt__buf_release(&text);
 }
 
 /* Runs initdb and waits for it; Ctrl-C kills it. */
