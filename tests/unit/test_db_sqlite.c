@@ -641,3 +641,17 @@ PT_TEST(db_sqlite, env_name_is_the_alias_in_capitals)
 	PT_EXPECT_STR(name.data, ==, "PARTEST_DB_CACHE_2_URL");
 	pt__buf_release(&name);
 }
+
+PT_TEST(db_sqlite, a_pid_file_gives_its_number_or_0)
+{
+	struct pt__buf path = PT__BUF_INIT;
+
+	PT_ASSERT_INT(pt__db_write_file(in_dir(&path, "server.pid"), "4321\n", 5), ==, 0);
+	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 4321);
+	PT_ASSERT_INT(pt__db_write_file(path.data, "", 0), ==, 0);
+	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 0);
+	PT_ASSERT_INT(pt__db_write_file(path.data, "starting", 8), ==, 0);
+	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 0);
+	PT_EXPECT_INT(pt__db_read_pid(in_dir(&path, "missing.pid")), ==, 0);
+	pt__buf_release(&path);
+}
