@@ -123,11 +123,6 @@ static bool is_password_param(const char *param)
 	return false;
 }
 
-/*
- * Errs on the side of hiding too much: the user part ends at the last '@'
- * of the whole URL (a password may hold unencoded '/', '?' or '@'), and a
- * password= query parameter is hidden too.
- */
 int pt__db_url_error(struct pt__buf *err, const char *url, const char *why)
 {
 	struct pt__buf shown = PT__BUF_INIT;
@@ -138,6 +133,11 @@ int pt__db_url_error(struct pt__buf *err, const char *url, const char *why)
 	return PT__DB_EUSAGE;
 }
 
+/*
+ * Errs on the side of hiding too much: the user part ends at the last '@'
+ * of the whole URL (a password may hold unencoded '/', '?' or '@'), and a
+ * password= query parameter is hidden too.
+ */
 void pt__db_redact_url(const char *url, struct pt__buf *out)
 {
 	const char *rest = strstr(url, "://");
