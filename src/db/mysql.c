@@ -1109,8 +1109,7 @@ static void add_option_value(const char *value, struct pt__buf *out)
 static int write_option_file(struct pt__db *db, bool history, struct pt__buf *path,
 			     struct pt__buf *err)
 {
-	struct my_state *state = db->state;
-	const struct pt__my_url *url = &state->url;
+	const struct pt__my_url *url = &((struct my_state *)db->state)->url;
 	struct pt__buf text = PT__BUF_INIT;
 	int fd, rc = 0;
 
