@@ -38,6 +38,23 @@ static int exists(const char *name)
 	return stat(path, &st) == 0;
 }
 
+/* Makes the directory name, owned by a process that has ended. */
+static void make_dead_owned_dir(const char *name)
+{
+	char owner[4300];
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(0);
+	PT_ASSERT_INT(waitpid(child, NULL, 0), ==, child);
+	make_dir(name);
+	snprintf(owner, sizeof(owner), "%s/%s/owner", parent, name);
+	FILE *file = fopen(owner, "w");
+	PT_ASSERT_NOT_NULL(file);
+	fprintf(file, "%ld 0\n", (long)child);
+	fclose(file);
+}
+
 PT_SETUP(owned_dir)
 {
 	snprintf(parent, sizeof(parent), "%s/owned-XXXXXX",
@@ -53,19 +70,7 @@ PT_TEARDOWN(owned_dir)
 
 PT_TEST(owned_dir, a_dead_owners_directory_is_removed_after_the_callback)
 {
-	char path[4200], owner[4300];
-	pid_t child = fork();
-
-	if (child == 0)
-		_exit(0);
-	PT_ASSERT_INT(waitpid(child, NULL, 0), ==, child);
-	make_dir("run-dead");
-	snprintf(path, sizeof(path), "%s/run-dead", parent);
-	snprintf(owner, sizeof(owner), "%s/owner", path);
-	FILE *file = fopen(owner, "w");
-	PT_ASSERT_NOT_NULL(file);
-	fprintf(file, "%ld 0\n", (long)child);
-	fclose(file);
+	make_dead_owned_dir("run-dead");
 
 	pt__owned_dirs_reap(parent, "run-", note_removal, NULL);
 	PT_EXPECT_INT(removed_calls, ==, 1);
@@ -81,18 +86,8 @@ PT_TEST(owned_dir, live_unclaimed_and_other_directories_stay)
 	snprintf(path, sizeof(path), "%s/run-live", parent);
 	PT_ASSERT_INT(pt__owned_dir_claim(path), ==, 0);
 	make_dir("run-being-made");
-	make_dir("other-dead");
 	/* Dead-owned, but not under the prefix asked for. */
-	pid_t child = fork();
-	if (child == 0)
-		_exit(0);
-	PT_ASSERT_INT(waitpid(child, NULL, 0), ==, child);
-	char owner[4300];
-	snprintf(owner, sizeof(owner), "%s/other-dead/owner", parent);
-	FILE *file = fopen(owner, "w");
-	PT_ASSERT_NOT_NULL(file);
-	fprintf(file, "%ld 0\n", (long)child);
-	fclose(file);
+	make_dead_owned_dir("other-dead");
 
 	pt__owned_dirs_reap(parent, "run-", note_removal, NULL);
 	PT_EXPECT_INT(removed_calls, ==, 0);
