@@ -18,6 +18,9 @@
 # removes $MYSERVER. The callers talk to it with MariaDB's client.
 MY_FLAVOUR=${MY_FLAVOUR:-mariadb}
 MY_ROOT=${PARTEST_SERVER_TREES:-/var/cache/partest}/$MY_FLAVOUR
+# What every flavour's server runs with: a socket only, no flush per
+# commit, utf8mb4 (the callers add theirs after these).
+MY_SERVER_OPTIONS="--skip-networking --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --character-set-server=utf8mb4"
 
 my_server_missing() {
 	if [ "$MY_FLAVOUR" != mariadb ]; then
@@ -45,6 +48,15 @@ my_start() {
 	MYSOCKET_ENCODED=$(printf '%s' "$MYSERVER/sock" | sed 's|/|%2F|g')
 }
 
+# my_install NAME COMMAND...: runs the server's installer; when it fails,
+# shows its log and ends the script.
+my_install() {
+	name=$1
+	shift
+	"$@" >"$MYSERVER/install.log" 2>&1 || {
+		echo "# $name failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
+}
+
 # my_tree_dir: $MYSERVER in the tree, as seen from here, and $inside, the
 # same directory as the chrooted server sees it.
 my_tree_dir() {
@@ -61,28 +73,23 @@ my_start_mysql() {
 		chmod +x "$MYSERVER/bin/$client"
 	done
 	PATH="$MYSERVER/bin:$PATH"
-	chroot "$MY_ROOT" /usr/sbin/mysqld --no-defaults --initialize-insecure --user=root \
-		--tmpdir="$inside" --datadir="$inside/data" >"$MYSERVER/install.log" 2>&1 || {
-		echo "# mysqld --initialize-insecure failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
+	my_install "mysqld --initialize-insecure" chroot "$MY_ROOT" /usr/sbin/mysqld --no-defaults \
+		--initialize-insecure --user=root --tmpdir="$inside" --datadir="$inside/data"
 	chroot "$MY_ROOT" /usr/sbin/mysqld --no-defaults --user=root --datadir="$inside/data" \
 		--socket="$inside/sock" --pid-file="$inside/pid" --tmpdir="$inside" \
-		--secure-file-priv="$inside" --skip-networking --mysqlx=OFF \
-		--gtid-mode=ON --enforce-gtid-consistency=ON \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-		--character-set-server=utf8mb4 "$@" >"$MYSERVER/server.log" 2>&1 &
+		--secure-file-priv="$inside" --mysqlx=OFF --gtid-mode=ON --enforce-gtid-consistency=ON \
+		$MY_SERVER_OPTIONS "$@" >"$MYSERVER/server.log" 2>&1 &
 }
 
 # MariaDB from a tree: its server, the clients of the machine.
 my_start_tree_mariadb() {
 	my_tree_dir
-	chroot "$MY_ROOT" mysql_install_db --no-defaults --datadir="$inside/data" --user=root \
-		--auth-root-authentication-method=normal --skip-test-db --tmpdir="$inside" >"$MYSERVER/install.log" 2>&1 || {
-		echo "# mysql_install_db failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
+	my_install mysql_install_db chroot "$MY_ROOT" mysql_install_db --no-defaults \
+		--datadir="$inside/data" --user=root --auth-root-authentication-method=normal \
+		--skip-test-db --tmpdir="$inside"
 	chroot "$MY_ROOT" /usr/sbin/mysqld --no-defaults --user=root --datadir="$inside/data" \
 		--socket="$inside/sock" --pid-file="$inside/pid" --tmpdir="$inside" \
-		--skip-networking --skip-log-bin \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-		--character-set-server=utf8mb4 "$@" >"$MYSERVER/server.log" 2>&1 &
+		--skip-log-bin $MY_SERVER_OPTIONS "$@" >"$MYSERVER/server.log" 2>&1 &
 }
 
 my_start_mariadb() {
@@ -92,14 +99,11 @@ my_start_mariadb() {
 		chown mysql: "$MYSERVER"
 		as_user=--user=mysql
 	fi
-	mariadb-install-db --no-defaults --datadir="$MYSERVER/data" $as_user \
-		--auth-root-authentication-method=normal --skip-test-db --tmpdir="$MYSERVER" >"$MYSERVER/install.log" 2>&1 || {
-		echo "# mariadb-install-db failed:"; sed 's/^/# /' "$MYSERVER/install.log"; exit 1; }
+	my_install mariadb-install-db mariadb-install-db --no-defaults --datadir="$MYSERVER/data" \
+		$as_user --auth-root-authentication-method=normal --skip-test-db --tmpdir="$MYSERVER"
 	"$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults --datadir="$MYSERVER/data" \
 		--socket="$MYSERVER/sock" --pid-file="$MYSERVER/pid" --tmpdir="$MYSERVER" \
-		--skip-networking --skip-log-bin $as_user \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-		--character-set-server=utf8mb4 "$@" >"$MYSERVER/server.log" 2>&1 &
+		--skip-log-bin $as_user $MY_SERVER_OPTIONS "$@" >"$MYSERVER/server.log" 2>&1 &
 }
 
 my_stop() {
