@@ -5,7 +5,7 @@
 
 #include "../src/cli.h"
 #include "../src/native.h"
-#include "../src/wire.h"
+#include "../src/protocol.h"
 #include "worker.h"
 
 /*

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../src/buf.h"
-#include "../src/wire.h"
+#include "../src/protocol.h"
 #include "../src/xalloc.h"
 #include "outcome.h"
 #include "worker.h"

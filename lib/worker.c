@@ -25,7 +25,7 @@
 #endif
 
 #include "../src/clock.h"
-#include "../src/wire.h"
+#include "../src/protocol.h"
 #include "../src/xalloc.h"
 #include "leaks.h"
 #include "outcome.h"

@@ -25,7 +25,7 @@
 #include "start_method.h"
 #include "testlist.h"
 #include "timings.h"
-#include "wire.h"
+#include "protocol.h"
 #include "xalloc.h"
 
 enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN = 3, EXIT_INTERRUPTED = 130 };
@@ -63,7 +63,7 @@ static void say(const char *fmt, ...)
 
 static int db_exit_status(int rc)
 {
-	return rc == PT__DB_EINTR ? EXIT_INTERRUPTED : rc == PT__DB_EUSAGE ? EXIT_USAGE : EXIT_RUN;
+	return rc == PT__EINTR ? EXIT_INTERRUPTED : rc == PT__EUSAGE ? EXIT_USAGE : EXIT_RUN;
 }
 
 static int count_workers(const struct run *run)

@@ -14,8 +14,8 @@
 #include "environ.h"
 #include "native.h"
 #include "signals.h"
-#include "child.h"
-#include "wire.h"
+#include "spawn.h"
+#include "protocol.h"
 #include "xalloc.h"
 
 /* How long a program may take to list its tests. */

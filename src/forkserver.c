@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "spawn.h"
 
 static void close_fd(int *fd)
 {

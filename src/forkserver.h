@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
-#include "wire.h"
+#include "protocol.h"
 
 enum pt__fork_server_state {
 	PT__SERVER_NONE,     /* not started */

@@ -37,10 +37,10 @@
 #include "clock.h"
 #include "signals.h"
 #include "../lib/leaks.h"
-#include "child.h"
+#include "spawn.h"
 #include "forkserver.h"
 #include "tap.h"
-#include "wire.h"
+#include "protocol.h"
 #include "xalloc.h"
 
 /* Captured output beyond this much per test is dropped, and counted. */

@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "spawn.h"
 #include "pool_internal.h"
-#include "wire.h"
+#include "protocol.h"
 
 /* True if program's workers come from its fork server. */
 bool pt__pool_uses_server(const struct pool *pool, size_t program)

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
-#include "../child.h"
+#include "../spawn.h"
 #include "../environ.h"
 #include "../signals.h"
 #include "../xalloc.h"
@@ -130,7 +130,7 @@ int pt__db_url_error(struct pt__buf *err, const char *url, const char *why)
 	pt__db_redact_url(url, &shown);
 	pt__buf_addf(err, "--db \"%s\": %s", shown.data, why);
 	pt__buf_release(&shown);
-	return PT__DB_EUSAGE;
+	return PT__EUSAGE;
 }
 
 /*
@@ -307,7 +307,7 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 				     "--db \"%s\": the alias before '=' must be letters, digits "
 				     "and '_' only",
 				     shown.data);
-			rc = PT__DB_EUSAGE;
+			rc = PT__EUSAGE;
 			goto out;
 		}
 		db->alias = pt__xstrndup(spec, len);
@@ -322,7 +322,7 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 				err,
 				"--db \"%s\": the %s backend is not built into this partest yet",
 				shown.data, missing_backends[i].engine);
-			rc = PT__DB_EUSAGE;
+			rc = PT__EUSAGE;
 			goto out;
 		}
 	}
@@ -345,7 +345,7 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 			     "--db \"%s\": not a database URL; expected sqlite:PATH, "
 			     "postgresql://..., mysql://..., mariadb://... or oracle://...",
 			     shown.data);
-		rc = PT__DB_EUSAGE;
+		rc = PT__EUSAGE;
 		goto out;
 	}
 	db->url = pt__xstrdup(url);
@@ -431,7 +431,7 @@ static int compute_fingerprint(const struct pt__db *dbs, size_t nr, unsigned lon
 		if (fd < 0) {
 			pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
 				     strerror(errno));
-			rc = PT__DB_EUSAGE;
+			rc = PT__EUSAGE;
 			goto out;
 		}
 		hash_field(&hash, "input", path, strlen(path));
@@ -443,7 +443,7 @@ static int compute_fingerprint(const struct pt__db *dbs, size_t nr, unsigned lon
 				pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
 					     strerror(errno));
 				close(fd);
-				rc = PT__DB_EUSAGE;
+				rc = PT__EUSAGE;
 				goto out;
 			}
 			if (!n)
@@ -509,7 +509,7 @@ static int remember_fingerprint(const struct pt__db *db, unsigned long long fing
 	if (rc) {
 		pt__buf_addf(err, "cannot record the template of --db %s in \"%s\": %s", db->alias,
 			     path.data, strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 	}
 	pt__buf_release(&dir);
 	pt__buf_release(&path);
@@ -534,8 +534,8 @@ static void keep_output(struct pt__buf *output, const char *data, size_t len, bo
  * stdin from /dev/null and stdout and stderr captured together. It is done
  * when the shell exits (a daemon it left holding the pipe does not keep
  * partest waiting). On an interrupt the group gets SIGTERM, then SIGKILL.
- * Returns 0, PT__DB_EUSAGE when it failed (with its output in err),
- * PT__DB_ERUN when it could not be started, or PT__DB_EINTR.
+ * Returns 0, PT__EUSAGE when it failed (with its output in err),
+ * PT__ERUN when it could not be started, or PT__EINTR.
  */
 static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *clone_of,
 		     const char *clone_url, struct pt__buf *err)
@@ -552,7 +552,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 
 	if (pt__pipe(out)) {
 		pt__buf_addf(err, "cannot run --db-setup \"%s\": pipe: %s", cmd, strerror(errno));
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	pt__environ_init(&env);
 	pt__environ_set(&env, "DATABASE_URL",
@@ -576,7 +576,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 		close(out[0]);
 		pt__buf_addf(err, "cannot run --db-setup \"%s\": /bin/sh: %s", cmd,
 			     strerror(-spawned));
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	pt__set_nonblocking(out[0]);
 
@@ -617,7 +617,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 	if (kill_at || pt__interrupts) {
 		pt__buf_addf(err, "--db-setup \"%s\" was interrupted", cmd);
 		pt__buf_release(&output);
-		return PT__DB_EINTR;
+		return PT__EINTR;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		pt__buf_release(&output);
@@ -637,7 +637,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 		pt__buf_add(err, output.data, output.len);
 	}
 	pt__buf_release(&output);
-	return PT__DB_EUSAGE;
+	return PT__EUSAGE;
 }
 
 /* How many databases have a template to build (not a per-clone set-up). */
@@ -704,7 +704,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 					"cannot build the template %s: it exists and was not "
 					"created by partest; remove it or run without --db-setup",
 					what.data);
-				rc = PT__DB_EUSAGE;
+				rc = PT__EUSAGE;
 				goto out;
 			}
 		}
@@ -745,7 +745,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 				"--db-setup \"%s\" replaced the template %s instead of filling "
 				"in the one partest created; partest leaves it alone from now on",
 				ctx->setup_cmd, what.data);
-			rc = PT__DB_EUSAGE;
+			rc = PT__EUSAGE;
 			goto fail;
 		}
 	}
@@ -778,7 +778,7 @@ static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 				     "the template %s does not exist; create it or give --db-setup",
 				     what.data);
 			pt__buf_release(&what);
-			return PT__DB_ERUN;
+			return PT__ERUN;
 		}
 	}
 	return 0;
@@ -792,7 +792,7 @@ static int check_distinct(const struct pt__db *dbs, size_t nr, struct pt__buf *e
 			if (!strcmp(dbs[i].alias, dbs[j].alias)) {
 				pt__buf_addf(err, "--db: the alias \"%s\" is given twice",
 					     dbs[i].alias);
-				return PT__DB_EUSAGE;
+				return PT__EUSAGE;
 			}
 			if (!strcmp(template_url(&dbs[i]), template_url(&dbs[j]))) {
 				struct pt__buf url = PT__BUF_INIT;
@@ -801,7 +801,7 @@ static int check_distinct(const struct pt__db *dbs, size_t nr, struct pt__buf *e
 					     "--db %s and --db %s name the same database \"%s\"",
 					     dbs[j].alias, dbs[i].alias, url.data);
 				pt__buf_release(&url);
-				return PT__DB_EUSAGE;
+				return PT__EUSAGE;
 			}
 		}
 	}
@@ -837,7 +837,7 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	for (size_t i = 0; i < nr; i++) {
 		if (pt__interrupts) {
 			pt__buf_adds(err, "interrupted while making the database clones");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			break;
 		}
 		if ((rc = dbs[i].backend->clone(&dbs[i], err)))

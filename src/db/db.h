@@ -4,9 +4,7 @@
  * struct pt__db_backend; everything else in the runner sees only struct
  * pt__db and the three life-cycle calls at the bottom of this file.
  *
- * Every function returns 0 on success or a negative PT__DB_E* code and then
- * leaves one line (no trailing newline) in err saying what failed, on what,
- * and why.
+ * Every function follows the error rule of src/error.h.
  */
 #ifndef PT_DB_H
 #define PT_DB_H
@@ -15,13 +13,7 @@
 #include <stddef.h>
 
 #include "../buf.h"
-
-/* Error classes; the CLI maps them to exit statuses. */
-enum {
-	PT__DB_EUSAGE = -2,  /* the user's configuration is wrong: exit 2 */
-	PT__DB_ERUN = -3,    /* the database could not be provisioned: exit 3 */
-	PT__DB_EINTR = -130, /* interrupted by a signal: exit 130 */
-};
+#include "../error.h"
 
 /* What every database of one run shares. */
 struct pt__db_context {
@@ -82,7 +74,7 @@ struct pt__db {
 /*
  * Parses "[ALIAS=]URL" from --db into db (which it initialises) and opens
  * its backend. A URL of an engine whose backend is not built in fails with
- * PT__DB_EUSAGE and says so.
+ * PT__EUSAGE and says so.
  */
 int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context *ctx,
 		struct pt__buf *err);
@@ -112,7 +104,7 @@ void pt__db_env_name(const char *alias, struct pt__buf *out);
 /* For backends: the small pieces of state keeping they share. */
 
 /* Says in err that the --db URL is malformed, and why (password hidden).
- * Returns PT__DB_EUSAGE. */
+ * Returns PT__EUSAGE. */
 int pt__db_url_error(struct pt__buf *err, const char *url, const char *why);
 
 /* Appends url to out with any password replaced by "***". */

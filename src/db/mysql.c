@@ -46,7 +46,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../child.h"
+#include "../spawn.h"
 #include "../signals.h"
 #include "../xalloc.h"
 #include "owner.h"
@@ -195,7 +195,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		pt__buf_adds(err, "lost the connection to MySQL for ");
 		describe_url(db, err);
 		pt__buf_addf(err, ": %s", mysql_error(state->admin));
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	if (state->url.throwaway && !state->server_started && (rc = start_server(db, err)))
 		return rc;
@@ -205,7 +205,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		describe_url(db, err);
 		pt__buf_addf(err, ": %s", why.data);
 		pt__buf_release(&why);
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	if (state->url.socket)
 		pt__buf_addf(&where, "the server at %s", state->url.socket);
@@ -233,7 +233,7 @@ static int admin_sql(struct pt__db *db, const char *what, const char *sql, MYSQL
 	if (run_sql(state->admin, sql, res)) {
 		pt__buf_addf(err, "cannot %s on %s: %s", what, state->where,
 			     mysql_error(state->admin));
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	return 0;
 }
@@ -267,7 +267,7 @@ static int mysql_open(struct pt__db *db, struct pt__buf *err)
 		pt__buf_adds(err, "cannot start the MySQL client library");
 		pt__my_url_release(&state->url);
 		free(state);
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	db->state = state;
 	if (state->url.throwaway)
@@ -382,7 +382,7 @@ static int read_registry(struct pt__db *db, const char *name, char *kind, size_t
 		} else {
 			pt__buf_addf(err, "cannot read partest's registry on %s: %s", state->where,
 				     mysql_error(state->admin));
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 		}
 		goto out;
 	}
@@ -444,7 +444,7 @@ static int lock_template(struct pt__db *db, struct pt__buf *err)
 			break;
 		if (pt__interrupts) {
 			pt__buf_adds(err, "interrupted while waiting for the template's lock");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			break;
 		}
 	}
@@ -624,7 +624,7 @@ static int show_create(struct pt__db *db, const char *kind, const char *name, MY
 				     "cannot %s on %s: the server did not show it (does the user "
 				     "lack a privilege on it?)",
 				     what.data, state->where);
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 		}
 	}
 	pt__buf_release(&sql);
@@ -969,10 +969,10 @@ static int copy_all_tables(struct pt__db *db, const struct contents *contents, s
 		pthread_join(threads[i], NULL);
 	if (killed) {
 		pt__buf_adds(err, "interrupted while making the database clones");
-		rc = PT__DB_EINTR;
+		rc = PT__EINTR;
 	} else if (copier.error.len) {
 		pt__buf_add(err, copier.error.data, copier.error.len);
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 	}
 	pt__buf_release(&copier.error);
 	pthread_mutex_destroy(&copier.lock);
@@ -1012,7 +1012,7 @@ static int create_object(struct pt__db *db, const struct object *object, const c
 	if (object->sql_mode)
 		run_sql(state->admin, "SET SESSION sql_mode = DEFAULT, time_zone = DEFAULT", NULL);
 	pt__buf_release(&sql);
-	return rc ? PT__DB_ERUN : 0;
+	return rc ? PT__ERUN : 0;
 }
 
 /*
@@ -1034,7 +1034,7 @@ static int copy_objects(struct pt__db *db, const struct contents *contents, int 
 		pt__buf_addf(err, "cannot use the clone \"%s\" on %s: %s", clone, state->where,
 			     mysql_error(state->admin));
 		free(done);
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	for (bool progress = true; progress;) {
 		progress = false;
@@ -1046,7 +1046,7 @@ static int copy_objects(struct pt__db *db, const struct contents *contents, int 
 			if (!create_object(db, &contents->objects[i], clone, &code, &why)) {
 				done[i] = progress = true;
 			} else if (!rc) {
-				rc = PT__DB_ERUN;
+				rc = PT__ERUN;
 				pt__buf_add(err, why.data, why.len);
 			}
 			pt__buf_reset(&why);
@@ -1146,7 +1146,7 @@ static int write_option_file(struct pt__db *db, bool history, struct pt__buf *pa
 	fd = open(path->data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text.data, text.len) != (ssize_t)text.len) {
 		pt__buf_addf(err, "cannot write \"%s\": %s", path->data, strerror(errno));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 	}
 	if (fd >= 0)
 		close(fd);
@@ -1154,7 +1154,7 @@ static int write_option_file(struct pt__db *db, bool history, struct pt__buf *pa
 	return rc;
 }
 
-/* Waits for both; Ctrl-C kills them. Returns 0, PT__DB_ERUN or PT__DB_EINTR. */
+/* Waits for both; Ctrl-C kills them. Returns 0, PT__ERUN or PT__EINTR. */
 static int wait_pipeline(pid_t dump, pid_t load, int *dump_status, int *load_status)
 {
 	bool dump_done = false, load_done = false, killed = false;
@@ -1175,7 +1175,7 @@ static int wait_pipeline(pid_t dump, pid_t load, int *dump_status, int *load_sta
 				pt__signals_drain();
 		}
 	}
-	return killed ? PT__DB_EINTR : 0;
+	return killed ? PT__EINTR : 0;
 }
 
 /* The end of what a failing tool wrote, on one line. */
@@ -1210,7 +1210,7 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 	if (find_program(dumpers, &dumper) || find_program(loaders, &loader)) {
 		pt__buf_adds(err, "cannot clone with partest_strategy=dump: mysqldump or mysql is "
 				  "not on the PATH; install the MySQL or MariaDB client");
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	/* MariaDB 10.11 and later take history rows with their own times. */
@@ -1238,7 +1238,7 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 				close(dump_err);
 			if (load_err >= 0)
 				close(load_err);
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 			break;
 		}
 		struct pt__spawn dump_spawn = {
@@ -1263,7 +1263,7 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 		if (spawned) {
 			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s",
 				     strerror(-spawned));
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 		} else if ((rc = wait_pipeline(dump, load, &dump_status, &load_status))) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 		} else if (!WIFEXITED(dump_status) || WEXITSTATUS(dump_status) ||
@@ -1273,7 +1273,7 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 				     state->url.dbname, state->clones[k].name, state->where,
 				     dump_failed ? dumper.data : loader.data);
 			add_output(dump_failed ? dump_err : load_err, err);
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 		}
 		close(dump_err);
 		close(load_err);
@@ -1370,7 +1370,7 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 		for (int k = 0; k < workers; k++) {
 			if (pt__interrupts) {
 				pt__buf_adds(err, "interrupted while making the database clones");
-				rc = PT__DB_EINTR;
+				rc = PT__EINTR;
 				goto fail;
 			}
 			if ((rc = copy_objects(db, &contents, k, err)))
@@ -1437,7 +1437,7 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 			return 0;
 		pt__buf_addf(err, "cannot look for clones left by dead runs on %s: %s",
 			     state->where, mysql_error(state->admin));
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	while ((row = mysql_fetch_row(res))) {
 		struct pt__buf ignored = PT__BUF_INIT;

@@ -55,7 +55,7 @@ struct pt__my_url {
  * out. The database name is required except for the throwaway forms
  * (default "partest"). Query parameters: socket=PATH, partest_strategy=
  * copy|dump, partest_threads=N; any other is refused. Returns 0, or
- * PT__DB_EUSAGE with a line in err (the URL redacted).
+ * PT__EUSAGE with a line in err (the URL redacted).
  */
 int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *err);
 void pt__my_url_release(struct pt__my_url *url);
@@ -101,7 +101,7 @@ struct pt__my_server {
 	pid_t pid;	    /* mariadbd, 0 when not running */
 };
 
-/* Starts a server. Returns 0, or PT__DB_ERUN / PT__DB_EINTR with a line in err. */
+/* Starts a server. Returns 0, or PT__ERUN / PT__EINTR with a line in err. */
 int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err);
 
 /* Stops the server and removes its directory. */

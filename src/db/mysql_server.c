@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
-#include "../child.h"
+#include "../spawn.h"
 #include "../signals.h"
 #include "../xalloc.h"
 #include "../owned_dir.h"
@@ -136,7 +136,7 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 	if (log_fd < 0) {
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server: \"%s\": %s", log.data,
 			     strerror(errno));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	struct pt__spawn spawn = {
@@ -150,7 +150,7 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 	if (rc) {
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server: %s: %s", program,
 			     strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	for (;;) {
@@ -161,7 +161,7 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 			kill(-pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			pt__buf_adds(err, "interrupted while starting a throwaway MariaDB server");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			goto out;
 		}
 		pt__sleep_ms(10);
@@ -170,7 +170,7 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server: %s in \"%s\" failed",
 			     program, server->dir);
 		add_log_tail(log.data, err);
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 	}
 out:
 	pt__buf_release(&data);
@@ -282,7 +282,7 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 	if (log_fd < 0) {
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server: \"%s\": %s", log.data,
 			     strerror(errno));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	rc = start_detached(argv, envp, log_fd, &pid);
@@ -290,7 +290,7 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 	if (rc) {
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server: %s: %s", program,
 			     strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	server->pid = pid;
@@ -309,7 +309,7 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 		}
 		if (pt__interrupts) {
 			pt__buf_adds(err, "interrupted while starting a throwaway MariaDB server");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			goto out;
 		}
 		if (!pt__process_running(pid) || pt__now_ms() >= until) {
@@ -320,7 +320,7 @@ static int run_server(struct pt__my_server *server, const char *program, bool as
 					       "seconds"
 					     : "mariadbd exited");
 			add_log_tail(log.data, err);
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 			goto out;
 		}
 		pt__sleep_ms(20);
@@ -350,13 +350,13 @@ int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err)
 	if (find_program(installers, &installer) || find_program(servers, &daemon)) {
 		pt__buf_adds(err, "cannot start a throwaway MariaDB server: mariadb-install-db or "
 				  "mariadbd is not installed; install the mariadb-server package");
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	if (as_mysql && !(mysql_user = getpwnam("mysql"))) {
 		pt__buf_adds(err, "cannot start a throwaway MariaDB server: partest runs as root "
 				  "and there is no \"mysql\" user to run it as");
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	pt__owned_dirs_reap("/tmp", DIR_PREFIX, stop_left_server, NULL);
@@ -366,7 +366,7 @@ int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err)
 			     "cannot start a throwaway MariaDB server: cannot create a directory "
 			     "in /tmp: %s",
 			     strerror(errno));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	server->dir = pt__buf_detach(&path);
@@ -377,7 +377,7 @@ int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err)
 	     (rc = -errno))) {
 		pt__buf_addf(err, "cannot start a throwaway MariaDB server in \"%s\": %s",
 			     server->dir, strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto fail;
 	}
 	if ((rc = install_db(server, installer.data, as_mysql, err)) ||

@@ -105,7 +105,7 @@ static const char missing_library[] =
 /*
  * Loads libclntsh and its entry points: $PARTEST_OCI_LIBRARY when set (and
  * only it), else $ORACLE_HOME/lib/libclntsh.so, else whatever the dynamic
- * linker finds as libclntsh.so. Returns 0 or PT__DB_ERUN saying what to
+ * linker finds as libclntsh.so. Returns 0 or PT__ERUN saying what to
  * install.
  */
 static int load_oci(const struct pt__db *db, struct pt__buf *err)
@@ -141,7 +141,7 @@ static int load_oci(const struct pt__db *db, struct pt__buf *err)
 				"libclntsh.so in $ORACLE_HOME/lib or the dynamic linker's path; "
 				"%s",
 				db->alias, missing_library);
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 #define LOAD(field, symbol)                                                                        \
@@ -155,7 +155,7 @@ static int load_oci(const struct pt__db *db, struct pt__buf *err)
 				db->alias, symbol, missing_library);                               \
 			dlclose(handle);                                                           \
 			memset(&oci, 0, sizeof(oci));                                              \
-			rc = PT__DB_ERUN;                                                          \
+			rc = PT__ERUN;                                                          \
 			goto out;                                                                  \
 		}                                                                                  \
 		memcpy(&oci.field, &sym, sizeof(sym));                                             \
@@ -322,14 +322,14 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		pt__buf_adds(err, "cannot start the Oracle client for ");
 		describe_url(db, err);
 		pt__buf_adds(err, ": OCIEnvNlsCreate failed (is the Instant Client complete?)");
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	if (connect_as(state, &state->admin, &outcome)) {
 		pt__buf_adds(err, "cannot connect to Oracle for ");
 		describe_url(db, err);
 		pt__buf_adds(err, ": ");
 		add_outcome(&outcome, PT__ORA_OP_CONNECT, err);
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	state->connected = true;
 	banner[0] = '\0';
@@ -371,7 +371,7 @@ static int admin_sql(struct pt__db *db, enum pt__ora_op op, const char *what, co
 		pt__buf_addf(err, "cannot %s on %s: ", what, state->where);
 		add_outcome(outcome, op, err);
 	}
-	return outcome->code == ORA_CANCELLED ? PT__DB_EINTR : PT__DB_ERUN;
+	return outcome->code == ORA_CANCELLED ? PT__EINTR : PT__ERUN;
 }
 
 static int ensure_registry(struct pt__db *db, struct pt__buf *err)
@@ -423,7 +423,7 @@ static int oracle_open(struct pt__db *db, struct pt__buf *err)
 		pt__buf_adds(err,
 			     "\": partest_strategy=pdb clones an existing PDB and does not build "
 			     "it with --db-setup; build it yourself or use datapump or setup");
-		return PT__DB_EUSAGE;
+		return PT__EUSAGE;
 	}
 	db->setup_per_clone = state->url.strategy == PT__ORA_STRATEGY_SETUP;
 	/* What --db-setup gets: the template schema, with the URL's password
@@ -501,7 +501,7 @@ static int oracle_template_is_ours(struct pt__db *db, struct pt__buf *err)
 		return 0; /* no registry: partest never created anything here */
 	if (rc && !outcome.code) {
 		connect_admin(db, err); /* for its message */
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	if (rc) {
 		pt__buf_addf(err, "cannot read partest's registry on %s: ", state->where);
@@ -752,7 +752,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		pt__db_redact_url(db->url, err);
 		pt__buf_adds(err, "\": partest_strategy=setup runs --db-setup on every clone; give "
 				  "--db-setup");
-		return PT__DB_EUSAGE;
+		return PT__EUSAGE;
 	}
 	if ((rc = connect_admin(db, err)) || (rc = ensure_registry(db, err)))
 		return rc;
@@ -766,7 +766,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 				     "cannot clone on %s: the template %s \"%s\" does not exist",
 				     state->where, uses_pdb(state) ? "PDB" : "schema",
 				     uses_pdb(state) ? state->url.pdb : state->url.schema);
-			return PT__DB_ERUN;
+			return PT__ERUN;
 		}
 	}
 	pt__buf_reset(&state->marker);
@@ -847,14 +847,14 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 			pthread_join(job->thread, NULL);
 		if (!rc && pt__interrupts) {
 			pt__buf_adds(err, "interrupted while making the database clones");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 		}
 		if (!rc && job->outcome.code) {
 			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s: ",
 				     uses_pdb(state) ? state->url.pdb : state->url.schema,
 				     job->clone->name, state->where, job->what.data);
 			add_outcome(&job->outcome, job->failed_op, err);
-			rc = job->outcome.code == ORA_CANCELLED ? PT__DB_EINTR : PT__DB_ERUN;
+			rc = job->outcome.code == ORA_CANCELLED ? PT__EINTR : PT__ERUN;
 		}
 		if (job->break_errh)
 			oci.handle_free(job->break_errh, OCI_HTYPE_ERROR);
@@ -945,13 +945,13 @@ static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "look for clones left by dead runs", sql.data,
 		       add_leftover, &list, &outcome, NULL);
 	pt__buf_release(&sql);
-	if (rc == PT__DB_ERUN && outcome.code == ORA_TABLE_MISSING) {
+	if (rc == PT__ERUN && outcome.code == ORA_TABLE_MISSING) {
 		rc = 0; /* no registry yet: nothing of partest's is here */
-	} else if (rc == PT__DB_ERUN && !outcome.code) {
+	} else if (rc == PT__ERUN && !outcome.code) {
 		/* connect_admin failed before any statement: say why */
 		rc = connect_admin(db, err);
 		if (!rc)
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 	} else if (rc) {
 		pt__buf_addf(err, "cannot look for clones left by dead runs on %s: ", state->where);
 		add_outcome(&outcome, PT__ORA_OP_LOOKUP, err);

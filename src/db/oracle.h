@@ -50,7 +50,7 @@ struct pt__ora_url {
  * Parses oracle://USER[:PASSWORD]@HOST[:PORT]/SERVICE[/SCHEMA][?partest_...]
  * into out. Names must be Oracle's plain identifiers (letters, digits, _,
  * $, #; starting with a letter) and are put in capitals. Returns 0, or
- * PT__DB_EUSAGE with one line in err (the URL redacted).
+ * PT__EUSAGE with one line in err (the URL redacted).
  */
 int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *err);
 void pt__ora_url_release(struct pt__ora_url *url);

@@ -294,7 +294,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 		pt__buf_addf(err, "cannot use the throwaway PostgreSQL server: %s",
 			     errmsg ? errmsg : "out of memory");
 		PQfreemem(errmsg);
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	return 0;
 }
@@ -318,7 +318,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		describe_url(db, err);
 		pt__buf_adds(err, ": ");
 		add_pg_error(state->admin, NULL, err);
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	if (state->url.throwaway && !state->server_started && (rc = start_server(db, err)))
 		return rc;
@@ -343,7 +343,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		add_pg_error(state->admin, NULL, err);
 		PQfinish(state->admin);
 		state->admin = NULL;
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	{
 		struct pt__buf where = PT__BUF_INIT;
@@ -376,13 +376,13 @@ static int admin_query(struct pt__db *db, const char *what, const char *sql, int
 	if (interrupted) {
 		pt__buf_addf(err, "interrupted while trying to %s", what);
 		PQclear(res);
-		return PT__DB_EINTR;
+		return PT__EINTR;
 	}
 	if (!result_ok(res)) {
 		pt__buf_addf(err, "cannot %s on %s: ", what, state->where);
 		add_pg_error(state->admin, res, err);
 		PQclear(res);
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	if (out)
 		*out = res;
@@ -434,7 +434,7 @@ static int postgres_open(struct pt__db *db, struct pt__buf *err)
 		PQfreemem(errmsg);
 		pt__buf_release(&shown);
 		pt__buf_release(&url);
-		return PT__DB_EUSAGE;
+		return PT__EUSAGE;
 	}
 	db->template_url = pt__buf_detach(&url);
 	return 0;
@@ -585,7 +585,7 @@ static int postgres_create_template(struct pt__db *db, struct pt__buf *err)
 		struct pt__buf ignored = PT__BUF_INIT;
 		admin_command(db, "drop", "DROP DATABASE ", state->url.dbname, "", &ignored);
 		pt__buf_release(&ignored);
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 	}
 out:
 	PQclear(res);
@@ -674,12 +674,12 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 				     "sessions it did not open (wait longer with ?partest_wait=)",
 				     state->url.dbname, state->where, state->url.wait_seconds,
 				     sessions.data);
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 			break;
 		}
 		if (pt__interrupts) {
 			pt__buf_adds(err, "interrupted while waiting for the template to be free");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			break;
 		}
 		long left = (long)(deadline - pt__now_ms());
@@ -776,7 +776,7 @@ static void job_read(struct pt__db *db, struct clone_job *job, const char *strat
 /*
  * Makes the clones in jobs[0..nr-1] at once: each connects (asynchronously),
  * creates its clone and marks it; one poll loop drives them all. Returns
- * PT__DB_EINTR on Ctrl-C (statements in flight are cancelled), else 0; each
+ * PT__EINTR on Ctrl-C (statements in flight are cancelled), else 0; each
  * job ends JOB_DONE or JOB_FAILED.
  */
 static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, const char *strategy)
@@ -816,7 +816,7 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 		if (!waiting)
 			break;
 		if (pt__interrupts && !rc) {
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			for (int i = 0; i < nr; i++) {
 				PGcancel *cancel;
 				char ignored[256];
@@ -962,7 +962,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s",
 				     state->url.dbname, job->clone->name,
 				     state->where ? state->where : "the server", job->error.data);
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 			goto fail;
 		}
 		if (!busy)

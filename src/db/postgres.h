@@ -48,7 +48,7 @@ struct pt__pg_url {
  * The database name is required except for postgresql+tmp:// (default
  * "partest"); partest's own parameters (partest_strategy, partest_wait)
  * are taken out of the query, any other is left for libpq to judge.
- * Returns 0, or PT__DB_EUSAGE with a line in err (the URL redacted).
+ * Returns 0, or PT__EUSAGE with a line in err (the URL redacted).
  */
 int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *err);
 void pt__pg_url_release(struct pt__pg_url *url);
@@ -75,7 +75,7 @@ struct pt__pg_server {
 	char *user;	    /* the superuser role initdb made: "partest" */
 };
 
-/* Starts a server. Returns 0, or PT__DB_ERUN / PT__DB_EINTR with a line in err. */
+/* Starts a server. Returns 0, or PT__ERUN / PT__EINTR with a line in err. */
 int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err);
 
 /* Stops the server (fast shutdown, then harder) and removes its directory. */

@@ -81,7 +81,7 @@ static int choose_identity(struct identity *who, struct pt__buf *err)
 	pt__buf_adds(err, "cannot start a throwaway PostgreSQL server: partest runs as root, which "
 			  "PostgreSQL refuses, and there is no \"postgres\" or \"nobody\" user to "
 			  "run it as");
-	return PT__DB_ERUN;
+	return PT__ERUN;
 }
 
 /*
@@ -129,7 +129,7 @@ static int find_bindir(struct pt__buf *out, struct pt__buf *err)
 	pt__buf_adds(err, "cannot start a throwaway PostgreSQL server: initdb is not on the PATH "
 			  "nor in /usr/lib/postgresql/*/bin; install the postgresql package or set "
 			  "PARTEST_PG_BINDIR");
-	return PT__DB_ERUN;
+	return PT__ERUN;
 }
 
 /*
@@ -321,7 +321,7 @@ static int run_initdb(struct pt__pg_server *server, const char *bindir, const st
 	if (log_fd < 0) {
 		pt__buf_addf(err, "cannot start a throwaway PostgreSQL server: \"%s\": %s",
 			     log.data, strerror(errno));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	if (who->switch_user && fchown(log_fd, who->uid, who->gid)) {
@@ -332,7 +332,7 @@ static int run_initdb(struct pt__pg_server *server, const char *bindir, const st
 	if (rc) {
 		pt__buf_addf(err, "cannot start a throwaway PostgreSQL server: %s: %s",
 			     program.data, strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	for (;;) {
@@ -344,7 +344,7 @@ static int run_initdb(struct pt__pg_server *server, const char *bindir, const st
 			waitpid(pid, &status, 0);
 			pt__buf_adds(err,
 				     "interrupted while starting a throwaway PostgreSQL server");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			goto out;
 		}
 		pt__sleep_ms(10);
@@ -354,7 +354,7 @@ static int run_initdb(struct pt__pg_server *server, const char *bindir, const st
 			     "cannot start a throwaway PostgreSQL server: initdb in \"%s\" failed",
 			     server->dir);
 		add_log_tail(log.data, err);
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 	}
 out:
 	pt__buf_release(&program);
@@ -405,7 +405,7 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 	if (log_fd < 0) {
 		pt__buf_addf(err, "cannot start a throwaway PostgreSQL server: \"%s\": %s",
 			     log.data, strerror(errno));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	rc = start_program(argv, who, log_fd, server->run_id ? extra_env : NULL, true, &pid);
@@ -413,7 +413,7 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 	if (rc) {
 		pt__buf_addf(err, "cannot start a throwaway PostgreSQL server: %s: %s",
 			     program.data, strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	server->pid = pid;
@@ -427,7 +427,7 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 		if (pt__interrupts) {
 			pt__buf_adds(err,
 				     "interrupted while starting a throwaway PostgreSQL server");
-			rc = PT__DB_EINTR;
+			rc = PT__EINTR;
 			goto out;
 		}
 		if (!pt__process_running(pid) || pt__now_ms() >= until) {
@@ -438,7 +438,7 @@ static int run_postmaster(struct pt__pg_server *server, const char *bindir,
 							   "60 seconds"
 							 : "postgres exited");
 			add_log_tail(log.data, err);
-			rc = PT__DB_ERUN;
+			rc = PT__ERUN;
 			goto out;
 		}
 		pt__sleep_ms(20);
@@ -472,7 +472,7 @@ int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err)
 			     "cannot start a throwaway PostgreSQL server: cannot create a "
 			     "directory in %s: %s",
 			     base, strerror(errno));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	server->dir = pt__buf_detach(&path);
@@ -482,7 +482,7 @@ int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err)
 	    (who.switch_user && chown(server->dir, who.uid, who.gid) && (rc = -errno))) {
 		pt__buf_addf(err, "cannot start a throwaway PostgreSQL server in \"%s\": %s",
 			     server->dir, strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto fail;
 	}
 	if ((rc = run_initdb(server, bindir.data, &who, err)) ||

@@ -100,21 +100,21 @@ static int sqlite_open(struct pt__db *db, struct pt__buf *err)
 		path += 2;
 	if (!*path) {
 		pt__buf_addf(err, "--db \"%s\": no database file after \"sqlite:\"", db->url);
-		return PT__DB_EUSAGE;
+		return PT__EUSAGE;
 	}
 	if (!strcmp(path, ":memory:") || strstr(path, "mode=memory")) {
 		pt__buf_addf(err,
 			     "--db \"%s\": an in-memory database cannot be a template that "
 			     "workers share; name a file",
 			     db->url);
-		return PT__DB_EUSAGE;
+		return PT__EUSAGE;
 	}
 	if (*path != '/') {
 		char cwd[4096];
 		if (!getcwd(cwd, sizeof(cwd))) {
 			pt__buf_addf(err, "--db \"%s\": cannot resolve the relative path: %s",
 				     db->url, strerror(errno));
-			return PT__DB_ERUN;
+			return PT__ERUN;
 		}
 		pt__buf_addf(&joined, "%s/", cwd);
 	}
@@ -166,7 +166,7 @@ static int sqlite_template_exists(struct pt__db *db, struct pt__buf *err)
 		return 0;
 	pt__buf_addf(err, "cannot look at sqlite template \"%s\": %s", state->path,
 		     strerror(errno));
-	return PT__DB_ERUN;
+	return PT__ERUN;
 }
 
 /*
@@ -218,7 +218,7 @@ static int sqlite_template_is_ours(struct pt__db *db, struct pt__buf *err)
 		pt__buf_addf(err,
 			     "cannot read partest's record of sqlite template \"%s\" in \"%s\": %s",
 			     state->path, state->record, strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	record_contents(state->path, &st, &want);
@@ -245,7 +245,7 @@ static int sqlite_create_template(struct pt__db *db, struct pt__buf *err)
 	if ((rc = pt__db_make_dirs(dir.data))) {
 		pt__buf_addf(err, "cannot create partest's state directory \"%s\": %s", dir.data,
 			     strerror(-rc));
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	fd = open(state->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -256,7 +256,7 @@ static int sqlite_create_template(struct pt__db *db, struct pt__buf *err)
 			close(fd);
 			unlink(state->path);
 		}
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 		goto out;
 	}
 	close(fd);
@@ -265,7 +265,7 @@ static int sqlite_create_template(struct pt__db *db, struct pt__buf *err)
 		pt__buf_addf(err, "cannot record sqlite template \"%s\" in \"%s\": %s", state->path,
 			     state->record, strerror(-rc));
 		unlink(state->path);
-		rc = PT__DB_ERUN;
+		rc = PT__ERUN;
 	}
 out:
 	pt__buf_release(&dir);
@@ -299,7 +299,7 @@ static int sqlite_drop_template(struct pt__db *db, struct pt__buf *err)
 	if (rc) {
 		pt__buf_addf(err, "cannot remove sqlite template \"%s\": %s", state->path,
 			     strerror(-rc));
-		return PT__DB_ERUN;
+		return PT__ERUN;
 	}
 	unlink(state->record);
 	return 0;
@@ -595,7 +595,7 @@ fail:
 		pt__buf_release(&ignored);
 	}
 	pt__db_free_clone_urls(db);
-	return PT__DB_ERUN;
+	return PT__ERUN;
 }
 
 static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err)
@@ -608,7 +608,7 @@ static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err)
 		if (rc && !first) {
 			pt__buf_addf(err, "cannot remove sqlite clone \"%s\": %s",
 				     state->clone_paths[k], strerror(-rc));
-			first = PT__DB_ERUN;
+			first = PT__ERUN;
 		}
 	}
 	state->nr_clones = 0;

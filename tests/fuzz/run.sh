@@ -17,9 +17,9 @@ mkdir -p "$out/corpus"
 cp "$here"/corpus/* "$out/corpus/"
 clang -g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I"$repo/src" \
-	"$here/fuzz_wire.c" "$repo/src/wire.c" "$repo/src/tap.c" "$repo/src/buf.c" \
-	"$repo/src/xalloc.c" -o "$out/fuzz_wire"
-"$out/fuzz_wire" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
+	"$here/fuzz_protocol.c" "$repo/src/protocol.c" "$repo/src/tap.c" "$repo/src/buf.c" \
+	"$repo/src/xalloc.c" -o "$out/fuzz_protocol"
+"$out/fuzz_protocol" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
 	"$out/corpus" 2>"$out/fuzz.log" || { tail -n 40 "$out/fuzz.log" >&2; exit 1; }
 grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units)' "$out/fuzz.log" | tail -n 2
 echo "fuzz: no crash in $seconds s"

@@ -60,19 +60,19 @@ PT_TEST(my_url, mariadb_scheme_and_defaults)
 
 PT_TEST(my_url, bad_urls_are_usage_errors_without_the_password)
 {
-	PT_EXPECT_INT(pt__my_url_parse("mysql://u:s3cret@h", &url, &err), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(pt__my_url_parse("mysql://u:s3cret@h", &url, &err), ==, PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&err), "name the template") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&err), "s3cret") == NULL);
 	pt__buf_reset(&err);
 	PT_EXPECT_INT(pt__my_url_parse("mysql://h/db?partest_strategy=fast", &url, &err), ==,
-		      PT__DB_EUSAGE);
+		      PT__EUSAGE);
 	pt__buf_reset(&err);
-	PT_EXPECT_INT(pt__my_url_parse("mysql://h:99999/db", &url, &err), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(pt__my_url_parse("mysql://h:99999/db", &url, &err), ==, PT__EUSAGE);
 	pt__buf_reset(&err);
 	PT_EXPECT_INT(pt__my_url_parse("mysql://h/partest_registry", &url, &err), ==,
-		      PT__DB_EUSAGE);
+		      PT__EUSAGE);
 	pt__buf_reset(&err);
-	PT_EXPECT_INT(pt__my_url_parse("mysql+tmp://u@h/db", &url, &err), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(pt__my_url_parse("mysql+tmp://u@h/db", &url, &err), ==, PT__EUSAGE);
 }
 
 PT_TEST(my_names, clone_names_fit_in_64_bytes)

@@ -105,7 +105,7 @@ PT_TEST(ora, bad_urls_are_one_line_without_the_password)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		pt__buf_reset(&err);
-		PT_EXPECT_INT(pt__ora_url_parse(bad[i][0], &url, &err), ==, PT__DB_EUSAGE);
+		PT_EXPECT_INT(pt__ora_url_parse(bad[i][0], &url, &err), ==, PT__EUSAGE);
 		PT_EXPECT_TRUE(strstr(pt__buf_str(&err), bad[i][1]) != NULL);
 		PT_EXPECT_TRUE(strstr(pt__buf_str(&err), "s3cret") == NULL);
 		PT_EXPECT_TRUE(strchr(pt__buf_str(&err), '\n') == NULL);

@@ -87,7 +87,7 @@ PT_TEST(pg_url, bad_urls_are_usage_errors_without_the_password)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		pt__buf_reset(&err);
-		PT_EXPECT_INT(pt__pg_url_parse(bad[i], &url, &err), ==, PT__DB_EUSAGE);
+		PT_EXPECT_INT(pt__pg_url_parse(bad[i], &url, &err), ==, PT__EUSAGE);
 		PT_EXPECT_TRUE(strstr(pt__buf_str(&err), "s3cret") == NULL);
 		PT_EXPECT_TRUE(strstr(pt__buf_str(&err), "u:***@h") != NULL);
 		pt__pg_url_release(&url);

@@ -323,7 +323,7 @@ PT_TEST(db_sqlite, missing_template_without_setup_cannot_be_provisioned)
 	struct pt__db db;
 
 	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
-	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__DB_ERUN);
+	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__ERUN);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "does not exist") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), fx.template.data) != NULL);
 	PT_EXPECT_FALSE(exists(fx.template.data));
@@ -337,7 +337,7 @@ PT_TEST(db_sqlite, existing_template_not_ours_is_refused_with_setup)
 	make_database(fx.template.data, 2);
 	use_counting_setup(&cmd);
 
-	PT_EXPECT_INT(provision_and_teardown(), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(provision_and_teardown(), ==, PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err),
 			      "exists and was not created by partest; remove it or run "
 			      "without --db-setup") != NULL);
@@ -357,7 +357,7 @@ PT_TEST(db_sqlite, template_replaced_by_another_file_is_no_longer_ours)
 	PT_ASSERT_INT(unlink(fx.template.data), ==, 0);
 	make_database(fx.template.data, 1);
 
-	PT_EXPECT_INT(provision_and_teardown(), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(provision_and_teardown(), ==, PT__EUSAGE);
 	PT_EXPECT_INT(query_int(fx.template.data, "SELECT count(*) FROM t"), ==, 1);
 	pt__buf_release(&cmd);
 }
@@ -471,7 +471,7 @@ PT_TEST(db_sqlite, missing_input_is_a_usage_error)
 
 	use_counting_setup(&cmd);
 	fx.ctx.inputs = inputs;
-	PT_EXPECT_INT(provision_and_teardown(), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(provision_and_teardown(), ==, PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "no-such-schema.sql") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "No such file") != NULL);
 	PT_EXPECT_INT(count_lines(fx.counter.data), ==, 0);
@@ -487,7 +487,7 @@ PT_TEST(db_sqlite, failing_setup_reports_its_output_and_leaves_nothing)
 
 	fx.ctx.setup_cmd = "echo migrating; echo 'no such table: users' >&2; exit 3";
 	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
-	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__EUSAGE);
 	PT_EXPECT_STR(pt__buf_str(&fx.err), ==,
 		      "--db-setup \"echo migrating; echo 'no such table: users' >&2; exit 3\" "
 		      "failed with exit status 3; its output:\n"
@@ -505,7 +505,7 @@ PT_TEST(db_sqlite, failing_setup_reports_its_output_and_leaves_nothing)
 PT_TEST(db_sqlite, setup_killed_by_a_signal_says_so)
 {
 	fx.ctx.setup_cmd = "kill -SEGV $$";
-	PT_EXPECT_INT(provision_and_teardown(), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(provision_and_teardown(), ==, PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "was killed by") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "printed nothing") != NULL);
 	PT_EXPECT_FALSE(exists(fx.template.data));
@@ -518,7 +518,7 @@ PT_TEST(db_sqlite, interrupted_setup_is_stopped_and_leaves_nothing)
 	fx.ctx.setup_cmd = "sleep 30";
 	pt__interrupts = 1;
 	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
-	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__DB_EINTR);
+	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__EINTR);
 	pt__interrupts = 0;
 	PT_EXPECT_FALSE(exists(fx.template.data));
 	pt__db_release(&db);
@@ -563,14 +563,14 @@ PT_TEST(db_sqlite, missing_backends_are_named_without_password)
 	struct pt__db db;
 
 #ifndef PT_HAVE_LIBPQ
-	PT_EXPECT_INT(init_db(&db, "x=postgresql://u:s3cret@h/db"), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(init_db(&db, "x=postgresql://u:s3cret@h/db"), ==, PT__EUSAGE);
 	PT_EXPECT_STR(pt__buf_str(&fx.err), ==,
 		      "--db \"x=postgresql://u:***@h/db\": the PostgreSQL backend is not built "
 		      "into this partest yet");
 #endif
 #ifndef PT_HAVE_MARIADB
 	PT_EXPECT_INT(init_db(&db, "mysql://root:p@ss/w0rd@db:3306/app?password=other"), ==,
-		      PT__DB_EUSAGE);
+		      PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "MySQL backend") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "p@ss") == NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "w0rd") == NULL);
@@ -578,7 +578,7 @@ PT_TEST(db_sqlite, missing_backends_are_named_without_password)
 #endif
 	/* Oracle is always built (OCI is loaded at run time): a malformed URL
 	 * is refused by its backend, the password hidden. */
-	PT_EXPECT_INT(init_db(&db, "oracle://scott:t1ger@db:1521/"), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(init_db(&db, "oracle://scott:t1ger@db:1521/"), ==, PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "\"oracle://scott:***@db:1521/\"") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "name the service") != NULL);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "t1ger") == NULL);
@@ -598,7 +598,7 @@ PT_TEST(db_sqlite, malformed_url_is_a_usage_error)
 	struct pt__db db;
 
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		PT_EXPECT_INT(init_db(&db, specs[i]), ==, PT__DB_EUSAGE);
+		PT_EXPECT_INT(init_db(&db, specs[i]), ==, PT__EUSAGE);
 		PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), specs[i]) != NULL);
 		PT_EXPECT_TRUE(strchr(pt__buf_str(&fx.err), '\n') == NULL);
 	}
@@ -624,7 +624,7 @@ PT_TEST(db_sqlite, one_template_named_twice_is_refused)
 
 	PT_ASSERT_INT(init_db(&dbs[0], "a=sqlite:/tmp/same.db"), ==, 0);
 	PT_ASSERT_INT(init_db(&dbs[1], "b=sqlite:///tmp/same.db"), ==, 0);
-	PT_EXPECT_INT(pt__db_provision(dbs, 2, &fx.err), ==, PT__DB_EUSAGE);
+	PT_EXPECT_INT(pt__db_provision(dbs, 2, &fx.err), ==, PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&fx.err), "same database") != NULL);
 	pt__db_release(&dbs[0]);
 	pt__db_release(&dbs[1]);

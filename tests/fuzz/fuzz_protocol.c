@@ -10,7 +10,7 @@
 
 #include "buf.h"
 #include "tap.h"
-#include "wire.h"
+#include "protocol.h"
 
 static void parse_all(enum pt__wire_direction direction, const char *data, size_t len)
 {

@@ -2,7 +2,7 @@
 #include <partest.h>
 #include <string.h>
 
-#include "wire.h"
+#include "protocol.h"
 
 static struct pt__frame frame;
 static struct pt__buf err;

@@ -3,8 +3,8 @@
  * with chosen descriptors 0..4, default signal dispositions and an empty
  * signal mask.
  */
-#ifndef PT_CHILD_H
-#define PT_CHILD_H
+#ifndef PT_SPAWN_H
+#define PT_SPAWN_H
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* sigabbrev_np */
-#include "child.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

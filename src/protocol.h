@@ -7,8 +7,8 @@
  * verbs that carry a payload, the header's last word is the payload's length
  * in bytes, and exactly that many bytes follow the newline.
  */
-#ifndef PT_WIRE_H
-#define PT_WIRE_H
+#ifndef PT_PROTOCOL_H
+#define PT_PROTOCOL_H
 
 #include <stddef.h>
 

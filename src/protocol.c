@@ -1,4 +1,4 @@
-#include "wire.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <string.h>
