@@ -6,7 +6,7 @@
 #include "../src/cli.h"
 #include "../src/native.h"
 #include "../src/protocol.h"
-#include "worker.h"
+#include "worker_main.h"
 
 /*
  * The runner recognises a program built with partest.h by this marker
@@ -16,7 +16,7 @@ __attribute__((used)) static const char native_marker[] = PT__NATIVE_MARKER;
 
 int pt_main(int argc, char **argv)
 {
-	if (getenv(PT__WIRE_ENV))
+	if (getenv(PT__PROTOCOL_ENV))
 		return pt__worker_main();
 	return pt__cli_main(argc, argv, argv[0]);
 }

@@ -58,9 +58,22 @@ static void on_sigchld(int signo)
 
 static void send_events(struct server *server)
 {
-	if (pt__write_all(PT__WIRE_EVENT_FD, server->events.data, server->events.len))
-		_exit(70); /* the runner is gone */
+	if (pt__write_all(PT__PROTOCOL_EVENT_FD, server->events.data, server->events.len, NULL))
+		_exit(PT__WORKER_EXIT_PROTOCOL); /* the runner is gone */
 	pt__buf_reset(&server->events);
+}
+
+static void add_event(struct server *server, const struct pt__event *event)
+{
+	pt__protocol_encode_event(&server->events, event);
+}
+
+static void refuse_fork(struct server *server, int worker, const struct pt__buf *why)
+{
+	add_event(server, &(struct pt__event){.type = PT__EVENT_FORK_REFUSED,
+					      .worker = worker,
+					      .payload = why->data,
+					      .payload_len = why->len});
 }
 
 /* Threads in this process, or 1 where the system does not tell. */
@@ -97,7 +110,7 @@ static ssize_t receive(struct server *server)
 	message.msg_control = control.space;
 	message.msg_controllen = sizeof(control.space);
 	do
-		n = recvmsg(PT__WIRE_COMMAND_FD, &message, MSG_CMSG_CLOEXEC);
+		n = recvmsg(PT__PROTOCOL_COMMAND_FD, &message, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return n;
@@ -148,7 +161,7 @@ static void become_worker(struct server *server, const int fds[FORK_FDS], const 
 }
 
 /* Answers "fork K LEN". Returns -1 if the command came without its descriptors. */
-static int fork_worker(struct server *server, const struct pt__frame *frame)
+static int fork_worker(struct server *server, const struct pt__command *cmd)
 {
 	int fds[FORK_FDS];
 	int threads = count_threads();
@@ -161,14 +174,13 @@ static int fork_worker(struct server *server, const struct pt__frame *frame)
 	if (threads > 1) {
 		struct pt__buf why = PT__BUF_INIT;
 		pt__buf_addf(&why, "its global set-up left %d threads running", threads);
-		pt__buf_addf(&server->events, "fork-refused %s %zu\n", frame->words[1], why.len);
-		pt__buf_add(&server->events, why.data, why.len);
+		refuse_fork(server, cmd->worker, &why);
 		pt__buf_release(&why);
 	} else {
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid == 0) {
-			become_worker(server, fds, frame->payload, frame->payload_len);
+			become_worker(server, fds, cmd->payload, cmd->payload_len);
 			int status = pt__worker_loop(server->registry, true);
 			fflush(NULL);
 			_exit(status);
@@ -179,12 +191,14 @@ static int fork_worker(struct server *server, const struct pt__frame *frame)
 			PT__GROW(server->children, server->nr_children + 1,
 				 server->alloc_children);
 			server->children[server->nr_children++] = pid;
-			pt__buf_addf(&server->events, "forked %s %ld\n", frame->words[1],
-				     (long)pid);
+			add_event(server, &(struct pt__event){.type = PT__EVENT_FORKED,
+							      .worker = cmd->worker,
+							      .pid = (long)pid});
 		} else {
-			pt__buf_addf(&server->events, "fork-refused %s %zu\n", frame->words[1],
-				     strlen(strerror(errno)) + 6);
-			pt__buf_addf(&server->events, "fork: %s", strerror(errno));
+			struct pt__buf why = PT__BUF_INIT;
+			pt__buf_addf(&why, "fork: %s", strerror(errno));
+			refuse_fork(server, cmd->worker, &why);
+			pt__buf_release(&why);
 		}
 	}
 	for (int i = 0; i < FORK_FDS; i++)
@@ -213,7 +227,9 @@ static void report_exits(struct server *server)
 		;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		forget_child(server, pid);
-		pt__buf_addf(&server->events, "exited %ld %d\n", (long)pid, status);
+		add_event(server, &(struct pt__event){.type = PT__EVENT_EXITED,
+						      .pid = (long)pid,
+						      .wait_status = status});
 	}
 	if (server->events.len)
 		send_events(server);
@@ -221,11 +237,13 @@ static void report_exits(struct server *server)
 
 static int serve(struct server *server)
 {
+	static struct pt__frame_storage storage;
 	struct pt__buf err = PT__BUF_INIT;
 	int rc = 0;
 
 	for (;;) {
-		struct pollfd fds[2] = {{PT__WIRE_COMMAND_FD, POLLIN, 0}, {child_exits[0], POLLIN, 0}};
+		struct pollfd fds[2] = {{PT__PROTOCOL_COMMAND_FD, POLLIN, 0},
+					{child_exits[0], POLLIN, 0}};
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents)
@@ -235,17 +253,21 @@ static int serve(struct server *server)
 		if (receive(server) <= 0)
 			break;
 		for (;;) {
-			struct pt__frame frame;
+			struct pt__command cmd;
 			size_t used;
-			int parsed = pt__wire_parse(PT__WIRE_COMMANDS, server->input.data,
-						    server->input.len, &frame, &used, &err);
+			int parsed = pt__protocol_decode_command(server->input.data,
+								 server->input.len, &cmd,
+								 &storage, &used, &err);
 			if (!parsed)
 				break;
-			if (parsed < 0 || strcmp(frame.words[0], "fork") ||
-			    fork_worker(server, &frame)) {
+			if (parsed > 0 && cmd.type != PT__COMMAND_FORK)
+				pt__buf_adds(&err, "only fork commands are for a fork server");
+			else if (parsed > 0 && fork_worker(server, &cmd))
+				pt__buf_adds(&err, "a fork command came without its descriptors");
+			if (err.len) {
 				fprintf(stderr, "partest: fork server: bad command from the runner: %s\n",
-					err.len ? err.data : frame.words[0]);
-				rc = 70;
+					err.data);
+				rc = PT__WORKER_EXIT_PROTOCOL;
 				goto out;
 			}
 			pt__buf_consume(&server->input, used);
@@ -270,8 +292,9 @@ int pt__server_main(const struct pt__registry *registry)
 		pt__call_protected(setup->fn, &outcome);
 	fflush(NULL);
 	if (outcome.status == PT__OUTCOME_FAIL) {
-		pt__buf_addf(&server.events, "init-failed %zu\n", outcome.message.len);
-		pt__buf_add(&server.events, outcome.message.data, outcome.message.len);
+		add_event(&server, &(struct pt__event){.type = PT__EVENT_INIT_FAILED,
+						       .payload = outcome.message.data,
+						       .payload_len = outcome.message.len});
 		send_events(&server);
 		pt__buf_release(&outcome.message);
 		pt__buf_release(&server.events);
@@ -288,7 +311,7 @@ int pt__server_main(const struct pt__registry *registry)
 	action.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigemptyset(&action.sa_mask);
 	sigaction(SIGCHLD, &action, NULL);
-	pt__buf_adds(&server.events, "serving\n");
+	add_event(&server, &(struct pt__event){.type = PT__EVENT_SERVING});
 	send_events(&server);
 
 	status = serve(&server);
@@ -298,7 +321,9 @@ int pt__server_main(const struct pt__registry *registry)
 		kill(-server.children[i], SIGKILL);
 	for (pid_t pid; (pid = waitpid(-1, &status_of_child, 0)) > 0 || errno == EINTR;) {
 		if (pid > 0)
-			pt__buf_addf(&server.events, "exited %ld %d\n", (long)pid, status_of_child);
+			add_event(&server, &(struct pt__event){.type = PT__EVENT_EXITED,
+							       .pid = (long)pid,
+							       .wait_status = status_of_child});
 	}
 	if (server.events.len)
 		send_events(&server);

@@ -5,8 +5,8 @@
  * forked from a server that ran it, then the worker set-up), runs tests on
  * "run" (suite fixtures around each suite, per-test fixtures around each
  * test), tears the suite down on "end", and on end of input runs the
- * remaining tear-downs and exits. On "serve" it becomes a fork server
- * (lib/server.c).
+ * remaining tear-downs and exits. On "serve" it leaves the loop, for its
+ * caller (lib/worker_main.c) to become a fork server.
  */
 #include "worker.h"
 
@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +29,6 @@
 #include "leaks.h"
 #include "outcome.h"
 #include "registry.h"
-#include "server.h"
 
 struct worker {
 	const struct pt__registry *registry;
@@ -43,29 +41,21 @@ struct worker {
 	bool worker_setup_ran;
 };
 
-static void flush_events(struct worker *worker)
+/* Sends event to the runner; when the runner is gone, nobody is left to report to. */
+static void send_event(struct worker *worker, const struct pt__event *event)
 {
-	if (pt__write_all(PT__WIRE_EVENT_FD, worker->events.data, worker->events.len)) {
-		/* The runner is gone: nobody is left to report to. */
-		_exit(70);
-	}
+	pt__protocol_encode_event(&worker->events, event);
+	if (pt__write_all(PT__PROTOCOL_EVENT_FD, worker->events.data, worker->events.len, NULL))
+		_exit(PT__WORKER_EXIT_PROTOCOL);
 	pt__buf_reset(&worker->events);
 }
 
-static void send_with_payload(struct worker *worker, const struct pt__buf *payload, const char *fmt,
-			      ...) __attribute__((format(printf, 3, 4)));
-
-static void send_with_payload(struct worker *worker, const struct pt__buf *payload, const char *fmt,
-			      ...)
+static void send_with_message(struct worker *worker, struct pt__event event,
+			      const struct pt__buf *message)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	pt__buf_vaddf(&worker->events, fmt, ap);
-	va_end(ap);
-	pt__buf_addf(&worker->events, " %zu\n", payload->len);
-	pt__buf_add(&worker->events, payload->data, payload->len);
-	flush_events(worker);
+	event.payload = message->data ? message->data : "";
+	event.payload_len = message->len;
+	send_event(worker, &event);
 }
 
 static void call_fixture(struct worker *worker, enum pt__kind kind, const char *suite,
@@ -82,11 +72,14 @@ static void list_tests(struct worker *worker)
 {
 	for (size_t i = 0; i < worker->registry->nr_tests; i++) {
 		const struct pt__registration *test = worker->registry->tests[i];
-		pt__buf_addf(&worker->events, "test %s %s %lld\n", test->suite, test->name,
-			     (long long)(test->options.timeout * 1000.0));
+		pt__protocol_encode_event(
+			&worker->events,
+			&(struct pt__event){.type = PT__EVENT_TEST,
+					    .suite = test->suite,
+					    .name = test->name,
+					    .timeout_ms = (long long)(test->options.timeout * 1000.0)});
 	}
-	pt__buf_adds(&worker->events, "listed\n");
-	flush_events(worker);
+	send_event(worker, &(struct pt__event){.type = PT__EVENT_LISTED});
 }
 
 static void init(struct worker *worker)
@@ -103,11 +96,10 @@ static void init(struct worker *worker)
 	}
 	fflush(NULL);
 	if (outcome.status == PT__OUTCOME_FAIL)
-		send_with_payload(worker, &outcome.message, "init-failed");
-	else {
-		pt__buf_adds(&worker->events, "ready\n");
-		flush_events(worker);
-	}
+		send_with_message(worker, (struct pt__event){.type = PT__EVENT_INIT_FAILED},
+				  &outcome.message);
+	else
+		send_event(worker, &(struct pt__event){.type = PT__EVENT_READY});
 	pt__buf_release(&outcome.message);
 }
 
@@ -139,37 +131,22 @@ static void begin_suite(struct worker *worker, const char *suite)
 	call_fixture(worker, PT__KIND_SUITE_SETUP, suite, &worker->suite_setup);
 }
 
-/*
- * Where the test's output ends in this worker's stdout or stderr: the runner
- * hands workers files there, so the offset tells which bytes were this
- * test's even when the next test is already writing. "-" when unknown.
- */
-static void add_output_end(struct pt__buf *out, int fd)
-{
-	off_t end = lseek(fd, 0, SEEK_CUR);
-
-	if (end < 0)
-		pt__buf_addc(out, '-');
-	else
-		pt__buf_addf(out, "%lld", (long long)end);
-}
-
-static const char *status_word(enum pt__outcome_status status)
+static enum pt__wire_status wire_status(enum pt__outcome_status status)
 {
 	switch (status) {
-	case PT__OUTCOME_PASS: return "pass";
-	case PT__OUTCOME_FAIL: return "fail";
-	case PT__OUTCOME_SKIP: return "skip";
+	case PT__OUTCOME_PASS: return PT__WIRE_PASS;
+	case PT__OUTCOME_FAIL: return PT__WIRE_FAIL;
+	case PT__OUTCOME_SKIP: return PT__WIRE_SKIP;
 	}
-	return "fail";
+	return PT__WIRE_FAIL;
 }
 
-static void run_test(struct worker *worker, const char *seq, const char *suite, const char *name)
+static void run_test(struct worker *worker, size_t seq, const char *suite, const char *name)
 {
 	const struct pt__registration *test = pt__registry_test(worker->registry, suite, name);
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	struct pt__buf leaked = PT__BUF_INIT;
-	const char *status;
+	enum pt__wire_status status;
 	int64_t start = pt__now_us();
 
 	if (!test) {
@@ -194,22 +171,26 @@ static void run_test(struct worker *worker, const char *seq, const char *suite, 
 		}
 	}
 	fflush(NULL);
-	status = status_word(outcome.status);
+	status = wire_status(outcome.status);
 	if (pt__leaks_kill_new(&worker->before, &leaked)) {
 		if (outcome.message.len)
 			pt__buf_addc(&outcome.message, '\n');
 		pt__buf_addf(&outcome.message, "left running after the test ended, killed: %s",
 			     pt__buf_str(&leaked));
 		if (outcome.status != PT__OUTCOME_FAIL)
-			status = "leak";
+			status = PT__WIRE_LEAK;
 	}
-	struct pt__buf ends = PT__BUF_INIT;
-	add_output_end(&ends, 1);
-	pt__buf_addc(&ends, ' ');
-	add_output_end(&ends, 2);
-	send_with_payload(worker, &outcome.message, "result %s %s %lld %s", seq, status,
-			  (long long)(pt__now_us() - start), ends.data);
-	pt__buf_release(&ends);
+	/* The runner hands workers files as stdout and stderr, so these offsets
+	 * (-1 when unknown) tell which bytes were this test's even when the
+	 * next test is already writing. */
+	send_with_message(worker,
+			  (struct pt__event){.type = PT__EVENT_RESULT,
+					     .seq = seq,
+					     .status = status,
+					     .duration_us = pt__now_us() - start,
+					     .out_end = lseek(1, 0, SEEK_CUR),
+					     .err_end = lseek(2, 0, SEEK_CUR)},
+			  &outcome.message);
 	pt__buf_release(&outcome.message);
 	pt__buf_release(&leaked);
 }
@@ -219,7 +200,10 @@ static void end_group(struct worker *worker)
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
 	end_suite(worker, &outcome);
-	send_with_payload(worker, &outcome.message, "ended %s", status_word(outcome.status));
+	send_with_message(worker,
+			  (struct pt__event){.type = PT__EVENT_ENDED,
+					     .status = wire_status(outcome.status)},
+			  &outcome.message);
 	pt__buf_release(&outcome.message);
 }
 
@@ -242,62 +226,65 @@ static int finish(struct worker *worker)
 	return status;
 }
 
-/* Handles one command. Returns -1 to leave the loop with *status. */
-static int handle(struct worker *worker, const struct pt__frame *frame, int *status)
+/*
+ * Handles one command. Returns 0 to go on, or 1 to leave the loop with
+ * *status (PT__WORKER_SERVE when asked to become a fork server).
+ */
+static int handle(struct worker *worker, const struct pt__command *cmd, int *status)
 {
-	const char *verb = frame->words[0];
-
-	if (!strcmp(verb, "list"))
-		list_tests(worker);
-	else if (!strcmp(verb, "init"))
-		init(worker);
-	else if (!strcmp(verb, "run"))
-		run_test(worker, frame->words[1], frame->words[2], frame->words[3]);
-	else if (!strcmp(verb, "end"))
-		end_group(worker);
-	else if (!strcmp(verb, "serve") && !worker->forked) {
-		*status = pt__server_main(worker->registry);
-		return -1;
-	} else {
-		fprintf(stderr, "partest: worker: \"%s\" is not for a worker\n", verb);
-		*status = 70;
-		return -1;
+	switch (cmd->type) {
+	case PT__COMMAND_LIST: list_tests(worker); return 0;
+	case PT__COMMAND_INIT: init(worker); return 0;
+	case PT__COMMAND_RUN: run_test(worker, cmd->seq, cmd->suite, cmd->name); return 0;
+	case PT__COMMAND_END: end_group(worker); return 0;
+	case PT__COMMAND_SERVE:
+		if (worker->forked)
+			break;
+		*status = PT__WORKER_SERVE;
+		return 1;
+	case PT__COMMAND_FORK: break;
 	}
-	return 0;
+	fprintf(stderr, "partest: worker: a %s command is not for a worker\n",
+		cmd->type == PT__COMMAND_FORK ? "fork" : "serve");
+	*status = PT__WORKER_EXIT_PROTOCOL;
+	return 1;
 }
 
 int pt__worker_loop(const struct pt__registry *registry, bool forked)
 {
 	struct worker worker = {.registry = registry, .forked = forked};
 	struct pt__buf input = PT__BUF_INIT, err = PT__BUF_INIT;
+	static struct pt__frame_storage storage;
 	char chunk[65536];
 	int status = 0;
 
-	pt__buf_addf(&worker.events, "hello %d %ld\n", PT__WIRE_VERSION, (long)getpid());
-	flush_events(&worker);
+	send_event(&worker, &(struct pt__event){.type = PT__EVENT_HELLO,
+						.version = PT__PROTOCOL_VERSION,
+						.pid = (long)getpid()});
 	for (;;) {
-		ssize_t n = read(PT__WIRE_COMMAND_FD, chunk, sizeof(chunk));
+		ssize_t n = read(PT__PROTOCOL_COMMAND_FD, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		pt__buf_add(&input, chunk, (size_t)n);
 		for (;;) {
-			struct pt__frame frame;
+			struct pt__command cmd;
 			size_t used;
-			int parsed = pt__wire_parse(PT__WIRE_COMMANDS, input.data, input.len,
-						    &frame, &used, &err);
+			int parsed = pt__protocol_decode_command(input.data, input.len, &cmd,
+								 &storage, &used, &err);
 			if (parsed < 0) {
 				fprintf(stderr,
 					"partest: worker: bad command from the runner: %s\n",
 					pt__buf_str(&err));
-				status = 70;
+				status = PT__WORKER_EXIT_PROTOCOL;
 				goto out;
 			}
 			if (!parsed)
 				break;
+			int leave = handle(&worker, &cmd, &status);
 			pt__buf_consume(&input, used);
-			if (handle(&worker, &frame, &status))
+			if (leave)
 				goto out;
 		}
 	}
@@ -316,9 +303,9 @@ out:
 void pt__worker_prepare_process(void)
 {
 	/* Children of tests must neither inherit the protocol nor think they are workers. */
-	unsetenv(PT__WIRE_ENV);
-	fcntl(PT__WIRE_COMMAND_FD, F_SETFD, FD_CLOEXEC);
-	fcntl(PT__WIRE_EVENT_FD, F_SETFD, FD_CLOEXEC);
+	unsetenv(PT__PROTOCOL_ENV);
+	fcntl(PT__PROTOCOL_COMMAND_FD, F_SETFD, FD_CLOEXEC);
+	fcntl(PT__PROTOCOL_EVENT_FD, F_SETFD, FD_CLOEXEC);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pt__leaks_adopt_orphans();
 #ifdef __linux__
@@ -326,22 +313,6 @@ void pt__worker_prepare_process(void)
 	 * unsupervised; if it died before the call, init or a subreaper adopted us. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (getppid() == 1)
-		_exit(70);
+		_exit(PT__WORKER_EXIT_PROTOCOL);
 #endif
-}
-
-int pt__worker_main(void)
-{
-	static struct pt__registry registry;
-	struct pt__buf err = PT__BUF_INIT;
-
-	pt__worker_prepare_process();
-	if (pt__registry_load(&registry, &err)) {
-		fprintf(stderr, "partest: %s\n", pt__buf_str(&err));
-		pt__buf_release(&err);
-		return 2;
-	}
-	int status = pt__worker_loop(&registry, false);
-	pt__registry_release(&registry);
-	return status;
 }

@@ -6,10 +6,13 @@
 #include "registry.h"
 
 /*
- * Serves the worker protocol on descriptors 3 (commands) and 4 (events)
- * until the runner closes the commands. Returns the process's exit status.
+ * The exit status of a worker whose runner went away or sent a command no
+ * worker takes (docs/protocol.md): sysexits' EX_SOFTWARE.
  */
-int pt__worker_main(void);
+#define PT__WORKER_EXIT_PROTOCOL 70
+
+/* What pt__worker_loop returns when the runner asked it to become a fork server. */
+#define PT__WORKER_SERVE (-1)
 
 /*
  * What every worker process does first: drop the protocol from the
@@ -19,9 +22,11 @@ int pt__worker_main(void);
 void pt__worker_prepare_process(void);
 
 /*
- * The command loop, for a process whose registry is loaded. forked: the
- * process was forked from a fork server, which ran the global set-up.
- * Returns the exit status.
+ * The command loop on descriptors 3 (commands) and 4 (events), for a
+ * process whose registry is loaded, until the runner closes the commands.
+ * forked: the process was forked from a fork server, which ran the global
+ * set-up. Returns the process's exit status, or PT__WORKER_SERVE after a
+ * "serve" command (only when not forked).
  */
 int pt__worker_loop(const struct pt__registry *registry, bool forked);
 

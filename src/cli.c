@@ -110,7 +110,7 @@ static int build_environments(struct run *run, struct pt__buf *err)
 		pt__buf_addf(&value, "%d", run->workers);
 		pt__environ_set(env, "PARTEST_WORKERS", value.data);
 		pt__environ_set(env, "PARTEST_RUN_ID", run->rundir.id);
-		pt__environ_unset(env, PT__WIRE_ENV);
+		pt__environ_unset(env, PT__PROTOCOL_ENV);
 		for (size_t i = 0; i < run->nr_dbs; i++) {
 			const struct pt__db *db = &run->dbs[i];
 			pt__buf_reset(&name);
@@ -136,7 +136,7 @@ static int build_environments(struct run *run, struct pt__buf *err)
 	pt__buf_addf(&value, "%d", run->workers);
 	pt__environ_set(server, "PARTEST_WORKERS", value.data);
 	pt__environ_set(server, "PARTEST_RUN_ID", run->rundir.id);
-	pt__environ_set(server, PT__WIRE_ENV, "1");
+	pt__environ_set(server, PT__PROTOCOL_ENV, "1");
 
 	/* Native workers get the same as executables, plus the protocol's marker. */
 	for (int k = 1; k <= run->workers; k++) {
@@ -149,7 +149,7 @@ static int build_environments(struct run *run, struct pt__buf *err)
 			pt__environ_set(env, var_name, eq + 1);
 			free(var_name);
 		}
-		pt__environ_set(env, PT__WIRE_ENV, "1");
+		pt__environ_set(env, PT__PROTOCOL_ENV, "1");
 		run->env_vars[run->workers + k - 1] = env->vars;
 	}
 	pt__buf_release(&value);

@@ -19,7 +19,6 @@
 #include "xalloc.h"
 
 /* How long a program may take to list its tests. */
-#define LIST_TIMEOUT_MS 60000
 
 const char *pt__program_name(const char *path)
 {
@@ -88,6 +87,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	char *argv[] = {(char *)path, NULL};
 	struct pt__environ env;
 	struct pt__buf input = PT__BUF_INIT, why = PT__BUF_INIT;
+	static struct pt__frame_storage storage;
 	int commands[2], events[2], status = 0, rc = 3;
 	bool listed = false, killed = false;
 	pid_t pid;
@@ -105,7 +105,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 		return 3;
 	}
 	pt__environ_init(&env);
-	pt__environ_set(&env, PT__WIRE_ENV, "1");
+	pt__environ_set(&env, PT__PROTOCOL_ENV, "1");
 	struct pt__spawn spawn = {
 		path,
 		argv,
@@ -123,10 +123,13 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 		close(events[0]);
 		return 2;
 	}
-	(void)!pt__write_all(commands[1], "list\n", 5);
+	struct pt__buf list_command = PT__BUF_INIT;
+	pt__protocol_encode_command(&list_command, &(struct pt__command){.type = PT__COMMAND_LIST});
+	(void)!pt__write_all(commands[1], list_command.data, list_command.len, NULL);
+	pt__buf_release(&list_command);
 	close(commands[1]);
 
-	int64_t deadline = pt__now_ms() + LIST_TIMEOUT_MS;
+	int64_t started = pt__now_ms(), deadline = started + PT__PROTOCOL_LIST_MS;
 	for (;;) {
 		struct pollfd fds[2] = {{events[0], POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
 		int64_t left = deadline - pt__now_ms();
@@ -135,9 +138,16 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 			pt__buf_adds(&why, "interrupted");
 			break;
 		}
+		if (!input.len && pt__now_ms() - started >= PT__PROTOCOL_HELLO_MS) {
+			pt__buf_addf(&why, "it did not say hello within %d s",
+				     PT__PROTOCOL_HELLO_MS / 1000);
+			break;
+		}
+		if (!input.len && left > PT__PROTOCOL_HELLO_MS)
+			left = started + PT__PROTOCOL_HELLO_MS - pt__now_ms();
 		if (left <= 0) {
 			pt__buf_addf(&why, "it did not list its tests within %d s",
-				     LIST_TIMEOUT_MS / 1000);
+				     PT__PROTOCOL_LIST_MS / 1000);
 			break;
 		}
 		if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
@@ -168,24 +178,24 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 
 	size_t at = 0;
 	while (at < input.len) {
-		struct pt__frame frame;
+		struct pt__event event;
 		size_t used;
-		int parsed = pt__wire_parse(PT__WIRE_EVENTS, input.data + at, input.len - at,
-					    &frame, &used, &why);
+		int parsed = pt__protocol_decode_event(input.data + at, input.len - at, &event,
+						       &storage, &used, &why);
 		if (parsed <= 0)
 			break;
 		at += used;
-		if (!strcmp(frame.words[0], "test")) {
+		if (event.type == PT__EVENT_TEST) {
 			size_t before = list->nr_tests;
-			size_t index = pt__test_list_add_test(list, program, frame.words[1],
-							      frame.words[2], atoi(frame.words[3]));
+			size_t index = pt__test_list_add_test(list, program, event.suite, event.name,
+							      (int)event.timeout_ms);
 			if (!matches(filters, list->tests[index].id)) {
 				list->nr_tests = before;
 				free(list->tests[index].suite);
 				free(list->tests[index].name);
 				free(list->tests[index].id);
 			}
-		} else if (!strcmp(frame.words[0], "listed")) {
+		} else if (event.type == PT__EVENT_LISTED) {
 			listed = true;
 		}
 	}

@@ -55,9 +55,12 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 	pt__set_nonblocking(server->events);
 	server->state = PT__SERVER_STARTING;
 	server->started_us = now_us;
-	if (send(server->commands, "serve\n", 6, MSG_NOSIGNAL) != 6)
-		return -errno;
-	return 0;
+	struct pt__buf serve = PT__BUF_INIT;
+	pt__protocol_encode_command(&serve, &(struct pt__command){.type = PT__COMMAND_SERVE});
+	ssize_t sent = send(server->commands, serve.data, serve.len, MSG_NOSIGNAL);
+	rc = sent == (ssize_t)serve.len ? 0 : -errno;
+	pt__buf_release(&serve);
+	return rc;
 fail:
 	for (int i = 0; i < 2; i++) {
 		close_fd(&sockets[i]);
@@ -81,8 +84,10 @@ int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int f
 
 	for (char *const *var = env; *var; var++)
 		pt__buf_add(&vars, *var, strlen(*var) + 1);
-	pt__buf_addf(&frame, "fork %d %zu\n", worker, vars.len);
-	pt__buf_add(&frame, vars.data, vars.len);
+	pt__protocol_encode_command(&frame, &(struct pt__command){.type = PT__COMMAND_FORK,
+								  .worker = worker,
+								  .payload = vars.data,
+								  .payload_len = vars.len});
 	pt__buf_release(&vars);
 
 	memset(&control, 0, sizeof(control));
@@ -122,6 +127,24 @@ int pt__fork_server_read(struct pt__fork_server *server)
 		close_fd(&server->events);
 	}
 	return 0;
+}
+
+int pt__fork_server_next_event(struct pt__fork_server *server, struct pt__event *event,
+			       struct pt__buf *why)
+{
+	size_t used;
+	int rc;
+
+	/* The last event's payload pointed into received until now. */
+	pt__buf_consume(&server->received, server->decoded);
+	server->decoded = 0;
+	if (!server->received.len)
+		return 0;
+	rc = pt__protocol_decode_event(server->received.data, server->received.len, event,
+				       &server->storage, &used, why);
+	if (rc == 1)
+		server->decoded = used;
+	return rc;
 }
 
 void pt__fork_server_stop(struct pt__fork_server *server)

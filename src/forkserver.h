@@ -28,12 +28,18 @@ struct pt__fork_server {
 	int commands;             /* SOCK_SEQPACKET, the runner's end; -1 once closed */
 	int events;               /* -1 once closed */
 	int output;               /* the server's stdout and stderr, an unlinked file */
-	struct pt__buf received;  /* event bytes not yet parsed */
+	struct pt__buf received;  /* event bytes not yet decoded */
+	struct pt__frame_storage storage; /* the last decoded event's words */
+	size_t decoded;		  /* its bytes, still at the start of received */
 	struct pt__buf why;       /* why it failed, was refused or ended */
 	int64_t started_us;
 };
 
-#define PT__FORK_SERVER_INIT {PT__SERVER_NONE, 0, -1, -1, -1, PT__BUF_INIT, PT__BUF_INIT, 0}
+#define PT__FORK_SERVER_INIT                                                                       \
+	{                                                                                          \
+		.commands = -1, .events = -1, .output = -1, .received = PT__BUF_INIT,             \
+		.why = PT__BUF_INIT                                                                \
+	}
 
 /* The descriptors a forked worker gets as its 1, 2, 3 and 4. */
 #define PT__FORK_FDS 4
@@ -54,6 +60,14 @@ int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int f
  * events descriptor is open, 0 at its end.
  */
 int pt__fork_server_read(struct pt__fork_server *server);
+
+/*
+ * Decodes the next event read. Returns 1 with *event filled (valid until the
+ * next call), 0 when no whole event is there, or -1 when the server broke
+ * the protocol, with the reason in why.
+ */
+int pt__fork_server_next_event(struct pt__fork_server *server, struct pt__event *event,
+			       struct pt__buf *why);
 
 /* Asks the server to end: it kills its workers, tears down and exits. */
 void pt__fork_server_stop(struct pt__fork_server *server);

@@ -1,75 +1,184 @@
 #include "protocol.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
-struct verb {
-	const char *name;
-	size_t words; /* including the verb and the length word */
+#include "error.h"
+
+#define MAX_WORDS 8
+
+/* A message's shape: its verb and how many words its header has. */
+struct shape {
+	const char *verb;
+	size_t words; /* the verb and the payload's length included */
 	int has_payload;
 };
 
-static const struct verb commands[] = {
-	{"list", 1, 0},
-	{"init", 1, 0},
-	{"run", 4, 0},	 /* run SEQ SUITE NAME */
-	{"end", 1, 0},
-	{"serve", 1, 0}, /* become a fork server */
-	{"fork", 3, 1},	 /* fork K LEN: worker K's environment, NUL-separated */
+static const struct shape command_shapes[] = {
+	[PT__COMMAND_LIST] = {"list", 1, 0},
+	[PT__COMMAND_INIT] = {"init", 1, 0},
+	[PT__COMMAND_RUN] = {"run", 4, 0},     /* run SEQ SUITE NAME */
+	[PT__COMMAND_END] = {"end", 1, 0},
+	[PT__COMMAND_SERVE] = {"serve", 1, 0},
+	[PT__COMMAND_FORK] = {"fork", 3, 1},   /* fork K LEN */
 };
 
-static const struct verb events[] = {
-	{"hello", 3, 0},	/* hello VERSION PID */
-	{"test", 4, 0},		/* test SUITE NAME TIMEOUT_MS */
-	{"listed", 1, 0},
-	{"ready", 1, 0},
-	{"init-failed", 2, 1},	/* init-failed LEN */
-	{"result", 7, 1},	/* result SEQ STATUS USEC OUT_END ERR_END LEN */
-	{"ended", 3, 1},	/* ended STATUS LEN */
-	{"serving", 1, 0},
-	{"forked", 3, 0},	/* forked K PID */
-	{"fork-refused", 3, 1}, /* fork-refused K LEN */
-	{"exited", 3, 0},	/* exited PID WAIT_STATUS */
+static const struct shape event_shapes[] = {
+	[PT__EVENT_HELLO] = {"hello", 3, 0},		   /* hello VERSION PID */
+	[PT__EVENT_TEST] = {"test", 4, 0},		   /* test SUITE NAME TIMEOUT_MS */
+	[PT__EVENT_LISTED] = {"listed", 1, 0},
+	[PT__EVENT_READY] = {"ready", 1, 0},
+	[PT__EVENT_INIT_FAILED] = {"init-failed", 2, 1},   /* init-failed LEN */
+	[PT__EVENT_RESULT] = {"result", 7, 1},		   /* result SEQ STATUS USEC OUT ERR LEN */
+	[PT__EVENT_ENDED] = {"ended", 3, 1},		   /* ended STATUS LEN */
+	[PT__EVENT_SERVING] = {"serving", 1, 0},
+	[PT__EVENT_FORKED] = {"forked", 3, 0},		   /* forked K PID */
+	[PT__EVENT_FORK_REFUSED] = {"fork-refused", 3, 1}, /* fork-refused K LEN */
+	[PT__EVENT_EXITED] = {"exited", 3, 0},		   /* exited PID WAIT_STATUS */
 };
 
-static const struct verb *find_verb(enum pt__wire_direction direction, const char *name)
+#define NR_SHAPES(table) (sizeof(table) / sizeof((table)[0]))
+
+static const char *const status_words[] = {
+	[PT__WIRE_PASS] = "pass",
+	[PT__WIRE_FAIL] = "fail",
+	[PT__WIRE_SKIP] = "skip",
+	[PT__WIRE_LEAK] = "leak",
+};
+
+const char *pt__protocol_event_name(enum pt__event_type type)
 {
-	const struct verb *table = direction == PT__WIRE_COMMANDS ? commands : events;
-	size_t nr = direction == PT__WIRE_COMMANDS ? sizeof(commands) / sizeof(commands[0])
-						   : sizeof(events) / sizeof(events[0]);
-
-	for (size_t i = 0; i < nr; i++)
-		if (!strcmp(table[i].name, name))
-			return &table[i];
-	return NULL;
+	return event_shapes[type].verb;
 }
 
-static int parse_length(const char *word, size_t *out)
-{
-	size_t value = 0;
+/* ---- encoding ---- */
 
-	if (!*word || strlen(word) > 9)
+static void add_payload(struct pt__buf *out, const char *payload, size_t len)
+{
+	pt__buf_addf(out, " %zu\n", len);
+	pt__buf_add(out, payload, len);
+}
+
+void pt__protocol_encode_command(struct pt__buf *out, const struct pt__command *cmd)
+{
+	pt__buf_adds(out, command_shapes[cmd->type].verb);
+	switch (cmd->type) {
+	case PT__COMMAND_RUN:
+		pt__buf_addf(out, " %zu %s %s\n", cmd->seq, cmd->suite, cmd->name);
+		break;
+	case PT__COMMAND_FORK:
+		pt__buf_addf(out, " %d", cmd->worker);
+		add_payload(out, cmd->payload, cmd->payload_len);
+		break;
+	default:
+		pt__buf_addc(out, '\n');
+	}
+}
+
+static void add_offset(struct pt__buf *out, off_t offset)
+{
+	if (offset < 0)
+		pt__buf_adds(out, " -");
+	else
+		pt__buf_addf(out, " %lld", (long long)offset);
+}
+
+void pt__protocol_encode_event(struct pt__buf *out, const struct pt__event *event)
+{
+	pt__buf_adds(out, event_shapes[event->type].verb);
+	switch (event->type) {
+	case PT__EVENT_HELLO:
+		pt__buf_addf(out, " %d %ld\n", event->version, event->pid);
+		break;
+	case PT__EVENT_TEST:
+		pt__buf_addf(out, " %s %s %lld\n", event->suite, event->name, event->timeout_ms);
+		break;
+	case PT__EVENT_RESULT:
+		pt__buf_addf(out, " %zu %s %" PRId64, event->seq, status_words[event->status],
+			     event->duration_us);
+		add_offset(out, event->out_end);
+		add_offset(out, event->err_end);
+		add_payload(out, event->payload, event->payload_len);
+		break;
+	case PT__EVENT_ENDED:
+		pt__buf_addf(out, " %s", status_words[event->status]);
+		add_payload(out, event->payload, event->payload_len);
+		break;
+	case PT__EVENT_INIT_FAILED:
+		add_payload(out, event->payload, event->payload_len);
+		break;
+	case PT__EVENT_FORKED:
+		pt__buf_addf(out, " %d %ld\n", event->worker, event->pid);
+		break;
+	case PT__EVENT_FORK_REFUSED:
+		pt__buf_addf(out, " %d", event->worker);
+		add_payload(out, event->payload, event->payload_len);
+		break;
+	case PT__EVENT_EXITED:
+		pt__buf_addf(out, " %ld %d\n", event->pid, event->wait_status);
+		break;
+	default:
+		pt__buf_addc(out, '\n');
+	}
+}
+
+/* ---- decoding ---- */
+
+/* A header split into words; words point into storage. */
+struct header {
+	const char *words[MAX_WORDS];
+	size_t nr_words;
+	const struct shape *shape;
+	size_t type;
+	const char *payload;
+	size_t payload_len;
+};
+
+/* Parses a decimal number of at most max_digits digits into *out. */
+static int parse_unsigned(const char *word, size_t max_digits, unsigned long long *out)
+{
+	unsigned long long value = 0;
+	size_t digits = strlen(word);
+
+	if (!digits || digits > max_digits)
 		return -1;
 	for (const char *p = word; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return -1;
-		value = value * 10 + (size_t)(*p - '0');
+		value = value * 10 + (unsigned long long)(*p - '0');
 	}
 	*out = value;
 	return 0;
 }
 
-int pt__wire_parse(enum pt__wire_direction direction, const char *data, size_t len,
-		   struct pt__frame *frame, size_t *used, struct pt__buf *err)
+static int parse_signed(const char *word, long long *out)
 {
-	const char *newline =
-		memchr(data, '\n', len < PT__WIRE_MAX_HEADER ? len : PT__WIRE_MAX_HEADER);
-	size_t header_len;
+	unsigned long long magnitude;
+
+	if (parse_unsigned(word + (*word == '-'), 18, &magnitude))
+		return -1;
+	*out = *word == '-' ? -(long long)magnitude : (long long)magnitude;
+	return 0;
+}
+
+/*
+ * Splits the frame at data into h, checking its verb against shapes and its
+ * word count and payload length. Returns as the decoders do.
+ */
+static int split(const struct shape *shapes, size_t nr_shapes, const char *data, size_t len,
+		 struct header *h, struct pt__frame_storage *storage, size_t *used,
+		 struct pt__buf *err)
+{
+	size_t window = len < PT__PROTOCOL_MAX_HEADER ? len : PT__PROTOCOL_MAX_HEADER;
+	const char *newline = memchr(data, '\n', window);
+	size_t header_len, frame_len;
+	char *header = storage->header;
 
 	if (!newline) {
-		if (len >= PT__WIRE_MAX_HEADER) {
-			pt__buf_addf(err, "header longer than %d bytes", PT__WIRE_MAX_HEADER);
+		if (len >= PT__PROTOCOL_MAX_HEADER) {
+			pt__buf_addf(err, "header longer than %d bytes", PT__PROTOCOL_MAX_HEADER);
 			return -1;
 		}
 		return 0;
@@ -79,58 +188,203 @@ int pt__wire_parse(enum pt__wire_direction direction, const char *data, size_t l
 		pt__buf_adds(err, "NUL byte in a header");
 		return -1;
 	}
-	memcpy(frame->header, data, header_len);
-	frame->header[header_len] = '\0';
-	frame->nr_words = 0;
-	for (char *p = frame->header; *p;) {
+	memcpy(header, data, header_len);
+	header[header_len] = '\0';
+	h->nr_words = 0;
+	for (char *p = header; *p;) {
 		while (*p == ' ')
 			*p++ = '\0';
 		if (!*p)
 			break;
-		if (frame->nr_words == PT__WIRE_MAX_WORDS) {
+		if (h->nr_words == MAX_WORDS) {
 			pt__buf_adds(err, "too many words in a header");
 			return -1;
 		}
-		frame->words[frame->nr_words++] = p;
+		h->words[h->nr_words++] = p;
 		while (*p && *p != ' ')
 			p++;
 	}
-	if (!frame->nr_words) {
+	if (!h->nr_words) {
 		pt__buf_adds(err, "empty header");
 		return -1;
 	}
-	const struct verb *verb = find_verb(direction, frame->words[0]);
-	if (!verb) {
+	for (h->type = 0; h->type < nr_shapes; h->type++)
+		if (!strcmp(shapes[h->type].verb, h->words[0]))
+			break;
+	if (h->type == nr_shapes) {
 		pt__buf_adds(err, "unknown message \"");
-		pt__buf_add(err, frame->words[0], strnlen(frame->words[0], 40));
+		pt__buf_add(err, h->words[0], strnlen(h->words[0], 40));
 		pt__buf_adds(err, "\"");
 		return -1;
 	}
-	if (frame->nr_words != verb->words) {
-		pt__buf_addf(err, "\"%s\" takes %zu words, got %zu", verb->name, verb->words,
-			     frame->nr_words);
+	h->shape = &shapes[h->type];
+	if (h->nr_words != h->shape->words) {
+		pt__buf_addf(err, "\"%s\" takes %zu words, got %zu", h->shape->verb,
+			     h->shape->words, h->nr_words);
 		return -1;
 	}
-	frame->payload = NULL;
-	frame->payload_len = 0;
-	*used = header_len + 1;
-	if (verb->has_payload) {
-		size_t payload_len;
-		if (parse_length(frame->words[frame->nr_words - 1], &payload_len) ||
-		    payload_len > PT__WIRE_MAX_PAYLOAD) {
-			pt__buf_addf(err, "bad payload length in \"%s\"", verb->name);
+	h->payload = NULL;
+	h->payload_len = 0;
+	frame_len = header_len + 1;
+	if (h->shape->has_payload) {
+		unsigned long long payload_len;
+		if (parse_unsigned(h->words[h->nr_words - 1], 9, &payload_len) ||
+		    payload_len > PT__PROTOCOL_MAX_PAYLOAD) {
+			pt__buf_addf(err, "bad payload length in \"%s\"", h->shape->verb);
 			return -1;
 		}
-		if (len - *used < payload_len)
+		if (len - frame_len < payload_len)
 			return 0;
-		frame->payload = data + *used;
-		frame->payload_len = payload_len;
-		*used += payload_len;
+		h->payload = data + frame_len;
+		h->payload_len = (size_t)payload_len;
+		frame_len += (size_t)payload_len;
 	}
+	*used = frame_len;
 	return 1;
 }
 
-int pt__write_all(int fd, const void *data, size_t len)
+static int bad_word(const struct header *h, size_t word, const char *what, struct pt__buf *err)
+{
+	pt__buf_addf(err, "\"%s\" with %s \"", h->shape->verb, what);
+	pt__buf_add(err, h->words[word], strnlen(h->words[word], 40));
+	pt__buf_adds(err, "\"");
+	return -1;
+}
+
+/* Parses a number word that must lie in [min, max]. */
+static int number(const struct header *h, size_t word, long long min, long long max,
+		  const char *what, long long *out, struct pt__buf *err)
+{
+	if (parse_signed(h->words[word], out) || *out < min || *out > max)
+		return bad_word(h, word, what, err);
+	return 0;
+}
+
+static int status(const struct header *h, size_t word, enum pt__wire_status *out,
+		  struct pt__buf *err)
+{
+	for (size_t s = 0; s < sizeof(status_words) / sizeof(status_words[0]); s++) {
+		if (!strcmp(h->words[word], status_words[s])) {
+			*out = (enum pt__wire_status)s;
+			return 0;
+		}
+	}
+	return bad_word(h, word, "an unknown status", err);
+}
+
+static int offset(const struct header *h, size_t word, off_t *out, struct pt__buf *err)
+{
+	long long value;
+
+	if (!strcmp(h->words[word], "-")) {
+		*out = -1;
+		return 0;
+	}
+	if (number(h, word, 0, INT64_MAX, "a bad output offset", &value, err))
+		return -1;
+	*out = (off_t)value;
+	return 0;
+}
+
+int pt__protocol_decode_command(const char *data, size_t len, struct pt__command *cmd,
+				struct pt__frame_storage *storage, size_t *used,
+				struct pt__buf *err)
+{
+	struct header h;
+	struct pt__command decoded = {0};
+	long long value;
+	int rc = split(command_shapes, NR_SHAPES(command_shapes), data, len, &h, storage, used,
+		       err);
+
+	if (rc <= 0)
+		return rc;
+	decoded.type = (enum pt__command_type)h.type;
+	decoded.payload = h.payload;
+	decoded.payload_len = h.payload_len;
+	if (decoded.type == PT__COMMAND_RUN) {
+		if (number(&h, 1, 0, INT64_MAX, "a bad sequence number", &value, err))
+			return -1;
+		decoded.seq = (size_t)value;
+		decoded.suite = h.words[2];
+		decoded.name = h.words[3];
+	} else if (decoded.type == PT__COMMAND_FORK) {
+		if (number(&h, 1, 1, INT32_MAX, "a bad worker number", &value, err))
+			return -1;
+		decoded.worker = (int)value;
+	}
+	*cmd = decoded;
+	return 1;
+}
+
+int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *event,
+			      struct pt__frame_storage *storage, size_t *used,
+			      struct pt__buf *err)
+{
+	struct header h;
+	struct pt__event decoded = {0};
+	long long a = 0, b = 0;
+	int rc = split(event_shapes, NR_SHAPES(event_shapes), data, len, &h, storage, used, err);
+
+	if (rc <= 0)
+		return rc;
+	decoded.type = (enum pt__event_type)h.type;
+	decoded.payload = h.payload;
+	decoded.payload_len = h.payload_len;
+	decoded.out_end = decoded.err_end = -1;
+	switch (decoded.type) {
+	case PT__EVENT_HELLO:
+		if (number(&h, 1, 0, INT32_MAX, "a bad version", &a, err) ||
+		    number(&h, 2, 1, INT32_MAX, "a bad process id", &b, err))
+			return -1;
+		decoded.version = (int)a;
+		decoded.pid = (long)b;
+		break;
+	case PT__EVENT_TEST:
+		if (number(&h, 3, 0, INT32_MAX, "a bad time-out", &a, err))
+			return -1;
+		decoded.suite = h.words[1];
+		decoded.name = h.words[2];
+		decoded.timeout_ms = a;
+		break;
+	case PT__EVENT_RESULT:
+		if (number(&h, 1, 0, INT64_MAX, "a bad sequence number", &a, err) ||
+		    status(&h, 2, &decoded.status, err) ||
+		    number(&h, 3, INT64_MIN, INT64_MAX, "a bad duration", &b, err) ||
+		    offset(&h, 4, &decoded.out_end, err) || offset(&h, 5, &decoded.err_end, err))
+			return -1;
+		decoded.seq = (size_t)a;
+		decoded.duration_us = b > 0 ? b : 0;
+		break;
+	case PT__EVENT_ENDED:
+		if (status(&h, 1, &decoded.status, err))
+			return -1;
+		break;
+	case PT__EVENT_FORKED:
+	case PT__EVENT_FORK_REFUSED:
+		if (number(&h, 1, 1, INT32_MAX, "a bad worker number", &a, err))
+			return -1;
+		decoded.worker = (int)a;
+		if (decoded.type == PT__EVENT_FORKED) {
+			if (number(&h, 2, 1, INT32_MAX, "a bad process id", &b, err))
+				return -1;
+			decoded.pid = (long)b;
+		}
+		break;
+	case PT__EVENT_EXITED:
+		if (number(&h, 1, 1, INT32_MAX, "a bad process id", &a, err) ||
+		    number(&h, 2, INT32_MIN, INT32_MAX, "a bad wait status", &b, err))
+			return -1;
+		decoded.pid = (long)a;
+		decoded.wait_status = (int)b;
+		break;
+	default:
+		break;
+	}
+	*event = decoded;
+	return 1;
+}
+
+int pt__write_all(int fd, const void *data, size_t len, struct pt__buf *err)
 {
 	const char *p = data;
 
@@ -139,7 +393,10 @@ int pt__write_all(int fd, const void *data, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			if (err)
+				pt__buf_addf(err, "cannot write to descriptor %d: %s", fd,
+					     strerror(errno));
+			return PT__ERUN;
 		}
 		p += n;
 		len -= (size_t)n;

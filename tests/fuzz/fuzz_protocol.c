@@ -4,6 +4,7 @@
  * must be parsed or refused without a crash, a leak or undefined behaviour,
  * and a parsed frame must stay inside the input.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +13,60 @@
 #include "tap.h"
 #include "protocol.h"
 
-static void parse_all(enum pt__wire_direction direction, const char *data, size_t len)
+typedef int decode_fn(const char *data, size_t len, void *message,
+		      struct pt__frame_storage *storage, size_t *used, struct pt__buf *err);
+
+static int decode_event(const char *data, size_t len, void *message,
+			struct pt__frame_storage *storage, size_t *used, struct pt__buf *err)
 {
-	struct pt__buf err = PT__BUF_INIT;
-	static struct pt__frame frame;
+	return pt__protocol_decode_event(data, len, message, storage, used, err);
+}
+
+static int decode_command(const char *data, size_t len, void *message,
+			  struct pt__frame_storage *storage, size_t *used, struct pt__buf *err)
+{
+	return pt__protocol_decode_command(data, len, message, storage, used, err);
+}
+
+/* Decodes every message of data; each must stay inside the input and re-encode. */
+static void decode_all(decode_fn *decode, bool events, const char *data, size_t len)
+{
+	static struct pt__frame_storage storage;
+	struct pt__buf err = PT__BUF_INIT, again = PT__BUF_INIT;
+	union {
+		struct pt__event event;
+		struct pt__command command;
+	} message;
 	size_t at = 0;
 
 	while (at < len) {
 		size_t used = 0;
 		pt__buf_reset(&err);
-		int parsed = pt__wire_parse(direction, data + at, len - at, &frame, &used, &err);
-		if (parsed <= 0)
+		if (decode(data + at, len - at, &message, &storage, &used, &err) <= 0)
 			break;
 		if (used == 0 || used > len - at)
 			abort();
-		if (frame.payload && (frame.payload < data + at ||
-				      frame.payload + frame.payload_len > data + at + used))
+		const char *payload = events ? message.event.payload : message.command.payload;
+		size_t payload_len = events ? message.event.payload_len : message.command.payload_len;
+		if (payload && (payload < data + at || payload + payload_len > data + at + used))
 			abort();
+		pt__buf_reset(&again);
+		if (events)
+			pt__protocol_encode_event(&again, &message.event);
+		else
+			pt__protocol_encode_command(&again, &message.command);
 		at += used;
 	}
 	pt__buf_release(&err);
+	pt__buf_release(&again);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pt__buf details = PT__BUF_INIT;
 
-	parse_all(PT__WIRE_EVENTS, (const char *)data, size);
-	parse_all(PT__WIRE_COMMANDS, (const char *)data, size);
+	decode_all(decode_event, true, (const char *)data, size);
+	decode_all(decode_command, false, (const char *)data, size);
 	pt__tap_judge((const char *)data, size, &details);
 	pt__buf_release(&details);
 	return 0;

@@ -1,92 +1,185 @@
-/* The protocol's framing: what the runner accepts from a worker, and what not. */
+/* The protocol module: what the runner and a worker accept from each other, and what not. */
 #include <partest.h>
 #include <string.h>
 
 #include "protocol.h"
 
-static struct pt__frame frame;
+static struct pt__frame_storage storage;
+static struct pt__event event;
+static struct pt__command command;
 static struct pt__buf err;
 
-static int parse_events(const char *data, size_t len, size_t *used)
+static int decode_event(const char *data, size_t len, size_t *used)
 {
 	pt__buf_reset(&err);
-	return pt__wire_parse(PT__WIRE_EVENTS, data, len, &frame, used, &err);
+	return pt__protocol_decode_event(data, len, &event, &storage, used, &err);
 }
 
-PT_TEST(wire, result_with_payload_is_parsed)
+static int decode_command(const char *data, size_t len, size_t *used)
 {
-	const char data[] = "result 7 fail 120 10 0 5\nhello";
+	pt__buf_reset(&err);
+	return pt__protocol_decode_command(data, len, &command, &storage, used, &err);
+}
+
+PT_TEST(protocol, result_with_payload_is_decoded)
+{
+	const char data[] = "result 7 fail 120 10 - 5\nhello";
 	size_t used;
 
-	PT_ASSERT_INT(parse_events(data, strlen(data), &used), ==, 1);
+	PT_ASSERT_INT(decode_event(data, strlen(data), &used), ==, 1);
 	PT_ASSERT_SIZE(used, ==, strlen(data));
-	PT_ASSERT_SIZE(frame.nr_words, ==, 7);
-	PT_ASSERT_STR(frame.words[2], ==, "fail");
-	PT_ASSERT_SIZE(frame.payload_len, ==, 5);
-	PT_ASSERT_MEM(frame.payload, "hello", 5);
+	PT_ASSERT_INT(event.type, ==, PT__EVENT_RESULT);
+	PT_ASSERT_SIZE(event.seq, ==, 7);
+	PT_ASSERT_INT(event.status, ==, PT__WIRE_FAIL);
+	PT_ASSERT_INT(event.duration_us, ==, 120);
+	PT_ASSERT_INT(event.out_end, ==, 10);
+	PT_ASSERT_INT(event.err_end, ==, -1);
+	PT_ASSERT_SIZE(event.payload_len, ==, 5);
+	PT_ASSERT_MEM(event.payload, "hello", 5);
 }
 
-PT_TEST(wire, partial_frames_ask_for_more)
+PT_TEST(protocol, every_event_decodes_to_what_was_encoded)
+{
+	const struct pt__event events[] = {
+		{.type = PT__EVENT_HELLO, .version = 1, .pid = 4242},
+		{.type = PT__EVENT_TEST, .suite = "accounts", .name = "deposit", .timeout_ms = 1500},
+		{.type = PT__EVENT_LISTED},
+		{.type = PT__EVENT_READY},
+		{.type = PT__EVENT_INIT_FAILED, .payload = "no db", .payload_len = 5},
+		{.type = PT__EVENT_RESULT, .seq = 3, .status = PT__WIRE_LEAK, .duration_us = 9,
+		 .out_end = 0, .err_end = 77, .payload = "", .payload_len = 0},
+		{.type = PT__EVENT_ENDED, .status = PT__WIRE_FAIL, .payload = "td", .payload_len = 2},
+		{.type = PT__EVENT_SERVING},
+		{.type = PT__EVENT_FORKED, .worker = 2, .pid = 99},
+		{.type = PT__EVENT_FORK_REFUSED, .worker = 3, .payload = "threads", .payload_len = 7},
+		{.type = PT__EVENT_EXITED, .pid = 100, .wait_status = 9},
+	};
+	struct pt__buf wire = PT__BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		pt__protocol_encode_event(&wire, &events[i]);
+	size_t at = 0;
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		size_t used;
+		PT_ASSERT_INT(decode_event(wire.data + at, wire.len - at, &used), ==, 1);
+		at += used;
+		PT_EXPECT_INT(event.type, ==, events[i].type);
+		PT_EXPECT_INT(event.pid, ==, events[i].pid);
+		PT_EXPECT_INT(event.worker, ==, events[i].worker);
+		PT_EXPECT_INT(event.timeout_ms, ==, events[i].timeout_ms);
+		PT_EXPECT_INT(event.wait_status, ==, events[i].wait_status);
+		PT_EXPECT_SIZE(event.payload_len, ==, events[i].payload_len);
+		if (events[i].suite)
+			PT_EXPECT_STR(event.suite, ==, events[i].suite);
+		if (events[i].type == PT__EVENT_RESULT)
+			PT_EXPECT_INT(event.err_end, ==, 77);
+	}
+	PT_EXPECT_SIZE(at, ==, wire.len);
+	pt__buf_release(&wire);
+}
+
+PT_TEST(protocol, commands_round_trip)
+{
+	struct pt__buf wire = PT__BUF_INIT;
+	size_t used;
+
+	pt__protocol_encode_command(&wire, &(struct pt__command){.type = PT__COMMAND_RUN, .seq = 12,
+								 .suite = "s", .name = "n"});
+	PT_ASSERT_STR(wire.data, ==, "run 12 s n\n");
+	PT_ASSERT_INT(decode_command(wire.data, wire.len, &used), ==, 1);
+	PT_EXPECT_INT(command.type, ==, PT__COMMAND_RUN);
+	PT_EXPECT_SIZE(command.seq, ==, 12);
+	PT_EXPECT_STR(command.name, ==, "n");
+	pt__buf_reset(&wire);
+	pt__protocol_encode_command(&wire, &(struct pt__command){.type = PT__COMMAND_FORK,
+								 .worker = 4, .payload = "A=1",
+								 .payload_len = 4});
+	PT_ASSERT_INT(decode_command(wire.data, wire.len, &used), ==, 1);
+	PT_EXPECT_INT(command.worker, ==, 4);
+	PT_EXPECT_SIZE(command.payload_len, ==, 4);
+	pt__buf_release(&wire);
+}
+
+PT_TEST(protocol, partial_frames_ask_for_more)
 {
 	size_t used;
 
-	PT_ASSERT_INT(parse_events("result 7 pass 1", 15, &used), ==, 0);
-	PT_ASSERT_INT(parse_events("result 7 pass 1 0 0 9\nshort", 27, &used), ==, 0);
+	PT_ASSERT_INT(decode_event("result 7 pass 1", 15, &used), ==, 0);
+	PT_ASSERT_INT(decode_event("result 7 pass 1 0 0 9\nshort", 27, &used), ==, 0);
 }
 
-PT_TEST(wire, unknown_verb_is_rejected)
+PT_TEST(protocol, unknown_verb_is_rejected)
 {
 	size_t used;
 
-	PT_ASSERT_INT(parse_events("bonjour\n", 8, &used), ==, -1);
-	PT_ASSERT_TRUE(strstr(err.data, "unknown message") != NULL);
+	PT_ASSERT_INT(decode_event("bonjour\n", 8, &used), ==, -1);
+	PT_ASSERT_STR(err.data, ==, "unknown message \"bonjour\"");
 }
 
-PT_TEST(wire, wrong_word_count_is_rejected)
+PT_TEST(protocol, unknown_status_and_malformed_numbers_are_rejected)
 {
 	size_t used;
 
-	PT_ASSERT_INT(parse_events("ready now\n", 10, &used), ==, -1);
-	PT_ASSERT_INT(parse_events("hello 1\n", 8, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("result 1 great 5 0 0 0\n", 23, &used), ==, -1);
+	PT_ASSERT_STR(err.data, ==, "\"result\" with an unknown status \"great\"");
+	PT_ASSERT_INT(decode_event("result x pass 5 0 0 0\n", 22, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("result 1 pass 5 12ab 0 0\n", 25, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("hello 1 -3\n", 11, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("ended maybe 0\n", 14, &used), ==, -1);
 }
 
-PT_TEST(wire, absurd_payload_length_is_rejected)
+PT_TEST(protocol, wrong_word_count_is_rejected)
+{
+	size_t used;
+
+	PT_ASSERT_INT(decode_event("ready now\n", 10, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("hello 1\n", 8, &used), ==, -1);
+}
+
+PT_TEST(protocol, absurd_payload_length_is_rejected)
 {
 	size_t used;
 	const char huge[] = "init-failed 99999999999\n";
 	const char negative[] = "init-failed -1\n";
 
-	PT_ASSERT_INT(parse_events(huge, strlen(huge), &used), ==, -1);
-	PT_ASSERT_INT(parse_events(negative, strlen(negative), &used), ==, -1);
+	PT_ASSERT_INT(decode_event(huge, strlen(huge), &used), ==, -1);
+	PT_ASSERT_INT(decode_event(negative, strlen(negative), &used), ==, -1);
 }
 
-PT_TEST(wire, overlong_header_is_rejected)
+PT_TEST(protocol, the_header_limit_counts_the_newline)
 {
-	static char data[PT__WIRE_MAX_HEADER + 10];
+	static char data[PT__PROTOCOL_MAX_HEADER + 10];
 	size_t used;
 
-	memset(data, 'a', sizeof(data));
-	PT_ASSERT_INT(parse_events(data, sizeof(data), &used), ==, -1);
+	/* 4095 bytes and the newline: the longest header there can be. */
+	memset(data, ' ', sizeof(data));
+	memcpy(data, "ready", 5);
+	data[PT__PROTOCOL_MAX_HEADER - 1] = '\n';
+	PT_ASSERT_INT(decode_event(data, sizeof(data), &used), ==, 1);
+	PT_ASSERT_SIZE(used, ==, PT__PROTOCOL_MAX_HEADER);
+	/* One byte more, and it is not a header any more. */
+	data[PT__PROTOCOL_MAX_HEADER - 1] = ' ';
+	data[PT__PROTOCOL_MAX_HEADER] = '\n';
+	PT_ASSERT_INT(decode_event(data, sizeof(data), &used), ==, -1);
 }
 
-PT_TEST(wire, nul_byte_in_header_is_rejected)
+PT_TEST(protocol, nul_byte_in_header_is_rejected)
 {
 	size_t used;
 
-	PT_ASSERT_INT(parse_events("rea\0dy\n", 7, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("rea\0dy\n", 7, &used), ==, -1);
 }
 
-PT_TEST(wire, commands_and_events_are_separate_vocabularies)
+PT_TEST(protocol, commands_and_events_are_separate_vocabularies)
 {
 	size_t used;
 
-	pt__buf_reset(&err);
-	PT_ASSERT_INT(pt__wire_parse(PT__WIRE_COMMANDS, "run 1 s n\n", 10, &frame, &used, &err), ==,
-		      1);
-	PT_ASSERT_INT(parse_events("run 1 s n\n", 10, &used), ==, -1);
+	PT_ASSERT_INT(decode_command("run 1 s n\n", 10, &used), ==, 1);
+	PT_ASSERT_INT(decode_event("run 1 s n\n", 10, &used), ==, -1);
+	PT_ASSERT_INT(decode_command("ready\n", 6, &used), ==, -1);
 }
 
-PT_TEARDOWN(wire)
+PT_TEARDOWN(protocol)
 {
 	pt__buf_release(&err);
 }

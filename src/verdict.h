@@ -1,0 +1,24 @@
+/*
+ * What a finished executable (a program that does not speak the worker
+ * protocol) means for its one test: its exit status, its TAP output if it
+ * printed any, and whether it left processes behind.
+ */
+#ifndef PT_VERDICT_H
+#define PT_VERDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "testlist.h"
+
+/*
+ * Judges an executable that ended with wait_status after writing out[0..len)
+ * to its stdout; leaked: processes of its group outlived it. Exit status 77
+ * is a skip (automake's convention) unless its TAP says a test failed.
+ * Returns the status and appends the reason, if any, to message.
+ */
+enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size_t len, bool leaked,
+					  struct pt__buf *message);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * One worker process seen from the runner, however it starts: spawned, or
+ * forked by its program's fork server (the fork and isolate start methods).
+ * A worker is started, sent commands, read for events and output, and
+ * stopped (SIGTERM to its process group, a grace period, SIGKILL). It knows
+ * nothing of groups, tests or results: that is the pool's (src/pool.c).
+ *
+ * A protocol-speaking ("native") worker writes its stdout and stderr to two
+ * unlinked files that the worker keeps across its processes, so that a
+ * replacement appends to them and a result's offsets say exactly where each
+ * test's output ends. An executable writes to two pipes instead.
+ *
+ * Descriptors: the worker owns every descriptor in it and closes each when
+ * its process is gone (pt__worker_exited) or at release; the child's ends
+ * are closed in the runner as soon as the child has them.
+ */
+#ifndef PT_WORKER_H
+#define PT_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "forkserver.h"
+#include "protocol.h"
+
+struct pt__worker {
+	int number; /* 1..N, kept by a replacement */
+	pid_t pid;  /* 0 while none, or while a fork is on its way */
+	bool native;
+	bool forked;	    /* its process is its fork server's child, not ours */
+	bool awaiting_fork; /* the fork is not asked for yet: its server is starting */
+	int commands, events, out, err; /* the runner's ends; -1 once closed */
+	int capture[2];			/* a native worker's stdout and stderr files */
+	off_t captured[2];		/* how far they were read */
+	int fork_fds[PT__FORK_FDS];	/* what the fork server is to hand the worker */
+	bool close_after_flush;		/* end its input once the commands are written */
+	struct pt__buf to_send;		/* commands not yet written */
+	struct pt__buf received;	/* event bytes not yet decoded */
+	struct pt__frame_storage storage; /* the last decoded event's words */
+	size_t decoded;			  /* its bytes, still at the start of received */
+	struct pt__buf out_buf, err_buf;  /* output not yet taken */
+	size_t dropped;			  /* output bytes over the capture limit */
+	int kill_stage;			  /* 0, 1 after SIGTERM, 2 after SIGKILL */
+	int64_t kill_at_us;		  /* when to signal harder; 0: never */
+};
+
+/* How to start a worker's process. */
+struct pt__worker_options {
+	const char *path;		 /* the program */
+	char *const *env;		 /* its whole environment */
+	bool native;			 /* it speaks the protocol */
+	struct pt__fork_server *server;	 /* fork it from this server; NULL: spawn */
+	const char *capture_dir;	 /* where the output files are made */
+	bool no_capture;		 /* output goes to the runner's own stdout and stderr */
+};
+
+/* Initialises an idle worker numbered number. Allocates nothing. */
+void pt__worker_init(struct pt__worker *worker, int number);
+
+/*
+ * Starts the worker's process. With a server, the fork is asked for at once
+ * if the server serves, else the worker waits (awaiting_fork) for
+ * pt__worker_ask_fork. Returns 0, or PT__ERUN with the reason (the system's
+ * words, for the caller to say what it was starting) in err and the worker
+ * idle.
+ */
+int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options *options,
+		     struct pt__buf *err);
+
+/* Hands the waiting fork to server with env. Returns 0, or PT__ERUN with the reason in err. */
+int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *server,
+			char *const *env, struct pt__buf *err);
+
+/* Queues cmd and writes what the pipe takes. */
+void pt__worker_send(struct pt__worker *worker, const struct pt__command *cmd);
+
+/* Writes as much of the queued commands as the pipe takes. */
+void pt__worker_flush(struct pt__worker *worker);
+
+/* Ends the worker's input (at once, or once the queued commands are written). */
+void pt__worker_close_input(struct pt__worker *worker, bool after_flush);
+
+/* Reads what the worker sent; closes the events descriptor at its end. */
+void pt__worker_read_events(struct pt__worker *worker);
+
+/*
+ * Decodes the next event read. Returns 1 with *event filled (valid until
+ * the next call), 0 when no whole event is there, or -1 when the worker
+ * broke the protocol, with the reason in why.
+ */
+int pt__worker_next_event(struct pt__worker *worker, struct pt__event *event, struct pt__buf *why);
+
+/* Called with an executable's output as it arrives: fd is 1 or 2. */
+typedef void pt__worker_output_fn(void *ctx, int fd, const char *data, size_t len);
+
+/* Reads what is there on an executable's output pipes, passing it to echo (if any). */
+void pt__worker_drain_output(struct pt__worker *worker, pt__worker_output_fn *echo, void *ctx);
+
+/* Reads a native worker's output files up to ends[] (-1: to their end). */
+void pt__worker_read_capture(struct pt__worker *worker, const off_t ends[2]);
+
+/* Moves the output read so far into out and err, with a note of what was dropped. */
+void pt__worker_take_output(struct pt__worker *worker, struct pt__buf *out, struct pt__buf *err);
+
+/* Sends signo to the worker's process group, if it has a process. */
+void pt__worker_signal(struct pt__worker *worker, int signo);
+
+/*
+ * Ends the worker's input and schedules its end: SIGTERM now (or, with
+ * grace_first, after grace_us if it has not exited by itself), SIGKILL
+ * grace_us after the SIGTERM.
+ */
+void pt__worker_stop(struct pt__worker *worker, bool grace_first, int64_t grace_us);
+
+/*
+ * Signals harder if the worker's time is up at now_us. Returns 1 when this
+ * sent SIGKILL after a SIGTERM, else 0.
+ */
+int pt__worker_escalate(struct pt__worker *worker, int64_t now_us, int64_t grace_us);
+
+/*
+ * After the process ended: reads what it left, kills what is left of its
+ * process group (returning true if anything was), and closes its pipes.
+ * The output stays to be taken; the output files stay for a replacement.
+ */
+bool pt__worker_exited(struct pt__worker *worker, pt__worker_output_fn *echo, void *ctx);
+
+/* True when the worker's process ended in the middle of sending an event. */
+bool pt__worker_mid_frame(const struct pt__worker *worker);
+
+/* Forgets the process: the worker is idle again. */
+void pt__worker_reset(struct pt__worker *worker);
+
+/* Closes and frees everything. */
+void pt__worker_release(struct pt__worker *worker);
+
+#endif
