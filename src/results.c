@@ -1,0 +1,74 @@
+#include "results.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "xalloc.h"
+
+void pt__results_init(struct pt__results *results, struct pt__test_list *list,
+		      const struct pt__pool_config *config)
+{
+	*results = (struct pt__results){.list = list, .config = config, .total = list->nr_tests};
+}
+
+void pt__results_set_message(struct pt__results *results, size_t index, const char *fmt, ...)
+{
+	struct pt__buf *message = &results->list->tests[index].result.message;
+	va_list ap;
+
+	pt__buf_reset(message);
+	va_start(ap, fmt);
+	pt__buf_vaddf(message, fmt, ap);
+	va_end(ap);
+}
+
+void pt__results_finish(struct pt__results *results, size_t index, enum pt__status status,
+			int worker, int64_t duration_us)
+{
+	struct pt__result *result = &results->list->tests[index].result;
+
+	result->status = status;
+	result->worker = worker;
+	result->duration_us = duration_us;
+	results->done++;
+	if (pt__status_failed(status)) {
+		results->failed++;
+		if (results->config->failfast)
+			results->failfast_tripped = true;
+	}
+	if (results->config->test_done)
+		results->config->test_done(results->config->ctx, results->list, index);
+}
+
+void pt__results_fail_work(struct pt__results *results, const struct pt__work *work,
+			   const char *message)
+{
+	for (size_t t = 0; t < work->nr_tests; t++) {
+		pt__results_set_message(results, work->tests[t], "%s", message);
+		pt__results_finish(results, work->tests[t], PT__FAIL, 0, 0);
+	}
+}
+
+void pt__results_not_run(struct pt__results *results, const struct pt__work *work, size_t from,
+			 const char *reason)
+{
+	for (size_t t = from; t < work->nr_tests; t++) {
+		struct pt__result *result = &results->list->tests[work->tests[t]].result;
+		result->status = PT__NOT_RUN;
+		if (!result->message.len)
+			pt__buf_adds(&result->message, reason);
+	}
+}
+
+size_t pt__results_add(struct pt__results *results, size_t program, const char *suite,
+		       const char *name, const char *message, size_t message_len)
+{
+	/* Adding may move the list's strings, suite among them. */
+	char *suite_copy = pt__xstrdup(suite);
+	size_t index = pt__test_list_add_test(results->list, program, suite_copy, name, 0);
+
+	free(suite_copy);
+	pt__buf_add(&results->list->tests[index].result.message, message, message_len);
+	results->total++;
+	return index;
+}

@@ -1,0 +1,589 @@
+#include "slot.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "clock.h"
+#include "error.h"
+#include "spawn.h"
+#include "verdict.h"
+
+static int64_t grace_us(const struct pt__slot_context *ctx)
+{
+	return (int64_t)(ctx->config->kill_grace * 1e6);
+}
+
+void pt__slot_init(struct pt__slot *slot, int number)
+{
+	memset(slot, 0, sizeof(*slot));
+	pt__worker_init(&slot->worker, number);
+}
+
+/* ---- the slot's work ---- */
+
+static const char *why_not_run(const struct pt__slot_context *ctx)
+{
+	return ctx->interrupting ? "interrupted" : "not run: --failfast after a failure";
+}
+
+static void drop_work(struct pt__slot *slot)
+{
+	free(slot->work.tests);
+	slot->has_work = false;
+}
+
+/* Test index ended: its output and its worker go with it. */
+static void finish_test(struct pt__slot_context *ctx, struct pt__slot *slot, size_t index,
+			enum pt__status status, int64_t duration_us)
+{
+	struct pt__result *result = &ctx->list->tests[index].result;
+
+	pt__worker_take_output(&slot->worker, &result->out, &result->err);
+	pt__results_finish(&ctx->results, index, status, slot->worker.number, duration_us);
+	if (ctx->results.failfast_tripped)
+		ctx->stop_starting = true;
+}
+
+static void fail_work(struct pt__slot_context *ctx, struct pt__slot *slot, const char *message)
+{
+	pt__results_fail_work(&ctx->results, &slot->work, message);
+	if (ctx->results.failfast_tripped)
+		ctx->stop_starting = true;
+	drop_work(slot);
+}
+
+/* The program cannot run, for this reason: the slot's work, and all to come, fail. */
+static void break_program(struct pt__slot_context *ctx, struct pt__slot *slot, const char *why)
+{
+	pt__buf_reset(&ctx->broken[slot->program]);
+	pt__buf_adds(&ctx->broken[slot->program], why);
+	if (slot->has_work)
+		fail_work(ctx, slot, why);
+}
+
+/* The tests from `from` on go back to the front of the queue, or are not
+ * run when the run is stopping; the slot lets go of its work. */
+static void requeue_from(struct pt__slot_context *ctx, struct pt__slot *slot, size_t from)
+{
+	if (!slot->has_work)
+		return;
+	if (from < slot->work.nr_tests) {
+		if (ctx->stop_starting)
+			pt__results_not_run(&ctx->results, &slot->work, from, why_not_run(ctx));
+		else
+			pt__queue_push_front(&ctx->queue, pt__work_tail(&slot->work, from));
+	}
+	drop_work(slot);
+}
+
+void pt__slot_requeue(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	requeue_from(ctx, slot, slot->next);
+}
+
+/* A failed tear-down, or a worker that ended badly after its last test,
+ * is reported as a failed test of its own. */
+static void add_late_failure(struct pt__slot_context *ctx, struct pt__slot *slot,
+			     const char *suite, const char *name, enum pt__status status,
+			     const char *message, size_t len)
+{
+	size_t index = pt__results_add(&ctx->results, slot->program, suite, name, message, len);
+
+	finish_test(ctx, slot, index, status, 0);
+}
+
+/* ---- driving the worker ---- */
+
+static int64_t test_deadline(const struct pt__slot_context *ctx, size_t index, int64_t start)
+{
+	int ms = ctx->list->tests[index].timeout_ms;
+	double seconds = ms > 0 ? ms / 1000.0 : ctx->config->timeout;
+
+	return seconds > 0 ? start + (int64_t)(seconds * 1e6) : 0;
+}
+
+void pt__slot_retire(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	slot->state = PT__SLOT_RETIRING;
+	pt__worker_close_input(&slot->worker, false);
+	/* Global tear-downs get a generous while before they are cut short. */
+	slot->worker.kill_at_us = pt__now_us() + grace_us(ctx) + 10000000;
+	slot->worker.kill_stage = 0;
+}
+
+/* Sends "run" commands up to the window, and "end" after the last test. */
+static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	size_t window = ctx->config->failfast ? 1 : SIZE_MAX;
+
+	if (ctx->stop_starting && slot->sent == slot->next && slot->next < slot->work.nr_tests) {
+		/* --failfast tripped: what this worker has not started never will. */
+		pt__results_not_run(&ctx->results, &slot->work, slot->next, why_not_run(ctx));
+		drop_work(slot);
+		pt__slot_retire(ctx, slot);
+		return;
+	}
+	while (!ctx->stop_starting && slot->sent < slot->work.nr_tests &&
+	       slot->sent - slot->next < window) {
+		size_t index = slot->work.tests[slot->sent++];
+		const struct pt__test *test = &ctx->list->tests[index];
+		pt__worker_send(&slot->worker, &(struct pt__command){.type = PT__COMMAND_RUN,
+								     .seq = index,
+								     .suite = test->suite,
+								     .name = test->name});
+	}
+	if (slot->sent == slot->work.nr_tests && !slot->end_sent) {
+		pt__worker_send(&slot->worker, &(struct pt__command){.type = PT__COMMAND_END});
+		slot->end_sent = true;
+	}
+}
+
+static void begin_work(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	slot->state = PT__SLOT_BUSY;
+	slot->started = true;
+	slot->test_started_us = pt__now_us();
+	slot->deadline_us = test_deadline(ctx, slot->work.tests[0], slot->test_started_us);
+	if (slot->worker.native)
+		send_tests(ctx, slot);
+}
+
+/* A worker whose process exists says hello within the protocol's limit. */
+static void expect_hello(struct pt__slot *slot)
+{
+	slot->hello_by_us =
+		slot->worker.pid > 0 ? pt__now_us() + (int64_t)PT__PROTOCOL_HELLO_MS * 1000 : 0;
+}
+
+static bool uses_server(const struct pt__slot_context *ctx, size_t program)
+{
+	const struct pt__program *prog = &ctx->list->programs[program];
+
+	return prog->kind == PT__PROGRAM_NATIVE && prog->forkable &&
+	       prog->start != PT__START_SPAWN && ctx->servers[program].state != PT__SERVER_REFUSED;
+}
+
+/* Starts the worker for program (its fork server too, if need be). */
+static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, size_t program,
+			 struct pt__buf *err)
+{
+	const struct pt__program *prog = &ctx->list->programs[program];
+	bool native = prog->kind == PT__PROGRAM_NATIVE;
+	struct pt__fork_server *server = uses_server(ctx, program) ? &ctx->servers[program] : NULL;
+	struct pt__worker_options options = {
+		.path = prog->path,
+		.env = (native ? ctx->config->native_envs
+			       : ctx->config->exec_envs)[slot->worker.number - 1],
+		.native = native,
+		.server = server,
+		.capture_dir = ctx->config->capture_dir,
+		.no_capture = native && ctx->config->no_capture,
+	};
+	int rc;
+
+	if (server && server->state == PT__SERVER_NONE &&
+	    (rc = pt__fork_server_start(server, prog->path, ctx->config->server_env,
+					ctx->config->capture_dir, pt__now_us()))) {
+		pt__buf_adds(err, strerror(-rc));
+		return PT__ERUN;
+	}
+	slot->program = program;
+	pt__buf_reset(&slot->stop_reason);
+	if ((rc = pt__worker_start(&slot->worker, &options, err)))
+		return rc;
+	if (native) {
+		slot->state = PT__SLOT_STARTING;
+		/* The init phase gets the run's --timeout too. */
+		slot->deadline_us = ctx->config->timeout > 0
+					    ? pt__now_us() + (int64_t)(ctx->config->timeout * 1e6)
+					    : 0;
+		expect_hello(slot);
+		pt__worker_send(&slot->worker, &(struct pt__command){.type = PT__COMMAND_INIT});
+	}
+	return 0;
+}
+
+int pt__slot_start_worker(struct pt__slot_context *ctx, struct pt__slot *slot, size_t program)
+{
+	struct pt__buf why = PT__BUF_INIT, message = PT__BUF_INIT;
+	int rc;
+
+	pt__worker_reset(&slot->worker);
+	if ((rc = start_process(ctx, slot, program, &why))) {
+		pt__buf_addf(&message, "cannot start \"%s\": %s", ctx->list->programs[program].path,
+			     why.data);
+		pt__slot_abandon(ctx, slot, message.data);
+	}
+	pt__buf_release(&why);
+	pt__buf_release(&message);
+	return rc;
+}
+
+void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot,
+			 struct pt__work work)
+{
+	slot->work = work;
+	slot->has_work = true;
+	slot->started = false;
+	slot->sent = slot->next = 0;
+	slot->end_sent = false;
+	if (ctx->broken[work.program].len) {
+		fail_work(ctx, slot, ctx->broken[work.program].data);
+		return;
+	}
+	if (slot->state == PT__SLOT_IDLE) {
+		begin_work(ctx, slot);
+		return;
+	}
+	if (pt__slot_start_worker(ctx, slot, work.program))
+		return;
+	if (!slot->worker.native) {
+		slot->state = PT__SLOT_BUSY;
+		slot->started = true;
+		slot->test_started_us = pt__now_us();
+		slot->deadline_us = test_deadline(ctx, work.tests[0], slot->test_started_us);
+	} else if (ctx->list->programs[work.program].start == PT__START_ISOLATE &&
+		   !ctx->config->failfast) {
+		/* A worker that runs one group and goes gets all of it at once,
+		 * saving the round trips; under --failfast tests go one by one. */
+		send_tests(ctx, slot);
+		pt__worker_close_input(&slot->worker, true);
+	}
+}
+
+void pt__slot_stop(struct pt__slot_context *ctx, struct pt__slot *slot, enum pt__status status,
+		   bool grace_first, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (slot->state == PT__SLOT_STOPPING)
+		return;
+	slot->state = PT__SLOT_STOPPING;
+	slot->stop_status = status;
+	pt__buf_reset(&slot->stop_reason);
+	va_start(ap, fmt);
+	pt__buf_vaddf(&slot->stop_reason, fmt, ap);
+	va_end(ap);
+	slot->deadline_us = slot->hello_by_us = 0;
+	pt__worker_stop(&slot->worker, grace_first, grace_us(ctx));
+}
+
+static void empty(struct pt__slot *slot)
+{
+	pt__worker_reset(&slot->worker);
+	slot->state = PT__SLOT_EMPTY;
+	slot->deadline_us = slot->hello_by_us = 0;
+}
+
+void pt__slot_abandon(struct pt__slot_context *ctx, struct pt__slot *slot, const char *message)
+{
+	if (slot->has_work && ctx->interrupting)
+		requeue_from(ctx, slot, 0);
+	else if (slot->has_work)
+		fail_work(ctx, slot, message);
+	empty(slot);
+}
+
+void pt__slot_ask_fork(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	struct pt__buf why = PT__BUF_INIT, message = PT__BUF_INIT;
+
+	if (pt__worker_ask_fork(&slot->worker, &ctx->servers[slot->program],
+				ctx->config->native_envs[slot->worker.number - 1], &why)) {
+		pt__buf_addf(&message, "cannot ask the fork server for a worker: %s", why.data);
+		pt__slot_abandon(ctx, slot, message.data);
+	}
+	pt__buf_release(&why);
+	pt__buf_release(&message);
+}
+
+void pt__slot_forked(struct pt__slot *slot, pid_t pid)
+{
+	slot->worker.pid = pid;
+	slot->worker.forked = true;
+	expect_hello(slot);
+	/* Stopped (timed out, interrupted) before its pid was known: it goes
+	 * at once. The worker's own events may well have come first: one
+	 * retiring after its last test ends by itself. */
+	if (slot->state == PT__SLOT_STOPPING)
+		pt__worker_signal(&slot->worker, SIGKILL);
+}
+
+static void describe_slot(const struct pt__slot *slot, struct pt__buf *out)
+{
+	pt__buf_addf(out, "worker %d (pid %ld)", slot->worker.number, (long)slot->worker.pid);
+}
+
+/* ---- events from the worker ---- */
+
+/* Handles one event. Returns 0, or -1 when it broke the protocol (why says how). */
+static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
+			const struct pt__event *event, struct pt__buf *why)
+{
+	static const enum pt__status statuses[] = {
+		[PT__WIRE_PASS] = PT__PASS,
+		[PT__WIRE_FAIL] = PT__FAIL,
+		[PT__WIRE_SKIP] = PT__SKIP,
+		[PT__WIRE_LEAK] = PT__LEAK,
+	};
+
+	if (event->type == PT__EVENT_HELLO) {
+		if (event->version != PT__PROTOCOL_VERSION) {
+			pt__buf_addf(why, "speaks protocol version %d, not %d", event->version,
+				     PT__PROTOCOL_VERSION);
+			return -1;
+		}
+		slot->hello_by_us = 0;
+		return 0;
+	}
+	if (event->type == PT__EVENT_READY && slot->state == PT__SLOT_STARTING) {
+		begin_work(ctx, slot);
+		return 0;
+	}
+	if (event->type == PT__EVENT_INIT_FAILED && slot->state == PT__SLOT_STARTING) {
+		struct pt__buf message = PT__BUF_INIT;
+		pt__buf_addf(&message, "global set-up failed on worker %d: ", slot->worker.number);
+		pt__buf_add(&message, event->payload, event->payload_len);
+		break_program(ctx, slot, message.data);
+		pt__buf_release(&message);
+		pt__slot_retire(ctx, slot);
+		return 0;
+	}
+	if (event->type == PT__EVENT_RESULT && slot->state == PT__SLOT_BUSY &&
+	    slot->next < slot->sent) {
+		size_t index = slot->work.tests[slot->next];
+		if (event->seq != index) {
+			pt__buf_addf(why, "sent a result for test %zu where %zu was running",
+				     event->seq, index);
+			return -1;
+		}
+		pt__worker_read_capture(&slot->worker, (off_t[2]){event->out_end, event->err_end});
+		pt__results_set_message(&ctx->results, index, "%.*s", (int)event->payload_len,
+					event->payload);
+		finish_test(ctx, slot, index, statuses[event->status], event->duration_us);
+		slot->next++;
+		slot->test_started_us = pt__now_us();
+		slot->deadline_us = slot->next < slot->work.nr_tests
+					    ? test_deadline(ctx, slot->work.tests[slot->next],
+							    slot->test_started_us)
+					    : 0;
+		send_tests(ctx, slot);
+		return 0;
+	}
+	if (event->type == PT__EVENT_ENDED && slot->state == PT__SLOT_BUSY && slot->end_sent &&
+	    slot->next == slot->work.nr_tests) {
+		if (event->status != PT__WIRE_PASS) {
+			const struct pt__test *last =
+				&ctx->list->tests[slot->work.tests[slot->work.nr_tests - 1]];
+			add_late_failure(ctx, slot, last->suite, "[suite-teardown]", PT__FAIL,
+					 event->payload, event->payload_len);
+		}
+		drop_work(slot);
+		slot->deadline_us = 0;
+		/* Under isolate a worker runs one test and goes. */
+		if (ctx->list->programs[slot->program].start == PT__START_ISOLATE)
+			pt__slot_retire(ctx, slot);
+		else
+			slot->state = PT__SLOT_IDLE;
+		return 0;
+	}
+	pt__buf_addf(why, "sent \"%s\" out of turn", pt__protocol_event_name(event->type));
+	return -1;
+}
+
+void pt__slot_read_events(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	struct pt__buf why = PT__BUF_INIT;
+	struct pt__event event;
+	int decoded;
+
+	pt__worker_read_events(&slot->worker);
+	while (slot->state != PT__SLOT_STOPPING &&
+	       (decoded = pt__worker_next_event(&slot->worker, &event, &why))) {
+		if (decoded < 0 || handle_event(ctx, slot, &event, &why)) {
+			struct pt__buf who = PT__BUF_INIT;
+			describe_slot(slot, &who);
+			pt__slot_stop(ctx, slot, PT__CRASH, false, "%s broke the worker protocol: %s",
+				      pt__buf_str(&who), pt__buf_str(&why));
+			pt__buf_release(&who);
+			break;
+		}
+	}
+	/* Before its process exists (a fork on its way), an end of file only
+	 * means the fork server let go of the descriptor. */
+	if (slot->worker.events < 0 && slot->worker.pid > 0 && slot->state != PT__SLOT_STOPPING &&
+	    slot->state != PT__SLOT_RETIRING && slot->state != PT__SLOT_EMPTY) {
+		struct pt__buf who = PT__BUF_INIT;
+		describe_slot(slot, &who);
+		pt__slot_stop(ctx, slot, PT__CRASH, true, "%s closed the protocol descriptor",
+			      pt__buf_str(&who));
+		pt__buf_release(&who);
+	}
+	pt__buf_release(&why);
+}
+
+static void echo_output(void *data, int fd, const char *chunk, size_t len)
+{
+	const struct pt__pool_config *config = data;
+
+	if (config->passthrough)
+		config->passthrough(config->ctx, fd, chunk, len);
+}
+
+void pt__slot_read_output(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	pt__worker_drain_output(&slot->worker, echo_output, (void *)ctx->config);
+}
+
+/* ---- the worker's end ---- */
+
+/* The running test's message when the worker died under it. */
+static void describe_death(const struct pt__slot *slot, int status, struct pt__buf *out)
+{
+	describe_slot(slot, out);
+	pt__buf_addc(out, ' ');
+	pt__describe_wait_status(status, out);
+	pt__buf_addf(out, " while running this test%s",
+		     pt__worker_mid_frame(&slot->worker) ? ", in the middle of sending a frame" : "");
+}
+
+/* The worker went while a test of its work was running: that test's verdict. */
+static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *slot, int status,
+			       bool leaked)
+{
+	size_t index = slot->work.tests[slot->next];
+	struct pt__result *result = &ctx->list->tests[index].result;
+	int64_t duration = pt__now_us() - slot->test_started_us;
+	struct pt__buf message = PT__BUF_INIT;
+
+	if (!slot->worker.native && slot->state == PT__SLOT_BUSY) {
+		pt__buf_reset(&result->message);
+		enum pt__status verdict = pt__verdict_of_executable(
+			status, slot->worker.out_buf.data, slot->worker.out_buf.len, leaked,
+			&result->message);
+		finish_test(ctx, slot, index, verdict, duration);
+		drop_work(slot);
+		return;
+	}
+	if (slot->state == PT__SLOT_STOPPING && slot->stop_status == PT__NOT_RUN) {
+		pt__worker_take_output(&slot->worker, &result->out, &result->err);
+		pt__results_set_message(&ctx->results, index, "%s", pt__buf_str(&slot->stop_reason));
+		result->status = PT__NOT_RUN;
+		result->worker = slot->worker.number;
+	} else {
+		enum pt__status verdict = PT__CRASH;
+		if (slot->state == PT__SLOT_STOPPING && slot->worker.kill_stage) {
+			pt__buf_addf(&message, "%s; the worker then ", pt__buf_str(&slot->stop_reason));
+			pt__describe_wait_status(status, &message);
+		} else {
+			/* It ended by itself (perhaps after closing the protocol): a crash. */
+			describe_death(slot, status, &message);
+		}
+		if (slot->state == PT__SLOT_STOPPING)
+			verdict = slot->stop_status;
+		pt__results_set_message(&ctx->results, index, "%s", message.data);
+		finish_test(ctx, slot, index, verdict, duration);
+	}
+	pt__buf_release(&message);
+	requeue_from(ctx, slot, slot->next + 1);
+}
+
+void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int status)
+{
+	/* Whatever it reported before it ended counts. */
+	if (slot->worker.native && slot->state != PT__SLOT_STOPPING)
+		pt__slot_read_events(ctx, slot);
+	bool leaked = pt__worker_exited(&slot->worker, echo_output, (void *)ctx->config);
+	bool running = slot->has_work && slot->started && slot->next < slot->work.nr_tests;
+	struct pt__buf message = PT__BUF_INIT;
+
+	if (running &&
+	    (slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STOPPING)) {
+		judge_running_test(ctx, slot, status, leaked);
+	} else if (slot->state == PT__SLOT_STARTING ||
+		   (slot->state == PT__SLOT_STOPPING && slot->has_work)) {
+		describe_slot(slot, &message);
+		pt__buf_addc(&message, ' ');
+		if (slot->stop_reason.len)
+			pt__buf_addf(&message, "%s; it then ", pt__buf_str(&slot->stop_reason));
+		pt__describe_wait_status(status, &message);
+		pt__buf_adds(&message, " during its init phase");
+		if (ctx->interrupting)
+			requeue_from(ctx, slot, 0);
+		else
+			break_program(ctx, slot, message.data);
+	} else if (slot->has_work) {
+		requeue_from(ctx, slot, slot->next);
+	} else if (slot->state == PT__SLOT_RETIRING && slot->worker.native &&
+		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		describe_slot(slot, &message);
+		pt__buf_addc(&message, ' ');
+		pt__describe_wait_status(status, &message);
+		pt__buf_adds(&message, " after its last test");
+		add_late_failure(ctx, slot, "[global]", "[teardown]",
+				 WIFSIGNALED(status) ? PT__CRASH : PT__FAIL, message.data,
+				 message.len);
+	}
+	pt__buf_release(&message);
+	empty(slot);
+}
+
+/* ---- deadlines ---- */
+
+void pt__slot_check_deadlines(struct pt__slot_context *ctx, struct pt__slot *slot, int64_t now_us)
+{
+	bool due = slot->deadline_us && now_us >= slot->deadline_us;
+
+	if (slot->state == PT__SLOT_STARTING && due && !slot->worker.pid) {
+		/* Still waiting for its fork server's global set-up. */
+		struct pt__fork_server *server = &ctx->servers[slot->program];
+		if (server->pid > 0 && !server->why.len) {
+			pt__buf_addf(&server->why, "it took longer than --timeout %.3g s",
+				     ctx->config->timeout);
+			kill(-server->pid, SIGKILL);
+		}
+		slot->deadline_us = 0;
+	} else if (slot->state == PT__SLOT_STARTING && due) {
+		pt__slot_stop(ctx, slot, PT__CRASH, false, "did not finish its init phase within %.3g s",
+			      ctx->config->timeout);
+	} else if (slot->state == PT__SLOT_STARTING && slot->hello_by_us &&
+		   now_us >= slot->hello_by_us) {
+		pt__slot_stop(ctx, slot, PT__CRASH, false, "did not say hello within %d s",
+			      PT__PROTOCOL_HELLO_MS / 1000);
+	} else if (slot->state == PT__SLOT_BUSY && due) {
+		double limit = (slot->deadline_us - slot->test_started_us) / 1e6;
+		pt__slot_stop(ctx, slot, PT__TIMEOUT, false,
+			      "timed out after %.3g s; its worker's process group got SIGTERM", limit);
+	}
+	if (pt__worker_escalate(&slot->worker, now_us, grace_us(ctx)) &&
+	    slot->state == PT__SLOT_STOPPING)
+		pt__buf_adds(&slot->stop_reason, ", then SIGKILL");
+}
+
+int64_t pt__slot_next_deadline(const struct pt__slot *slot)
+{
+	int64_t times[] = {
+		slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STARTING ? slot->deadline_us
+										 : 0,
+		slot->state == PT__SLOT_STARTING ? slot->hello_by_us : 0,
+		slot->worker.kill_at_us,
+	};
+	int64_t next = 0;
+
+	for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
+		if (times[k] && (!next || times[k] < next))
+			next = times[k];
+	return next;
+}
+
+void pt__slot_release(struct pt__slot *slot)
+{
+	if (slot->has_work)
+		drop_work(slot);
+	pt__worker_release(&slot->worker);
+	pt__buf_release(&slot->stop_reason);
+}
