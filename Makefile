@@ -132,6 +132,10 @@ install: all
 	install -m 755 $(PARTEST) $(DESTDIR)$(BINDIR)/partest
 	install -m 644 include/partest.h $(DESTDIR)$(INCLUDEDIR)/partest.h
 	install -m 644 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libpartest.a
+	@mkdir -p $(BUILD)/install
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -DPT__BINDIR='"$(BINDIR)"' -c -o $(BUILD)/install/bindir.o \
+	    lib/bindir.c
+	$(AR) rs $(DESTDIR)$(LIBDIR)/libpartest.a $(BUILD)/install/bindir.o
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@TEST_LIBS@|$(TEST_LIBS)|' partest.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/partest.pc
