@@ -120,11 +120,20 @@ demo: $(PARTEST) $(EXAMPLES)
 # end-to-end scripts that drive the partest command as a user would.
 E2E_TESTS = $(filter-out %lib.sh,$(wildcard tests/e2e/*.sh))
 
+# How make runs partest's own tests: through the partest just built.
+RUN_OWN_TESTS = PARTEST_BUILD=$(abspath $(BUILD)) PARTEST_SOURCE=$(CURDIR) \
+	PARTEST_TEST_CFLAGS="$(filter -fsanitize%,$(CFLAGS))" \
+	$(PARTEST) --state-dir $(BUILD)/.partest --timeout 300
+
+# Both kinds in one run, so that they share the workers.
 check: all $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
-	PARTEST_BUILD=$(abspath $(BUILD)) PARTEST_SOURCE=$(CURDIR) \
-	    PARTEST_TEST_CFLAGS="$(filter -fsanitize%,$(CFLAGS))" \
-	    $(PARTEST) --state-dir $(BUILD)/.partest --timeout 300 \
-	    --junit $(BUILD)/check.xml $(UNIT_TESTS) $(E2E_TESTS)
+	$(RUN_OWN_TESTS) --junit $(BUILD)/check.xml $(UNIT_TESTS) $(E2E_TESTS)
+
+unit: all $(UNIT_TESTS)
+	$(RUN_OWN_TESTS) --junit $(BUILD)/unit.xml $(UNIT_TESTS)
+
+e2e: all $(HELPERS) $(EXAMPLES)
+	$(RUN_OWN_TESTS) --junit $(BUILD)/e2e.xml $(E2E_TESTS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) \
