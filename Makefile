@@ -41,14 +41,28 @@ endif
 ifneq ($(MARIADB_LIBS),)
 MARIADB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmariadb) -DPT_HAVE_MARIADB
 endif
-LIBS = $(SQLITE_LIBS) $(PQ_LIBS) $(MARIADB_LIBS) -lpthread -lm
+# What a test binary links besides libpartest.a (partest.pc says the same).
+TEST_LIBS = -lpthread
+# The database clients: the runner's backends, and the test programs and
+# examples that open databases themselves.
+DB_LIBS = $(SQLITE_LIBS) $(PQ_LIBS) $(MARIADB_LIBS)
+# What the runner links besides its objects and libpartest.a.
+LIBS = $(DB_LIBS) $(TEST_LIBS) -lm
 
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude $(SQLITE_CFLAGS) $(PQ_CFLAGS) \
 	$(MARIADB_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS)
 
-LIB_SOURCES = $(filter-out src/main.c,$(wildcard lib/*.c src/*.c src/db/*.c src/report/*.c))
+# libpartest.a, the test library: lib/ and the few pieces of src/ a worker
+# needs. A test binary links it alone, without any database client.
+LIB_SRC_SOURCES = src/buf.c src/xalloc.c src/clock.c src/protocol.c
+LIB_SOURCES = $(wildcard lib/*.c) $(LIB_SRC_SOURCES)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/%.o)
+# The runner: the rest of src/, linked into partest and the unit tests
+# (which test its internals) through an archive that is not installed.
+RUNNER_SOURCES = $(filter-out src/main.c $(LIB_SRC_SOURCES), \
+	$(wildcard src/*.c src/db/*.c src/report/*.c))
+RUNNER_OBJECTS = $(RUNNER_SOURCES:%.c=$(BUILD)/%.o)
 HEADERS = $(wildcard include/*.h lib/*.h src/*.h src/db/*.h src/report/*.h)
 UNIT_SOURCES = $(wildcard tests/unit/*.c)
 UNIT_TESTS = $(UNIT_SOURCES:%.c=$(BUILD)/%)
@@ -59,6 +73,7 @@ EXAMPLES = $(EXAMPLE_SOURCES:%.c=$(BUILD)/%)
 
 PARTEST = $(BUILD)/partest
 LIBRARY = $(BUILD)/libpartest.a
+RUNNER = $(BUILD)/librunner.a
 
 .PHONY: all demo check unit e2e install clean format
 
@@ -72,16 +87,26 @@ $(LIBRARY): $(LIB_OBJECTS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(PARTEST): $(BUILD)/src/main.o $(LIBRARY)
+$(RUNNER): $(RUNNER_OBJECTS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PARTEST): $(BUILD)/src/main.o $(RUNNER) $(LIBRARY)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIBRARY) $(HEADERS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(RUNNER) $(LIBRARY) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(RUNNER) $(LIBRARY) $(LIBS)
+
+# Test programs and examples are test binaries: the test library, plus the
+# database clients for the ones that open a database themselves.
+$(BUILD)/tests/programs/%: tests/programs/%.c $(LIBRARY) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(DB_LIBS) $(TEST_LIBS)
 
 $(BUILD)/examples/%: examples/%.c $(LIBRARY) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(DB_LIBS) $(TEST_LIBS)
 
 # The demo: an example suite on SQLite, its template built by a migration
 # program, run in parallel with one clone per worker.
@@ -95,11 +120,20 @@ demo: $(PARTEST) $(EXAMPLES)
 # end-to-end scripts that drive the partest command as a user would.
 E2E_TESTS = $(filter-out %lib.sh,$(wildcard tests/e2e/*.sh))
 
+# How make runs partest's own tests: through the partest just built.
+RUN_OWN_TESTS = PARTEST_BUILD=$(abspath $(BUILD)) PARTEST_SOURCE=$(CURDIR) \
+	PARTEST_TEST_CFLAGS="$(filter -fsanitize%,$(CFLAGS))" \
+	$(PARTEST) --state-dir $(BUILD)/.partest --timeout 300
+
+# Both kinds in one run, so that they share the workers.
 check: all $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
-	PARTEST_BUILD=$(abspath $(BUILD)) PARTEST_SOURCE=$(CURDIR) \
-	    PARTEST_TEST_CFLAGS="$(filter -fsanitize%,$(CFLAGS))" \
-	    $(PARTEST) --state-dir $(BUILD)/.partest --timeout 300 \
-	    --junit $(BUILD)/check.xml $(UNIT_TESTS) $(E2E_TESTS)
+	$(RUN_OWN_TESTS) --junit $(BUILD)/check.xml $(UNIT_TESTS) $(E2E_TESTS)
+
+unit: all $(UNIT_TESTS)
+	$(RUN_OWN_TESTS) --junit $(BUILD)/unit.xml $(UNIT_TESTS)
+
+e2e: all $(HELPERS) $(EXAMPLES)
+	$(RUN_OWN_TESTS) --junit $(BUILD)/e2e.xml $(E2E_TESTS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) \
@@ -107,8 +141,12 @@ install: all
 	install -m 755 $(PARTEST) $(DESTDIR)$(BINDIR)/partest
 	install -m 644 include/partest.h $(DESTDIR)$(INCLUDEDIR)/partest.h
 	install -m 644 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libpartest.a
+	@mkdir -p $(BUILD)/install
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -DPT__BINDIR='"$(BINDIR)"' -c -o $(BUILD)/install/bindir.o \
+	    lib/bindir.c
+	$(AR) rs $(DESTDIR)$(LIBDIR)/libpartest.a $(BUILD)/install/bindir.o
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBS@|$(LIBS)|' partest.pc.in \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@TEST_LIBS@|$(TEST_LIBS)|' partest.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/partest.pc
 	install -m 644 docs/partest.1 $(DESTDIR)$(MANDIR)/man1/partest.1
 

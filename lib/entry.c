@@ -3,9 +3,10 @@
 
 #include <stdlib.h>
 
-#include "../src/cli.h"
 #include "../src/native.h"
 #include "../src/protocol.h"
+#include "handover.h"
+#include "standalone.h"
 #include "worker_main.h"
 
 /*
@@ -18,7 +19,9 @@ int pt_main(int argc, char **argv)
 {
 	if (getenv(PT__PROTOCOL_ENV))
 		return pt__worker_main();
-	return pt__cli_main(argc, argv, argv[0]);
+	if (pt__standalone_needs_runner(argc, argv))
+		return pt__handover(argc, argv);
+	return pt__standalone_main(argc, argv);
 }
 
 int pt_worker(void)
