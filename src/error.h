@@ -20,6 +20,9 @@ enum pt__error {
 	PT__EUSAGE = -10002, /* the command line or configuration is wrong: exit 2 */
 	PT__ERUN = -10003,   /* the run could not be carried out (database, process): exit 3 */
 	PT__EINTR = -10130,  /* interrupted by SIGINT or SIGTERM: exit 130 */
+	/* A process broke the worker protocol. The runner reports it on the
+	 * test or program concerned; should it reach the command line: exit 3. */
+	PT__EPROTOCOL = -10004,
 };
 
 #endif

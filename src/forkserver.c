@@ -51,8 +51,8 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 	close(sockets[1]);
 	close(events[1]);
 	server->commands = sockets[0];
-	server->events = events[0];
-	pt__set_nonblocking(server->events);
+	pt__event_reader_init(&server->events, events[0]);
+	pt__set_nonblocking(events[0]);
 	server->state = PT__SERVER_STARTING;
 	server->started_us = now_us;
 	struct pt__buf serve = PT__BUF_INIT;
@@ -110,43 +110,6 @@ int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int f
 	return rc;
 }
 
-int pt__fork_server_read(struct pt__fork_server *server)
-{
-	char chunk[65536];
-
-	while (server->events >= 0) {
-		ssize_t n = read(server->events, chunk, sizeof(chunk));
-		if (n > 0) {
-			pt__buf_add(&server->received, chunk, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return 1;
-		close_fd(&server->events);
-	}
-	return 0;
-}
-
-int pt__fork_server_next_event(struct pt__fork_server *server, struct pt__event *event,
-			       struct pt__buf *why)
-{
-	size_t used;
-	int rc;
-
-	/* The last event's payload pointed into received until now. */
-	pt__buf_consume(&server->received, server->decoded);
-	server->decoded = 0;
-	if (!server->received.len)
-		return 0;
-	rc = pt__protocol_decode_event(server->received.data, server->received.len, event,
-				       &server->storage, &used, why);
-	if (rc == 1)
-		server->decoded = used;
-	return rc;
-}
-
 void pt__fork_server_stop(struct pt__fork_server *server)
 {
 	close_fd(&server->commands);
@@ -155,8 +118,7 @@ void pt__fork_server_stop(struct pt__fork_server *server)
 void pt__fork_server_release(struct pt__fork_server *server)
 {
 	close_fd(&server->commands);
-	close_fd(&server->events);
+	pt__event_reader_release(&server->events);
 	close_fd(&server->output);
-	pt__buf_release(&server->received);
 	pt__buf_release(&server->why);
 }

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "event_reader.h"
 #include "protocol.h"
 
 enum pt__fork_server_state {
@@ -26,18 +27,15 @@ struct pt__fork_server {
 	enum pt__fork_server_state state;
 	pid_t pid;
 	int commands;             /* SOCK_SEQPACKET, the runner's end; -1 once closed */
-	int events;               /* -1 once closed */
+	struct pt__event_reader events; /* what it says */
 	int output;               /* the server's stdout and stderr, an unlinked file */
-	struct pt__buf received;  /* event bytes not yet decoded */
-	struct pt__frame_storage storage; /* the last decoded event's words */
-	size_t decoded;		  /* its bytes, still at the start of received */
 	struct pt__buf why;       /* why it failed, was refused or ended */
 	int64_t started_us;
 };
 
 #define PT__FORK_SERVER_INIT                                                                       \
 	{                                                                                          \
-		.commands = -1, .events = -1, .output = -1, .received = PT__BUF_INIT,             \
+		.commands = -1, .events = {.fd = -1, .received = PT__BUF_INIT}, .output = -1,     \
 		.why = PT__BUF_INIT                                                                \
 	}
 
@@ -54,20 +52,6 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 /* Asks for worker number `worker`. Returns 0 or -errno. */
 int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],
 			 char *const *env);
-
-/*
- * Reads what the server sent into server->received. Returns 1 while the
- * events descriptor is open, 0 at its end.
- */
-int pt__fork_server_read(struct pt__fork_server *server);
-
-/*
- * Decodes the next event read. Returns 1 with *event filled (valid until the
- * next call), 0 when no whole event is there, or -1 when the server broke
- * the protocol, with the reason in why.
- */
-int pt__fork_server_next_event(struct pt__fork_server *server, struct pt__event *event,
-			       struct pt__buf *why);
 
 /* Asks the server to end: it kills its workers, tears down and exits. */
 void pt__fork_server_stop(struct pt__fork_server *server);

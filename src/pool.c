@@ -152,14 +152,13 @@ static void read_server_events(struct pool *pool, size_t program)
 	struct pt__event event;
 	int decoded;
 
-	pt__fork_server_read(server);
-	while ((decoded = pt__fork_server_next_event(server, &event, &why))) {
+	pt__event_reader_read(&server->events);
+	while ((decoded = pt__event_reader_next(&server->events, &event, &why))) {
 		if (decoded < 0) {
 			note(pool, "%s: its fork server broke the protocol: %s",
 			     pool->ctx.list->programs[program].name, why.data);
 			kill(-server->pid, SIGKILL);
-			pt__buf_reset(&server->received);
-			server->decoded = 0;
+			pt__event_reader_discard(&server->events);
 			break;
 		}
 		handle_server_event(pool, program, &event);
@@ -362,7 +361,7 @@ static size_t watch(struct pool *pool, struct pollfd *fds, struct watched *owner
 	fds[n++] = (struct pollfd){pt__signals_fd(), POLLIN, 0};
 	for (int i = 0; i < pool->nr_slots; i++) {
 		struct pt__worker *worker = &pool->slots[i].worker;
-		int readable[] = {worker->events, worker->out, worker->err};
+		int readable[] = {worker->events.fd, worker->out, worker->err};
 		for (size_t k = 0; k < 3; k++) {
 			if (readable[k] < 0)
 				continue;
@@ -375,10 +374,10 @@ static size_t watch(struct pool *pool, struct pollfd *fds, struct watched *owner
 		}
 	}
 	for (size_t p = 0; p < pool->ctx.list->nr_programs; p++) {
-		if (pool->ctx.servers[p].events < 0)
+		if (pool->ctx.servers[p].events.fd < 0)
 			continue;
 		owners[n] = (struct watched){NULL, p};
-		fds[n++] = (struct pollfd){pool->ctx.servers[p].events, POLLIN, 0};
+		fds[n++] = (struct pollfd){pool->ctx.servers[p].events.fd, POLLIN, 0};
 	}
 	return n;
 }
@@ -390,7 +389,7 @@ static void serve_descriptor(struct pool *pool, const struct watched *owner, int
 
 	if (!slot)
 		read_server_events(pool, owner->program);
-	else if (fd == slot->worker.events)
+	else if (fd == slot->worker.events.fd)
 		pt__slot_read_events(&pool->ctx, slot);
 	else if (fd == slot->worker.out || fd == slot->worker.err)
 		pt__slot_read_output(&pool->ctx, slot);

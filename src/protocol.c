@@ -1,6 +1,7 @@
 #include "protocol.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,30 +138,30 @@ struct header {
 };
 
 /* Parses a decimal number of at most max_digits digits into *out. */
-static int parse_unsigned(const char *word, size_t max_digits, unsigned long long *out)
+static bool parse_unsigned(const char *word, size_t max_digits, unsigned long long *out)
 {
 	unsigned long long value = 0;
 	size_t digits = strlen(word);
 
 	if (!digits || digits > max_digits)
-		return -1;
+		return false;
 	for (const char *p = word; *p; p++) {
 		if (*p < '0' || *p > '9')
-			return -1;
+			return false;
 		value = value * 10 + (unsigned long long)(*p - '0');
 	}
 	*out = value;
-	return 0;
+	return true;
 }
 
-static int parse_signed(const char *word, long long *out)
+static bool parse_signed(const char *word, long long *out)
 {
 	unsigned long long magnitude;
 
-	if (parse_unsigned(word + (*word == '-'), 18, &magnitude))
-		return -1;
+	if (!parse_unsigned(word + (*word == '-'), 18, &magnitude))
+		return false;
 	*out = *word == '-' ? -(long long)magnitude : (long long)magnitude;
-	return 0;
+	return true;
 }
 
 /*
@@ -179,14 +180,14 @@ static int split(const struct shape *shapes, size_t nr_shapes, const char *data,
 	if (!newline) {
 		if (len >= PT__PROTOCOL_MAX_HEADER) {
 			pt__buf_addf(err, "header longer than %d bytes", PT__PROTOCOL_MAX_HEADER);
-			return -1;
+			return PT__EPROTOCOL;
 		}
 		return 0;
 	}
 	header_len = (size_t)(newline - data);
 	if (memchr(data, '\0', header_len)) {
 		pt__buf_adds(err, "NUL byte in a header");
-		return -1;
+		return PT__EPROTOCOL;
 	}
 	memcpy(header, data, header_len);
 	header[header_len] = '\0';
@@ -198,7 +199,7 @@ static int split(const struct shape *shapes, size_t nr_shapes, const char *data,
 			break;
 		if (h->nr_words == MAX_WORDS) {
 			pt__buf_adds(err, "too many words in a header");
-			return -1;
+			return PT__EPROTOCOL;
 		}
 		h->words[h->nr_words++] = p;
 		while (*p && *p != ' ')
@@ -206,7 +207,7 @@ static int split(const struct shape *shapes, size_t nr_shapes, const char *data,
 	}
 	if (!h->nr_words) {
 		pt__buf_adds(err, "empty header");
-		return -1;
+		return PT__EPROTOCOL;
 	}
 	for (h->type = 0; h->type < nr_shapes; h->type++)
 		if (!strcmp(shapes[h->type].verb, h->words[0]))
@@ -215,23 +216,23 @@ static int split(const struct shape *shapes, size_t nr_shapes, const char *data,
 		pt__buf_adds(err, "unknown message \"");
 		pt__buf_add(err, h->words[0], strnlen(h->words[0], 40));
 		pt__buf_adds(err, "\"");
-		return -1;
+		return PT__EPROTOCOL;
 	}
 	h->shape = &shapes[h->type];
 	if (h->nr_words != h->shape->words) {
 		pt__buf_addf(err, "\"%s\" takes %zu words, got %zu", h->shape->verb,
 			     h->shape->words, h->nr_words);
-		return -1;
+		return PT__EPROTOCOL;
 	}
 	h->payload = NULL;
 	h->payload_len = 0;
 	frame_len = header_len + 1;
 	if (h->shape->has_payload) {
 		unsigned long long payload_len;
-		if (parse_unsigned(h->words[h->nr_words - 1], 9, &payload_len) ||
+		if (!parse_unsigned(h->words[h->nr_words - 1], 9, &payload_len) ||
 		    payload_len > PT__PROTOCOL_MAX_PAYLOAD) {
 			pt__buf_addf(err, "bad payload length in \"%s\"", h->shape->verb);
-			return -1;
+			return PT__EPROTOCOL;
 		}
 		if (len - frame_len < payload_len)
 			return 0;
@@ -248,14 +249,14 @@ static int bad_word(const struct header *h, size_t word, const char *what, struc
 	pt__buf_addf(err, "\"%s\" with %s \"", h->shape->verb, what);
 	pt__buf_add(err, h->words[word], strnlen(h->words[word], 40));
 	pt__buf_adds(err, "\"");
-	return -1;
+	return PT__EPROTOCOL;
 }
 
 /* Parses a number word that must lie in [min, max]. */
 static int number(const struct header *h, size_t word, long long min, long long max,
 		  const char *what, long long *out, struct pt__buf *err)
 {
-	if (parse_signed(h->words[word], out) || *out < min || *out > max)
+	if (!parse_signed(h->words[word], out) || *out < min || *out > max)
 		return bad_word(h, word, what, err);
 	return 0;
 }
@@ -281,7 +282,7 @@ static int offset(const struct header *h, size_t word, off_t *out, struct pt__bu
 		return 0;
 	}
 	if (number(h, word, 0, INT64_MAX, "a bad output offset", &value, err))
-		return -1;
+		return PT__EPROTOCOL;
 	*out = (off_t)value;
 	return 0;
 }
@@ -303,13 +304,13 @@ int pt__protocol_decode_command(const char *data, size_t len, struct pt__command
 	decoded.payload_len = h.payload_len;
 	if (decoded.type == PT__COMMAND_RUN) {
 		if (number(&h, 1, 0, INT64_MAX, "a bad sequence number", &value, err))
-			return -1;
+			return PT__EPROTOCOL;
 		decoded.seq = (size_t)value;
 		decoded.suite = h.words[2];
 		decoded.name = h.words[3];
 	} else if (decoded.type == PT__COMMAND_FORK) {
 		if (number(&h, 1, 1, INT32_MAX, "a bad worker number", &value, err))
-			return -1;
+			return PT__EPROTOCOL;
 		decoded.worker = (int)value;
 	}
 	*cmd = decoded;
@@ -335,13 +336,13 @@ int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *ev
 	case PT__EVENT_HELLO:
 		if (number(&h, 1, 0, INT32_MAX, "a bad version", &a, err) ||
 		    number(&h, 2, 1, INT32_MAX, "a bad process id", &b, err))
-			return -1;
+			return PT__EPROTOCOL;
 		decoded.version = (int)a;
 		decoded.pid = (long)b;
 		break;
 	case PT__EVENT_TEST:
 		if (number(&h, 3, 0, INT32_MAX, "a bad time-out", &a, err))
-			return -1;
+			return PT__EPROTOCOL;
 		decoded.suite = h.words[1];
 		decoded.name = h.words[2];
 		decoded.timeout_ms = a;
@@ -351,29 +352,29 @@ int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *ev
 		    status(&h, 2, &decoded.status, err) ||
 		    number(&h, 3, INT64_MIN, INT64_MAX, "a bad duration", &b, err) ||
 		    offset(&h, 4, &decoded.out_end, err) || offset(&h, 5, &decoded.err_end, err))
-			return -1;
+			return PT__EPROTOCOL;
 		decoded.seq = (size_t)a;
 		decoded.duration_us = b > 0 ? b : 0;
 		break;
 	case PT__EVENT_ENDED:
 		if (status(&h, 1, &decoded.status, err))
-			return -1;
+			return PT__EPROTOCOL;
 		break;
 	case PT__EVENT_FORKED:
 	case PT__EVENT_FORK_REFUSED:
 		if (number(&h, 1, 1, INT32_MAX, "a bad worker number", &a, err))
-			return -1;
+			return PT__EPROTOCOL;
 		decoded.worker = (int)a;
 		if (decoded.type == PT__EVENT_FORKED) {
 			if (number(&h, 2, 1, INT32_MAX, "a bad process id", &b, err))
-				return -1;
+				return PT__EPROTOCOL;
 			decoded.pid = (long)b;
 		}
 		break;
 	case PT__EVENT_EXITED:
 		if (number(&h, 1, 1, INT32_MAX, "a bad process id", &a, err) ||
 		    number(&h, 2, INT32_MIN, INT32_MAX, "a bad wait status", &b, err))
-			return -1;
+			return PT__EPROTOCOL;
 		decoded.pid = (long)a;
 		decoded.wait_status = (int)b;
 		break;

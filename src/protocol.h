@@ -101,7 +101,7 @@ void pt__protocol_encode_event(struct pt__buf *out, const struct pt__event *even
 /*
  * Decodes the frame at the start of data[0..len). Returns 1 and sets *used
  * to its size when a whole, valid frame is there; 0 when more input is
- * needed; -1 when the input cannot be a frame of this direction (unknown
+ * needed; PT__EPROTOCOL when the input cannot be a frame of this direction (unknown
  * verb, wrong number of words, a malformed number or status, bad length,
  * over-long header), with one line in err. Nothing is written to *cmd or
  * *event unless 1 is returned.

@@ -401,9 +401,9 @@ void pt__slot_read_events(struct pt__slot_context *ctx, struct pt__slot *slot)
 	struct pt__event event;
 	int decoded;
 
-	pt__worker_read_events(&slot->worker);
+	pt__event_reader_read(&slot->worker.events);
 	while (slot->state != PT__SLOT_STOPPING &&
-	       (decoded = pt__worker_next_event(&slot->worker, &event, &why))) {
+	       (decoded = pt__event_reader_next(&slot->worker.events, &event, &why))) {
 		if (decoded < 0 || handle_event(ctx, slot, &event, &why)) {
 			struct pt__buf who = PT__BUF_INIT;
 			describe_slot(slot, &who);
@@ -415,7 +415,7 @@ void pt__slot_read_events(struct pt__slot_context *ctx, struct pt__slot *slot)
 	}
 	/* Before its process exists (a fork on its way), an end of file only
 	 * means the fork server let go of the descriptor. */
-	if (slot->worker.events < 0 && slot->worker.pid > 0 && slot->state != PT__SLOT_STOPPING &&
+	if (slot->worker.events.fd < 0 && slot->worker.pid > 0 && slot->state != PT__SLOT_STOPPING &&
 	    slot->state != PT__SLOT_RETIRING && slot->state != PT__SLOT_EMPTY) {
 		struct pt__buf who = PT__BUF_INIT;
 		describe_slot(slot, &who);
@@ -448,7 +448,7 @@ static void describe_death(const struct pt__slot *slot, int status, struct pt__b
 	pt__buf_addc(out, ' ');
 	pt__describe_wait_status(status, out);
 	pt__buf_addf(out, " while running this test%s",
-		     pt__worker_mid_frame(&slot->worker) ? ", in the middle of sending a frame" : "");
+		     pt__event_reader_mid_frame(&slot->worker.events) ? ", in the middle of sending a frame" : "");
 }
 
 /* The worker went while a test of its work was running: that test's verdict. */

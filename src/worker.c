@@ -24,7 +24,8 @@ void pt__worker_init(struct pt__worker *worker, int number)
 {
 	memset(worker, 0, sizeof(*worker));
 	worker->number = number;
-	worker->commands = worker->events = worker->out = worker->err = -1;
+	worker->commands = worker->out = worker->err = -1;
+	pt__event_reader_init(&worker->events, -1);
 	worker->capture[0] = worker->capture[1] = -1;
 	for (int k = 0; k < PT__FORK_FDS; k++)
 		worker->fork_fds[k] = -1;
@@ -133,16 +134,17 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 	close_fd(&errs[1]);
 	worker->native = options->native;
 	worker->commands = commands[1];
-	worker->events = events[0];
+	pt__event_reader_init(&worker->events, events[0]);
 	worker->out = out[0];
 	worker->err = errs[0];
 	for (int *fd = &worker->commands; fd <= &worker->err; fd++)
 		if (*fd >= 0)
 			pt__set_nonblocking(*fd);
+	if (worker->events.fd >= 0)
+		pt__set_nonblocking(worker->events.fd);
 	worker->kill_stage = 0;
 	worker->kill_at_us = 0;
 	worker->close_after_flush = false;
-	pt__buf_reset(&worker->received);
 	pt__buf_reset(&worker->to_send);
 	return 0;
 fail:
@@ -191,41 +193,6 @@ void pt__worker_close_input(struct pt__worker *worker, bool after_flush)
 	}
 	close_fd(&worker->commands);
 	pt__buf_reset(&worker->to_send);
-}
-
-void pt__worker_read_events(struct pt__worker *worker)
-{
-	char chunk[65536];
-
-	while (worker->events >= 0) {
-		ssize_t n = read(worker->events, chunk, sizeof(chunk));
-		if (n > 0) {
-			pt__buf_add(&worker->received, chunk, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		close_fd(&worker->events);
-	}
-}
-
-int pt__worker_next_event(struct pt__worker *worker, struct pt__event *event, struct pt__buf *why)
-{
-	size_t used;
-	int rc;
-
-	/* The last event's payload pointed into received until now. */
-	pt__buf_consume(&worker->received, worker->decoded);
-	worker->decoded = 0;
-	if (!worker->received.len)
-		return 0;
-	rc = pt__protocol_decode_event(worker->received.data, worker->received.len, event,
-				       &worker->storage, &used, why);
-	if (rc == 1)
-		worker->decoded = used;
-	return rc;
 }
 
 static void add_captured(struct pt__worker *worker, struct pt__buf *buf, const char *data,
@@ -354,15 +321,9 @@ bool pt__worker_exited(struct pt__worker *worker, pt__worker_output_fn *echo, vo
 		pt__worker_drain_output(worker, echo, ctx);
 	}
 	close_fd(&worker->commands);
-	close_fd(&worker->events);
 	close_fd(&worker->out);
 	close_fd(&worker->err);
 	return leaked;
-}
-
-bool pt__worker_mid_frame(const struct pt__worker *worker)
-{
-	return worker->received.len > worker->decoded;
 }
 
 void pt__worker_reset(struct pt__worker *worker)
@@ -371,14 +332,12 @@ void pt__worker_reset(struct pt__worker *worker)
 	close_fd(&worker->fork_fds[2]);
 	close_fd(&worker->fork_fds[3]);
 	close_fd(&worker->commands);
-	close_fd(&worker->events);
 	close_fd(&worker->out);
 	close_fd(&worker->err);
+	pt__event_reader_release(&worker->events);
 	pt__buf_reset(&worker->to_send);
-	pt__buf_reset(&worker->received);
 	pt__buf_reset(&worker->out_buf);
 	pt__buf_reset(&worker->err_buf);
-	worker->decoded = 0;
 	worker->dropped = 0;
 	worker->pid = 0;
 	worker->forked = false;
@@ -392,7 +351,6 @@ void pt__worker_release(struct pt__worker *worker)
 	close_fd(&worker->capture[0]);
 	close_fd(&worker->capture[1]);
 	pt__buf_release(&worker->to_send);
-	pt__buf_release(&worker->received);
 	pt__buf_release(&worker->out_buf);
 	pt__buf_release(&worker->err_buf);
 }

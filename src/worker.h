@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "event_reader.h"
 #include "forkserver.h"
 #include "protocol.h"
 
@@ -31,15 +32,13 @@ struct pt__worker {
 	bool native;
 	bool forked;	    /* its process is its fork server's child, not ours */
 	bool awaiting_fork; /* the fork is not asked for yet: its server is starting */
-	int commands, events, out, err; /* the runner's ends; -1 once closed */
+	int commands, out, err;		/* the runner's ends; -1 once closed */
+	struct pt__event_reader events; /* what it says */
 	int capture[2];			/* a native worker's stdout and stderr files */
 	off_t captured[2];		/* how far they were read */
 	int fork_fds[PT__FORK_FDS];	/* what the fork server is to hand the worker */
 	bool close_after_flush;		/* end its input once the commands are written */
 	struct pt__buf to_send;		/* commands not yet written */
-	struct pt__buf received;	/* event bytes not yet decoded */
-	struct pt__frame_storage storage; /* the last decoded event's words */
-	size_t decoded;			  /* its bytes, still at the start of received */
 	struct pt__buf out_buf, err_buf;  /* output not yet taken */
 	size_t dropped;			  /* output bytes over the capture limit */
 	int kill_stage;			  /* 0, 1 after SIGTERM, 2 after SIGKILL */
@@ -82,16 +81,6 @@ void pt__worker_flush(struct pt__worker *worker);
 /* Ends the worker's input (at once, or once the queued commands are written). */
 void pt__worker_close_input(struct pt__worker *worker, bool after_flush);
 
-/* Reads what the worker sent; closes the events descriptor at its end. */
-void pt__worker_read_events(struct pt__worker *worker);
-
-/*
- * Decodes the next event read. Returns 1 with *event filled (valid until
- * the next call), 0 when no whole event is there, or -1 when the worker
- * broke the protocol, with the reason in why.
- */
-int pt__worker_next_event(struct pt__worker *worker, struct pt__event *event, struct pt__buf *why);
-
 /* Called with an executable's output as it arrives: fd is 1 or 2. */
 typedef void pt__worker_output_fn(void *ctx, int fd, const char *data, size_t len);
 
@@ -122,13 +111,11 @@ int pt__worker_escalate(struct pt__worker *worker, int64_t now_us, int64_t grace
 
 /*
  * After the process ended: reads what it left, kills what is left of its
- * process group (returning true if anything was), and closes its pipes.
- * The output stays to be taken; the output files stay for a replacement.
+ * process group (returning true if anything was), and closes its command
+ * and output pipes. The output stays to be taken, the events to be read,
+ * the output files for a replacement.
  */
 bool pt__worker_exited(struct pt__worker *worker, pt__worker_output_fn *echo, void *ctx);
-
-/* True when the worker's process ended in the middle of sending an event. */
-bool pt__worker_mid_frame(const struct pt__worker *worker);
 
 /* Forgets the process: the worker is idle again. */
 void pt__worker_reset(struct pt__worker *worker);

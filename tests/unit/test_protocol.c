@@ -2,6 +2,7 @@
 #include <partest.h>
 #include <string.h>
 
+#include "error.h"
 #include "protocol.h"
 
 static struct pt__frame_storage storage;
@@ -112,7 +113,7 @@ PT_TEST(protocol, unknown_verb_is_rejected)
 {
 	size_t used;
 
-	PT_ASSERT_INT(decode_event("bonjour\n", 8, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("bonjour\n", 8, &used), ==, PT__EPROTOCOL);
 	PT_ASSERT_STR(err.data, ==, "unknown message \"bonjour\"");
 }
 
@@ -120,20 +121,20 @@ PT_TEST(protocol, unknown_status_and_malformed_numbers_are_rejected)
 {
 	size_t used;
 
-	PT_ASSERT_INT(decode_event("result 1 great 5 0 0 0\n", 23, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("result 1 great 5 0 0 0\n", 23, &used), ==, PT__EPROTOCOL);
 	PT_ASSERT_STR(err.data, ==, "\"result\" with an unknown status \"great\"");
-	PT_ASSERT_INT(decode_event("result x pass 5 0 0 0\n", 22, &used), ==, -1);
-	PT_ASSERT_INT(decode_event("result 1 pass 5 12ab 0 0\n", 25, &used), ==, -1);
-	PT_ASSERT_INT(decode_event("hello 1 -3\n", 11, &used), ==, -1);
-	PT_ASSERT_INT(decode_event("ended maybe 0\n", 14, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("result x pass 5 0 0 0\n", 22, &used), ==, PT__EPROTOCOL);
+	PT_ASSERT_INT(decode_event("result 1 pass 5 12ab 0 0\n", 25, &used), ==, PT__EPROTOCOL);
+	PT_ASSERT_INT(decode_event("hello 1 -3\n", 11, &used), ==, PT__EPROTOCOL);
+	PT_ASSERT_INT(decode_event("ended maybe 0\n", 14, &used), ==, PT__EPROTOCOL);
 }
 
 PT_TEST(protocol, wrong_word_count_is_rejected)
 {
 	size_t used;
 
-	PT_ASSERT_INT(decode_event("ready now\n", 10, &used), ==, -1);
-	PT_ASSERT_INT(decode_event("hello 1\n", 8, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("ready now\n", 10, &used), ==, PT__EPROTOCOL);
+	PT_ASSERT_INT(decode_event("hello 1\n", 8, &used), ==, PT__EPROTOCOL);
 }
 
 PT_TEST(protocol, absurd_payload_length_is_rejected)
@@ -142,8 +143,8 @@ PT_TEST(protocol, absurd_payload_length_is_rejected)
 	const char huge[] = "init-failed 99999999999\n";
 	const char negative[] = "init-failed -1\n";
 
-	PT_ASSERT_INT(decode_event(huge, strlen(huge), &used), ==, -1);
-	PT_ASSERT_INT(decode_event(negative, strlen(negative), &used), ==, -1);
+	PT_ASSERT_INT(decode_event(huge, strlen(huge), &used), ==, PT__EPROTOCOL);
+	PT_ASSERT_INT(decode_event(negative, strlen(negative), &used), ==, PT__EPROTOCOL);
 }
 
 PT_TEST(protocol, the_header_limit_counts_the_newline)
@@ -160,14 +161,14 @@ PT_TEST(protocol, the_header_limit_counts_the_newline)
 	/* One byte more, and it is not a header any more. */
 	data[PT__PROTOCOL_MAX_HEADER - 1] = ' ';
 	data[PT__PROTOCOL_MAX_HEADER] = '\n';
-	PT_ASSERT_INT(decode_event(data, sizeof(data), &used), ==, -1);
+	PT_ASSERT_INT(decode_event(data, sizeof(data), &used), ==, PT__EPROTOCOL);
 }
 
 PT_TEST(protocol, nul_byte_in_header_is_rejected)
 {
 	size_t used;
 
-	PT_ASSERT_INT(decode_event("rea\0dy\n", 7, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("rea\0dy\n", 7, &used), ==, PT__EPROTOCOL);
 }
 
 PT_TEST(protocol, commands_and_events_are_separate_vocabularies)
@@ -175,8 +176,8 @@ PT_TEST(protocol, commands_and_events_are_separate_vocabularies)
 	size_t used;
 
 	PT_ASSERT_INT(decode_command("run 1 s n\n", 10, &used), ==, 1);
-	PT_ASSERT_INT(decode_event("run 1 s n\n", 10, &used), ==, -1);
-	PT_ASSERT_INT(decode_command("ready\n", 6, &used), ==, -1);
+	PT_ASSERT_INT(decode_event("run 1 s n\n", 10, &used), ==, PT__EPROTOCOL);
+	PT_ASSERT_INT(decode_command("ready\n", 6, &used), ==, PT__EPROTOCOL);
 }
 
 PT_TEARDOWN(protocol)
