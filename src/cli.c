@@ -10,8 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "buf.h"
+#include "cancel.h"
+#include "clock.h"
+#include "error.h"
 #include "db/db.h"
 #include "discover.h"
 #include "environ.h"
@@ -37,6 +39,7 @@ struct run {
 	struct pt__timings timings;
 	struct pt__rundir rundir;
 	struct pt__db_context db_context;
+	struct pt__cancel cancel; /* what ends a wait early: Ctrl-C, SIGTERM */
 	struct pt__db *dbs;
 	size_t nr_dbs;
 	bool dbs_provisioned;
@@ -61,7 +64,8 @@ static void say(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int db_exit_status(int rc)
+/* The exit status for a code of the error rule (error.h). */
+static int exit_status(int rc)
 {
 	return rc == PT__EINTR ? EXIT_INTERRUPTED : rc == PT__EUSAGE ? EXIT_USAGE : EXIT_RUN;
 }
@@ -201,9 +205,10 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 	size_t nr_programs = self ? 1 : run->options.nr_programs;
 	int rc;
 
-	rc = pt__discover(&run->list, programs, nr_programs, run->options.filters, err);
+	rc = pt__discover(&run->list, programs, nr_programs, run->options.filters, &run->cancel,
+			  err);
 	if (rc)
-		return rc;
+		return exit_status(rc);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
 		pt__start_method_choose(&run->list.programs[p], run->options.start);
 	if (run->options.explain) {
@@ -242,7 +247,7 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 	if (run->nr_dbs) {
 		rc = pt__db_provision(run->dbs, run->nr_dbs, err);
 		if (rc)
-			return db_exit_status(rc);
+			return exit_status(rc);
 		run->dbs_provisioned = true;
 	}
 	if (build_environments(run, err))
@@ -264,7 +269,7 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		.server_env = run->envs[2 * run->workers].vars,
 		.ctx = run,
 	};
-	int pool_rc = pt__pool_run(&run->list, &run->plan, &config);
+	bool interrupted = pt__pool_run(&run->list, &run->plan, &config) == PT__EINTR;
 	double wall = pt__now_seconds() - run->console.start;
 
 	/* A database that could not be torn down (its server gone during the
@@ -279,12 +284,12 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		pt__buf_release(&db_err);
 		run->dbs_provisioned = false;
 	}
-	if (pool_rc != EXIT_INTERRUPTED)
+	if (!interrupted)
 		pt__timings_save(&run->timings, run->options.state_dir, &run->list);
 	if (run->junit)
 		write_junit(run, wall);
-	pt__console_summary(&run->console, &run->list, pool_rc == EXIT_INTERRUPTED);
-	if (pool_rc == EXIT_INTERRUPTED)
+	pt__console_summary(&run->console, &run->list, interrupted);
+	if (interrupted)
 		return EXIT_INTERRUPTED;
 	if (teardown_failed)
 		return EXIT_RUN;
@@ -326,7 +331,7 @@ static int clean_databases(struct run *run, struct pt__buf *err)
 		fputs(dropped.len ? dropped.data : "nothing to clean: no dead run left anything\n",
 		      stdout);
 	pt__buf_release(&dropped);
-	return rc ? db_exit_status(rc) : EXIT_PASSED;
+	return rc ? exit_status(rc) : EXIT_PASSED;
 }
 
 int pt__cli_main(int argc, char **argv, const char *self)
@@ -342,6 +347,7 @@ int pt__cli_main(int argc, char **argv, const char *self)
 		argv += 2;
 	}
 	memset(&run, 0, sizeof(run));
+	run.cancel = (struct pt__cancel){&pt__interrupts, 0};
 	rc = pt__options_parse(&run.options, argc, argv, mode, &err);
 	if (rc == PT__OPTIONS_DONE)
 		return EXIT_PASSED;
@@ -381,7 +387,7 @@ int pt__cli_main(int argc, char **argv, const char *self)
 		rc = pt__db_init(&run.dbs[i], run.options.dbs[i], &run.db_context, &err);
 		if (rc) {
 			say("%s", pt__buf_str(&err));
-			rc = db_exit_status(rc);
+			rc = exit_status(rc);
 			goto out;
 		}
 		run.nr_dbs++;

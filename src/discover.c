@@ -10,15 +10,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cancel.h"
 #include "clock.h"
+#include "error.h"
+#include "event_reader.h"
 #include "environ.h"
 #include "native.h"
+#include "protocol.h"
 #include "signals.h"
 #include "spawn.h"
-#include "protocol.h"
 #include "xalloc.h"
-
-/* How long a program may take to list its tests. */
 
 const char *pt__program_name(const char *path)
 {
@@ -59,162 +60,165 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 		pt__buf_addf(err,
 			     "cannot run \"%s\": no such file in the current directory or on PATH",
 			     given);
-		return 2;
+		return PT__EUSAGE;
 	}
 	pt__buf_reset(path);
 	pt__buf_adds(path, given);
 	if (stat(given, &st)) {
 		pt__buf_addf(err, "cannot run \"%s\": %s", given, strerror(errno));
-		return 2;
+		return PT__EUSAGE;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		pt__buf_addf(err, "cannot run \"%s\": it is a directory", given);
-		return 2;
+		return PT__EUSAGE;
 	}
 	if (access(given, X_OK)) {
 		pt__buf_addf(err, "cannot run \"%s\": %s", given,
 			     errno == EACCES ? "it is not executable" : strerror(errno));
-		return 2;
+		return PT__EUSAGE;
 	}
 	return 0;
 }
 
-/* Adds the tests a native program lists. Returns 0, 3 or 130. */
-static int list_native(struct pt__test_list *list, size_t program, const char *const *filters,
-		       struct pt__buf *err)
+/* Adds one listed test, if a filter lets it through. */
+static void add_listed(struct pt__test_list *list, size_t program, const char *const *filters,
+		       const struct pt__event *event)
 {
-	const char *path = list->programs[program].path;
-	char *argv[] = {(char *)path, NULL};
-	struct pt__environ env;
-	struct pt__buf input = PT__BUF_INIT, why = PT__BUF_INIT;
-	static struct pt__frame_storage storage;
-	int commands[2], events[2], status = 0, rc = 3;
-	bool listed = false, killed = false;
-	pid_t pid;
+	size_t before = list->nr_tests;
+	size_t index = pt__test_list_add_test(list, program, event->suite, event->name,
+					      (int)event->timeout_ms);
 
-	if (pt__pipe(commands) < 0) {
-		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path,
-			     strerror(errno));
-		return 3;
+	if (!matches(filters, list->tests[index].id)) {
+		list->nr_tests = before;
+		free(list->tests[index].suite);
+		free(list->tests[index].name);
+		free(list->tests[index].id);
 	}
-	if (pt__pipe(events) < 0) {
-		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path,
-			     strerror(errno));
-		close(commands[0]);
-		close(commands[1]);
-		return 3;
+}
+
+/* Starts path to list its tests: "list" and end of input already sent. */
+static int start_listing(const char *path, pid_t *pid, int *events, struct pt__buf *err)
+{
+	char *argv[] = {(char *)path, NULL};
+	struct pt__buf command = PT__BUF_INIT;
+	struct pt__environ env;
+	int commands[2], event_pipe[2], rc;
+
+	if ((rc = pt__pipe(commands)) || (rc = pt__pipe(event_pipe))) {
+		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path, strerror(-rc));
+		if (commands[0] >= 0 && rc == 0)
+			close(commands[0]);
+		return PT__ERUN;
 	}
 	pt__environ_init(&env);
 	pt__environ_set(&env, PT__PROTOCOL_ENV, "1");
 	struct pt__spawn spawn = {
-		path,
-		argv,
-		env.vars,
-		{PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0], events[1]},
-		true,
+		.path = path,
+		.argv = argv,
+		.envp = env.vars,
+		.fds = {PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0],
+			event_pipe[1]},
+		.new_group = true,
 	};
-	int spawned = pt__spawn(&spawn, &pid);
+	rc = pt__spawn(&spawn, pid);
 	pt__environ_release(&env);
 	close(commands[0]);
-	close(events[1]);
-	if (spawned) {
-		pt__buf_addf(err, "cannot run \"%s\": %s", path, strerror(-spawned));
+	close(event_pipe[1]);
+	if (rc) {
+		pt__buf_addf(err, "cannot run \"%s\": %s", path, strerror(-rc));
 		close(commands[1]);
-		close(events[0]);
-		return 2;
+		close(event_pipe[0]);
+		return PT__EUSAGE;
 	}
-	struct pt__buf list_command = PT__BUF_INIT;
-	pt__protocol_encode_command(&list_command, &(struct pt__command){.type = PT__COMMAND_LIST});
-	(void)!pt__write_all(commands[1], list_command.data, list_command.len, NULL);
-	pt__buf_release(&list_command);
+	pt__protocol_encode_command(&command, &(struct pt__command){.type = PT__COMMAND_LIST});
+	(void)!pt__write_all(commands[1], command.data, command.len, NULL);
+	pt__buf_release(&command);
 	close(commands[1]);
+	pt__set_nonblocking(event_pipe[0]);
+	*events = event_pipe[0];
+	return 0;
+}
 
-	int64_t started = pt__now_ms(), deadline = started + PT__PROTOCOL_LIST_MS;
-	for (;;) {
-		struct pollfd fds[2] = {{events[0], POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
-		int64_t left = deadline - pt__now_ms();
-		if (pt__interrupts) {
-			rc = 130;
-			pt__buf_adds(&why, "interrupted");
-			break;
+/*
+ * Waits until fd is readable or a child ended, up to the cancellation's
+ * deadline. Returns 0, or PT__EINTR when interrupted.
+ */
+static int wait_for(int fd, const struct pt__cancel *cancel)
+{
+	struct pollfd fds[2] = {{pt__signals_fd(), POLLIN, 0}, {fd, POLLIN, 0}};
+
+	if (pt__cancel_interrupts(cancel))
+		return PT__EINTR;
+	if (poll(fds, fd >= 0 ? 2 : 1, pt__cancel_poll_ms(cancel, -1)) > 0 && fds[0].revents)
+		pt__signals_drain();
+	return pt__cancel_interrupts(cancel) ? PT__EINTR : 0;
+}
+
+/*
+ * Adds the tests a native program lists: it must say hello within the
+ * protocol's limit, and list its tests and exit within the other. Follows
+ * the error rule (error.h).
+ */
+static int list_native(struct pt__test_list *list, size_t program, const char *const *filters,
+		       const struct pt__cancel *cancel, struct pt__buf *err)
+{
+	const char *path = list->programs[program].path;
+	int64_t started = pt__now_us();
+	struct pt__cancel hello = pt__cancel_until(cancel, started + PT__PROTOCOL_HELLO_MS * 1000LL);
+	struct pt__cancel whole = pt__cancel_until(cancel, started + PT__PROTOCOL_LIST_MS * 1000LL);
+	struct pt__buf why = PT__BUF_INIT;
+	struct pt__event_reader reader;
+	struct pt__event event;
+	bool said_hello = false, listed = false, exited = false;
+	int events, status = 0, decoded, rc;
+	pid_t pid;
+
+	if ((rc = start_listing(path, &pid, &events, err)))
+		return rc;
+	pt__event_reader_init(&reader, events);
+	while (!exited && !why.len) {
+		const struct pt__cancel *limit = said_hello ? &whole : &hello;
+		pt__event_reader_read(&reader);
+		while (!why.len && (decoded = pt__event_reader_next(&reader, &event, &why)) > 0) {
+			said_hello = true;
+			if (event.type == PT__EVENT_TEST && !listed)
+				add_listed(list, program, filters, &event);
+			else if (event.type == PT__EVENT_LISTED)
+				listed = true;
 		}
-		if (!input.len && pt__now_ms() - started >= PT__PROTOCOL_HELLO_MS) {
+		exited = reader.fd < 0 && waitpid(pid, &status, WNOHANG) == pid;
+		if (exited || why.len)
+			break;
+		if ((rc = wait_for(reader.fd, limit)))
+			pt__buf_adds(&why, "interrupted");
+		else if (pt__cancel_expired(limit) && !said_hello)
 			pt__buf_addf(&why, "it did not say hello within %d s",
 				     PT__PROTOCOL_HELLO_MS / 1000);
-			break;
-		}
-		if (!input.len && left > PT__PROTOCOL_HELLO_MS)
-			left = started + PT__PROTOCOL_HELLO_MS - pt__now_ms();
-		if (left <= 0) {
-			pt__buf_addf(&why, "it did not list its tests within %d s",
+		else if (pt__cancel_expired(limit))
+			pt__buf_addf(&why, "it did not list its tests and exit within %d s",
 				     PT__PROTOCOL_LIST_MS / 1000);
-			break;
-		}
-		if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
-			break;
-		if (fds[1].revents)
-			pt__signals_drain();
-		if (!fds[0].revents)
-			continue;
-		char chunk[8192];
-		ssize_t n = read(events[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		pt__buf_add(&input, chunk, (size_t)n);
 	}
-	close(events[0]);
-	if (rc == 130 || why.len) {
-		kill(-pid, SIGKILL);
-		killed = true;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!killed)
-		kill(-pid, SIGKILL); /* whatever it left behind */
-	if (why.len)
-		goto fail;
-
-	size_t at = 0;
-	while (at < input.len) {
-		struct pt__event event;
-		size_t used;
-		int parsed = pt__protocol_decode_event(input.data + at, input.len - at, &event,
-						       &storage, &used, &why);
-		if (parsed <= 0)
-			break;
-		at += used;
-		if (event.type == PT__EVENT_TEST) {
-			size_t before = list->nr_tests;
-			size_t index = pt__test_list_add_test(list, program, event.suite, event.name,
-							      (int)event.timeout_ms);
-			if (!matches(filters, list->tests[index].id)) {
-				list->nr_tests = before;
-				free(list->tests[index].suite);
-				free(list->tests[index].name);
-				free(list->tests[index].id);
-			}
-		} else if (event.type == PT__EVENT_LISTED) {
-			listed = true;
-		}
-	}
-	if (listed && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		rc = 0;
-		goto out;
-	}
-	if (!why.len)
+	/* Whatever it left behind in its group goes; and it too, if it is still there. */
+	kill(-pid, SIGKILL);
+	if (!exited)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	pt__event_reader_release(&reader);
+	if (!why.len && !(listed && WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		pt__describe_wait_status(status, &why);
-fail:
-	pt__buf_addf(err, "cannot list the tests of \"%s\": %s", path, pt__buf_str(&why));
-out:
-	pt__buf_release(&input);
+		if (!listed)
+			pt__buf_adds(&why, " before it listed them");
+	}
+	if (why.len) {
+		pt__buf_addf(err, "cannot list the tests of \"%s\": %s", path, why.data);
+		rc = rc ? rc : PT__ERUN;
+	}
 	pt__buf_release(&why);
 	return rc;
 }
 
 int pt__discover(struct pt__test_list *list, const char *const *programs, size_t nr_programs,
-		 const char *const *filters, struct pt__buf *err)
+		 const char *const *filters, const struct pt__cancel *cancel, struct pt__buf *err)
 {
 	struct pt__buf path = PT__BUF_INIT;
 	int rc = 0;
@@ -230,7 +234,7 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 						  native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
 		list->programs[program].forkable = speech == PT__SPEAKS_NATIVE;
 		if (native)
-			rc = list_native(list, program, filters, err);
+			rc = list_native(list, program, filters, cancel, err);
 		else if (matches(filters, list->programs[program].name))
 			pt__test_list_add_test(list, program, NULL, NULL, 0);
 	}

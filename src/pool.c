@@ -21,6 +21,7 @@
 
 #include "../lib/leaks.h"
 #include "clock.h"
+#include "error.h"
 #include "forkserver.h"
 #include "queue.h"
 #include "results.h"
@@ -501,7 +502,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		report_progress(&pool);
 	}
 	kill_orphans(&pool);
-	int rc = pool.ctx.interrupting ? 130 : 0;
+	int rc = pool.ctx.interrupting ? PT__EINTR : 0;
 	pool_release(&pool);
 	free(fds);
 	free(owners);

@@ -42,7 +42,7 @@ struct pt__pool_config {
 /*
  * Runs the plan. Tests appended to list while running (suite tear-down
  * failures) are reported through test_done like the others. Returns 0 when
- * every group was run or skipped by --failfast, 130 when interrupted.
+ * every group was run or skipped by --failfast, PT__EINTR when interrupted.
  */
 int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		 const struct pt__pool_config *config);
