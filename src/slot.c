@@ -367,9 +367,13 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 		finish_test(ctx, slot, index, statuses[event->status], event->duration_us);
 		slot->next++;
 		slot->test_started_us = pt__now_us();
+		/* After the last result, the suite's tear-down gets the run's --timeout. */
 		slot->deadline_us = slot->next < slot->work.nr_tests
 					    ? test_deadline(ctx, slot->work.tests[slot->next],
 							    slot->test_started_us)
+				    : ctx->config->timeout > 0
+					    ? slot->test_started_us +
+						      (int64_t)(ctx->config->timeout * 1e6)
 					    : 0;
 		send_tests(ctx, slot);
 		return 0;
@@ -492,6 +496,36 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 	requeue_from(ctx, slot, slot->next + 1);
 }
 
+/*
+ * The worker went after its group's last result, before "ended": in its
+ * suite's tear-down. That is reported as the tear-down's failure; the
+ * tests that passed stay passed.
+ */
+static void judge_teardown(struct pt__slot_context *ctx, struct pt__slot *slot, int status)
+{
+	const struct pt__test *last = &ctx->list->tests[slot->work.tests[slot->work.nr_tests - 1]];
+	struct pt__buf message = PT__BUF_INIT;
+	bool stopped = slot->state == PT__SLOT_STOPPING && slot->worker.kill_stage;
+
+	if (stopped && slot->stop_status == PT__NOT_RUN) {
+		drop_work(slot);
+		return;
+	}
+	if (stopped) {
+		pt__buf_addf(&message, "%s; the worker then ", pt__buf_str(&slot->stop_reason));
+		pt__describe_wait_status(status, &message);
+	} else {
+		describe_slot(slot, &message);
+		pt__buf_addc(&message, ' ');
+		pt__describe_wait_status(status, &message);
+		pt__buf_adds(&message, " during the suite's tear-down");
+	}
+	add_late_failure(ctx, slot, last->suite, "[suite-teardown]",
+			 stopped ? slot->stop_status : PT__CRASH, message.data, message.len);
+	pt__buf_release(&message);
+	drop_work(slot);
+}
+
 void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int status)
 {
 	/* Whatever it reported before it ended counts. */
@@ -504,10 +538,18 @@ void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int st
 	if (running &&
 	    (slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STOPPING)) {
 		judge_running_test(ctx, slot, status, leaked);
+	} else if (slot->has_work && slot->started && slot->worker.native &&
+		   (slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STOPPING)) {
+		judge_teardown(ctx, slot, status);
 	} else if (slot->state == PT__SLOT_STARTING ||
 		   (slot->state == PT__SLOT_STOPPING && slot->has_work)) {
 		describe_slot(slot, &message);
-		pt__buf_addc(&message, ' ');
+		/* A reason that names the worker already (a protocol error) is not
+		 * prefixed with it twice. */
+		if (slot->stop_reason.len && !strncmp(slot->stop_reason.data, message.data, message.len))
+			pt__buf_reset(&message);
+		else
+			pt__buf_addc(&message, ' ');
 		if (slot->stop_reason.len)
 			pt__buf_addf(&message, "%s; it then ", pt__buf_str(&slot->stop_reason));
 		pt__describe_wait_status(status, &message);
@@ -554,6 +596,11 @@ void pt__slot_check_deadlines(struct pt__slot_context *ctx, struct pt__slot *slo
 		   now_us >= slot->hello_by_us) {
 		pt__slot_stop(ctx, slot, PT__CRASH, false, "did not say hello within %d s",
 			      PT__PROTOCOL_HELLO_MS / 1000);
+	} else if (slot->state == PT__SLOT_BUSY && due && slot->next == slot->work.nr_tests) {
+		pt__slot_stop(ctx, slot, PT__TIMEOUT, false,
+			      "the suite's tear-down did not end within --timeout %.3g s; its "
+			      "worker's process group got SIGTERM",
+			      ctx->config->timeout);
 	} else if (slot->state == PT__SLOT_BUSY && due) {
 		double limit = (slot->deadline_us - slot->test_started_us) / 1e6;
 		pt__slot_stop(ctx, slot, PT__TIMEOUT, false,
