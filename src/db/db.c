@@ -370,7 +370,19 @@ void pt__db_release(struct pt__db *db)
 	free(db->alias);
 	free(db->url);
 	free(db->template_url);
+	for (size_t i = 0; i < db->nr_replaced_urls; i++)
+		free(db->replaced_urls[i]);
+	free(db->replaced_urls);
 	memset(db, 0, sizeof(*db));
+}
+
+void pt__db_set_template_url(struct pt__db *db, char *url)
+{
+	if (db->template_url) {
+		PT__GROW(db->replaced_urls, db->nr_replaced_urls + 1, db->alloc_replaced_urls);
+		db->replaced_urls[db->nr_replaced_urls++] = db->template_url;
+	}
+	db->template_url = url;
 }
 
 /* The database --db-setup sees as DATABASE_URL: "default", else the first. */

@@ -69,6 +69,8 @@ struct pt__db {
 			       * --db-setup runs on each clone instead (Oracle's
 			       * setup strategy) */
 	void *state;	      /* the backend's own */
+	char **replaced_urls; /* earlier template_url strings, kept until release */
+	size_t nr_replaced_urls, alloc_replaced_urls;
 };
 
 /*
@@ -117,6 +119,13 @@ void pt__db_redact_url(const char *url, struct pt__buf *out);
  */
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
 		       struct pt__buf *out);
+
+/*
+ * Makes url, which db takes over, db's template_url. The string it replaces
+ * stays valid until pt__db_release, since db.c may still hold it (a backend
+ * that starts a throwaway server learns the real URL only then).
+ */
+void pt__db_set_template_url(struct pt__db *db, char *url);
 
 /* For a backend's clone: db->clone_urls, one empty slot per worker. */
 void pt__db_new_clone_urls(struct pt__db *db);

@@ -70,9 +70,7 @@ struct my_state {
 	struct pt__my_server server; /* mysql+tmp:// only */
 	bool server_started;
 	MYSQL *admin;
-	char *where;		  /* the server, for messages */
-	char **old_template_urls; /* replaced template_url strings, freed at close */
-	size_t nr_old;
+	char *where; /* the server, for messages */
 	bool locked; /* holds the template's named lock */
 	struct clone *clones;
 	int nr_clones;
@@ -174,11 +172,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	free(url->socket);
 	url->socket = pt__xstrdup(state->server.socket);
 	pt__my_url_format(url, url->dbname, &template);
-	if (db->template_url) {
-		PT__GROW(state->old_template_urls, state->nr_old + 1, state->nr_old);
-		state->old_template_urls[state->nr_old++] = db->template_url;
-	}
-	db->template_url = pt__buf_detach(&template);
+	pt__db_set_template_url(db, pt__buf_detach(&template));
 	return 0;
 }
 
@@ -290,9 +284,6 @@ static void mysql_close_db(struct pt__db *db)
 	for (int k = 0; k < state->nr_clones; k++)
 		free(state->clones[k].name);
 	free(state->clones);
-	for (size_t i = 0; i < state->nr_old; i++)
-		free(state->old_template_urls[i]);
-	free(state->old_template_urls);
 	free(state->where);
 	pt__my_url_release(&state->url);
 	free(state);

@@ -63,10 +63,8 @@ struct pg_state {
 	PGconn *admin;
 	const char *maintenance_db; /* what admin is connected to */
 	char *where;		    /* "host:port" of the server, for messages */
-	char **old_template_urls;   /* replaced template_url strings, freed at close */
-	size_t nr_old;
-	bool locked;	       /* holds the template's advisory lock */
-	struct pt__buf marker; /* this run's clone marker */
+	bool locked;		    /* holds the template's advisory lock */
+	struct pt__buf marker;	    /* this run's clone marker */
 	struct clone *clones;
 	int nr_clones;
 };
@@ -281,12 +279,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	free(url->query);
 	url->query = pt__buf_detach(&query);
 	pt__pg_url_format(url, url->dbname, &template);
-	/* db.c may still hold the old string: keep it until close. */
-	if (db->template_url) {
-		PT__GROW(state->old_template_urls, state->nr_old + 1, state->nr_old);
-		state->old_template_urls[state->nr_old++] = db->template_url;
-	}
-	db->template_url = pt__buf_detach(&template);
+	pt__db_set_template_url(db, pt__buf_detach(&template));
 	PQconninfoFree(state->options);
 	state->options = PQconninfoParse(db->template_url, &errmsg);
 	pt__buf_release(&encoded);
@@ -453,9 +446,6 @@ static void postgres_close(struct pt__db *db)
 	for (int k = 0; k < state->nr_clones; k++)
 		free(state->clones[k].name);
 	free(state->clones);
-	for (size_t i = 0; i < state->nr_old; i++)
-		free(state->old_template_urls[i]);
-	free(state->old_template_urls);
 	free(state->where);
 	pt__buf_release(&state->marker);
 	pt__pg_url_release(&state->url);

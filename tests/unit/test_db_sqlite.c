@@ -180,6 +180,35 @@ static int provision_and_teardown(void)
 	return rc;
 }
 
+/*
+ * A throwaway server's backend learns its template URL only once the server
+ * runs and replaces the one open set, while db.c may still hold the old
+ * string: every replaced URL must stay readable until release (and, under
+ * SANITIZE=1, be kept without writing past the array that holds them).
+ */
+PT_TEST(db_sqlite, replaced_template_urls_stay_readable_until_release)
+{
+	struct pt__db db;
+	const char *seen[20];
+
+	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
+	for (int i = 0; i < 20; i++) {
+		struct pt__buf url = PT__BUF_INIT;
+
+		pt__buf_addf(&url, "sqlite:/replaced/%d.db", i);
+		seen[i] = db.template_url;
+		pt__db_set_template_url(&db, pt__buf_detach(&url));
+	}
+	PT_EXPECT_STR(db.template_url, ==, "sqlite:/replaced/19.db");
+	for (int i = 1; i < 20; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "sqlite:/replaced/%d.db", i - 1);
+		PT_EXPECT_STR(seen[i], ==, want);
+	}
+	pt__db_release(&db);
+}
+
 PT_TEST(db_sqlite, clones_are_copies_of_the_template_with_absolute_urls)
 {
 	struct pt__db db;
