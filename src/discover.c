@@ -107,18 +107,18 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	pt__environ_init(&env);
 	pt__environ_set(&env, PT__WIRE_ENV, "1");
 	struct pt__spawn spawn = {
-		path,
-		argv,
-		env.vars,
-		{PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0], events[1]},
-		true,
+		.path = path,
+		.argv = argv,
+		.envp = env.vars,
+		.fds = {PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0],
+			events[1]},
+		.new_group = true,
 	};
-	int spawned = pt__spawn(&spawn, &pid);
+	int spawned = pt__spawn(&spawn, &pid, err);
 	pt__environ_release(&env);
 	close(commands[0]);
 	close(events[1]);
 	if (spawned) {
-		pt__buf_addf(err, "cannot run \"%s\": %s", path, strerror(-spawned));
 		close(commands[1]);
 		close(events[0]);
 		return 2;

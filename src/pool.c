@@ -321,15 +321,18 @@ int pt__pool_start_process(struct pool *pool, struct slot *slot, size_t program)
 			goto fail;
 	} else {
 		struct pt__spawn spawn = {
-			prog->path,
-			argv,
-			env,
-			{PT__SPAWN_DEVNULL, child_out, child_err,
-			 native ? commands[0] : PT__SPAWN_NONE,
-			 native ? events[1] : PT__SPAWN_NONE},
-			true,
+			.path = prog->path,
+			.argv = argv,
+			.envp = env,
+			.fds = {PT__SPAWN_DEVNULL, child_out, child_err,
+				native ? commands[0] : PT__SPAWN_NONE,
+				native ? events[1] : PT__SPAWN_NONE},
+			.new_group = true,
 		};
-		if ((rc = pt__spawn(&spawn, &slot->pid)))
+		struct pt__buf why = PT__BUF_INIT;
+		rc = pt__spawn(&spawn, &slot->pid, &why);
+		pt__buf_release(&why);
+		if (rc)
 			goto fail;
 	}
 	pt__pool_close_fd(&commands[0]);

@@ -555,7 +555,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 	const char *cmd = dbs[0].ctx->setup_cmd;
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	struct pt__environ env;
-	struct pt__buf name = PT__BUF_INIT, output = PT__BUF_INIT;
+	struct pt__buf name = PT__BUF_INIT, output = PT__BUF_INIT, why = PT__BUF_INIT;
 	bool cut = false, exited = false;
 	char chunk[8192];
 	long long kill_at = 0;
@@ -576,19 +576,21 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 				&dbs[i] == clone_of ? clone_url : template_url(&dbs[i]));
 	}
 	struct pt__spawn spawn = {
-		"/bin/sh", argv,
-		env.vars,  {PT__SPAWN_DEVNULL, out[1], out[1], PT__SPAWN_NONE, PT__SPAWN_NONE},
-		true,
+		.path = "/bin/sh",
+		.argv = argv,
+		.envp = env.vars,
+		.fds = {PT__SPAWN_DEVNULL, out[1], out[1], PT__SPAWN_NONE, PT__SPAWN_NONE},
+		.new_group = true,
 	};
-	spawned = pt__spawn(&spawn, &pid);
+	spawned = pt__spawn(&spawn, &pid, &why);
 	pt__environ_release(&env);
 	pt__buf_release(&name);
 	close(out[1]);
 	if (spawned) {
 		close(out[0]);
-		pt__buf_addf(err, "cannot run --db-setup \"%s\": /bin/sh: %s", cmd,
-			     strerror(-spawned));
-		return PT__ERUN;
+		pt__buf_addf(err, "--db-setup \"%s\": %s", cmd, why.data);
+		pt__buf_release(&why);
+		return spawned;
 	}
 	pt__set_nonblocking(out[0]);
 

@@ -57,8 +57,6 @@
 #define DEFAULT_THREADS_MAX 8
 #define CONNECT_TIMEOUT	    10
 
-extern char **environ;
-
 struct clone {
 	char *name;
 	bool registered; /* its row is in the registry */
@@ -1058,25 +1056,6 @@ static int copy_objects(struct pt__db *db, const struct contents *contents, int 
 
 /* ---- the dump strategy ---- */
 
-/* Finds the first of names on the PATH. */
-static int find_program(const char *const *names, struct pt__buf *out)
-{
-	const char *path = getenv("PATH");
-
-	for (; *names; names++) {
-		for (const char *dir = path ? path : "/usr/bin:/bin"; *dir;) {
-			size_t len = strcspn(dir, ":");
-			pt__buf_reset(out);
-			pt__buf_add(out, dir, len);
-			pt__buf_addf(out, "/%s", *names);
-			if (len && !access(out->data, X_OK))
-				return 0;
-			dir += len + (dir[len] == ':');
-		}
-	}
-	return -1;
-}
-
 /* An option file value: quoted, '\' and '"' escaped. */
 static void add_option_value(const char *value, struct pt__buf *out)
 {
@@ -1190,15 +1169,16 @@ static void add_output(int fd, struct pt__buf *out)
 /* mysqldump TEMPLATE | mysql CLONE, one clone after another. */
 static int dump_clones(struct pt__db *db, struct pt__buf *err)
 {
-	static const char *const dumpers[] = {"mysqldump", "mariadb-dump", NULL};
-	static const char *const loaders[] = {"mysql", "mariadb", NULL};
 	struct my_state *state = db->state;
 	struct pt__buf dumper = PT__BUF_INIT, loader = PT__BUF_INIT, option_file = PT__BUF_INIT,
-		       defaults = PT__BUF_INIT;
+		       defaults = PT__BUF_INIT, not_found = PT__BUF_INIT;
 	bool history;
 	int rc = 0;
 
-	if (find_program(dumpers, &dumper) || find_program(loaders, &loader)) {
+	if ((pt__spawn_find_program("mysqldump", NULL, &dumper, &not_found) &&
+	     pt__spawn_find_program("mariadb-dump", NULL, &dumper, &not_found)) ||
+	    (pt__spawn_find_program("mysql", NULL, &loader, &not_found) &&
+	     pt__spawn_find_program("mariadb", NULL, &loader, &not_found))) {
 		pt__buf_adds(err, "cannot clone with partest_strategy=dump: mysqldump or mysql is "
 				  "not on the PATH; install the MySQL or MariaDB client");
 		rc = PT__ERUN;
@@ -1233,28 +1213,29 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 			break;
 		}
 		struct pt__spawn dump_spawn = {
-			dumper.data,
-			dump_argv,
-			environ,
-			{PT__SPAWN_DEVNULL, pipe_fds[1], dump_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
-			true};
+			.path = dumper.data,
+			.argv = dump_argv,
+			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], dump_err, PT__SPAWN_NONE,
+				PT__SPAWN_NONE},
+			.new_group = true,
+		};
 		struct pt__spawn load_spawn = {
-			loader.data,
-			load_argv,
-			environ,
-			{pipe_fds[0], load_err, load_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
-			true};
-		int spawned = pt__spawn(&dump_spawn, &dump);
-		if (!spawned && (spawned = pt__spawn(&load_spawn, &load))) {
+			.path = loader.data,
+			.argv = load_argv,
+			.fds = {pipe_fds[0], load_err, load_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
+			.new_group = true,
+		};
+		struct pt__buf why = PT__BUF_INIT;
+		int spawned = pt__spawn(&dump_spawn, &dump, &why);
+		if (!spawned && (spawned = pt__spawn(&load_spawn, &load, &why))) {
 			kill(-dump, SIGKILL);
 			waitpid(dump, NULL, 0);
 		}
 		close(pipe_fds[0]);
 		close(pipe_fds[1]);
 		if (spawned) {
-			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s",
-				     strerror(-spawned));
-			rc = PT__ERUN;
+			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s", why.data);
+			rc = spawned;
 		} else if ((rc = wait_pipeline(dump, load, &dump_status, &load_status))) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 		} else if (!WIFEXITED(dump_status) || WEXITSTATUS(dump_status) ||
@@ -1266,6 +1247,7 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 			add_output(dump_failed ? dump_err : load_err, err);
 			rc = PT__ERUN;
 		}
+		pt__buf_release(&why);
 		close(dump_err);
 		close(load_err);
 	}
@@ -1275,6 +1257,7 @@ out:
 	pt__buf_release(&loader);
 	pt__buf_release(&option_file);
 	pt__buf_release(&defaults);
+	pt__buf_release(&not_found);
 	return rc;
 }
 

@@ -140,17 +140,17 @@ static int install_db(struct pt__my_server *server, const char *program, bool as
 		goto out;
 	}
 	struct pt__spawn spawn = {
-		program,
-		argv,
-		environ,
-		{PT__SPAWN_DEVNULL, log_fd, log_fd, PT__SPAWN_NONE, PT__SPAWN_NONE},
-		true};
-	rc = pt__spawn(&spawn, &pid);
+		.path = program,
+		.argv = argv,
+		.fds = {PT__SPAWN_DEVNULL, log_fd, log_fd, PT__SPAWN_NONE, PT__SPAWN_NONE},
+		.new_group = true,
+	};
+	struct pt__buf why = PT__BUF_INIT;
+	rc = pt__spawn(&spawn, &pid, &why);
 	close(log_fd);
 	if (rc) {
-		pt__buf_addf(err, "cannot start a throwaway MariaDB server: %s: %s", program,
-			     strerror(-rc));
-		rc = PT__ERUN;
+		pt__buf_addf(err, "cannot start a throwaway MariaDB server: %s", why.data);
+		pt__buf_release(&why);
 		goto out;
 	}
 	for (;;) {
