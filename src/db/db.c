@@ -553,6 +553,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 		     const char *clone_url, struct pt__buf *err)
 {
 	const char *cmd = dbs[0].ctx->setup_cmd;
+	const struct pt__cancel *cancel = &dbs[0].ctx->cancel;
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	struct pt__environ env;
 	struct pt__buf name = PT__BUF_INIT, output = PT__BUF_INIT, why = PT__BUF_INIT;
@@ -599,11 +600,11 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 					{pt__signals_fd(), POLLIN, 0}};
 		ssize_t n = -1;
 
-		if (pt__interrupts && !kill_at) {
+		if (pt__cancelled(cancel) && !kill_at) {
 			kill(-pid, SIGTERM);
 			kill_at = pt__now_ms() + SETUP_KILL_GRACE_MS;
 		}
-		if (kill_at && (pt__now_ms() >= kill_at || pt__interrupts > 1))
+		if (kill_at && (pt__now_ms() >= kill_at || pt__cancel_interrupts(cancel) > 1))
 			kill(-pid, SIGKILL);
 		/* The short timeout notices the exit without relying on SIGCHLD. */
 		if (poll(fds, 2, 50) < 0 && errno != EINTR)
@@ -628,7 +629,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 		keep_output(&output, chunk, (size_t)n, &cut);
 	close(out[0]);
 
-	if (kill_at || pt__interrupts) {
+	if (kill_at || pt__cancelled(cancel)) {
 		pt__buf_addf(err, "--db-setup \"%s\" was interrupted", cmd);
 		pt__buf_release(&output);
 		return PT__EINTR;
@@ -849,7 +850,7 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < nr; i++) {
-		if (pt__interrupts) {
+		if (pt__cancelled(&dbs[i].ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 			rc = PT__EINTR;
 			break;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "../buf.h"
+#include "../cancel.h"
 #include "../error.h"
 
 /* What every database of one run shares. */
@@ -24,6 +25,7 @@ struct pt__db_context {
 	const char *setup_cmd;	   /* --db-setup, or NULL */
 	const char *const *inputs; /* --db-inputs files, NULL-terminated */
 	bool keepdb;		   /* --keepdb */
+	struct pt__cancel cancel;  /* what stops a wait: set-up, server, clones */
 };
 
 struct pt__db;

@@ -431,7 +431,7 @@ static int lock_template(struct pt__db *db, struct pt__buf *err)
 		mysql_free_result(res);
 		if (state->locked)
 			break;
-		if (pt__interrupts) {
+		if (pt__cancelled(&db->ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while waiting for the template's lock");
 			rc = PT__EINTR;
 			break;
@@ -932,7 +932,7 @@ static int copy_all_tables(struct pt__db *db, const struct contents *contents, s
 		pthread_mutex_unlock(&copier.lock);
 		if (!running)
 			break;
-		if (pt__interrupts && !killed) {
+		if (pt__cancelled(&db->ctx->cancel) && !killed) {
 			struct pt__buf sql = PT__BUF_INIT;
 			killed = true;
 			pthread_mutex_lock(&copier.lock);
@@ -1124,13 +1124,14 @@ static int write_option_file(struct pt__db *db, bool history, struct pt__buf *pa
 	return rc;
 }
 
-/* Waits for both; Ctrl-C kills them. Returns 0, PT__ERUN or PT__EINTR. */
-static int wait_pipeline(pid_t dump, pid_t load, int *dump_status, int *load_status)
+/* Waits for both; cancel kills them. Returns 0 or PT__EINTR. */
+static int wait_pipeline(pid_t dump, pid_t load, const struct pt__cancel *cancel, int *dump_status,
+			 int *load_status)
 {
 	bool dump_done = false, load_done = false, killed = false;
 
 	while (!dump_done || !load_done) {
-		if (pt__interrupts && !killed) {
+		if (pt__cancelled(cancel) && !killed) {
 			killed = true;
 			kill(-dump, SIGKILL);
 			kill(-load, SIGKILL);
@@ -1236,7 +1237,8 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 		if (spawned) {
 			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s", why.data);
 			rc = spawned;
-		} else if ((rc = wait_pipeline(dump, load, &dump_status, &load_status))) {
+		} else if ((rc = wait_pipeline(dump, load, &db->ctx->cancel, &dump_status,
+					       &load_status))) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 		} else if (!WIFEXITED(dump_status) || WEXITSTATUS(dump_status) ||
 			   !WIFEXITED(load_status) || WEXITSTATUS(load_status)) {
@@ -1342,7 +1344,7 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 		if ((rc = copy_all_tables(db, &contents, err)))
 			goto fail;
 		for (int k = 0; k < workers; k++) {
-			if (pt__interrupts) {
+			if (pt__cancelled(&db->ctx->cancel)) {
 				pt__buf_adds(err, "interrupted while making the database clones");
 				rc = PT__EINTR;
 				goto fail;

@@ -155,7 +155,7 @@ static int load_oci(const struct pt__db *db, struct pt__buf *err)
 				db->alias, symbol, missing_library);                               \
 			dlclose(handle);                                                           \
 			memset(&oci, 0, sizeof(oci));                                              \
-			rc = PT__ERUN;                                                          \
+			rc = PT__ERUN;                                                             \
 			goto out;                                                                  \
 		}                                                                                  \
 		memcpy(&oci.field, &sym, sizeof(sym));                                             \
@@ -609,7 +609,7 @@ static void *clone_thread(void *arg)
 	pthread_mutex_lock(&job->lock);
 	job->conn = conn;
 	pthread_mutex_unlock(&job->lock);
-	if (pt__interrupts) {
+	if (pt__cancelled(&job->db->ctx->cancel)) {
 		job->outcome.code = ORA_CANCELLED;
 		goto out;
 	}
@@ -827,7 +827,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 			left += !atomic_load(&jobs[k].done);
 		if (!left)
 			break;
-		if (pt__interrupts && !broken) {
+		if (pt__cancelled(&db->ctx->cancel) && !broken) {
 			broken = true;
 			for (int k = 0; k < workers; k++) {
 				pthread_mutex_lock(&jobs[k].lock);
@@ -845,7 +845,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		struct clone_job *job = &jobs[k];
 		if (job->started)
 			pthread_join(job->thread, NULL);
-		if (!rc && pt__interrupts) {
+		if (!rc && pt__cancelled(&db->ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 			rc = PT__EINTR;
 		}

@@ -127,11 +127,11 @@ static bool result_ok(const PGresult *res)
 
 /*
  * Runs sql (with nparams text parameters) on conn and returns its last
- * result, which the caller clears; NULL when the connection failed. With
- * interruptible, Ctrl-C cancels the statement and sets *interrupted.
+ * result, which the caller clears; NULL when the connection failed. When
+ * cancel (if given) fires, the statement is cancelled and *interrupted set.
  */
 static PGresult *run_query(PGconn *conn, const char *sql, int nparams, const char *const *params,
-			   bool interruptible, bool *interrupted)
+			   const struct pt__cancel *cancel, bool *interrupted)
 {
 	PGresult *last = NULL, *res;
 	bool cancelled = false;
@@ -142,18 +142,19 @@ static PGresult *run_query(PGconn *conn, const char *sql, int nparams, const cha
 		return NULL;
 	while (PQisBusy(conn)) {
 		struct pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
-		if (interruptible && pt__interrupts && !cancelled) {
-			PGcancel *cancel = PQgetCancel(conn);
+		if (cancel && pt__cancelled(cancel) && !cancelled) {
+			PGcancel *request = PQgetCancel(conn);
 			char ignored[256];
-			if (cancel) {
-				PQcancel(cancel, ignored, sizeof(ignored));
-				PQfreeCancel(cancel);
+			if (request) {
+				PQcancel(request, ignored, sizeof(ignored));
+				PQfreeCancel(request);
 			}
 			cancelled = true;
 			if (interrupted)
 				*interrupted = true;
 		}
-		if (poll(fds, 2, 100) < 0 && errno != EINTR)
+		if (poll(fds, 2, cancel ? pt__cancel_poll_ms(cancel, 100) : 100) < 0 &&
+		    errno != EINTR)
 			break;
 		if (fds[1].revents)
 			pt__signals_drain();
@@ -365,7 +366,8 @@ static int admin_query(struct pt__db *db, const char *what, const char *sql, int
 
 	if ((rc = connect_admin(db, err)))
 		return rc;
-	res = run_query(state->admin, sql, nparams, params, interruptible, &interrupted);
+	res = run_query(state->admin, sql, nparams, params, interruptible ? &db->ctx->cancel : NULL,
+			&interrupted);
 	if (interrupted) {
 		pt__buf_addf(err, "interrupted while trying to %s", what);
 		PQclear(res);
@@ -667,7 +669,7 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 			rc = PT__ERUN;
 			break;
 		}
-		if (pt__interrupts) {
+		if (pt__cancelled(&db->ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while waiting for the template to be free");
 			rc = PT__EINTR;
 			break;
@@ -805,7 +807,7 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 		}
 		if (!waiting)
 			break;
-		if (pt__interrupts && !rc) {
+		if (pt__cancelled(&db->ctx->cancel) && !rc) {
 			rc = PT__EINTR;
 			for (int i = 0; i < nr; i++) {
 				PGcancel *cancel;
@@ -822,7 +824,8 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 			continue;
 		}
 		fds[nr] = (struct pollfd){pt__signals_fd(), POLLIN, 0};
-		if (poll(fds, (nfds_t)nr + 1, 1000) < 0 && errno != EINTR)
+		if (poll(fds, (nfds_t)nr + 1, pt__cancel_poll_ms(&db->ctx->cancel, 1000)) < 0 &&
+		    errno != EINTR)
 			break;
 		if (fds[nr].revents)
 			pt__signals_drain();

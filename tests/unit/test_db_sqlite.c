@@ -19,7 +19,7 @@
 #include "buf.h"
 #include "db/db.h"
 #include "owned_dir.h"
-#include "signals.h"
+#include "clock.h"
 
 struct fixture {
 	char *dir; /* removed at the end */
@@ -63,7 +63,6 @@ PT_SETUP(db_sqlite)
 
 PT_TEARDOWN(db_sqlite)
 {
-	pt__interrupts = 0;
 	if (fx.dir)
 		pt__remove_tree(fx.dir);
 	free(fx.dir);
@@ -542,13 +541,26 @@ PT_TEST(db_sqlite, setup_killed_by_a_signal_says_so)
 
 PT_TEST(db_sqlite, interrupted_setup_is_stopped_and_leaves_nothing)
 {
+	static volatile sig_atomic_t interrupts = 1;
 	struct pt__db db;
 
 	fx.ctx.setup_cmd = "sleep 30";
-	pt__interrupts = 1;
+	fx.ctx.cancel = (struct pt__cancel){&interrupts, 0};
 	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
 	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__EINTR);
-	pt__interrupts = 0;
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, "--db-setup \"sleep 30\" was interrupted");
+	PT_EXPECT_FALSE(exists(fx.template.data));
+	pt__db_release(&db);
+}
+
+PT_TEST(db_sqlite, setup_past_its_deadline_is_stopped)
+{
+	struct pt__db db;
+
+	fx.ctx.setup_cmd = "sleep 30";
+	fx.ctx.cancel = (struct pt__cancel){NULL, pt__now_us() + 200 * 1000};
+	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
+	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__EINTR);
 	PT_EXPECT_FALSE(exists(fx.template.data));
 	pt__db_release(&db);
 }
