@@ -145,8 +145,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	struct pt__buf query = PT__BUF_INIT, template = PT__BUF_INIT;
 	int rc;
 
-	state->server.run_id = db->ctx->run_id;
-	if ((rc = pt__my_server_start(&state->server, err)))
+	if ((rc = pt__my_server_start(&state->server, db->ctx->run_id, &db->ctx->cancel, err)))
 		return rc;
 	state->server_started = true;
 	pt__buf_adds(&query, "socket=");

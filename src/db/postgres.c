@@ -262,11 +262,10 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	char *errmsg = NULL;
 	int rc;
 
-	state->server.run_id = db->ctx->run_id;
-	if ((rc = pt__pg_server_start(&state->server, err)))
+	if ((rc = pt__pg_server_start(&state->server, db->ctx->run_id, &db->ctx->cancel, err)))
 		return rc;
 	state->server_started = true;
-	for (const unsigned char *c = (const unsigned char *)state->server.dir; *c; c++) {
+	for (const unsigned char *c = (const unsigned char *)state->server.common.dir; *c; c++) {
 		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
 			pt__buf_addc(&encoded, (char)*c);
