@@ -164,27 +164,28 @@ _Noreturn static void child_fail(int report, enum child_step step)
 	_exit(127);
 }
 
-/* In the child: descriptors 0..4 as spawn->fds says. Async-signal-safe. */
-static int child_set_fds(const struct pt__spawn *spawn)
+/* In the child: descriptors 0..4 as spawn->fds says; false with errno set
+ * if one cannot be. Async-signal-safe. */
+static bool child_set_fds(const struct pt__spawn *spawn)
 {
 	for (int fd = 0; fd < PT__SPAWN_FDS; fd++) {
 		int from = spawn->fds[fd];
 		if (from == PT__SPAWN_DEVNULL) {
 			int null_fd = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
 			if (null_fd < 0)
-				return -1;
+				return false;
 			if (null_fd != fd && (dup2(null_fd, fd) < 0 || close(null_fd)))
-				return -1;
+				return false;
 		} else if (from == PT__SPAWN_NONE) {
 			close(fd);
 		} else if (from == fd) {
 			if (fcntl(fd, F_SETFD, 0) < 0)
-				return -1;
+				return false;
 		} else if (from >= 0 && dup2(from, fd) < 0) {
-			return -1;
+			return false;
 		}
 	}
-	return 0;
+	return true;
 }
 
 /*
@@ -215,7 +216,7 @@ _Noreturn static void child_run(const struct pt__spawn *spawn, char *const *envp
 		signal(signo, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (child_set_fds(spawn))
+	if (!child_set_fds(spawn))
 		child_fail(report, STEP_FDS);
 	if (spawn->cwd && chdir(spawn->cwd))
 		child_fail(report, STEP_CWD);
@@ -245,11 +246,12 @@ static bool read_report(int fd, struct child_report *message)
 static int spawn_fork(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
 {
 	char *const *envp = spawn->envp ? spawn->envp : environ;
-	struct child_report message;
+	struct child_report message, failure = {0, 0, 0};
+	int failed = 0;
 	sigset_t all, old;
 	uid_t uid = 0;
 	gid_t gid = 0;
-	int report[2], rc = 0;
+	int report[2];
 	pid_t child;
 
 	if (spawn->user) {
@@ -276,26 +278,27 @@ static int spawn_fork(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf 
 		close(report[0]);
 		return spawn_error(spawn, "fork: ", fork_errno, err);
 	}
-	*pid = child;
-	if (spawn->detach) {
-		bool reported = read_report(report[0], &message);
-		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-			;
-		if (!reported || message.step != STEP_STARTED) {
-			close(report[0]);
-			return spawn_error(spawn, step_words[STEP_FORK],
-					   reported ? message.err_no : ECHILD, err);
-		}
-		*pid = message.pid;
-	}
-	if (read_report(report[0], &message)) {
-		if (!spawn->detach)
-			while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-				;
-		rc = spawn_error(spawn, step_words[message.step], message.err_no, err);
+	/*
+	 * Until end of file, which comes when the program is exec'd (the pipe
+	 * is close-on-exec) or its starter has failed and ended. A detached
+	 * start also hears from the intermediate child, in either order.
+	 */
+	*pid = spawn->detach ? 0 : child;
+	while (read_report(report[0], &message)) {
+		if (message.step == STEP_STARTED)
+			*pid = message.pid;
+		else if (!failed++)
+			failure = message;
 	}
 	close(report[0]);
-	return rc;
+	if (spawn->detach || failed)
+		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (failed)
+		return spawn_error(spawn, step_words[failure.step], failure.err_no, err);
+	if (!*pid)
+		return spawn_error(spawn, step_words[STEP_FORK], ECHILD, err);
+	return 0;
 }
 
 int pt__spawn(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
