@@ -178,10 +178,10 @@ void pt__db_env_name(const char *alias, struct pt__buf *out)
 	pt__buf_adds(out, "_URL");
 }
 
-int pt__db_make_dirs(const char *path)
+int pt__db_make_dirs(const char *path, struct pt__buf *err)
 {
 	char *copy = pt__xstrdup(path);
-	int rc = 0;
+	int err_no = 0;
 
 	for (char *slash = copy + 1;; slash++) {
 		bool last = !*slash;
@@ -189,33 +189,35 @@ int pt__db_make_dirs(const char *path)
 			continue;
 		*slash = '\0';
 		if (mkdir(copy, 0777) && errno != EEXIST) {
-			rc = -errno;
+			err_no = errno;
 			break;
 		}
 		if (last)
 			break;
 		*slash = '/';
 	}
-	if (!rc) {
+	if (!err_no) {
 		struct stat st;
 		if (stat(path, &st))
-			rc = -errno;
+			err_no = errno;
 		else if (!S_ISDIR(st.st_mode))
-			rc = -ENOTDIR;
+			err_no = ENOTDIR;
 	}
+	if (err_no)
+		pt__buf_addf(err, "cannot create directory \"%s\": %s", copy, strerror(err_no));
 	free(copy);
-	return rc;
+	return err_no ? PT__ERUN : 0;
 }
 
-int pt__db_write_file(const char *path, const char *data, size_t len)
+int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err)
 {
 	struct pt__buf temp = PT__BUF_INIT;
-	int fd, rc = 0;
+	int fd, err_no = 0;
 
 	pt__buf_addf(&temp, "%s.%ld.tmp", path, (long)getpid());
 	fd = open(temp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		rc = -errno;
+		err_no = errno;
 		goto out;
 	}
 	while (len) {
@@ -223,55 +225,66 @@ int pt__db_write_file(const char *path, const char *data, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = -errno;
+			err_no = errno;
 			break;
 		}
 		data += n;
 		len -= (size_t)n;
 	}
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(temp.data, path))
-		rc = -errno;
-	if (rc)
+	if (!err_no && fsync(fd))
+		err_no = errno;
+	if (close(fd) && !err_no)
+		err_no = errno;
+	if (!err_no && rename(temp.data, path))
+		err_no = errno;
+	if (err_no)
 		unlink(temp.data);
 out:
+	if (err_no)
+		pt__buf_addf(err, "cannot write \"%s\": %s", path, strerror(err_no));
 	pt__buf_release(&temp);
-	return rc;
+	return err_no ? PT__ERUN : 0;
 }
 
-int pt__db_read_file(const char *path, struct pt__buf *out)
+int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err)
 {
 	char chunk[4096];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int rc = 0;
+	int err_no = 0;
 
+	if (fd < 0 && errno == ENOENT)
+		return 0;
 	if (fd < 0)
-		return -errno;
-	for (;;) {
+		err_no = errno;
+	while (fd >= 0) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			rc = -errno;
+			err_no = errno;
 		if (n <= 0)
 			break;
 		pt__buf_add(out, chunk, (size_t)n);
 	}
-	close(fd);
-	return rc;
+	if (fd >= 0)
+		close(fd);
+	if (err_no) {
+		pt__buf_addf(err, "cannot read \"%s\": %s", path, strerror(err_no));
+		return PT__ERUN;
+	}
+	return 1;
 }
 
 long pt__db_read_pid(const char *path)
 {
-	struct pt__buf text = PT__BUF_INIT;
+	struct pt__buf text = PT__BUF_INIT, ignored = PT__BUF_INIT;
 	long pid = 0;
 
-	if (pt__db_read_file(path, &text) || sscanf(pt__buf_str(&text), "%ld", &pid) != 1)
+	if (pt__db_read_file(path, &text, &ignored) != 1 ||
+	    sscanf(pt__buf_str(&text), "%ld", &pid) != 1)
 		pid = 0;
 	pt__buf_release(&text);
+	pt__buf_release(&ignored);
 	return pid;
 }
 
@@ -484,13 +497,15 @@ out:
 
 static int fingerprint_matches(const struct pt__db *db, unsigned long long fingerprint)
 {
-	struct pt__buf path = PT__BUF_INIT, have = PT__BUF_INIT, want = PT__BUF_INIT;
+	struct pt__buf path = PT__BUF_INIT, have = PT__BUF_INIT, want = PT__BUF_INIT,
+		       ignored = PT__BUF_INIT;
 	int matches;
 
 	record_path(db, &path);
 	record_contents(db, fingerprint, &want);
-	matches = !pt__db_read_file(path.data, &have) && have.len == want.len &&
+	matches = pt__db_read_file(path.data, &have, &ignored) == 1 && have.len == want.len &&
 		  !memcmp(have.data, want.data, want.len);
+	pt__buf_release(&ignored);
 	pt__buf_release(&path);
 	pt__buf_release(&have);
 	pt__buf_release(&want);
@@ -509,20 +524,17 @@ static void forget_fingerprint(const struct pt__db *db)
 static int remember_fingerprint(const struct pt__db *db, unsigned long long fingerprint,
 				struct pt__buf *err)
 {
-	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, contents = PT__BUF_INIT;
+	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, contents = PT__BUF_INIT,
+		       why = PT__BUF_INIT;
 	int rc;
 
 	pt__buf_addf(&dir, "%s/templates", db->ctx->state_dir);
 	record_path(db, &path);
 	record_contents(db, fingerprint, &contents);
-	rc = pt__db_make_dirs(dir.data);
-	if (!rc)
-		rc = pt__db_write_file(path.data, contents.data, contents.len);
-	if (rc) {
-		pt__buf_addf(err, "cannot record the template of --db %s in \"%s\": %s", db->alias,
-			     path.data, strerror(-rc));
-		rc = PT__ERUN;
-	}
+	if ((rc = pt__db_make_dirs(dir.data, &why)) ||
+	    (rc = pt__db_write_file(path.data, contents.data, contents.len, &why)))
+		pt__buf_addf(err, "cannot record the template of --db %s: %s", db->alias, why.data);
+	pt__buf_release(&why);
 	pt__buf_release(&dir);
 	pt__buf_release(&path);
 	pt__buf_release(&contents);

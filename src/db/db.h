@@ -139,16 +139,17 @@ void pt__db_free_clone_urls(struct pt__db *db);
 #define PT__DB_HASH_INIT 0xcbf29ce484222325ULL
 unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len);
 
-/* mkdir -p. Returns 0 or -errno. */
-int pt__db_make_dirs(const char *path);
+/* mkdir -p. On failure says 'cannot create directory "DIR": why' in err. */
+int pt__db_make_dirs(const char *path, struct pt__buf *err);
 
 /* Replaces path's contents with len bytes of data through a temporary
  * file and rename(), so readers see the old or the new file, never a part.
- * Returns 0 or -errno; on failure path is unchanged. */
-int pt__db_write_file(const char *path, const char *data, size_t len);
+ * On failure path is unchanged and err says 'cannot write "PATH": why'. */
+int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err);
 
-/* Reads all of path into out. Returns 0 or -errno (-ENOENT if missing). */
-int pt__db_read_file(const char *path, struct pt__buf *out);
+/* Appends all of path to out. Returns 1, or 0 when there is no such file,
+ * or PT__ERUN with 'cannot read "PATH": why' in err. */
+int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err);
 
 /* The number a server's pid file at path starts with, or 0 if there is none. */
 long pt__db_read_pid(const char *path);

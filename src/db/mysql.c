@@ -98,7 +98,10 @@ static MYSQL *connect_to(const struct my_state *state, const char *dbname, struc
 	return conn;
 }
 
-/* Runs sql; returns its rows (NULL for none) in *res if res is given. 0 or -1. */
+/*
+ * Runs sql; returns its rows (NULL for none) in *res if res is given.
+ * Returns 0, or PT__ERUN with the reason in mysql_error(conn).
+ */
 static int run_sql(MYSQL *conn, const char *sql, MYSQL_RES **res)
 {
 	MYSQL_RES *rows;
@@ -106,10 +109,10 @@ static int run_sql(MYSQL *conn, const char *sql, MYSQL_RES **res)
 	if (res)
 		*res = NULL;
 	if (mysql_real_query(conn, sql, strlen(sql)))
-		return -1;
+		return PT__ERUN;
 	rows = mysql_store_result(conn);
 	if (!rows && mysql_field_count(conn))
-		return -1;
+		return PT__ERUN;
 	if (res)
 		*res = rows;
 	else

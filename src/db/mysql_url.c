@@ -28,7 +28,7 @@ static char *decode(const char *str, size_t len, int *bad)
 {
 	struct pt__buf out = PT__BUF_INIT;
 
-	if (pt__db_percent_decode(str, len, &out))
+	if (!pt__db_percent_decode(str, len, &out))
 		*bad = 1;
 	return pt__buf_detach(&out);
 }
@@ -153,7 +153,7 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 	if (*p == '/') {
 		p++;
 		path_end = p + strcspn(p, "?");
-		if (pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
+		if (!pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
 			rc = pt__db_url_error(err, url, "a bad %-escape in the database name");
 			goto out;
 		}

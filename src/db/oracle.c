@@ -266,7 +266,8 @@ static void describe_url(const struct pt__db *db, struct pt__buf *out)
 	pt__buf_adds(out, "\")");
 }
 
-/* Opens a connection as the URL's user. */
+/* Opens a connection as the URL's user. Returns 0, or PT__ERUN with the
+ * reason in *out. */
 static int connect_as(struct ora_state *state, struct conn *c, struct outcome *out)
 {
 	struct pt__buf connect = PT__BUF_INIT;
@@ -276,7 +277,7 @@ static int connect_as(struct ora_state *state, struct conn *c, struct outcome *o
 	if (oci.handle_alloc(state->env, (void **)&c->errh, OCI_HTYPE_ERROR, 0, NULL)) {
 		snprintf(out->message, sizeof(out->message), "cannot allocate an OCI error handle");
 		out->code = -1;
-		return -1;
+		return PT__ERUN;
 	}
 	pt__ora_connect_string(&state->url, state->url.service, &connect);
 	status = oci.logon2(state->env, c->errh, &c->svc, (const OraText *)state->url.user,
@@ -289,7 +290,7 @@ static int connect_as(struct ora_state *state, struct conn *c, struct outcome *o
 		oci.handle_free(c->errh, OCI_HTYPE_ERROR);
 		c->errh = NULL;
 		c->svc = NULL;
-		return -1;
+		return PT__ERUN;
 	}
 	return 0;
 }
@@ -583,13 +584,14 @@ struct clone_job {
 	struct outcome outcome;
 };
 
+/* Runs sql for the job; on failure notes op and what in it and returns PT__ERUN. */
 static int job_sql(struct clone_job *job, enum pt__ora_op op, const char *what, const char *sql)
 {
 	if (!run_sql(&job->conn, sql, NULL, NULL, &job->outcome))
 		return 0;
 	job->failed_op = op;
 	pt__buf_adds(&job->what, what);
-	return -1;
+	return PT__ERUN;
 }
 
 /* One clone, on its own connection: create, grant, import (or the PDB). */

@@ -32,7 +32,7 @@ static int take_partest_param(const char *url, const char *param, size_t len,
 	const char *eq = memchr(param, '=', len);
 	int rc = 0;
 
-	if (!eq || pt__db_percent_decode(eq + 1, len - (size_t)(eq + 1 - param), &value))
+	if (!eq || !pt__db_percent_decode(eq + 1, len - (size_t)(eq + 1 - param), &value))
 		return pt__db_url_error(
 			err, url, "a partest_ parameter needs a value (partest_strategy=...)");
 	const char *name = param, *v = pt__buf_str(&value);
@@ -105,7 +105,7 @@ int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *er
 	if (*p == '/') {
 		p++;
 		path_end = p + strcspn(p, "?");
-		if (pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
+		if (!pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
 			rc = pt__db_url_error(err, url, "a bad %-escape in the database name");
 			goto out;
 		}

@@ -65,10 +65,10 @@ static void stop_left_server(const char *dir, const char *name, void *arg)
 /* Appends ": " and the last kind->log_tail bytes of the log at path, on one line. */
 static void add_log_tail(const struct pt__db_server *server, const char *path, struct pt__buf *out)
 {
-	struct pt__buf log = PT__BUF_INIT;
+	struct pt__buf log = PT__BUF_INIT, ignored = PT__BUF_INIT;
 	size_t keep = server->kind->log_tail;
 
-	if (!pt__db_read_file(path, &log) && log.len) {
+	if (pt__db_read_file(path, &log, &ignored) == 1 && log.len) {
 		pt__buf_adds(out, ": ");
 		for (const char *c = log.len > keep ? log.data + log.len - keep : log.data; *c;
 		     c++) {
@@ -79,6 +79,7 @@ static void add_log_tail(const struct pt__db_server *server, const char *path, s
 		}
 	}
 	pt__buf_release(&log);
+	pt__buf_release(&ignored);
 }
 
 /* uid and gid of server->user. */
@@ -99,7 +100,7 @@ static int look_up_user(const struct pt__db_server *server, uid_t *uid, gid_t *g
 
 int pt__db_server_make_dir(struct pt__db_server *server, const char *base, struct pt__buf *err)
 {
-	struct pt__buf path = PT__BUF_INIT;
+	struct pt__buf path = PT__BUF_INIT, why = PT__BUF_INIT;
 	uid_t uid = 0;
 	gid_t gid = 0;
 	int rc;
@@ -117,13 +118,16 @@ int pt__db_server_make_dir(struct pt__db_server *server, const char *base, struc
 		return PT__ERUN;
 	}
 	server->dir = pt__buf_detach(&path);
-	if ((rc = pt__owned_dir_claim(server->dir)) ||
-	    (server->user && chown(server->dir, uid, gid) && (rc = -errno))) {
+	if ((rc = pt__owned_dir_claim(server->dir, &why))) {
+		pt__buf_addf(err, "cannot start a throwaway %s server: %s", server->kind->name,
+			     why.data);
+	} else if (server->user && chown(server->dir, uid, gid)) {
 		pt__buf_addf(err, "cannot start a throwaway %s server in \"%s\": %s",
-			     server->kind->name, server->dir, strerror(-rc));
-		return PT__ERUN;
+			     server->kind->name, server->dir, strerror(errno));
+		rc = PT__ERUN;
 	}
-	return 0;
+	pt__buf_release(&why);
+	return rc;
 }
 
 /* Opens log_name in the directory for a program's output, given to server->user. */

@@ -11,7 +11,7 @@ static int hex_value(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-int pt__db_percent_decode(const char *str, size_t len, struct pt__buf *out)
+bool pt__db_percent_decode(const char *str, size_t len, struct pt__buf *out)
 {
 	for (size_t i = 0; i < len; i++) {
 		if (str[i] != '%') {
@@ -21,18 +21,18 @@ int pt__db_percent_decode(const char *str, size_t len, struct pt__buf *out)
 		int high = i + 2 < len ? hex_value(str[i + 1]) : -1;
 		int low = i + 2 < len ? hex_value(str[i + 2]) : -1;
 		if (high < 0 || low < 0 || (high == 0 && low == 0))
-			return -1;
+			return false;
 		pt__buf_addc(out, (char)(high * 16 + low));
 		i += 2;
 	}
-	return 0;
+	return true;
 }
 
 char *pt__db_percent_decoded(const char *str, size_t len)
 {
 	struct pt__buf out = PT__BUF_INIT;
 
-	if (pt__db_percent_decode(str, len, &out)) {
+	if (!pt__db_percent_decode(str, len, &out)) {
 		pt__buf_release(&out);
 		return NULL;
 	}

@@ -2,15 +2,16 @@
 #ifndef PT_DB_URL_ESCAPE_H
 #define PT_DB_URL_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../buf.h"
 
 /*
- * Appends len bytes of str to out with %XX escapes decoded. Returns 0, or
- * -1 on a malformed escape or an encoded NUL (out then holds a part).
+ * Appends len bytes of str to out with %XX escapes decoded. False on a
+ * malformed escape or an encoded NUL (out then holds a part).
  */
-int pt__db_percent_decode(const char *str, size_t len, struct pt__buf *out);
+bool pt__db_percent_decode(const char *str, size_t len, struct pt__buf *out);
 
 /* The same into a new string; NULL on a malformed escape or an encoded NUL. */
 char *pt__db_percent_decoded(const char *str, size_t len);

@@ -331,12 +331,12 @@ PT_TEST(db_sqlite, template_without_setup_is_never_modified)
 	make_database(fx.template.data, 20);
 	PT_ASSERT_INT(utimensat(AT_FDCWD, fx.template.data, old, 0), ==, 0);
 	PT_ASSERT_INT(stat(fx.template.data, &before), ==, 0);
-	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_before), ==, 0);
+	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_before, &fx.err), ==, 1);
 
 	PT_ASSERT_INT(provision_and_teardown(), ==, 0);
 
 	PT_ASSERT_INT(stat(fx.template.data, &after), ==, 0);
-	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_after), ==, 0);
+	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_after, &fx.err), ==, 1);
 	PT_EXPECT_SIZE(bytes_after.len, ==, bytes_before.len);
 	PT_EXPECT_MEM(bytes_after.data, bytes_before.data, bytes_before.len);
 	PT_EXPECT_INT(after.st_mtime, ==, before.st_mtime);
@@ -423,7 +423,7 @@ PT_TEST(db_sqlite, setup_sees_every_template_in_its_environment)
 	PT_ASSERT_INT(init_db(&dbs[1], fx.url.data), ==, 0);
 	PT_ASSERT_INT(pt__db_provision(dbs, 2, &fx.err), ==, 0);
 
-	PT_ASSERT_INT(pt__db_read_file(in_dir(&want, "env"), &out), ==, 0);
+	PT_ASSERT_INT(pt__db_read_file(in_dir(&want, "env"), &out, &fx.err), ==, 1);
 	pt__buf_reset(&want);
 	pt__buf_addf(&want, "%s %s sqlite:%s/cache.db\n", fx.url.data, fx.url.data, fx.dir);
 	PT_EXPECT_STR(out.data, ==, want.data);
@@ -683,15 +683,43 @@ PT_TEST(db_sqlite, env_name_is_the_alias_in_capitals)
 	pt__buf_release(&name);
 }
 
+PT_TEST(db_sqlite, state_files_that_cannot_be_made_say_which_and_why)
+{
+	struct pt__buf path = PT__BUF_INIT, want = PT__BUF_INIT, text = PT__BUF_INIT;
+
+	in_dir(&path, "missing/record");
+	PT_EXPECT_INT(pt__db_write_file(path.data, "x", 1, &fx.err), ==, PT__ERUN);
+	pt__buf_addf(&want, "cannot write \"%s\": No such file or directory", path.data);
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, want.data);
+	PT_EXPECT_INT(pt__db_read_file(path.data, &text, &fx.err), ==, 0);
+
+	pt__buf_reset(&fx.err);
+	pt__buf_reset(&want);
+	PT_EXPECT_INT(pt__db_read_file(fx.dir, &text, &fx.err), ==, PT__ERUN);
+	pt__buf_addf(&want, "cannot read \"%s\": Is a directory", fx.dir);
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, want.data);
+
+	pt__buf_reset(&fx.err);
+	pt__buf_reset(&want);
+	write_text(in_dir(&path, "file"), "");
+	pt__buf_adds(&path, "/below");
+	PT_EXPECT_INT(pt__db_make_dirs(path.data, &fx.err), ==, PT__ERUN);
+	pt__buf_addf(&want, "cannot create directory \"%s\": Not a directory", path.data);
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, want.data);
+	pt__buf_release(&path);
+	pt__buf_release(&want);
+	pt__buf_release(&text);
+}
+
 PT_TEST(db_sqlite, a_pid_file_gives_its_number_or_0)
 {
 	struct pt__buf path = PT__BUF_INIT;
 
-	PT_ASSERT_INT(pt__db_write_file(in_dir(&path, "server.pid"), "4321\n", 5), ==, 0);
+	PT_ASSERT_INT(pt__db_write_file(in_dir(&path, "server.pid"), "4321\n", 5, &fx.err), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 4321);
-	PT_ASSERT_INT(pt__db_write_file(path.data, "", 0), ==, 0);
+	PT_ASSERT_INT(pt__db_write_file(path.data, "", 0, &fx.err), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 0);
-	PT_ASSERT_INT(pt__db_write_file(path.data, "starting", 8), ==, 0);
+	PT_ASSERT_INT(pt__db_write_file(path.data, "starting", 8, &fx.err), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(in_dir(&path, "missing.pid")), ==, 0);
 	pt__buf_release(&path);
