@@ -667,13 +667,19 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 	return PT__EUSAGE;
 }
 
+/* The backend has no template: --db-setup runs on each clone instead. */
+static bool setup_per_clone(const struct pt__db *db)
+{
+	return db->backend->has_template && !db->backend->has_template(db);
+}
+
 /* How many databases have a template to build (not a per-clone set-up). */
 static size_t templates_to_build(const struct pt__db *dbs, size_t nr)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < nr; i++)
-		n += !dbs[i].setup_per_clone;
+		n += !setup_per_clone(&dbs[i]);
 	return n;
 }
 
@@ -714,7 +720,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		goto out;
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
-		if (db->setup_per_clone)
+		if (setup_per_clone(db))
 			continue; /* no template: the set-up runs on each clone */
 		rc = db->backend->template_exists(db, err);
 		if (rc < 0)
@@ -743,7 +749,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
-		if (db->setup_per_clone)
+		if (setup_per_clone(db))
 			continue;
 		/* Forgotten first: a run killed from here on leaves no match. */
 		forget_fingerprint(db);
@@ -757,7 +763,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		goto fail;
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
-		if (db->setup_per_clone)
+		if (setup_per_clone(db))
 			continue;
 		rc = db->backend->template_is_ours(db, err);
 		if (rc < 0)
@@ -777,7 +783,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		}
 	}
 	for (size_t i = 0; i < nr; i++)
-		if (!dbs[i].setup_per_clone &&
+		if (!setup_per_clone(&dbs[i]) &&
 		    (rc = remember_fingerprint(&dbs[i], fingerprint, err)))
 			goto fail;
 	goto out;
@@ -794,7 +800,7 @@ static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 {
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__buf what = PT__BUF_INIT;
-		if (dbs[i].setup_per_clone)
+		if (setup_per_clone(&dbs[i]))
 			continue;
 		int rc = dbs[i].backend->template_exists(&dbs[i], err);
 		if (rc < 0)
@@ -873,7 +879,7 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	/* A backend without a template (Oracle's setup strategy): --db-setup
 	 * fills each clone, one after another. */
 	for (size_t i = 0; !rc && i < nr; i++)
-		for (int k = 0; !rc && dbs[i].setup_per_clone && k < dbs[i].ctx->workers; k++)
+		for (int k = 0; !rc && setup_per_clone(&dbs[i]) && k < dbs[i].ctx->workers; k++)
 			rc = run_setup(dbs, nr, &dbs[i], dbs[i].clone_urls[k], err);
 	if (rc)
 		pt__db_teardown(dbs, nr, &ignored);

@@ -55,6 +55,9 @@ struct pt__db_backend {
 	/* Drops what runs that are no longer alive left behind (never what a
 	 * live run owns), appending one line per dropped object to dropped. */
 	int (*reap)(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err);
+	/* False when the backend has no template to copy and --db-setup runs
+	 * on each clone instead (Oracle's setup strategy). NULL: always true. */
+	bool (*has_template)(const struct pt__db *db);
 };
 
 struct pt__db {
@@ -67,9 +70,6 @@ struct pt__db {
 	const struct pt__db_context *ctx;
 	char **clone_urls;    /* one per worker once cloned, else NULL */
 	bool template_built;  /* this run (re)built the template */
-	bool setup_per_clone; /* set by open: the backend has no template to copy;
-			       * --db-setup runs on each clone instead (Oracle's
-			       * setup strategy) */
 	void *state;	      /* the backend's own */
 	char **replaced_urls; /* earlier template_url strings, kept until release */
 	size_t nr_replaced_urls, alloc_replaced_urls;

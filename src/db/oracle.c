@@ -426,7 +426,6 @@ static int oracle_open(struct pt__db *db, struct pt__buf *err)
 			     "it with --db-setup; build it yourself or use datapump or setup");
 		return PT__EUSAGE;
 	}
-	db->setup_per_clone = state->url.strategy == PT__ORA_STRATEGY_SETUP;
 	/* What --db-setup gets: the template schema, with the URL's password
 	 * (the password partest gives a template it creates). */
 	pt__ora_url_format(&state->url, state->url.schema, state->url.password,
@@ -742,6 +741,14 @@ static const char *clone_kind(const struct ora_state *state)
  * fills db->clone_urls. Ctrl-C breaks the statements in flight. On
  * failure drops what it made and reports the first clone's error.
  */
+/* The setup strategy copies no template: --db-setup builds every clone. */
+static bool oracle_has_template(const struct pt__db *db)
+{
+	const struct ora_state *state = db->state;
+
+	return state->url.strategy != PT__ORA_STRATEGY_SETUP;
+}
+
 static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
@@ -997,4 +1004,5 @@ const struct pt__db_backend pt__db_oracle = {
 	.clone = oracle_clone,
 	.drop_clones = oracle_drop_clones,
 	.reap = oracle_reap,
+	.has_template = oracle_has_template,
 };
