@@ -49,7 +49,9 @@
 #include "../spawn.h"
 #include "../signals.h"
 #include "../xalloc.h"
+#include "clones.h"
 #include "owner.h"
+#include "url_escape.h"
 
 #define REGISTRY_TABLE	    "`" PT__MY_REGISTRY "`.`databases`"
 #define COPY_SQL_MODE	    "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
@@ -57,21 +59,14 @@
 #define DEFAULT_THREADS_MAX 8
 #define CONNECT_TIMEOUT	    10
 
-struct clone {
-	char *name;
-	bool registered; /* its row is in the registry */
-	bool created;	 /* by this run, and not dropped yet */
-};
-
 struct my_state {
 	struct pt__my_url url;
 	struct pt__my_server server; /* mysql+tmp:// only */
 	bool server_started;
 	MYSQL *admin;
-	char *where; /* the server, for messages */
-	bool locked; /* holds the template's named lock */
-	struct clone *clones;
-	int nr_clones;
+	char *where;		     /* the server, for messages */
+	bool locked;		     /* holds the template's named lock */
+	struct pt__db_clones clones; /* made: its row is in the registry */
 };
 
 /* ---- connections and statements ---- */
@@ -152,13 +147,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	state->server_started = true;
 	pt__buf_adds(&query, "socket=");
-	for (const unsigned char *c = (const unsigned char *)state->server.socket; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
-			pt__buf_addc(&query, (char)*c);
-		else
-			pt__buf_addf(&query, "%%%02X", *c);
-	}
+	pt__db_percent_encode(state->server.socket, &query);
 	if (*url->query)
 		pt__buf_addf(&query, "&%s", url->query);
 	free(url->query);
@@ -281,9 +270,7 @@ static void mysql_close_db(struct pt__db *db)
 		mysql_close(state->admin);
 	if (state->server_started)
 		pt__my_server_stop(&state->server);
-	for (int k = 0; k < state->nr_clones; k++)
-		free(state->clones[k].name);
-	free(state->clones);
+	pt__db_clones_release(&state->clones);
 	free(state->where);
 	pt__my_url_release(&state->url);
 	free(state);
@@ -843,7 +830,7 @@ static void *copy_tables(void *arg)
 		if (job < 0)
 			break;
 		const struct table *table = &copier->contents->tables[job / copier->nr_clones];
-		const char *clone = state->clones[job % copier->nr_clones].name;
+		const char *clone = state->clones.items[job % copier->nr_clones].name;
 		bool failed = mysql_select_db(conn, clone) || run_sql(conn, table->create, NULL);
 		if (!failed && *table->columns) {
 			pt__buf_reset(&sql);
@@ -903,8 +890,8 @@ static int copy_all_tables(struct pt__db *db, const struct contents *contents, s
 	bool killed = false;
 	int started = 0, rc = 0;
 
-	copier.nr_clones = state->nr_clones;
-	copier.nr_jobs = contents->nr_tables * state->nr_clones;
+	copier.nr_clones = state->clones.nr;
+	copier.nr_jobs = contents->nr_tables * state->clones.nr;
 	if (!copier.nr_jobs)
 		return 0;
 	if (nr_threads > copier.nr_jobs)
@@ -1015,7 +1002,7 @@ static int copy_objects(struct pt__db *db, const struct contents *contents, int 
 			struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	const char *clone = state->clones[k].name;
+	const char *clone = state->clones.items[k].name;
 	bool *done = pt__xcalloc((size_t)contents->nr_objects + 1, sizeof(*done));
 	struct pt__buf why = PT__BUF_INIT;
 	unsigned int code;
@@ -1192,12 +1179,12 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 	if ((rc = write_option_file(db, history, &option_file, err)))
 		goto out;
 	pt__buf_addf(&defaults, "--defaults-extra-file=%s", option_file.data);
-	for (int k = 0; !rc && k < state->nr_clones; k++) {
+	for (int k = 0; !rc && k < state->clones.nr; k++) {
 		char *dump_argv[] = {dumper.data,  defaults.data, "--single-transaction",
 				     "--routines", "--triggers",  "--events",
 				     "--hex-blob", "--quick",	  state->url.dbname,
 				     NULL};
-		char *load_argv[] = {loader.data, defaults.data, state->clones[k].name, NULL};
+		char *load_argv[] = {loader.data, defaults.data, state->clones.items[k].name, NULL};
 		int pipe_fds[2], dump_err = pt__unlinked_file(db->ctx->run_dir),
 				 load_err = pt__unlinked_file(db->ctx->run_dir);
 		int dump_status = 0, load_status = 0;
@@ -1246,7 +1233,7 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 			   !WIFEXITED(load_status) || WEXITSTATUS(load_status)) {
 			bool dump_failed = !WIFEXITED(dump_status) || WEXITSTATUS(dump_status);
 			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s with %s: ",
-				     state->url.dbname, state->clones[k].name, state->where,
+				     state->url.dbname, state->clones.items[k].name, state->where,
 				     dump_failed ? dumper.data : loader.data);
 			add_output(dump_failed ? dump_err : load_err, err);
 			rc = PT__ERUN;
@@ -1268,7 +1255,7 @@ out:
 /* ---- clones ---- */
 
 /* Drops the clone if the registry says this run made it. */
-static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *err)
+static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__buf *err)
 {
 	struct pt__buf what = PT__BUF_INIT;
 	char kind[16] = "", run[64] = "";
@@ -1284,8 +1271,6 @@ static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *er
 		if (!rc)
 			unregister_database(db, clone->name);
 	}
-	if (!rc)
-		clone->created = clone->registered = false;
 	pt__buf_release(&what);
 	return rc;
 }
@@ -1300,20 +1285,26 @@ static int create_clones(struct pt__db *db, const struct contents *contents, str
 	if (contents->charset)
 		pt__buf_addf(&suffix, " CHARACTER SET %s COLLATE %s", contents->charset,
 			     contents->collation);
-	for (int k = 0; !rc && k < state->nr_clones; k++) {
-		struct clone *clone = &state->clones[k];
+	for (int k = 0; !rc && k < state->clones.nr; k++) {
+		struct pt__db_clone *clone = &state->clones.items[k];
 		if ((rc = register_database(db, clone->name, "clone", err)))
 			break;
-		clone->registered = true;
+		clone->made = true;
 		pt__buf_reset(&what);
 		pt__buf_addf(&what, "create the clone \"%s\"", clone->name);
 		rc = admin_command(db, what.data, "CREATE DATABASE ", clone->name, suffix.data,
 				   err);
-		clone->created = !rc;
 	}
 	pt__buf_release(&suffix);
 	pt__buf_release(&what);
 	return rc;
+}
+
+static void format_clone_url(const struct pt__db *db, const char *name, struct pt__buf *url)
+{
+	const struct my_state *state = db->state;
+
+	pt__my_url_format(&state->url, name, url);
 }
 
 static int mysql_clone(struct pt__db *db, struct pt__buf *err)
@@ -1326,17 +1317,8 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	memset(&contents, 0, sizeof(contents));
 	if ((rc = lock_template(db, err)))
 		return rc;
-	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
-	state->nr_clones = workers;
-	pt__db_new_clone_urls(db);
-	for (int k = 0; k < workers; k++) {
-		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__MY_NAME_MAX,
-				  &name);
-		pt__my_url_format(&state->url, name.data, &url);
-		state->clones[k].name = pt__buf_detach(&name);
-		db->clone_urls[k] = pt__buf_detach(&url);
-	}
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX,
+				 format_clone_url);
 	if ((rc = read_contents(db, &contents, err)) || (rc = create_clones(db, &contents, err)))
 		goto fail;
 	if (state->url.strategy == PT__MY_STRATEGY_DUMP) {
@@ -1360,37 +1342,17 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	return 0;
 fail:
 	contents_release(&contents);
-	{
-		struct pt__buf ignored = PT__BUF_INIT;
-		for (int k = 0; k < state->nr_clones; k++)
-			if (state->clones[k].registered)
-				drop_clone(db, &state->clones[k], &ignored);
-		pt__buf_release(&ignored);
-	}
+	pt__db_clones_abandon(&state->clones, db, drop_clone);
 	unlock_template(db);
-	pt__db_free_clone_urls(db);
 	return rc;
 }
 
 static int mysql_drop_clones(struct pt__db *db, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	int first = 0;
 
 	unlock_template(db);
-	for (int k = 0; k < state->nr_clones; k++) {
-		struct pt__buf why = PT__BUF_INIT;
-		int rc;
-		if (!state->clones[k].registered)
-			continue;
-		rc = drop_clone(db, &state->clones[k], &why);
-		if (rc && !first) {
-			pt__buf_add(err, why.data, why.len);
-			first = rc;
-		}
-		pt__buf_release(&why);
-	}
-	return first;
+	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
 }
 
 static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
@@ -1433,10 +1395,7 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		/* Best effort: one that cannot be dropped stays for a later run. */
 		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", row[0], "", &ignored)) {
 			unregister_database(db, row[0]);
-			pt__buf_addf(dropped,
-				     "dropped MySQL database \"%s\" on %s, left by run %s "
-				     "(pid %ld, no longer running)\n",
-				     row[0], state->where, row[1], owner.pid);
+			pt__db_add_reaped(dropped, "MySQL database", row[0], state->where, &owner);
 		}
 		pt__buf_release(&ignored);
 	}

@@ -34,6 +34,7 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "oracle_oci.h"
+#include "clones.h"
 #include "owner.h"
 #include "postgres.h" /* the marker format and process start times */
 
@@ -69,12 +70,6 @@ struct conn {
 	OCIError *errh;
 };
 
-struct clone {
-	char *name;
-	char *password;
-	bool created; /* by this run, and not dropped yet */
-};
-
 struct ora_state {
 	struct pt__ora_url url;
 	OCIEnv *env;
@@ -86,8 +81,7 @@ struct ora_state {
 	bool registry_ready;
 	struct pt__buf marker; /* this run's clone marker */
 	char *link;	       /* datapump: this run's loopback link, once made */
-	struct clone *clones;
-	int nr_clones;
+	struct pt__db_clones clones;
 };
 
 /* One statement's outcome: 0 or the ORA code, and the server's first line. */
@@ -449,11 +443,7 @@ static void oracle_close(struct pt__db *db)
 		disconnect(&state->admin);
 	if (state->env)
 		oci.handle_free(state->env, OCI_HTYPE_ENV);
-	for (int k = 0; k < state->nr_clones; k++) {
-		free(state->clones[k].name);
-		free(state->clones[k].password);
-	}
-	free(state->clones);
+	pt__db_clones_release(&state->clones);
 	free(state->link);
 	free(state->where);
 	free(state->banner);
@@ -571,7 +561,7 @@ static int oracle_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt_
 
 struct clone_job {
 	struct pt__db *db;
-	struct clone *clone;
+	struct pt__db_clone *clone;
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t lock; /* guards conn.svc against OCIBreak from the main thread */
@@ -620,14 +610,14 @@ static void *clone_thread(void *arg)
 		/* Marked made even when the block failed: it may have failed after
 		 * CREATE (at OPEN), and the drop proves ownership before it drops. */
 		job_sql(job, PT__ORA_OP_CREATE_PDB, "create the PDB", sql.data);
-		job->clone->created = true;
+		job->clone->made = true;
 		goto out;
 	}
 	pt__ora_sql_create_user(name, job->clone->password, state->url.tablespace, "user",
 				state->marker.data, &sql);
 	if (job_sql(job, PT__ORA_OP_CREATE_USER, "create the user", sql.data))
 		goto out;
-	job->clone->created = true;
+	job->clone->made = true;
 	pt__buf_reset(&sql);
 	pt__ora_sql_default_grants(name, &sql);
 	if (job_sql(job, PT__ORA_OP_GRANT, "grant", sql.data))
@@ -639,8 +629,9 @@ static void *clone_thread(void *arg)
 	if (job_sql(job, PT__ORA_OP_GRANT, "copy the template's grants", sql.data))
 		goto out;
 	pt__buf_reset(&sql);
-	pt__ora_object_name("JOB", job->db->ctx->run_id, (int)(job->clone - state->clones) + 1,
-			    PT__ORA_NAME_MAX_OLD, &job_name);
+	pt__ora_object_name("JOB", job->db->ctx->run_id,
+			    (int)(job->clone - state->clones.items) + 1, PT__ORA_NAME_MAX_OLD,
+			    &job_name);
 	pt__ora_sql_datapump(state->url.schema, name, state->link, job_name.data,
 			     state->url.remap_from, state->url.remap_to, &sql);
 	job_sql(job, PT__ORA_OP_DATAPUMP, "import the template with Data Pump", sql.data);
@@ -741,6 +732,14 @@ static const char *clone_kind(const struct ora_state *state)
  * fills db->clone_urls. Ctrl-C breaks the statements in flight. On
  * failure drops what it made and reports the first clone's error.
  */
+/* Drops one of this run's clones, which carries this run's marker. */
+static int drop_own_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__buf *err)
+{
+	struct ora_state *state = db->state;
+
+	return drop_clone(db, clone->name, clone_kind(state), state->marker.data, err);
+}
+
 /* The setup strategy copies no template: --db-setup builds every clone. */
 static bool oracle_has_template(const struct pt__db *db)
 {
@@ -783,9 +782,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	if (state->url.strategy == PT__ORA_STRATEGY_DATAPUMP && (rc = create_link(db, err)))
 		return rc;
 
-	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
-	state->nr_clones = workers;
-	pt__db_new_clone_urls(db);
+	pt__db_clones_init(&state->clones, db);
 	jobs = pt__xcalloc((size_t)workers, sizeof(*jobs));
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf name = PT__BUF_INIT, password = PT__BUF_INIT, url = PT__BUF_INIT;
@@ -800,8 +797,8 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 			pt__ora_url_format(&state->url, name.data, password.data,
 					   state->url.service, &url);
 		}
-		state->clones[k].name = pt__buf_detach(&name);
-		state->clones[k].password = pt__buf_detach(&password);
+		state->clones.items[k].name = pt__buf_detach(&name);
+		state->clones.items[k].password = pt__buf_detach(&password);
 		db->clone_urls[k] = pt__buf_detach(&url);
 	}
 	/* The threads block the signals partest handles, so that Ctrl-C lands
@@ -815,7 +812,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	for (int k = 0; k < workers; k++) {
 		struct clone_job *job = &jobs[k];
 		job->db = db;
-		job->clone = &state->clones[k];
+		job->clone = &state->clones.items[k];
 		pthread_mutex_init(&job->lock, NULL);
 		atomic_init(&job->done, false);
 		oci.handle_alloc(state->env, (void **)&job->break_errh, OCI_HTYPE_ERROR, 0, NULL);
@@ -878,40 +875,20 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	}
 	if (!rc)
 		return 0;
+	pt__db_clones_abandon(&state->clones, db, drop_own_clone);
 	{
 		struct pt__buf ignored = PT__BUF_INIT;
-		for (int k = 0; k < state->nr_clones; k++)
-			if (state->clones[k].created &&
-			    !drop_clone(db, state->clones[k].name, clone_kind(state),
-					state->marker.data, &ignored))
-				state->clones[k].created = false;
 		drop_link(db, &ignored);
 		pt__buf_release(&ignored);
 	}
-	pt__db_free_clone_urls(db);
 	return rc;
 }
 
 static int oracle_drop_clones(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	int first = 0;
+	int first = pt__db_clones_drop(&state->clones, db, drop_own_clone, err);
 
-	for (int k = 0; k < state->nr_clones; k++) {
-		struct pt__buf why = PT__BUF_INIT;
-		int rc;
-		if (!state->clones[k].created)
-			continue;
-		rc = drop_clone(db, state->clones[k].name, clone_kind(state), state->marker.data,
-				&why);
-		if (!rc)
-			state->clones[k].created = false;
-		if (rc && !first) {
-			pt__buf_add(err, why.data, why.len);
-			first = rc;
-		}
-		pt__buf_release(&why);
-	}
 	if (state->link) {
 		struct pt__buf why = PT__BUF_INIT;
 		int rc = drop_link(db, &why);
@@ -974,13 +951,11 @@ static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 			continue;
 		/* Best effort: one still busy stays for a later run. */
 		if (!drop_clone(db, item->name, item->kind, item->marker, &ignored))
-			pt__buf_addf(dropped,
-				     "dropped Oracle %s \"%s\" on %s, left by run %s (pid %ld, no "
-				     "longer running)\n",
-				     !strcmp(item->kind, "pdb")	   ? "PDB"
-				     : !strcmp(item->kind, "link") ? "database link"
-								   : "user",
-				     item->name, state->where, marker.run_id, marker.pid);
+			pt__db_add_reaped(dropped,
+					  !strcmp(item->kind, "pdb")	? "Oracle PDB"
+					  : !strcmp(item->kind, "link") ? "Oracle database link"
+									: "Oracle user",
+					  item->name, state->where, &marker);
 		pt__buf_release(&ignored);
 	}
 	for (size_t i = 0; i < list.nr; i++) {

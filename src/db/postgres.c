@@ -22,7 +22,9 @@
  * exist) it holds a session advisory lock named after it, so that two runs
  * rebuilding one template with --db-setup take turns.
  */
+#include "clones.h"
 #include "owner.h"
+#include "url_escape.h"
 #include "postgres.h"
 
 #ifdef PT_HAVE_LIBPQ
@@ -50,11 +52,6 @@
 #define AUTO_STRATEGY " STRATEGY FILE_COPY"
 #define OBJECT_IN_USE "55006"
 
-struct clone {
-	char *name;
-	bool created; /* by this run, and not dropped yet */
-};
-
 struct pg_state {
 	struct pt__pg_url url;
 	struct pt__pg_server server; /* postgresql+tmp:// only */
@@ -65,8 +62,7 @@ struct pg_state {
 	char *where;		    /* "host:port" of the server, for messages */
 	bool locked;		    /* holds the template's advisory lock */
 	struct pt__buf marker;	    /* this run's clone marker */
-	struct clone *clones;
-	int nr_clones;
+	struct pt__db_clones clones;
 };
 
 /*
@@ -265,13 +261,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	if ((rc = pt__pg_server_start(&state->server, db->ctx->run_id, &db->ctx->cancel, err)))
 		return rc;
 	state->server_started = true;
-	for (const unsigned char *c = (const unsigned char *)state->server.common.dir; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
-			pt__buf_addc(&encoded, (char)*c);
-		else
-			pt__buf_addf(&encoded, "%%%02X", *c);
-	}
+	pt__db_percent_encode(state->server.common.dir, &encoded);
 	pt__buf_addf(&query, "host=%s&port=%d&user=%s", encoded.data, state->server.port,
 		     state->server.user);
 	if (*url->query)
@@ -444,9 +434,7 @@ static void postgres_close(struct pt__db *db)
 	if (state->server_started)
 		pt__pg_server_stop(&state->server);
 	PQconninfoFree(state->options);
-	for (int k = 0; k < state->nr_clones; k++)
-		free(state->clones[k].name);
-	free(state->clones);
+	pt__db_clones_release(&state->clones);
 	free(state->where);
 	pt__buf_release(&state->marker);
 	pt__pg_url_release(&state->url);
@@ -700,7 +688,7 @@ static const char *pick_strategy(struct pt__db *db)
 enum job_step { JOB_CONNECT, JOB_CREATE, JOB_MARK, JOB_DONE, JOB_FAILED };
 
 struct clone_job {
-	struct clone *clone;
+	struct pt__db_clone *clone;
 	PGconn *conn;
 	enum job_step step;
 	PostgresPollingStatusType polling;
@@ -755,7 +743,7 @@ static void job_read(struct pt__db *db, struct clone_job *job, const char *strat
 		snprintf(job->sqlstate, sizeof(job->sqlstate), "%s", sqlstate(last));
 		job->step = JOB_FAILED;
 	} else if (job->step == JOB_CREATE) {
-		job->clone->created = true;
+		job->clone->made = true;
 		job->step = JOB_MARK;
 		job_send(db, job, strategy);
 	} else {
@@ -851,7 +839,7 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 }
 
 /* Drops the clone if it carries this run's marker. */
-static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *err)
+static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__buf what = PT__BUF_INIT;
@@ -862,15 +850,20 @@ static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *er
 	if ((rc = read_comment(db, clone->name, &exists, &comment, err)))
 		return rc;
 	/* This run's marker; or none on one this run created but failed to mark. */
-	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->created)) {
+	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->made)) {
 		pt__buf_addf(&what, "drop the clone \"%s\"", clone->name);
 		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name, "", err);
 	}
-	if (!rc)
-		clone->created = false;
 	free(comment);
 	pt__buf_release(&what);
 	return rc;
+}
+
+static void format_clone_url(const struct pt__db *db, const char *name, struct pt__buf *url)
+{
+	const struct pg_state *state = db->state;
+
+	pt__pg_url_format(&state->url, name, url);
 }
 
 /*
@@ -891,17 +884,8 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	pt__buf_reset(&state->marker);
 	fill_marker(db, true, &state->marker);
-	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
-	state->nr_clones = workers;
-	pt__db_new_clone_urls(db);
-	for (int k = 0; k < workers; k++) {
-		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__PG_NAME_MAX,
-				  &name);
-		pt__pg_url_format(&state->url, name.data, &url);
-		state->clones[k].name = pt__buf_detach(&name);
-		db->clone_urls[k] = pt__buf_detach(&url);
-	}
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX,
+				 format_clone_url);
 
 	ours = postgres_template_is_ours(db, err);
 	if (ours < 0) {
@@ -926,11 +910,11 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		if ((rc = wait_for_template(db, deadline, err)))
 			goto fail;
 		for (int k = 0; k < workers; k++) {
-			if (state->clones[k].created)
+			if (state->clones.items[k].made)
 				continue;
 			pt__buf_release(&jobs[nr].error);
-			jobs[nr] = (struct clone_job){&state->clones[k], NULL, JOB_CONNECT, 0,
-						      PT__BUF_INIT,	 ""};
+			jobs[nr] = (struct clone_job){
+				&state->clones.items[k], NULL, JOB_CONNECT, 0, PT__BUF_INIT, ""};
 			nr++;
 		}
 		rc = run_clone_jobs(db, jobs, nr, strategy);
@@ -947,7 +931,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 			if (job->step == JOB_DONE)
 				continue;
 			/* Someone connected to the template meanwhile: wait and retry. */
-			if (!strcmp(job->sqlstate, OBJECT_IN_USE) && !job->clone->created) {
+			if (!strcmp(job->sqlstate, OBJECT_IN_USE) && !job->clone->made) {
 				busy++;
 				continue;
 			}
@@ -969,37 +953,17 @@ fail:
 	for (int k = 0; jobs && k < workers; k++)
 		pt__buf_release(&jobs[k].error);
 	free(jobs);
-	{
-		struct pt__buf ignored = PT__BUF_INIT;
-		for (int k = 0; k < state->nr_clones; k++)
-			if (state->clones[k].created)
-				drop_clone(db, &state->clones[k], &ignored);
-		pt__buf_release(&ignored);
-	}
+	pt__db_clones_abandon(&state->clones, db, drop_clone);
 	unlock_template(db);
-	pt__db_free_clone_urls(db);
 	return rc;
 }
 
 static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	int first = 0;
 
 	unlock_template(db);
-	for (int k = 0; k < state->nr_clones; k++) {
-		struct pt__buf why = PT__BUF_INIT;
-		int rc;
-		if (!state->clones[k].created)
-			continue;
-		rc = drop_clone(db, &state->clones[k], &why);
-		if (rc && !first) {
-			pt__buf_add(err, why.data, why.len);
-			first = rc;
-		}
-		pt__buf_release(&why);
-	}
-	return first;
+	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
 }
 
 static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
@@ -1027,10 +991,8 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 			continue;
 		/* Best effort: one still in use stays for a later run. */
 		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", name, "", &ignored))
-			pt__buf_addf(dropped,
-				     "dropped PostgreSQL database \"%s\" on %s, left by run %s "
-				     "(pid %ld, no longer running)\n",
-				     name, state->where, marker.run_id, marker.pid);
+			pt__db_add_reaped(dropped, "PostgreSQL database", name, state->where,
+					  &marker);
 		pt__buf_release(&ignored);
 	}
 	PQclear(res);
