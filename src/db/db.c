@@ -138,6 +138,17 @@ int pt__db_url_error(struct pt__buf *err, const char *url, const char *why)
  * of the whole URL (a password may hold unencoded '/', '?' or '@'), and a
  * password= query parameter is hidden too.
  */
+void pt__db_add_quoted(const char *text, char quote, struct pt__buf *out)
+{
+	pt__buf_addc(out, quote);
+	for (const char *c = text; *c; c++) {
+		if (*c == quote)
+			pt__buf_addc(out, quote);
+		pt__buf_addc(out, *c);
+	}
+	pt__buf_addc(out, quote);
+}
+
 void pt__db_redact_url(const char *url, struct pt__buf *out)
 {
 	const char *rest = strstr(url, "://");

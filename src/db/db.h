@@ -111,6 +111,10 @@ void pt__db_env_name(const char *alias, struct pt__buf *out);
  * Returns PT__EUSAGE. */
 int pt__db_url_error(struct pt__buf *err, const char *url, const char *why);
 
+/* Appends text between two quote characters, each quote inside doubled:
+ * SQL's quoting of identifiers ('"', '`') and literals ('\''). */
+void pt__db_add_quoted(const char *text, char quote, struct pt__buf *out);
+
 /* Appends url to out with any password replaced by "***". */
 void pt__db_redact_url(const char *url, struct pt__buf *out);
 

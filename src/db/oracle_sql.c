@@ -354,13 +354,7 @@ void pt__ora_random_password(struct pt__buf *out)
 
 void pt__ora_literal(const char *value, struct pt__buf *out)
 {
-	pt__buf_addc(out, '\'');
-	for (const char *c = value; *c; c++) {
-		if (*c == '\'')
-			pt__buf_addc(out, '\'');
-		pt__buf_addc(out, *c);
-	}
-	pt__buf_addc(out, '\'');
+	pt__db_add_quoted(value, '\'', out);
 }
 
 /* A literal that itself sits inside a literal (EXECUTE IMMEDIATE '...'). */

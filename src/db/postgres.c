@@ -179,13 +179,7 @@ static void add_identifier(PGconn *conn, const char *name, struct pt__buf *out)
 		PQfreemem(quoted);
 		return;
 	}
-	pt__buf_addc(out, '"');
-	for (const char *c = name; *c; c++) {
-		if (*c == '"')
-			pt__buf_addc(out, '"');
-		pt__buf_addc(out, *c);
-	}
-	pt__buf_addc(out, '"');
+	pt__db_add_quoted(name, '"', out);
 }
 
 static void add_literal(PGconn *conn, const char *value, struct pt__buf *out)

@@ -2,6 +2,9 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
+
+#include "db.h"
 
 static int hex_value(char c)
 {
@@ -46,5 +49,39 @@ void pt__db_percent_encode(const char *str, struct pt__buf *out)
 			pt__buf_addc(out, (char)*c);
 		else
 			pt__buf_addf(out, "%%%02X", *c);
+	}
+}
+
+const char *pt__db_url_after_scheme(const char *url, const char *scheme)
+{
+	size_t len = strlen(scheme);
+
+	return strncasecmp(url, scheme, len) ? NULL : url + len;
+}
+
+int pt__db_url_take_dbname(const char *url, const char **at, struct pt__buf *name,
+			   struct pt__buf *err)
+{
+	const char *start = *at + 1, *end;
+
+	if (**at != '/')
+		return 0;
+	end = start + strcspn(start, "?");
+	if (!pt__db_percent_decode(start, (size_t)(end - start), name))
+		return pt__db_url_error(err, url, "a bad %-escape in the database name");
+	*at = end;
+	return 0;
+}
+
+void pt__db_url_format(const char *scheme, const char *authority, const char *dbname,
+		       const char *query, struct pt__buf *out)
+{
+	pt__buf_adds(out, scheme);
+	pt__buf_adds(out, authority);
+	pt__buf_addc(out, '/');
+	pt__db_percent_encode(dbname, out);
+	if (query && *query) {
+		pt__buf_addc(out, '?');
+		pt__buf_adds(out, query);
 	}
 }
