@@ -304,6 +304,13 @@ static const char *template_url(const struct pt__db *db)
 	return db->template_url ? db->template_url : db->url;
 }
 
+void pt__db_describe_url(const struct pt__db *db, struct pt__buf *out)
+{
+	pt__buf_addf(out, "--db %s (\"", db->alias);
+	pt__db_redact_url(template_url(db), out);
+	pt__buf_adds(out, "\")");
+}
+
 /* "--db NAME" as messages name a database. */
 static void describe_db(const struct pt__db *db, struct pt__buf *out)
 {

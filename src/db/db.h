@@ -115,6 +115,10 @@ int pt__db_url_error(struct pt__buf *err, const char *url, const char *why);
  * SQL's quoting of identifiers ('"', '`') and literals ('\''). */
 void pt__db_add_quoted(const char *text, char quote, struct pt__buf *out);
 
+/* '--db ALIAS ("URL")', the template's URL with its password hidden: how
+ * a message names a database before there is a connection to it. */
+void pt__db_describe_url(const struct pt__db *db, struct pt__buf *out);
+
 /* Appends url to out with any password replaced by "***". */
 void pt__db_redact_url(const char *url, struct pt__buf *out);
 

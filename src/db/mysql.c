@@ -127,14 +127,6 @@ static void add_literal(MYSQL *conn, const char *value, struct pt__buf *out)
 	free(escaped);
 }
 
-/* "--db ALIAS ("URL")" for messages before there is a connection. */
-static void describe_url(const struct pt__db *db, struct pt__buf *out)
-{
-	pt__buf_addf(out, "--db %s (\"", db->alias);
-	pt__db_redact_url(db->template_url ? db->template_url : db->url, out);
-	pt__buf_adds(out, "\")");
-}
-
 /* Points the URLs at the throwaway server of mysql+tmp://, starting it. */
 static int start_server(struct pt__db *db, struct pt__buf *err)
 {
@@ -176,7 +168,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		return 0;
 	if (state->admin) {
 		pt__buf_adds(err, "lost the connection to MySQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_addf(err, ": %s", mysql_error(state->admin));
 		return PT__ERUN;
 	}
@@ -185,7 +177,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 	state->admin = connect_to(state, NULL, &why);
 	if (!state->admin) {
 		pt__buf_adds(err, "cannot connect to MySQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_addf(err, ": %s", why.data);
 		pt__buf_release(&why);
 		return PT__ERUN;

@@ -235,14 +235,6 @@ static void connect_params(struct pg_state *state, const char *dbname, const cha
 	}
 }
 
-/* "--db ALIAS ("URL")" for messages before there is a connection. */
-static void describe_url(const struct pt__db *db, struct pt__buf *out)
-{
-	pt__buf_addf(out, "--db %s (\"", db->alias);
-	pt__db_redact_url(db->template_url ? db->template_url : db->url, out);
-	pt__buf_adds(out, "\")");
-}
-
 /* Starts the throwaway server of postgresql+tmp:// and points the URLs at it. */
 static int start_server(struct pt__db *db, struct pt__buf *err)
 {
@@ -292,7 +284,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		if (PQstatus(state->admin) == CONNECTION_OK)
 			return 0;
 		pt__buf_addf(err, "lost the connection to PostgreSQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_adds(err, ": ");
 		add_pg_error(state->admin, NULL, err);
 		return PT__ERUN;
@@ -315,7 +307,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 			continue;
 		}
 		pt__buf_adds(err, "cannot connect to PostgreSQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_adds(err, ": ");
 		add_pg_error(state->admin, NULL, err);
 		PQfinish(state->admin);
