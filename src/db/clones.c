@@ -69,10 +69,45 @@ void pt__db_clones_release(struct pt__db_clones *clones)
 	memset(clones, 0, sizeof(*clones));
 }
 
-void pt__db_add_reaped(struct pt__buf *dropped, const char *what, const char *name,
-		       const char *where, const struct pt__db_owner *owner)
+void pt__db_leftovers_add(struct pt__db_leftovers *list, const struct pt__db_leftover *item)
 {
-	pt__buf_addf(dropped,
-		     "dropped %s \"%s\" on %s, left by run %s (pid %ld, no longer running)\n", what,
-		     name, where, owner->run_id, owner->pid);
+	struct pt__db_leftover *copy;
+
+	PT__GROW(list->items, list->nr + 1, list->alloc);
+	copy = &list->items[list->nr++];
+	*copy = *item;
+	copy->name = pt__xstrdup(item->name);
+	copy->kind = item->kind ? pt__xstrdup(item->kind) : NULL;
+	copy->marker = item->marker ? pt__xstrdup(item->marker) : NULL;
+}
+
+void pt__db_leftovers_release(struct pt__db_leftovers *list)
+{
+	for (size_t i = 0; i < list->nr; i++) {
+		free(list->items[i].name);
+		free(list->items[i].kind);
+		free(list->items[i].marker);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+void pt__db_reap_leftovers(struct pt__db *db, const struct pt__db_leftovers *list,
+			   int (*drop)(struct pt__db *db, const struct pt__db_leftover *leftover,
+				       struct pt__buf *err),
+			   const char *where, struct pt__buf *dropped)
+{
+	for (size_t i = 0; i < list->nr; i++) {
+		const struct pt__db_leftover *item = &list->items[i];
+		struct pt__buf ignored = PT__BUF_INIT;
+		if (!item->owner.clone || !pt__db_owner_dead(&item->owner, db->ctx))
+			continue;
+		if (!drop(db, item, &ignored))
+			pt__buf_addf(dropped,
+				     "dropped %s \"%s\" on %s, left by run %s (pid %ld, no longer "
+				     "running)\n",
+				     item->what, item->name, where, item->owner.run_id,
+				     item->owner.pid);
+		pt__buf_release(&ignored);
+	}
 }

@@ -1,8 +1,9 @@
 /*
  * The clones a server backend (PostgreSQL, MySQL, Oracle) makes for a run,
  * and what every such backend does with them the same way: naming them
- * and their URLs, dropping those this run made, and saying what a reap
- * dropped. The engine's part is how one clone is dropped.
+ * and their URLs, dropping those this run made, and reaping those that
+ * dead runs left. The engine's part is finding them and how one is
+ * dropped.
  *
  * Every function follows the error rule of src/error.h.
  */
@@ -57,11 +58,35 @@ void pt__db_clones_abandon(struct pt__db_clones *clones, struct pt__db *db,
 /* Frees the names and passwords and leaves clones empty. */
 void pt__db_clones_release(struct pt__db_clones *clones);
 
+/* A clone some run left on the server, as a reap found it. */
+struct pt__db_leftover {
+	char *name;
+	char *kind;	  /* the engine's word for what it is, or NULL */
+	char *marker;	  /* the engine's record of its owner, or NULL */
+	const char *what; /* how a reap's line names it: "PostgreSQL database" */
+	struct pt__db_owner owner;
+};
+
+struct pt__db_leftovers {
+	struct pt__db_leftover *items;
+	size_t nr, alloc;
+};
+
+/* Appends a copy of item. */
+void pt__db_leftovers_add(struct pt__db_leftovers *list, const struct pt__db_leftover *item);
+
+/* Frees the items and leaves list empty. */
+void pt__db_leftovers_release(struct pt__db_leftovers *list);
+
 /*
- * The line a reap adds for each object it dropped: 'dropped WHAT "NAME" on
- * WHERE, left by run RUN (pid PID, no longer running)'.
+ * Drops with drop each leftover that is a clone of a run known to be dead
+ * (never one of a live run), appending 'dropped WHAT "NAME" on WHERE, left
+ * by run RUN (pid PID, no longer running)' to dropped for each that went.
+ * Best effort: one that cannot be dropped stays for a later run.
  */
-void pt__db_add_reaped(struct pt__buf *dropped, const char *what, const char *name,
-		       const char *where, const struct pt__db_owner *owner);
+void pt__db_reap_leftovers(struct pt__db *db, const struct pt__db_leftovers *list,
+			   int (*drop)(struct pt__db *db, const struct pt__db_leftover *leftover,
+				       struct pt__buf *err),
+			   const char *where, struct pt__buf *dropped);
 
 #endif

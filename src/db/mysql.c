@@ -1347,9 +1347,21 @@ static int mysql_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
 }
 
+/* Drops a dead run's clone and its registry row. */
+static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
+			 struct pt__buf *err)
+{
+	int rc = admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "", err);
+
+	if (!rc)
+		unregister_database(db, leftover->name);
+	return rc;
+}
+
 static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
 	MYSQL_RES *res = NULL;
 	MYSQL_ROW row;
 	int rc;
@@ -1372,26 +1384,21 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		return PT__ERUN;
 	}
 	while ((row = mysql_fetch_row(res))) {
-		struct pt__buf ignored = PT__BUF_INIT;
-		struct pt__db_owner owner = {.clone = true,
-					     .pid = strtol(row[3], NULL, 10),
-					     .start = strtoull(row[4], NULL, 10)};
-		snprintf(owner.run_id, sizeof(owner.run_id), "%s", row[1]);
-		snprintf(owner.host, sizeof(owner.host), "%s", row[2]);
-		if (!pt__db_owner_dead(&owner, db->ctx))
-			continue;
-		if (!strcmp(row[5], "0")) {
+		struct pt__db_leftover item = {.name = row[0],
+					       .what = "MySQL database",
+					       .owner = {.clone = true,
+							 .pid = strtol(row[3], NULL, 10),
+							 .start = strtoull(row[4], NULL, 10)}};
+		snprintf(item.owner.run_id, sizeof(item.owner.run_id), "%s", row[1]);
+		snprintf(item.owner.host, sizeof(item.owner.host), "%s", row[2]);
+		if (strcmp(row[5], "0"))
+			pt__db_leftovers_add(&list, &item);
+		else if (pt__db_owner_dead(&item.owner, db->ctx))
 			unregister_database(db, row[0]); /* killed before it was created */
-			continue;
-		}
-		/* Best effort: one that cannot be dropped stays for a later run. */
-		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", row[0], "", &ignored)) {
-			unregister_database(db, row[0]);
-			pt__db_add_reaped(dropped, "MySQL database", row[0], state->where, &owner);
-		}
-		pt__buf_release(&ignored);
 	}
 	mysql_free_result(res);
+	pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_leftovers_release(&list);
 	return 0;
 }
 

@@ -901,28 +901,31 @@ static int oracle_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return first;
 }
 
-struct leftover {
-	char *name, *kind, *marker;
-};
-
-struct leftovers {
-	struct leftover *items;
-	size_t nr, alloc;
-};
-
+/* Row callback: a registry row (name, kind, marker) whose marker names its run. */
 static void add_leftover(char *const *columns, void *arg)
 {
-	struct leftovers *list = arg;
+	struct pt__db_leftover item = {.name = columns[0],
+				       .kind = columns[1],
+				       .marker = columns[2],
+				       .what = !strcmp(columns[1], "pdb") ? "Oracle PDB"
+					       : !strcmp(columns[1], "link")
+						       ? "Oracle database link"
+						       : "Oracle user"};
 
-	PT__GROW(list->items, list->nr + 1, list->alloc);
-	list->items[list->nr++] = (struct leftover){
-		pt__xstrdup(columns[0]), pt__xstrdup(columns[1]), pt__xstrdup(columns[2])};
+	if (pt__db_owner_parse(columns[2], &item.owner))
+		pt__db_leftovers_add(arg, &item);
+}
+
+static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
+			 struct pt__buf *err)
+{
+	return drop_clone(db, leftover->name, leftover->kind, leftover->marker, err);
 }
 
 static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	struct leftovers list = {NULL, 0, 0};
+	struct pt__db_leftovers list = {NULL, 0, 0};
 	struct pt__buf sql = PT__BUF_INIT;
 	struct outcome outcome;
 	int rc;
@@ -942,28 +945,9 @@ static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 		pt__buf_addf(err, "cannot look for clones left by dead runs on %s: ", state->where);
 		add_outcome(&outcome, PT__ORA_OP_LOOKUP, err);
 	}
-	for (size_t i = 0; !rc && i < list.nr; i++) {
-		struct leftover *item = &list.items[i];
-		struct pt__db_owner marker;
-		struct pt__buf ignored = PT__BUF_INIT;
-		if (!pt__db_owner_parse(item->marker, &marker) || !marker.clone ||
-		    !pt__db_owner_dead(&marker, db->ctx))
-			continue;
-		/* Best effort: one still busy stays for a later run. */
-		if (!drop_clone(db, item->name, item->kind, item->marker, &ignored))
-			pt__db_add_reaped(dropped,
-					  !strcmp(item->kind, "pdb")	? "Oracle PDB"
-					  : !strcmp(item->kind, "link") ? "Oracle database link"
-									: "Oracle user",
-					  item->name, state->where, &marker);
-		pt__buf_release(&ignored);
-	}
-	for (size_t i = 0; i < list.nr; i++) {
-		free(list.items[i].name);
-		free(list.items[i].kind);
-		free(list.items[i].marker);
-	}
-	free(list.items);
+	if (!rc)
+		pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_leftovers_release(&list);
 	return rc;
 }
 

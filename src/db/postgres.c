@@ -952,9 +952,16 @@ static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
 }
 
+static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
+			 struct pt__buf *err)
+{
+	return admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "", err);
+}
+
 static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
 	PGresult *res;
 	int rc;
 
@@ -969,19 +976,14 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 	if (rc)
 		return rc;
 	for (int i = 0; i < PQntuples(res); i++) {
-		struct pt__db_owner marker;
-		struct pt__buf ignored = PT__BUF_INIT;
-		const char *name = PQgetvalue(res, i, 0);
-		if (!pt__db_owner_parse(PQgetvalue(res, i, 1), &marker) || !marker.clone ||
-		    !pt__db_owner_dead(&marker, db->ctx))
-			continue;
-		/* Best effort: one still in use stays for a later run. */
-		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", name, "", &ignored))
-			pt__db_add_reaped(dropped, "PostgreSQL database", name, state->where,
-					  &marker);
-		pt__buf_release(&ignored);
+		struct pt__db_leftover item = {.name = PQgetvalue(res, i, 0),
+					       .what = "PostgreSQL database"};
+		if (pt__db_owner_parse(PQgetvalue(res, i, 1), &item.owner))
+			pt__db_leftovers_add(&list, &item);
 	}
 	PQclear(res);
+	pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_leftovers_release(&list);
 	return 0;
 }
 
