@@ -120,12 +120,11 @@ static int start_listing(const char *path, pid_t *pid, int *events, struct pt__b
 			event_pipe[1]},
 		.new_group = true,
 	};
-	rc = pt__spawn(&spawn, pid);
+	rc = pt__spawn(&spawn, pid, err);
 	pt__environ_release(&env);
 	close(commands[0]);
 	close(event_pipe[1]);
 	if (rc) {
-		pt__buf_addf(err, "cannot run \"%s\": %s", path, strerror(-rc));
 		close(commands[1]);
 		close(event_pipe[0]);
 		return PT__EUSAGE;

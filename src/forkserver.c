@@ -40,13 +40,16 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 	if ((rc = pt__pipe(events)))
 		goto fail;
 	struct pt__spawn spawn = {
-		path,
-		argv,
-		env,
-		{PT__SPAWN_DEVNULL, server->output, server->output, sockets[1], events[1]},
-		true,
+		.path = path,
+		.argv = argv,
+		.envp = env,
+		.fds = {PT__SPAWN_DEVNULL, server->output, server->output, sockets[1], events[1]},
+		.new_group = true,
 	};
-	if ((rc = pt__spawn(&spawn, &server->pid)))
+	struct pt__buf why = PT__BUF_INIT;
+	rc = pt__spawn(&spawn, &server->pid, &why);
+	pt__buf_release(&why);
+	if (rc)
 		goto fail;
 	close(sockets[1]);
 	close(events[1]);

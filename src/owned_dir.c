@@ -11,25 +11,28 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "error.h"
 #include "process_identity.h"
 
-int pt__owned_dir_claim(const char *dir)
+int pt__owned_dir_claim(const char *dir, struct pt__buf *err)
 {
 	struct pt__buf path = PT__BUF_INIT;
 	long pid = (long)getpid();
-	int rc = 0;
+	int err_no = 0;
 
 	pt__buf_addf(&path, "%s/owner", dir);
 	FILE *file = fopen(path.data, "we");
 	if (!file) {
-		rc = -errno;
+		err_no = errno;
 	} else {
 		fprintf(file, "%ld %llu\n", pid, pt__process_start_time(pid));
 		if (fclose(file))
-			rc = -errno;
+			err_no = errno;
 	}
 	pt__buf_release(&path);
-	return rc;
+	if (err_no)
+		pt__buf_addf(err, "cannot claim \"%s\": %s", dir, strerror(err_no));
+	return err_no ? PT__ERUN : 0;
 }
 
 /* True unless dir's owner file names a process that is no longer running. */
@@ -88,7 +91,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
-int pt__remove_tree(const char *path)
+void pt__remove_tree(const char *path)
 {
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

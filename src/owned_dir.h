@@ -7,8 +7,11 @@
 #ifndef PT_OWNED_DIR_H
 #define PT_OWNED_DIR_H
 
-/* Writes DIR/owner naming this process. Returns 0 or -errno. */
-int pt__owned_dir_claim(const char *dir);
+struct pt__buf;
+
+/* Writes DIR/owner naming this process. On failure err says
+ * 'cannot claim "DIR": why'. */
+int pt__owned_dir_claim(const char *dir, struct pt__buf *err);
 
 /*
  * For every directory in parent whose name starts with prefix, that belongs
@@ -20,7 +23,7 @@ void pt__owned_dirs_reap(const char *parent, const char *prefix,
 			 void (*before_remove)(const char *path, const char *name, void *arg),
 			 void *arg);
 
-/* Removes path and everything below it, not following symlinks. */
-int pt__remove_tree(const char *path);
+/* Removes path and everything below it, not following symlinks. Best effort. */
+void pt__remove_tree(const char *path);
 
 #endif

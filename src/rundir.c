@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "owned_dir.h"
 #include "xalloc.h"
 
@@ -30,13 +31,16 @@ int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
 
 	pt__buf_addf(&path, "%s/" PREFIX "%ld-XXXXXX", temp_root(), pid);
 	if (!mkdtemp(path.data)) {
-		int saved = errno;
 		pt__buf_addf(err, "cannot create a run directory in %s: %s", temp_root(),
-			     strerror(saved));
+			     strerror(errno));
 		pt__buf_release(&path);
-		return -saved;
+		return PT__ERUN;
 	}
-	pt__owned_dir_claim(path.data);
+	if (pt__owned_dir_claim(path.data, err)) {
+		pt__remove_tree(path.data);
+		pt__buf_release(&path);
+		return PT__ERUN;
+	}
 	rundir->path = pt__buf_detach(&path);
 	rundir->id = pt__xstrdup(strrchr(rundir->path, '/') + 1);
 	return 0;

@@ -13,7 +13,8 @@ struct pt__rundir {
 	char *id;   /* unique among live runs: its base name */
 };
 
-/* Creates the directory. Returns 0, or -errno with a line in err. */
+/* Creates the directory, claimed by this process. Returns 0, or PT__ERUN
+ * with a line in err. */
 int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err);
 
 /* Removes the directory and everything in it, and frees rundir. */

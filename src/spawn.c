@@ -1,8 +1,11 @@
-#define _GNU_SOURCE /* sigabbrev_np */
+#define _GNU_SOURCE /* sigabbrev_np, setgroups */
 #include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "error.h"
 
 static int move_high(int fd)
 {
@@ -68,7 +72,28 @@ void pt__set_nonblocking(int fd)
 		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-int pt__spawn(const struct pt__spawn *spawn, pid_t *pid)
+extern char **environ;
+
+/* Says in err why path could not be started; returns PT__ERUN. */
+static int spawn_error(const struct pt__spawn *spawn, const char *step, int err_no,
+		       struct pt__buf *err)
+{
+	pt__buf_addf(err, "cannot run \"%s\"", spawn->path);
+	if (spawn->user)
+		pt__buf_addf(err, " as \"%s\"", spawn->user);
+	if (spawn->cwd)
+		pt__buf_addf(err, " in \"%s\"", spawn->cwd);
+	pt__buf_addf(err, ": %s%s", step, strerror(err_no));
+	return PT__ERUN;
+}
+
+/* The defaults posix_spawn cannot give: a directory, a user, a session. */
+static bool needs_fork(const struct pt__spawn *spawn)
+{
+	return spawn->cwd || spawn->user || spawn->new_session || spawn->detach;
+}
+
+static int spawn_posix(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
 {
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
@@ -77,10 +102,10 @@ int pt__spawn(const struct pt__spawn *spawn, pid_t *pid)
 	int rc;
 
 	if ((rc = posix_spawn_file_actions_init(&actions)))
-		return -rc;
+		return spawn_error(spawn, "", rc, err);
 	if ((rc = posix_spawnattr_init(&attr))) {
 		posix_spawn_file_actions_destroy(&actions);
-		return -rc;
+		return spawn_error(spawn, "", rc, err);
 	}
 	for (int fd = 0; fd < PT__SPAWN_FDS && !rc; fd++) {
 		int from = spawn->fds[fd];
@@ -109,10 +134,217 @@ int pt__spawn(const struct pt__spawn *spawn, pid_t *pid)
 	if (!rc && spawn->new_group)
 		rc = posix_spawnattr_setpgroup(&attr, 0);
 	if (!rc)
-		rc = posix_spawn(pid, spawn->path, &actions, &attr, spawn->argv, spawn->envp);
+		rc = posix_spawn(pid, spawn->path, &actions, &attr, spawn->argv,
+				 spawn->envp ? spawn->envp : environ);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&actions);
-	return -rc;
+	return rc ? spawn_error(spawn, "", rc, err) : 0;
+}
+
+/* What the child sends up the error pipe: a pid, or the step that failed. */
+struct child_report {
+	int step; /* enum child_step */
+	int err_no;
+	pid_t pid;
+};
+
+enum child_step { STEP_STARTED, STEP_FORK, STEP_FDS, STEP_CWD, STEP_USER, STEP_EXEC };
+
+static const char *const step_words[] = {
+	[STEP_STARTED] = "",	[STEP_FORK] = "fork: ",		  [STEP_FDS] = "descriptors: ",
+	[STEP_CWD] = "chdir: ", [STEP_USER] = "switching user: ", [STEP_EXEC] = "",
+};
+
+/* In the child: tells the parent, then ends. Async-signal-safe. */
+_Noreturn static void child_fail(int report, enum child_step step)
+{
+	struct child_report message = {(int)step, errno, getpid()};
+
+	(void)!write(report, &message, sizeof(message));
+	_exit(127);
+}
+
+/* In the child: descriptors 0..4 as spawn->fds says; false with errno set
+ * if one cannot be. Async-signal-safe. */
+static bool child_set_fds(const struct pt__spawn *spawn)
+{
+	for (int fd = 0; fd < PT__SPAWN_FDS; fd++) {
+		int from = spawn->fds[fd];
+		if (from == PT__SPAWN_DEVNULL) {
+			int null_fd = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+			if (null_fd < 0)
+				return false;
+			if (null_fd != fd && (dup2(null_fd, fd) < 0 || close(null_fd)))
+				return false;
+		} else if (from == PT__SPAWN_NONE) {
+			close(fd);
+		} else if (from == fd) {
+			if (fcntl(fd, F_SETFD, 0) < 0)
+				return false;
+		} else if (from >= 0 && dup2(from, fd) < 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * In the child, from fork to exec: only async-signal-safe calls. Every
+ * signal was blocked by the parent around fork; dispositions go back to
+ * their defaults before the mask is cleared.
+ */
+_Noreturn static void child_run(const struct pt__spawn *spawn, char *const *envp, uid_t uid,
+				gid_t gid, int report)
+{
+	sigset_t none;
+
+	if (spawn->new_session || spawn->detach)
+		setsid();
+	else if (spawn->new_group)
+		setpgid(0, 0);
+	if (spawn->detach) {
+		pid_t grandchild = fork();
+		if (grandchild < 0)
+			child_fail(report, STEP_FORK);
+		if (grandchild > 0) {
+			struct child_report message = {STEP_STARTED, 0, grandchild};
+			(void)!write(report, &message, sizeof(message));
+			_exit(0);
+		}
+	}
+	for (int signo = 1; signo < NSIG; signo++)
+		signal(signo, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (!child_set_fds(spawn))
+		child_fail(report, STEP_FDS);
+	if (spawn->cwd && chdir(spawn->cwd))
+		child_fail(report, STEP_CWD);
+	if (spawn->user && (setgroups(0, NULL) || setgid(gid) || setuid(uid)))
+		child_fail(report, STEP_USER);
+	execve(spawn->path, spawn->argv, envp);
+	child_fail(report, STEP_EXEC);
+}
+
+/* Reads one report; false at end of file (the program was exec'd). */
+static bool read_report(int fd, struct child_report *message)
+{
+	size_t got = 0;
+
+	while (got < sizeof(*message)) {
+		ssize_t n = read(fd, (char *)message + got, sizeof(*message) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+/* fork and exec, git run-command style: the child reports failures up a pipe. */
+static int spawn_fork(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
+{
+	char *const *envp = spawn->envp ? spawn->envp : environ;
+	struct child_report message, failure = {0, 0, 0};
+	int failed = 0;
+	sigset_t all, old;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int report[2];
+	pid_t child;
+
+	if (spawn->user) {
+		struct passwd *pw = getpwnam(spawn->user);
+		if (!pw) {
+			pt__buf_addf(err, "cannot run \"%s\" as \"%s\": no such user", spawn->path,
+				     spawn->user);
+			return PT__ERUN;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (pt__pipe(report))
+		return spawn_error(spawn, "pipe: ", errno, err);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	child = fork();
+	if (!child)
+		child_run(spawn, envp, uid, gid, report[1]);
+	int fork_errno = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(report[1]);
+	if (child < 0) {
+		close(report[0]);
+		return spawn_error(spawn, "fork: ", fork_errno, err);
+	}
+	/*
+	 * Until end of file, which comes when the program is exec'd (the pipe
+	 * is close-on-exec) or its starter has failed and ended. A detached
+	 * start also hears from the intermediate child, in either order.
+	 */
+	*pid = spawn->detach ? 0 : child;
+	while (read_report(report[0], &message)) {
+		if (message.step == STEP_STARTED)
+			*pid = message.pid;
+		else if (!failed++)
+			failure = message;
+	}
+	close(report[0]);
+	if (spawn->detach || failed)
+		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (failed)
+		return spawn_error(spawn, step_words[failure.step], failure.err_no, err);
+	if (!*pid)
+		return spawn_error(spawn, step_words[STEP_FORK], ECHILD, err);
+	return 0;
+}
+
+int pt__spawn(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
+{
+	return needs_fork(spawn) ? spawn_fork(spawn, pid, err) : spawn_posix(spawn, pid, err);
+}
+
+int pt__spawn_find_program(const char *name, const char *more_dirs, struct pt__buf *path,
+			   struct pt__buf *err)
+{
+	const char *env = getenv("PATH");
+	struct pt__buf dirs = PT__BUF_INIT, candidate = PT__BUF_INIT;
+	int rc = PT__ERUN;
+
+	if (strchr(name, '/')) {
+		if (!access(name, X_OK)) {
+			pt__buf_reset(path);
+			pt__buf_adds(path, name);
+			return 0;
+		}
+		pt__buf_addf(err, "cannot run \"%s\": %s", name, strerror(errno));
+		return PT__ERUN;
+	}
+	pt__buf_adds(&dirs, env ? env : "/usr/bin:/bin");
+	if (more_dirs)
+		pt__buf_addf(&dirs, ":%s", more_dirs);
+	for (const char *dir = dirs.data; *dir && rc;) {
+		size_t len = strcspn(dir, ":");
+		pt__buf_reset(&candidate);
+		pt__buf_add(&candidate, dir, len);
+		pt__buf_addf(&candidate, "/%s", name);
+		if (len && !access(candidate.data, X_OK)) {
+			pt__buf_reset(path);
+			pt__buf_add(path, candidate.data, candidate.len);
+			rc = 0;
+		}
+		dir += len + (dir[len] == ':');
+	}
+	if (rc) {
+		pt__buf_addf(err, "\"%s\" is not on the PATH", name);
+		if (more_dirs)
+			pt__buf_addf(err, " nor in %s", more_dirs);
+	}
+	pt__buf_release(&dirs);
+	pt__buf_release(&candidate);
+	return rc;
 }
 
 void pt__describe_wait_status(int status, struct pt__buf *out)

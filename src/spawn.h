@@ -1,7 +1,8 @@
 /*
- * Starting child processes: posix_spawn in a process group of their own,
- * with chosen descriptors 0..4, default signal dispositions and an empty
- * signal mask.
+ * Starting child processes, the one way: a struct pt__spawn says what to
+ * run and how (descriptors 0..4, process group or session, working
+ * directory, user), pt__spawn starts it with default signal dispositions
+ * and an empty signal mask. Errors follow src/error.h.
  */
 #ifndef PT_SPAWN_H
 #define PT_SPAWN_H
@@ -14,16 +15,41 @@
 #define PT__SPAWN_DEVNULL (-2) /* the child gets /dev/null */
 #define PT__SPAWN_NONE	  (-3) /* the child has no such descriptor */
 
+struct pt__buf;
+
+/* How to start a child. A zero field past new_group means "as the runner". */
 struct pt__spawn {
-	const char *path;
-	char *const *argv;
-	char *const *envp;
+	const char *path;	/* the program's path; see pt__spawn_find_program */
+	char *const *argv;	/* NULL-terminated, argv[0] included */
+	char *const *envp;	/* the whole environment; NULL: the runner's */
 	int fds[PT__SPAWN_FDS]; /* a parent descriptor, or one of the above */
 	bool new_group;		/* the child leads a new process group */
+	const char *cwd;	/* the child's working directory */
+	const char *user;	/* run as this user (by name), without
+				 * supplementary groups; only root may */
+	bool new_session;	/* the child leads a new session (so a new group
+				 * too), with no controlling terminal */
+	bool detach;		/* started from a child that makes a new session
+				 * and exits at once, so that the program is in
+				 * a session of its own and nobody's child here:
+				 * the caller must not wait for it */
 };
 
-/* Starts the child. Returns 0 and sets *pid, or -errno (exec failures included). */
-int pt__spawn(const struct pt__spawn *spawn, pid_t *pid);
+/*
+ * Starts the child and sets *pid. On failure, exec failures included,
+ * returns PT__ERUN and says in err what could not be done, naming the
+ * program: "cannot run \"initdb\" as \"nobody\": Operation not permitted".
+ */
+int pt__spawn(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err);
+
+/*
+ * Finds the executable name on the PATH ("/usr/bin:/bin" when unset), then
+ * in more_dirs (a colon-separated list, or NULL), and sets path to it. A
+ * name with a slash is taken as it is if it is executable. Returns 0, or
+ * PT__ERUN with "\"name\" is not on the PATH" in err.
+ */
+int pt__spawn_find_program(const char *name, const char *more_dirs, struct pt__buf *path,
+			   struct pt__buf *err);
 
 /*
  * pipe(), both ends close-on-exec and numbered above the descriptors a
@@ -41,7 +67,6 @@ int pt__unlinked_file(const char *dir);
 void pt__set_nonblocking(int fd);
 
 /* Formats a wait() status for people: "exited with status 3", "was killed by SIGSEGV (Segmentation fault)". */
-struct pt__buf;
 void pt__describe_wait_status(int status, struct pt__buf *out);
 
 #endif

@@ -122,11 +122,8 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 				options->native ? events[1] : PT__SPAWN_NONE},
 			.new_group = true,
 		};
-		if ((rc = pt__spawn(&spawn, &worker->pid))) {
-			pt__buf_adds(err, strerror(-rc));
-			rc = PT__ERUN;
+		if ((rc = pt__spawn(&spawn, &worker->pid, err)))
 			goto fail;
-		}
 	}
 	close_fd(&commands[0]);
 	close_fd(&events[1]);

@@ -138,6 +138,17 @@ int pt__db_url_error(struct pt__buf *err, const char *url, const char *why)
  * of the whole URL (a password may hold unencoded '/', '?' or '@'), and a
  * password= query parameter is hidden too.
  */
+void pt__db_add_quoted(const char *text, char quote, struct pt__buf *out)
+{
+	pt__buf_addc(out, quote);
+	for (const char *c = text; *c; c++) {
+		if (*c == quote)
+			pt__buf_addc(out, quote);
+		pt__buf_addc(out, *c);
+	}
+	pt__buf_addc(out, quote);
+}
+
 void pt__db_redact_url(const char *url, struct pt__buf *out)
 {
 	const char *rest = strstr(url, "://");
@@ -178,10 +189,10 @@ void pt__db_env_name(const char *alias, struct pt__buf *out)
 	pt__buf_adds(out, "_URL");
 }
 
-int pt__db_make_dirs(const char *path)
+int pt__db_make_dirs(const char *path, struct pt__buf *err)
 {
 	char *copy = pt__xstrdup(path);
-	int rc = 0;
+	int err_no = 0;
 
 	for (char *slash = copy + 1;; slash++) {
 		bool last = !*slash;
@@ -189,33 +200,35 @@ int pt__db_make_dirs(const char *path)
 			continue;
 		*slash = '\0';
 		if (mkdir(copy, 0777) && errno != EEXIST) {
-			rc = -errno;
+			err_no = errno;
 			break;
 		}
 		if (last)
 			break;
 		*slash = '/';
 	}
-	if (!rc) {
+	if (!err_no) {
 		struct stat st;
 		if (stat(path, &st))
-			rc = -errno;
+			err_no = errno;
 		else if (!S_ISDIR(st.st_mode))
-			rc = -ENOTDIR;
+			err_no = ENOTDIR;
 	}
+	if (err_no)
+		pt__buf_addf(err, "cannot create directory \"%s\": %s", copy, strerror(err_no));
 	free(copy);
-	return rc;
+	return err_no ? PT__ERUN : 0;
 }
 
-int pt__db_write_file(const char *path, const char *data, size_t len)
+int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err)
 {
 	struct pt__buf temp = PT__BUF_INIT;
-	int fd, rc = 0;
+	int fd, err_no = 0;
 
 	pt__buf_addf(&temp, "%s.%ld.tmp", path, (long)getpid());
 	fd = open(temp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		rc = -errno;
+		err_no = errno;
 		goto out;
 	}
 	while (len) {
@@ -223,61 +236,79 @@ int pt__db_write_file(const char *path, const char *data, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = -errno;
+			err_no = errno;
 			break;
 		}
 		data += n;
 		len -= (size_t)n;
 	}
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(temp.data, path))
-		rc = -errno;
-	if (rc)
+	if (!err_no && fsync(fd))
+		err_no = errno;
+	if (close(fd) && !err_no)
+		err_no = errno;
+	if (!err_no && rename(temp.data, path))
+		err_no = errno;
+	if (err_no)
 		unlink(temp.data);
 out:
+	if (err_no)
+		pt__buf_addf(err, "cannot write \"%s\": %s", path, strerror(err_no));
 	pt__buf_release(&temp);
-	return rc;
+	return err_no ? PT__ERUN : 0;
 }
 
-int pt__db_read_file(const char *path, struct pt__buf *out)
+int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err)
 {
 	char chunk[4096];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int rc = 0;
+	int err_no = 0;
 
+	if (fd < 0 && errno == ENOENT)
+		return 0;
 	if (fd < 0)
-		return -errno;
-	for (;;) {
+		err_no = errno;
+	while (fd >= 0) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			rc = -errno;
+			err_no = errno;
 		if (n <= 0)
 			break;
 		pt__buf_add(out, chunk, (size_t)n);
 	}
-	close(fd);
-	return rc;
+	if (fd >= 0)
+		close(fd);
+	if (err_no) {
+		pt__buf_addf(err, "cannot read \"%s\": %s", path, strerror(err_no));
+		return PT__ERUN;
+	}
+	return 1;
 }
 
 long pt__db_read_pid(const char *path)
 {
-	struct pt__buf text = PT__BUF_INIT;
+	struct pt__buf text = PT__BUF_INIT, ignored = PT__BUF_INIT;
 	long pid = 0;
 
-	if (pt__db_read_file(path, &text) || sscanf(pt__buf_str(&text), "%ld", &pid) != 1)
+	if (pt__db_read_file(path, &text, &ignored) != 1 ||
+	    sscanf(pt__buf_str(&text), "%ld", &pid) != 1)
 		pid = 0;
 	pt__buf_release(&text);
+	pt__buf_release(&ignored);
 	return pid;
 }
 
 static const char *template_url(const struct pt__db *db)
 {
 	return db->template_url ? db->template_url : db->url;
+}
+
+void pt__db_describe_url(const struct pt__db *db, struct pt__buf *out)
+{
+	pt__buf_addf(out, "--db %s (\"", db->alias);
+	pt__db_redact_url(template_url(db), out);
+	pt__buf_adds(out, "\")");
 }
 
 /* "--db NAME" as messages name a database. */
@@ -370,7 +401,19 @@ void pt__db_release(struct pt__db *db)
 	free(db->alias);
 	free(db->url);
 	free(db->template_url);
+	for (size_t i = 0; i < db->nr_replaced_urls; i++)
+		free(db->replaced_urls[i]);
+	free(db->replaced_urls);
 	memset(db, 0, sizeof(*db));
+}
+
+void pt__db_set_template_url(struct pt__db *db, char *url)
+{
+	if (db->template_url) {
+		PT__GROW(db->replaced_urls, db->nr_replaced_urls + 1, db->alloc_replaced_urls);
+		db->replaced_urls[db->nr_replaced_urls++] = db->template_url;
+	}
+	db->template_url = url;
 }
 
 /* The database --db-setup sees as DATABASE_URL: "default", else the first. */
@@ -472,13 +515,15 @@ out:
 
 static int fingerprint_matches(const struct pt__db *db, unsigned long long fingerprint)
 {
-	struct pt__buf path = PT__BUF_INIT, have = PT__BUF_INIT, want = PT__BUF_INIT;
+	struct pt__buf path = PT__BUF_INIT, have = PT__BUF_INIT, want = PT__BUF_INIT,
+		       ignored = PT__BUF_INIT;
 	int matches;
 
 	record_path(db, &path);
 	record_contents(db, fingerprint, &want);
-	matches = !pt__db_read_file(path.data, &have) && have.len == want.len &&
+	matches = pt__db_read_file(path.data, &have, &ignored) == 1 && have.len == want.len &&
 		  !memcmp(have.data, want.data, want.len);
+	pt__buf_release(&ignored);
 	pt__buf_release(&path);
 	pt__buf_release(&have);
 	pt__buf_release(&want);
@@ -497,20 +542,17 @@ static void forget_fingerprint(const struct pt__db *db)
 static int remember_fingerprint(const struct pt__db *db, unsigned long long fingerprint,
 				struct pt__buf *err)
 {
-	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, contents = PT__BUF_INIT;
+	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, contents = PT__BUF_INIT,
+		       why = PT__BUF_INIT;
 	int rc;
 
 	pt__buf_addf(&dir, "%s/templates", db->ctx->state_dir);
 	record_path(db, &path);
 	record_contents(db, fingerprint, &contents);
-	rc = pt__db_make_dirs(dir.data);
-	if (!rc)
-		rc = pt__db_write_file(path.data, contents.data, contents.len);
-	if (rc) {
-		pt__buf_addf(err, "cannot record the template of --db %s in \"%s\": %s", db->alias,
-			     path.data, strerror(-rc));
-		rc = PT__ERUN;
-	}
+	if ((rc = pt__db_make_dirs(dir.data, &why)) ||
+	    (rc = pt__db_write_file(path.data, contents.data, contents.len, &why)))
+		pt__buf_addf(err, "cannot record the template of --db %s: %s", db->alias, why.data);
+	pt__buf_release(&why);
 	pt__buf_release(&dir);
 	pt__buf_release(&path);
 	pt__buf_release(&contents);
@@ -541,9 +583,10 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 		     const char *clone_url, struct pt__buf *err)
 {
 	const char *cmd = dbs[0].ctx->setup_cmd;
+	const struct pt__cancel *cancel = &dbs[0].ctx->cancel;
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	struct pt__environ env;
-	struct pt__buf name = PT__BUF_INIT, output = PT__BUF_INIT;
+	struct pt__buf name = PT__BUF_INIT, output = PT__BUF_INIT, why = PT__BUF_INIT;
 	bool cut = false, exited = false;
 	char chunk[8192];
 	long long kill_at = 0;
@@ -564,19 +607,21 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 				&dbs[i] == clone_of ? clone_url : template_url(&dbs[i]));
 	}
 	struct pt__spawn spawn = {
-		"/bin/sh", argv,
-		env.vars,  {PT__SPAWN_DEVNULL, out[1], out[1], PT__SPAWN_NONE, PT__SPAWN_NONE},
-		true,
+		.path = "/bin/sh",
+		.argv = argv,
+		.envp = env.vars,
+		.fds = {PT__SPAWN_DEVNULL, out[1], out[1], PT__SPAWN_NONE, PT__SPAWN_NONE},
+		.new_group = true,
 	};
-	spawned = pt__spawn(&spawn, &pid);
+	spawned = pt__spawn(&spawn, &pid, &why);
 	pt__environ_release(&env);
 	pt__buf_release(&name);
 	close(out[1]);
 	if (spawned) {
 		close(out[0]);
-		pt__buf_addf(err, "cannot run --db-setup \"%s\": /bin/sh: %s", cmd,
-			     strerror(-spawned));
-		return PT__ERUN;
+		pt__buf_addf(err, "--db-setup \"%s\": %s", cmd, why.data);
+		pt__buf_release(&why);
+		return spawned;
 	}
 	pt__set_nonblocking(out[0]);
 
@@ -585,11 +630,11 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 					{pt__signals_fd(), POLLIN, 0}};
 		ssize_t n = -1;
 
-		if (pt__interrupts && !kill_at) {
+		if (pt__cancelled(cancel) && !kill_at) {
 			kill(-pid, SIGTERM);
 			kill_at = pt__now_ms() + SETUP_KILL_GRACE_MS;
 		}
-		if (kill_at && (pt__now_ms() >= kill_at || pt__interrupts > 1))
+		if (kill_at && (pt__now_ms() >= kill_at || pt__cancel_interrupts(cancel) > 1))
 			kill(-pid, SIGKILL);
 		/* The short timeout notices the exit without relying on SIGCHLD. */
 		if (poll(fds, 2, 50) < 0 && errno != EINTR)
@@ -614,7 +659,7 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 		keep_output(&output, chunk, (size_t)n, &cut);
 	close(out[0]);
 
-	if (kill_at || pt__interrupts) {
+	if (kill_at || pt__cancelled(cancel)) {
 		pt__buf_addf(err, "--db-setup \"%s\" was interrupted", cmd);
 		pt__buf_release(&output);
 		return PT__EINTR;
@@ -640,13 +685,19 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 	return PT__EUSAGE;
 }
 
+/* The backend has no template: --db-setup runs on each clone instead. */
+static bool setup_per_clone(const struct pt__db *db)
+{
+	return db->backend->has_template && !db->backend->has_template(db);
+}
+
 /* How many databases have a template to build (not a per-clone set-up). */
 static size_t templates_to_build(const struct pt__db *dbs, size_t nr)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < nr; i++)
-		n += !dbs[i].setup_per_clone;
+		n += !setup_per_clone(&dbs[i]);
 	return n;
 }
 
@@ -687,7 +738,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		goto out;
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
-		if (db->setup_per_clone)
+		if (setup_per_clone(db))
 			continue; /* no template: the set-up runs on each clone */
 		rc = db->backend->template_exists(db, err);
 		if (rc < 0)
@@ -716,7 +767,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
-		if (db->setup_per_clone)
+		if (setup_per_clone(db))
 			continue;
 		/* Forgotten first: a run killed from here on leaves no match. */
 		forget_fingerprint(db);
@@ -730,7 +781,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		goto fail;
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__db *db = &dbs[i];
-		if (db->setup_per_clone)
+		if (setup_per_clone(db))
 			continue;
 		rc = db->backend->template_is_ours(db, err);
 		if (rc < 0)
@@ -750,7 +801,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		}
 	}
 	for (size_t i = 0; i < nr; i++)
-		if (!dbs[i].setup_per_clone &&
+		if (!setup_per_clone(&dbs[i]) &&
 		    (rc = remember_fingerprint(&dbs[i], fingerprint, err)))
 			goto fail;
 	goto out;
@@ -767,7 +818,7 @@ static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 {
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__buf what = PT__BUF_INIT;
-		if (dbs[i].setup_per_clone)
+		if (setup_per_clone(&dbs[i]))
 			continue;
 		int rc = dbs[i].backend->template_exists(&dbs[i], err);
 		if (rc < 0)
@@ -835,7 +886,7 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < nr; i++) {
-		if (pt__interrupts) {
+		if (pt__cancelled(&dbs[i].ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 			rc = PT__EINTR;
 			break;
@@ -846,7 +897,7 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	/* A backend without a template (Oracle's setup strategy): --db-setup
 	 * fills each clone, one after another. */
 	for (size_t i = 0; !rc && i < nr; i++)
-		for (int k = 0; !rc && dbs[i].setup_per_clone && k < dbs[i].ctx->workers; k++)
+		for (int k = 0; !rc && setup_per_clone(&dbs[i]) && k < dbs[i].ctx->workers; k++)
 			rc = run_setup(dbs, nr, &dbs[i], dbs[i].clone_urls[k], err);
 	if (rc)
 		pt__db_teardown(dbs, nr, &ignored);

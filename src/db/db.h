@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "../buf.h"
+#include "../cancel.h"
 #include "../error.h"
 
 /* What every database of one run shares. */
@@ -24,6 +25,7 @@ struct pt__db_context {
 	const char *setup_cmd;	   /* --db-setup, or NULL */
 	const char *const *inputs; /* --db-inputs files, NULL-terminated */
 	bool keepdb;		   /* --keepdb */
+	struct pt__cancel cancel;  /* what stops a wait: set-up, server, clones */
 };
 
 struct pt__db;
@@ -53,6 +55,9 @@ struct pt__db_backend {
 	/* Drops what runs that are no longer alive left behind (never what a
 	 * live run owns), appending one line per dropped object to dropped. */
 	int (*reap)(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err);
+	/* False when the backend has no template to copy and --db-setup runs
+	 * on each clone instead (Oracle's setup strategy). NULL: always true. */
+	bool (*has_template)(const struct pt__db *db);
 };
 
 struct pt__db {
@@ -65,10 +70,9 @@ struct pt__db {
 	const struct pt__db_context *ctx;
 	char **clone_urls;    /* one per worker once cloned, else NULL */
 	bool template_built;  /* this run (re)built the template */
-	bool setup_per_clone; /* set by open: the backend has no template to copy;
-			       * --db-setup runs on each clone instead (Oracle's
-			       * setup strategy) */
 	void *state;	      /* the backend's own */
+	char **replaced_urls; /* earlier template_url strings, kept until release */
+	size_t nr_replaced_urls, alloc_replaced_urls;
 };
 
 /*
@@ -107,6 +111,14 @@ void pt__db_env_name(const char *alias, struct pt__buf *out);
  * Returns PT__EUSAGE. */
 int pt__db_url_error(struct pt__buf *err, const char *url, const char *why);
 
+/* Appends text between two quote characters, each quote inside doubled:
+ * SQL's quoting of identifiers ('"', '`') and literals ('\''). */
+void pt__db_add_quoted(const char *text, char quote, struct pt__buf *out);
+
+/* '--db ALIAS ("URL")', the template's URL with its password hidden: how
+ * a message names a database before there is a connection to it. */
+void pt__db_describe_url(const struct pt__db *db, struct pt__buf *out);
+
 /* Appends url to out with any password replaced by "***". */
 void pt__db_redact_url(const char *url, struct pt__buf *out);
 
@@ -118,6 +130,13 @@ void pt__db_redact_url(const char *url, struct pt__buf *out);
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
 		       struct pt__buf *out);
 
+/*
+ * Makes url, which db takes over, db's template_url. The string it replaces
+ * stays valid until pt__db_release, since db.c may still hold it (a backend
+ * that starts a throwaway server learns the real URL only then).
+ */
+void pt__db_set_template_url(struct pt__db *db, char *url);
+
 /* For a backend's clone: db->clone_urls, one empty slot per worker. */
 void pt__db_new_clone_urls(struct pt__db *db);
 /* Frees db->clone_urls (those filled in so far) and leaves it NULL. */
@@ -128,16 +147,17 @@ void pt__db_free_clone_urls(struct pt__db *db);
 #define PT__DB_HASH_INIT 0xcbf29ce484222325ULL
 unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len);
 
-/* mkdir -p. Returns 0 or -errno. */
-int pt__db_make_dirs(const char *path);
+/* mkdir -p. On failure says 'cannot create directory "DIR": why' in err. */
+int pt__db_make_dirs(const char *path, struct pt__buf *err);
 
 /* Replaces path's contents with len bytes of data through a temporary
  * file and rename(), so readers see the old or the new file, never a part.
- * Returns 0 or -errno; on failure path is unchanged. */
-int pt__db_write_file(const char *path, const char *data, size_t len);
+ * On failure path is unchanged and err says 'cannot write "PATH": why'. */
+int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err);
 
-/* Reads all of path into out. Returns 0 or -errno (-ENOENT if missing). */
-int pt__db_read_file(const char *path, struct pt__buf *out);
+/* Appends all of path to out. Returns 1, or 0 when there is no such file,
+ * or PT__ERUN with 'cannot read "PATH": why' in err. */
+int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err);
 
 /* The number a server's pid file at path starts with, or 0 if there is none. */
 long pt__db_read_pid(const char *path);

@@ -49,7 +49,9 @@
 #include "../spawn.h"
 #include "../signals.h"
 #include "../xalloc.h"
+#include "clones.h"
 #include "owner.h"
+#include "url_escape.h"
 
 #define REGISTRY_TABLE	    "`" PT__MY_REGISTRY "`.`databases`"
 #define COPY_SQL_MODE	    "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
@@ -57,25 +59,14 @@
 #define DEFAULT_THREADS_MAX 8
 #define CONNECT_TIMEOUT	    10
 
-extern char **environ;
-
-struct clone {
-	char *name;
-	bool registered; /* its row is in the registry */
-	bool created;	 /* by this run, and not dropped yet */
-};
-
 struct my_state {
 	struct pt__my_url url;
 	struct pt__my_server server; /* mysql+tmp:// only */
 	bool server_started;
 	MYSQL *admin;
-	char *where;		  /* the server, for messages */
-	char **old_template_urls; /* replaced template_url strings, freed at close */
-	size_t nr_old;
-	bool locked; /* holds the template's named lock */
-	struct clone *clones;
-	int nr_clones;
+	char *where;		     /* the server, for messages */
+	bool locked;		     /* holds the template's named lock */
+	struct pt__db_clones clones; /* made: its row is in the registry */
 };
 
 /* ---- connections and statements ---- */
@@ -102,7 +93,10 @@ static MYSQL *connect_to(const struct my_state *state, const char *dbname, struc
 	return conn;
 }
 
-/* Runs sql; returns its rows (NULL for none) in *res if res is given. 0 or -1. */
+/*
+ * Runs sql; returns its rows (NULL for none) in *res if res is given.
+ * Returns 0, or PT__ERUN with the reason in mysql_error(conn).
+ */
 static int run_sql(MYSQL *conn, const char *sql, MYSQL_RES **res)
 {
 	MYSQL_RES *rows;
@@ -110,10 +104,10 @@ static int run_sql(MYSQL *conn, const char *sql, MYSQL_RES **res)
 	if (res)
 		*res = NULL;
 	if (mysql_real_query(conn, sql, strlen(sql)))
-		return -1;
+		return PT__ERUN;
 	rows = mysql_store_result(conn);
 	if (!rows && mysql_field_count(conn))
-		return -1;
+		return PT__ERUN;
 	if (res)
 		*res = rows;
 	else
@@ -133,14 +127,6 @@ static void add_literal(MYSQL *conn, const char *value, struct pt__buf *out)
 	free(escaped);
 }
 
-/* "--db ALIAS ("URL")" for messages before there is a connection. */
-static void describe_url(const struct pt__db *db, struct pt__buf *out)
-{
-	pt__buf_addf(out, "--db %s (\"", db->alias);
-	pt__db_redact_url(db->template_url ? db->template_url : db->url, out);
-	pt__buf_adds(out, "\")");
-}
-
 /* Points the URLs at the throwaway server of mysql+tmp://, starting it. */
 static int start_server(struct pt__db *db, struct pt__buf *err)
 {
@@ -149,18 +135,11 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	struct pt__buf query = PT__BUF_INIT, template = PT__BUF_INIT;
 	int rc;
 
-	state->server.run_id = db->ctx->run_id;
-	if ((rc = pt__my_server_start(&state->server, err)))
+	if ((rc = pt__my_server_start(&state->server, db->ctx->run_id, &db->ctx->cancel, err)))
 		return rc;
 	state->server_started = true;
 	pt__buf_adds(&query, "socket=");
-	for (const unsigned char *c = (const unsigned char *)state->server.socket; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
-			pt__buf_addc(&query, (char)*c);
-		else
-			pt__buf_addf(&query, "%%%02X", *c);
-	}
+	pt__db_percent_encode(state->server.socket, &query);
 	if (*url->query)
 		pt__buf_addf(&query, "&%s", url->query);
 	free(url->query);
@@ -174,11 +153,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	free(url->socket);
 	url->socket = pt__xstrdup(state->server.socket);
 	pt__my_url_format(url, url->dbname, &template);
-	if (db->template_url) {
-		PT__GROW(state->old_template_urls, state->nr_old + 1, state->nr_old);
-		state->old_template_urls[state->nr_old++] = db->template_url;
-	}
-	db->template_url = pt__buf_detach(&template);
+	pt__db_set_template_url(db, pt__buf_detach(&template));
 	return 0;
 }
 
@@ -193,7 +168,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		return 0;
 	if (state->admin) {
 		pt__buf_adds(err, "lost the connection to MySQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_addf(err, ": %s", mysql_error(state->admin));
 		return PT__ERUN;
 	}
@@ -202,7 +177,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 	state->admin = connect_to(state, NULL, &why);
 	if (!state->admin) {
 		pt__buf_adds(err, "cannot connect to MySQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_addf(err, ": %s", why.data);
 		pt__buf_release(&why);
 		return PT__ERUN;
@@ -287,12 +262,7 @@ static void mysql_close_db(struct pt__db *db)
 		mysql_close(state->admin);
 	if (state->server_started)
 		pt__my_server_stop(&state->server);
-	for (int k = 0; k < state->nr_clones; k++)
-		free(state->clones[k].name);
-	free(state->clones);
-	for (size_t i = 0; i < state->nr_old; i++)
-		free(state->old_template_urls[i]);
-	free(state->old_template_urls);
+	pt__db_clones_release(&state->clones);
 	free(state->where);
 	pt__my_url_release(&state->url);
 	free(state);
@@ -442,7 +412,7 @@ static int lock_template(struct pt__db *db, struct pt__buf *err)
 		mysql_free_result(res);
 		if (state->locked)
 			break;
-		if (pt__interrupts) {
+		if (pt__cancelled(&db->ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while waiting for the template's lock");
 			rc = PT__EINTR;
 			break;
@@ -852,7 +822,7 @@ static void *copy_tables(void *arg)
 		if (job < 0)
 			break;
 		const struct table *table = &copier->contents->tables[job / copier->nr_clones];
-		const char *clone = state->clones[job % copier->nr_clones].name;
+		const char *clone = state->clones.items[job % copier->nr_clones].name;
 		bool failed = mysql_select_db(conn, clone) || run_sql(conn, table->create, NULL);
 		if (!failed && *table->columns) {
 			pt__buf_reset(&sql);
@@ -912,8 +882,8 @@ static int copy_all_tables(struct pt__db *db, const struct contents *contents, s
 	bool killed = false;
 	int started = 0, rc = 0;
 
-	copier.nr_clones = state->nr_clones;
-	copier.nr_jobs = contents->nr_tables * state->nr_clones;
+	copier.nr_clones = state->clones.nr;
+	copier.nr_jobs = contents->nr_tables * state->clones.nr;
 	if (!copier.nr_jobs)
 		return 0;
 	if (nr_threads > copier.nr_jobs)
@@ -943,7 +913,7 @@ static int copy_all_tables(struct pt__db *db, const struct contents *contents, s
 		pthread_mutex_unlock(&copier.lock);
 		if (!running)
 			break;
-		if (pt__interrupts && !killed) {
+		if (pt__cancelled(&db->ctx->cancel) && !killed) {
 			struct pt__buf sql = PT__BUF_INIT;
 			killed = true;
 			pthread_mutex_lock(&copier.lock);
@@ -1024,7 +994,7 @@ static int copy_objects(struct pt__db *db, const struct contents *contents, int 
 			struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	const char *clone = state->clones[k].name;
+	const char *clone = state->clones.items[k].name;
 	bool *done = pt__xcalloc((size_t)contents->nr_objects + 1, sizeof(*done));
 	struct pt__buf why = PT__BUF_INIT;
 	unsigned int code;
@@ -1066,25 +1036,6 @@ static int copy_objects(struct pt__db *db, const struct contents *contents, int 
 }
 
 /* ---- the dump strategy ---- */
-
-/* Finds the first of names on the PATH. */
-static int find_program(const char *const *names, struct pt__buf *out)
-{
-	const char *path = getenv("PATH");
-
-	for (; *names; names++) {
-		for (const char *dir = path ? path : "/usr/bin:/bin"; *dir;) {
-			size_t len = strcspn(dir, ":");
-			pt__buf_reset(out);
-			pt__buf_add(out, dir, len);
-			pt__buf_addf(out, "/%s", *names);
-			if (len && !access(out->data, X_OK))
-				return 0;
-			dir += len + (dir[len] == ':');
-		}
-	}
-	return -1;
-}
 
 /* An option file value: quoted, '\' and '"' escaped. */
 static void add_option_value(const char *value, struct pt__buf *out)
@@ -1154,13 +1105,14 @@ static int write_option_file(struct pt__db *db, bool history, struct pt__buf *pa
 	return rc;
 }
 
-/* Waits for both; Ctrl-C kills them. Returns 0, PT__ERUN or PT__EINTR. */
-static int wait_pipeline(pid_t dump, pid_t load, int *dump_status, int *load_status)
+/* Waits for both; cancel kills them. Returns 0 or PT__EINTR. */
+static int wait_pipeline(pid_t dump, pid_t load, const struct pt__cancel *cancel, int *dump_status,
+			 int *load_status)
 {
 	bool dump_done = false, load_done = false, killed = false;
 
 	while (!dump_done || !load_done) {
-		if (pt__interrupts && !killed) {
+		if (pt__cancelled(cancel) && !killed) {
 			killed = true;
 			kill(-dump, SIGKILL);
 			kill(-load, SIGKILL);
@@ -1199,15 +1151,16 @@ static void add_output(int fd, struct pt__buf *out)
 /* mysqldump TEMPLATE | mysql CLONE, one clone after another. */
 static int dump_clones(struct pt__db *db, struct pt__buf *err)
 {
-	static const char *const dumpers[] = {"mysqldump", "mariadb-dump", NULL};
-	static const char *const loaders[] = {"mysql", "mariadb", NULL};
 	struct my_state *state = db->state;
 	struct pt__buf dumper = PT__BUF_INIT, loader = PT__BUF_INIT, option_file = PT__BUF_INIT,
-		       defaults = PT__BUF_INIT;
+		       defaults = PT__BUF_INIT, not_found = PT__BUF_INIT;
 	bool history;
 	int rc = 0;
 
-	if (find_program(dumpers, &dumper) || find_program(loaders, &loader)) {
+	if ((pt__spawn_find_program("mysqldump", NULL, &dumper, &not_found) &&
+	     pt__spawn_find_program("mariadb-dump", NULL, &dumper, &not_found)) ||
+	    (pt__spawn_find_program("mysql", NULL, &loader, &not_found) &&
+	     pt__spawn_find_program("mariadb", NULL, &loader, &not_found))) {
 		pt__buf_adds(err, "cannot clone with partest_strategy=dump: mysqldump or mysql is "
 				  "not on the PATH; install the MySQL or MariaDB client");
 		rc = PT__ERUN;
@@ -1218,12 +1171,12 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 	if ((rc = write_option_file(db, history, &option_file, err)))
 		goto out;
 	pt__buf_addf(&defaults, "--defaults-extra-file=%s", option_file.data);
-	for (int k = 0; !rc && k < state->nr_clones; k++) {
+	for (int k = 0; !rc && k < state->clones.nr; k++) {
 		char *dump_argv[] = {dumper.data,  defaults.data, "--single-transaction",
 				     "--routines", "--triggers",  "--events",
 				     "--hex-blob", "--quick",	  state->url.dbname,
 				     NULL};
-		char *load_argv[] = {loader.data, defaults.data, state->clones[k].name, NULL};
+		char *load_argv[] = {loader.data, defaults.data, state->clones.items[k].name, NULL};
 		int pipe_fds[2], dump_err = pt__unlinked_file(db->ctx->run_dir),
 				 load_err = pt__unlinked_file(db->ctx->run_dir);
 		int dump_status = 0, load_status = 0;
@@ -1242,39 +1195,42 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 			break;
 		}
 		struct pt__spawn dump_spawn = {
-			dumper.data,
-			dump_argv,
-			environ,
-			{PT__SPAWN_DEVNULL, pipe_fds[1], dump_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
-			true};
+			.path = dumper.data,
+			.argv = dump_argv,
+			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], dump_err, PT__SPAWN_NONE,
+				PT__SPAWN_NONE},
+			.new_group = true,
+		};
 		struct pt__spawn load_spawn = {
-			loader.data,
-			load_argv,
-			environ,
-			{pipe_fds[0], load_err, load_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
-			true};
-		int spawned = pt__spawn(&dump_spawn, &dump);
-		if (!spawned && (spawned = pt__spawn(&load_spawn, &load))) {
+			.path = loader.data,
+			.argv = load_argv,
+			.fds = {pipe_fds[0], load_err, load_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
+			.new_group = true,
+		};
+		struct pt__buf why = PT__BUF_INIT;
+		int spawned = pt__spawn(&dump_spawn, &dump, &why);
+		if (!spawned && (spawned = pt__spawn(&load_spawn, &load, &why))) {
 			kill(-dump, SIGKILL);
 			waitpid(dump, NULL, 0);
 		}
 		close(pipe_fds[0]);
 		close(pipe_fds[1]);
 		if (spawned) {
-			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s",
-				     strerror(-spawned));
-			rc = PT__ERUN;
-		} else if ((rc = wait_pipeline(dump, load, &dump_status, &load_status))) {
+			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s", why.data);
+			rc = spawned;
+		} else if ((rc = wait_pipeline(dump, load, &db->ctx->cancel, &dump_status,
+					       &load_status))) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 		} else if (!WIFEXITED(dump_status) || WEXITSTATUS(dump_status) ||
 			   !WIFEXITED(load_status) || WEXITSTATUS(load_status)) {
 			bool dump_failed = !WIFEXITED(dump_status) || WEXITSTATUS(dump_status);
 			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s with %s: ",
-				     state->url.dbname, state->clones[k].name, state->where,
+				     state->url.dbname, state->clones.items[k].name, state->where,
 				     dump_failed ? dumper.data : loader.data);
 			add_output(dump_failed ? dump_err : load_err, err);
 			rc = PT__ERUN;
 		}
+		pt__buf_release(&why);
 		close(dump_err);
 		close(load_err);
 	}
@@ -1284,13 +1240,14 @@ out:
 	pt__buf_release(&loader);
 	pt__buf_release(&option_file);
 	pt__buf_release(&defaults);
+	pt__buf_release(&not_found);
 	return rc;
 }
 
 /* ---- clones ---- */
 
 /* Drops the clone if the registry says this run made it. */
-static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *err)
+static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__buf *err)
 {
 	struct pt__buf what = PT__BUF_INIT;
 	char kind[16] = "", run[64] = "";
@@ -1306,8 +1263,6 @@ static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *er
 		if (!rc)
 			unregister_database(db, clone->name);
 	}
-	if (!rc)
-		clone->created = clone->registered = false;
 	pt__buf_release(&what);
 	return rc;
 }
@@ -1322,20 +1277,26 @@ static int create_clones(struct pt__db *db, const struct contents *contents, str
 	if (contents->charset)
 		pt__buf_addf(&suffix, " CHARACTER SET %s COLLATE %s", contents->charset,
 			     contents->collation);
-	for (int k = 0; !rc && k < state->nr_clones; k++) {
-		struct clone *clone = &state->clones[k];
+	for (int k = 0; !rc && k < state->clones.nr; k++) {
+		struct pt__db_clone *clone = &state->clones.items[k];
 		if ((rc = register_database(db, clone->name, "clone", err)))
 			break;
-		clone->registered = true;
+		clone->made = true;
 		pt__buf_reset(&what);
 		pt__buf_addf(&what, "create the clone \"%s\"", clone->name);
 		rc = admin_command(db, what.data, "CREATE DATABASE ", clone->name, suffix.data,
 				   err);
-		clone->created = !rc;
 	}
 	pt__buf_release(&suffix);
 	pt__buf_release(&what);
 	return rc;
+}
+
+static void format_clone_url(const struct pt__db *db, const char *name, struct pt__buf *url)
+{
+	const struct my_state *state = db->state;
+
+	pt__my_url_format(&state->url, name, url);
 }
 
 static int mysql_clone(struct pt__db *db, struct pt__buf *err)
@@ -1348,17 +1309,8 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	memset(&contents, 0, sizeof(contents));
 	if ((rc = lock_template(db, err)))
 		return rc;
-	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
-	state->nr_clones = workers;
-	pt__db_new_clone_urls(db);
-	for (int k = 0; k < workers; k++) {
-		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__MY_NAME_MAX,
-				  &name);
-		pt__my_url_format(&state->url, name.data, &url);
-		state->clones[k].name = pt__buf_detach(&name);
-		db->clone_urls[k] = pt__buf_detach(&url);
-	}
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX,
+				 format_clone_url);
 	if ((rc = read_contents(db, &contents, err)) || (rc = create_clones(db, &contents, err)))
 		goto fail;
 	if (state->url.strategy == PT__MY_STRATEGY_DUMP) {
@@ -1368,7 +1320,7 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 		if ((rc = copy_all_tables(db, &contents, err)))
 			goto fail;
 		for (int k = 0; k < workers; k++) {
-			if (pt__interrupts) {
+			if (pt__cancelled(&db->ctx->cancel)) {
 				pt__buf_adds(err, "interrupted while making the database clones");
 				rc = PT__EINTR;
 				goto fail;
@@ -1382,42 +1334,34 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	return 0;
 fail:
 	contents_release(&contents);
-	{
-		struct pt__buf ignored = PT__BUF_INIT;
-		for (int k = 0; k < state->nr_clones; k++)
-			if (state->clones[k].registered)
-				drop_clone(db, &state->clones[k], &ignored);
-		pt__buf_release(&ignored);
-	}
+	pt__db_clones_abandon(&state->clones, db, drop_clone);
 	unlock_template(db);
-	pt__db_free_clone_urls(db);
 	return rc;
 }
 
 static int mysql_drop_clones(struct pt__db *db, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	int first = 0;
 
 	unlock_template(db);
-	for (int k = 0; k < state->nr_clones; k++) {
-		struct pt__buf why = PT__BUF_INIT;
-		int rc;
-		if (!state->clones[k].registered)
-			continue;
-		rc = drop_clone(db, &state->clones[k], &why);
-		if (rc && !first) {
-			pt__buf_add(err, why.data, why.len);
-			first = rc;
-		}
-		pt__buf_release(&why);
-	}
-	return first;
+	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
+}
+
+/* Drops a dead run's clone and its registry row. */
+static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
+			 struct pt__buf *err)
+{
+	int rc = admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "", err);
+
+	if (!rc)
+		unregister_database(db, leftover->name);
+	return rc;
 }
 
 static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
 	MYSQL_RES *res = NULL;
 	MYSQL_ROW row;
 	int rc;
@@ -1440,29 +1384,21 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		return PT__ERUN;
 	}
 	while ((row = mysql_fetch_row(res))) {
-		struct pt__buf ignored = PT__BUF_INIT;
-		struct pt__db_owner owner = {.clone = true,
-					     .pid = strtol(row[3], NULL, 10),
-					     .start = strtoull(row[4], NULL, 10)};
-		snprintf(owner.run_id, sizeof(owner.run_id), "%s", row[1]);
-		snprintf(owner.host, sizeof(owner.host), "%s", row[2]);
-		if (!pt__db_owner_dead(&owner, db->ctx))
-			continue;
-		if (!strcmp(row[5], "0")) {
+		struct pt__db_leftover item = {.name = row[0],
+					       .what = "MySQL database",
+					       .owner = {.clone = true,
+							 .pid = strtol(row[3], NULL, 10),
+							 .start = strtoull(row[4], NULL, 10)}};
+		snprintf(item.owner.run_id, sizeof(item.owner.run_id), "%s", row[1]);
+		snprintf(item.owner.host, sizeof(item.owner.host), "%s", row[2]);
+		if (strcmp(row[5], "0"))
+			pt__db_leftovers_add(&list, &item);
+		else if (pt__db_owner_dead(&item.owner, db->ctx))
 			unregister_database(db, row[0]); /* killed before it was created */
-			continue;
-		}
-		/* Best effort: one that cannot be dropped stays for a later run. */
-		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", row[0], "", &ignored)) {
-			unregister_database(db, row[0]);
-			pt__buf_addf(dropped,
-				     "dropped MySQL database \"%s\" on %s, left by run %s "
-				     "(pid %ld, no longer running)\n",
-				     row[0], state->where, row[1], owner.pid);
-		}
-		pt__buf_release(&ignored);
 	}
 	mysql_free_result(res);
+	pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_leftovers_release(&list);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "db.h"
+#include "server.h"
 
 #ifdef PT_HAVE_MARIADB
 extern const struct pt__db_backend pt__db_mysql;
@@ -95,14 +96,16 @@ void pt__my_drop_implied_collations(const char *create, const char *table_collat
  * server killed by the next run; the next start removes the directory.
  */
 struct pt__my_server {
-	const char *run_id; /* the caller's, or NULL */
-	char *dir;	    /* the private directory: data/, the socket, server.log */
-	char *socket;	    /* dir/mysql.sock */
-	pid_t pid;	    /* mariadbd, 0 when not running */
+	struct pt__db_server common; /* the directory (data/, the socket, server.log), the pid */
+	char *socket;		     /* dir/mysql.sock */
 };
 
-/* Starts a server. Returns 0, or PT__ERUN / PT__EINTR with a line in err. */
-int pt__my_server_start(struct pt__my_server *server, struct pt__buf *err);
+/*
+ * Starts a server whose PARTEST_RUN_ID is run_id (or none if NULL); cancel
+ * interrupts the wait for it (PT__EINTR).
+ */
+int pt__my_server_start(struct pt__my_server *server, const char *run_id,
+			const struct pt__cancel *cancel, struct pt__buf *err);
 
 /* Stops the server and removes its directory. */
 void pt__my_server_stop(struct pt__my_server *server);

@@ -17,18 +17,11 @@
 #define THROWAWAY_DEFAULT_DB "partest"
 #define MAX_THREADS	     64
 
-static const char *skip_prefix(const char *str, const char *prefix)
-{
-	size_t len = strlen(prefix);
-
-	return strncasecmp(str, prefix, len) ? NULL : str + len;
-}
-
 static char *decode(const char *str, size_t len, int *bad)
 {
 	struct pt__buf out = PT__BUF_INIT;
 
-	if (pt__db_percent_decode(str, len, &out))
+	if (!pt__db_percent_decode(str, len, &out))
 		*bad = 1;
 	return pt__buf_detach(&out);
 }
@@ -103,7 +96,7 @@ static int take_authority(const char *url, const char *rest, const char *end,
 		if (colon)
 			out->password = decode(colon + 1, (size_t)(at - colon - 1), &bad);
 	}
-	colon = memchr(host, ':', (size_t)(end - host));
+	colon = host < end ? memchr(host, ':', (size_t)(end - host)) : NULL;
 	if (host < (colon ? colon : end))
 		out->host = decode(host, (size_t)((colon ? colon : end) - host), &bad);
 	if (colon) {
@@ -120,17 +113,17 @@ static int take_authority(const char *url, const char *rest, const char *end,
 int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *err)
 {
 	struct pt__buf name = PT__BUF_INIT, query = PT__BUF_INIT;
-	const char *rest, *p, *path_end;
+	const char *rest, *p;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((rest = skip_prefix(url, "mysql+tmp://")) ||
-	    (rest = skip_prefix(url, "mariadb+tmp://"))) {
+	if ((rest = pt__db_url_after_scheme(url, "mysql+tmp://")) ||
+	    (rest = pt__db_url_after_scheme(url, "mariadb+tmp://"))) {
 		out->throwaway = true;
 		out->scheme = pt__xstrdup("mysql://");
-	} else if ((rest = skip_prefix(url, "mysql://"))) {
+	} else if ((rest = pt__db_url_after_scheme(url, "mysql://"))) {
 		out->scheme = pt__xstrdup("mysql://");
-	} else if ((rest = skip_prefix(url, "mariadb://"))) {
+	} else if ((rest = pt__db_url_after_scheme(url, "mariadb://"))) {
 		out->scheme = pt__xstrdup("mariadb://");
 	} else {
 		rc = pt__db_url_error(err, url, "not a mysql:// or mariadb:// URL");
@@ -150,15 +143,8 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 	}
 	if ((rc = take_authority(url, rest, p, out, err)))
 		goto out;
-	if (*p == '/') {
-		p++;
-		path_end = p + strcspn(p, "?");
-		if (pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
-			rc = pt__db_url_error(err, url, "a bad %-escape in the database name");
-			goto out;
-		}
-		p = path_end;
-	}
+	if ((rc = pt__db_url_take_dbname(url, &p, &name, err)))
+		goto out;
 	if (*p == '?') {
 		for (const char *param = p + 1; *param;) {
 			size_t len = strcspn(param, "&");
@@ -212,23 +198,10 @@ void pt__my_url_release(struct pt__my_url *url)
 
 void pt__my_url_format(const struct pt__my_url *url, const char *dbname, struct pt__buf *out)
 {
-	pt__buf_adds(out, url->scheme);
-	pt__buf_adds(out, url->authority);
-	pt__buf_addc(out, '/');
-	pt__db_percent_encode(dbname, out);
-	if (url->query && *url->query) {
-		pt__buf_addc(out, '?');
-		pt__buf_adds(out, url->query);
-	}
+	pt__db_url_format(url->scheme, url->authority, dbname, url->query, out);
 }
 
 void pt__my_add_identifier(const char *name, struct pt__buf *out)
 {
-	pt__buf_addc(out, '`');
-	for (const char *c = name; *c; c++) {
-		if (*c == '`')
-			pt__buf_addc(out, '`');
-		pt__buf_addc(out, *c);
-	}
-	pt__buf_addc(out, '`');
+	pt__db_add_quoted(name, '`', out);
 }

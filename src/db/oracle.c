@@ -34,6 +34,7 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "oracle_oci.h"
+#include "clones.h"
 #include "owner.h"
 #include "postgres.h" /* the marker format and process start times */
 
@@ -69,12 +70,6 @@ struct conn {
 	OCIError *errh;
 };
 
-struct clone {
-	char *name;
-	char *password;
-	bool created; /* by this run, and not dropped yet */
-};
-
 struct ora_state {
 	struct pt__ora_url url;
 	OCIEnv *env;
@@ -86,8 +81,7 @@ struct ora_state {
 	bool registry_ready;
 	struct pt__buf marker; /* this run's clone marker */
 	char *link;	       /* datapump: this run's loopback link, once made */
-	struct clone *clones;
-	int nr_clones;
+	struct pt__db_clones clones;
 };
 
 /* One statement's outcome: 0 or the ORA code, and the server's first line. */
@@ -155,7 +149,7 @@ static int load_oci(const struct pt__db *db, struct pt__buf *err)
 				db->alias, symbol, missing_library);                               \
 			dlclose(handle);                                                           \
 			memset(&oci, 0, sizeof(oci));                                              \
-			rc = PT__ERUN;                                                          \
+			rc = PT__ERUN;                                                             \
 			goto out;                                                                  \
 		}                                                                                  \
 		memcpy(&oci.field, &sym, sizeof(sym));                                             \
@@ -266,7 +260,8 @@ static void describe_url(const struct pt__db *db, struct pt__buf *out)
 	pt__buf_adds(out, "\")");
 }
 
-/* Opens a connection as the URL's user. */
+/* Opens a connection as the URL's user. Returns 0, or PT__ERUN with the
+ * reason in *out. */
 static int connect_as(struct ora_state *state, struct conn *c, struct outcome *out)
 {
 	struct pt__buf connect = PT__BUF_INIT;
@@ -276,7 +271,7 @@ static int connect_as(struct ora_state *state, struct conn *c, struct outcome *o
 	if (oci.handle_alloc(state->env, (void **)&c->errh, OCI_HTYPE_ERROR, 0, NULL)) {
 		snprintf(out->message, sizeof(out->message), "cannot allocate an OCI error handle");
 		out->code = -1;
-		return -1;
+		return PT__ERUN;
 	}
 	pt__ora_connect_string(&state->url, state->url.service, &connect);
 	status = oci.logon2(state->env, c->errh, &c->svc, (const OraText *)state->url.user,
@@ -289,7 +284,7 @@ static int connect_as(struct ora_state *state, struct conn *c, struct outcome *o
 		oci.handle_free(c->errh, OCI_HTYPE_ERROR);
 		c->errh = NULL;
 		c->svc = NULL;
-		return -1;
+		return PT__ERUN;
 	}
 	return 0;
 }
@@ -425,7 +420,6 @@ static int oracle_open(struct pt__db *db, struct pt__buf *err)
 			     "it with --db-setup; build it yourself or use datapump or setup");
 		return PT__EUSAGE;
 	}
-	db->setup_per_clone = state->url.strategy == PT__ORA_STRATEGY_SETUP;
 	/* What --db-setup gets: the template schema, with the URL's password
 	 * (the password partest gives a template it creates). */
 	pt__ora_url_format(&state->url, state->url.schema, state->url.password,
@@ -449,11 +443,7 @@ static void oracle_close(struct pt__db *db)
 		disconnect(&state->admin);
 	if (state->env)
 		oci.handle_free(state->env, OCI_HTYPE_ENV);
-	for (int k = 0; k < state->nr_clones; k++) {
-		free(state->clones[k].name);
-		free(state->clones[k].password);
-	}
-	free(state->clones);
+	pt__db_clones_release(&state->clones);
 	free(state->link);
 	free(state->where);
 	free(state->banner);
@@ -571,7 +561,7 @@ static int oracle_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt_
 
 struct clone_job {
 	struct pt__db *db;
-	struct clone *clone;
+	struct pt__db_clone *clone;
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t lock; /* guards conn.svc against OCIBreak from the main thread */
@@ -583,13 +573,14 @@ struct clone_job {
 	struct outcome outcome;
 };
 
+/* Runs sql for the job; on failure notes op and what in it and returns PT__ERUN. */
 static int job_sql(struct clone_job *job, enum pt__ora_op op, const char *what, const char *sql)
 {
 	if (!run_sql(&job->conn, sql, NULL, NULL, &job->outcome))
 		return 0;
 	job->failed_op = op;
 	pt__buf_adds(&job->what, what);
-	return -1;
+	return PT__ERUN;
 }
 
 /* One clone, on its own connection: create, grant, import (or the PDB). */
@@ -609,7 +600,7 @@ static void *clone_thread(void *arg)
 	pthread_mutex_lock(&job->lock);
 	job->conn = conn;
 	pthread_mutex_unlock(&job->lock);
-	if (pt__interrupts) {
+	if (pt__cancelled(&job->db->ctx->cancel)) {
 		job->outcome.code = ORA_CANCELLED;
 		goto out;
 	}
@@ -619,14 +610,14 @@ static void *clone_thread(void *arg)
 		/* Marked made even when the block failed: it may have failed after
 		 * CREATE (at OPEN), and the drop proves ownership before it drops. */
 		job_sql(job, PT__ORA_OP_CREATE_PDB, "create the PDB", sql.data);
-		job->clone->created = true;
+		job->clone->made = true;
 		goto out;
 	}
 	pt__ora_sql_create_user(name, job->clone->password, state->url.tablespace, "user",
 				state->marker.data, &sql);
 	if (job_sql(job, PT__ORA_OP_CREATE_USER, "create the user", sql.data))
 		goto out;
-	job->clone->created = true;
+	job->clone->made = true;
 	pt__buf_reset(&sql);
 	pt__ora_sql_default_grants(name, &sql);
 	if (job_sql(job, PT__ORA_OP_GRANT, "grant", sql.data))
@@ -638,8 +629,9 @@ static void *clone_thread(void *arg)
 	if (job_sql(job, PT__ORA_OP_GRANT, "copy the template's grants", sql.data))
 		goto out;
 	pt__buf_reset(&sql);
-	pt__ora_object_name("JOB", job->db->ctx->run_id, (int)(job->clone - state->clones) + 1,
-			    PT__ORA_NAME_MAX_OLD, &job_name);
+	pt__ora_object_name("JOB", job->db->ctx->run_id,
+			    (int)(job->clone - state->clones.items) + 1, PT__ORA_NAME_MAX_OLD,
+			    &job_name);
 	pt__ora_sql_datapump(state->url.schema, name, state->link, job_name.data,
 			     state->url.remap_from, state->url.remap_to, &sql);
 	job_sql(job, PT__ORA_OP_DATAPUMP, "import the template with Data Pump", sql.data);
@@ -740,6 +732,22 @@ static const char *clone_kind(const struct ora_state *state)
  * fills db->clone_urls. Ctrl-C breaks the statements in flight. On
  * failure drops what it made and reports the first clone's error.
  */
+/* Drops one of this run's clones, which carries this run's marker. */
+static int drop_own_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__buf *err)
+{
+	struct ora_state *state = db->state;
+
+	return drop_clone(db, clone->name, clone_kind(state), state->marker.data, err);
+}
+
+/* The setup strategy copies no template: --db-setup builds every clone. */
+static bool oracle_has_template(const struct pt__db *db)
+{
+	const struct ora_state *state = db->state;
+
+	return state->url.strategy != PT__ORA_STRATEGY_SETUP;
+}
+
 static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
@@ -774,9 +782,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	if (state->url.strategy == PT__ORA_STRATEGY_DATAPUMP && (rc = create_link(db, err)))
 		return rc;
 
-	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
-	state->nr_clones = workers;
-	pt__db_new_clone_urls(db);
+	pt__db_clones_init(&state->clones, db);
 	jobs = pt__xcalloc((size_t)workers, sizeof(*jobs));
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf name = PT__BUF_INIT, password = PT__BUF_INIT, url = PT__BUF_INIT;
@@ -791,8 +797,8 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 			pt__ora_url_format(&state->url, name.data, password.data,
 					   state->url.service, &url);
 		}
-		state->clones[k].name = pt__buf_detach(&name);
-		state->clones[k].password = pt__buf_detach(&password);
+		state->clones.items[k].name = pt__buf_detach(&name);
+		state->clones.items[k].password = pt__buf_detach(&password);
 		db->clone_urls[k] = pt__buf_detach(&url);
 	}
 	/* The threads block the signals partest handles, so that Ctrl-C lands
@@ -806,7 +812,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	for (int k = 0; k < workers; k++) {
 		struct clone_job *job = &jobs[k];
 		job->db = db;
-		job->clone = &state->clones[k];
+		job->clone = &state->clones.items[k];
 		pthread_mutex_init(&job->lock, NULL);
 		atomic_init(&job->done, false);
 		oci.handle_alloc(state->env, (void **)&job->break_errh, OCI_HTYPE_ERROR, 0, NULL);
@@ -827,7 +833,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 			left += !atomic_load(&jobs[k].done);
 		if (!left)
 			break;
-		if (pt__interrupts && !broken) {
+		if (pt__cancelled(&db->ctx->cancel) && !broken) {
 			broken = true;
 			for (int k = 0; k < workers; k++) {
 				pthread_mutex_lock(&jobs[k].lock);
@@ -845,7 +851,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		struct clone_job *job = &jobs[k];
 		if (job->started)
 			pthread_join(job->thread, NULL);
-		if (!rc && pt__interrupts) {
+		if (!rc && pt__cancelled(&db->ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 			rc = PT__EINTR;
 		}
@@ -869,40 +875,20 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	}
 	if (!rc)
 		return 0;
+	pt__db_clones_abandon(&state->clones, db, drop_own_clone);
 	{
 		struct pt__buf ignored = PT__BUF_INIT;
-		for (int k = 0; k < state->nr_clones; k++)
-			if (state->clones[k].created &&
-			    !drop_clone(db, state->clones[k].name, clone_kind(state),
-					state->marker.data, &ignored))
-				state->clones[k].created = false;
 		drop_link(db, &ignored);
 		pt__buf_release(&ignored);
 	}
-	pt__db_free_clone_urls(db);
 	return rc;
 }
 
 static int oracle_drop_clones(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	int first = 0;
+	int first = pt__db_clones_drop(&state->clones, db, drop_own_clone, err);
 
-	for (int k = 0; k < state->nr_clones; k++) {
-		struct pt__buf why = PT__BUF_INIT;
-		int rc;
-		if (!state->clones[k].created)
-			continue;
-		rc = drop_clone(db, state->clones[k].name, clone_kind(state), state->marker.data,
-				&why);
-		if (!rc)
-			state->clones[k].created = false;
-		if (rc && !first) {
-			pt__buf_add(err, why.data, why.len);
-			first = rc;
-		}
-		pt__buf_release(&why);
-	}
 	if (state->link) {
 		struct pt__buf why = PT__BUF_INIT;
 		int rc = drop_link(db, &why);
@@ -915,28 +901,31 @@ static int oracle_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return first;
 }
 
-struct leftover {
-	char *name, *kind, *marker;
-};
-
-struct leftovers {
-	struct leftover *items;
-	size_t nr, alloc;
-};
-
+/* Row callback: a registry row (name, kind, marker) whose marker names its run. */
 static void add_leftover(char *const *columns, void *arg)
 {
-	struct leftovers *list = arg;
+	struct pt__db_leftover item = {.name = columns[0],
+				       .kind = columns[1],
+				       .marker = columns[2],
+				       .what = !strcmp(columns[1], "pdb") ? "Oracle PDB"
+					       : !strcmp(columns[1], "link")
+						       ? "Oracle database link"
+						       : "Oracle user"};
 
-	PT__GROW(list->items, list->nr + 1, list->alloc);
-	list->items[list->nr++] = (struct leftover){
-		pt__xstrdup(columns[0]), pt__xstrdup(columns[1]), pt__xstrdup(columns[2])};
+	if (pt__db_owner_parse(columns[2], &item.owner))
+		pt__db_leftovers_add(arg, &item);
+}
+
+static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
+			 struct pt__buf *err)
+{
+	return drop_clone(db, leftover->name, leftover->kind, leftover->marker, err);
 }
 
 static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	struct leftovers list = {NULL, 0, 0};
+	struct pt__db_leftovers list = {NULL, 0, 0};
 	struct pt__buf sql = PT__BUF_INIT;
 	struct outcome outcome;
 	int rc;
@@ -956,30 +945,9 @@ static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 		pt__buf_addf(err, "cannot look for clones left by dead runs on %s: ", state->where);
 		add_outcome(&outcome, PT__ORA_OP_LOOKUP, err);
 	}
-	for (size_t i = 0; !rc && i < list.nr; i++) {
-		struct leftover *item = &list.items[i];
-		struct pt__db_owner marker;
-		struct pt__buf ignored = PT__BUF_INIT;
-		if (!pt__db_owner_parse(item->marker, &marker) || !marker.clone ||
-		    !pt__db_owner_dead(&marker, db->ctx))
-			continue;
-		/* Best effort: one still busy stays for a later run. */
-		if (!drop_clone(db, item->name, item->kind, item->marker, &ignored))
-			pt__buf_addf(dropped,
-				     "dropped Oracle %s \"%s\" on %s, left by run %s (pid %ld, no "
-				     "longer running)\n",
-				     !strcmp(item->kind, "pdb")	   ? "PDB"
-				     : !strcmp(item->kind, "link") ? "database link"
-								   : "user",
-				     item->name, state->where, marker.run_id, marker.pid);
-		pt__buf_release(&ignored);
-	}
-	for (size_t i = 0; i < list.nr; i++) {
-		free(list.items[i].name);
-		free(list.items[i].kind);
-		free(list.items[i].marker);
-	}
-	free(list.items);
+	if (!rc)
+		pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_leftovers_release(&list);
 	return rc;
 }
 
@@ -995,4 +963,5 @@ const struct pt__db_backend pt__db_oracle = {
 	.clone = oracle_clone,
 	.drop_clones = oracle_drop_clones,
 	.reap = oracle_reap,
+	.has_template = oracle_has_template,
 };

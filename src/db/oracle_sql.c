@@ -24,19 +24,19 @@
 #define DEFAULT_WAIT_SECONDS 10
 #define REGISTRY	     "PARTEST_REGISTRY"
 
-/* Puts name in capitals; 0 if it is a plain Oracle identifier of at most 128 bytes. */
-static int plain_identifier(char *name)
+/* Puts name in capitals; true if it is a plain Oracle identifier of at most 128 bytes. */
+static bool plain_identifier(char *name)
 {
 	size_t len = strlen(name);
 
 	if (!len || len > PT__ORA_NAME_MAX || !isalpha((unsigned char)name[0]))
-		return -1;
+		return false;
 	for (char *c = name; *c; c++) {
 		if (!isalnum((unsigned char)*c) && !strchr("_$#", *c))
-			return -1;
+			return false;
 		*c = (char)toupper((unsigned char)*c);
 	}
-	return 0;
+	return true;
 }
 
 static int take_param(const char *url, const char *param, size_t len, struct pt__ora_url *out,
@@ -65,13 +65,13 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 		free(out->pdb);
 		out->pdb = value;
 		value = NULL;
-		if (plain_identifier(out->pdb))
+		if (!plain_identifier(out->pdb))
 			rc = pt__db_url_error(err, url, "partest_pdb must be a plain Oracle name");
 	} else if (IS("partest_tablespace")) {
 		free(out->tablespace);
 		out->tablespace = value;
 		value = NULL;
-		if (plain_identifier(out->tablespace))
+		if (!plain_identifier(out->tablespace))
 			rc = pt__db_url_error(err, url,
 					      "partest_tablespace must be a plain Oracle name");
 	} else if (IS("partest_remap_tablespace")) {
@@ -82,7 +82,8 @@ static int take_param(const char *url, const char *param, size_t len, struct pt_
 		free(out->remap_to);
 		out->remap_from = pt__xstrdup(value);
 		out->remap_to = pt__xstrdup(colon ? colon + 1 : "");
-		if (!colon || plain_identifier(out->remap_from) || plain_identifier(out->remap_to))
+		if (!colon || !plain_identifier(out->remap_from) ||
+		    !plain_identifier(out->remap_to))
 			rc = pt__db_url_error(err, url,
 					      "partest_remap_tablespace must be FROM:TO, two plain "
 					      "Oracle names");
@@ -136,7 +137,7 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	out->user = pt__db_percent_decoded(rest, (size_t)((colon ? colon : at) - rest));
 	out->password = colon ? pt__db_percent_decoded(colon + 1, (size_t)(at - colon - 1))
 			      : pt__xstrdup("");
-	if (!out->user || plain_identifier(out->user)) {
+	if (!out->user || !plain_identifier(out->user)) {
 		rc = pt__db_url_error(
 			err, url,
 			"the user must be a plain Oracle name (letters, digits, _, $, #)");
@@ -189,7 +190,7 @@ int pt__ora_url_parse(const char *url, struct pt__ora_url *out, struct pt__buf *
 	}
 	out->schema = slash ? pt__db_percent_decoded(slash + 1, (size_t)(query - slash - 1))
 			    : pt__xstrdup(out->user);
-	if (!out->schema || plain_identifier(out->schema)) {
+	if (!out->schema || !plain_identifier(out->schema)) {
 		rc = pt__db_url_error(
 			err, url,
 			"the template schema (/SERVICE/SCHEMA) must be a plain Oracle name");
@@ -353,13 +354,7 @@ void pt__ora_random_password(struct pt__buf *out)
 
 void pt__ora_literal(const char *value, struct pt__buf *out)
 {
-	pt__buf_addc(out, '\'');
-	for (const char *c = value; *c; c++) {
-		if (*c == '\'')
-			pt__buf_addc(out, '\'');
-		pt__buf_addc(out, *c);
-	}
-	pt__buf_addc(out, '\'');
+	pt__db_add_quoted(value, '\'', out);
 }
 
 /* A literal that itself sits inside a literal (EXECUTE IMMEDIATE '...'). */

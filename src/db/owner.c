@@ -37,8 +37,9 @@ void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out)
 		     owner->start);
 }
 
-/* Copies the value of " key=" in str (up to a space) into out (size bytes). */
-static int marker_field(const char *str, const char *key, char *out, size_t size)
+/* Copies the value of " key=" in str (up to a space) into out (size bytes);
+ * false if there is none or it does not fit. */
+static bool marker_field(const char *str, const char *key, char *out, size_t size)
 {
 	char pattern[32];
 	const char *at;
@@ -47,14 +48,14 @@ static int marker_field(const char *str, const char *key, char *out, size_t size
 	snprintf(pattern, sizeof(pattern), " %s=", key);
 	at = strstr(str, pattern);
 	if (!at)
-		return -1;
+		return false;
 	at += strlen(pattern);
 	len = strcspn(at, " ");
 	if (!len || len >= size)
-		return -1;
+		return false;
 	memcpy(out, at, len);
 	out[len] = '\0';
-	return 0;
+	return true;
 }
 
 int pt__db_owner_parse(const char *comment, struct pt__db_owner *out)
@@ -70,15 +71,15 @@ int pt__db_owner_parse(const char *comment, struct pt__db_owner *out)
 	else if (strncmp(comment, MARKER_PREFIX "template v1 ",
 			 strlen(MARKER_PREFIX "template v1 ")))
 		return 0;
-	if (marker_field(comment, "run", out->run_id, sizeof(out->run_id)) ||
-	    marker_field(comment, "host", out->host, sizeof(out->host)))
+	if (!marker_field(comment, "run", out->run_id, sizeof(out->run_id)) ||
+	    !marker_field(comment, "host", out->host, sizeof(out->host)))
 		return 0;
-	if (marker_field(comment, "pid", number, sizeof(number)))
+	if (!marker_field(comment, "pid", number, sizeof(number)))
 		return 0;
 	out->pid = strtol(number, &end, 10);
 	if (*end || out->pid <= 0)
 		return 0;
-	if (marker_field(comment, "start", number, sizeof(number)))
+	if (!marker_field(comment, "start", number, sizeof(number)))
 		return 0;
 	out->start = strtoull(number, &end, 10);
 	return !*end;

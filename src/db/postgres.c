@@ -22,7 +22,9 @@
  * exist) it holds a session advisory lock named after it, so that two runs
  * rebuilding one template with --db-setup take turns.
  */
+#include "clones.h"
 #include "owner.h"
+#include "url_escape.h"
 #include "postgres.h"
 
 #ifdef PT_HAVE_LIBPQ
@@ -50,11 +52,6 @@
 #define AUTO_STRATEGY " STRATEGY FILE_COPY"
 #define OBJECT_IN_USE "55006"
 
-struct clone {
-	char *name;
-	bool created; /* by this run, and not dropped yet */
-};
-
 struct pg_state {
 	struct pt__pg_url url;
 	struct pt__pg_server server; /* postgresql+tmp:// only */
@@ -63,12 +60,9 @@ struct pg_state {
 	PGconn *admin;
 	const char *maintenance_db; /* what admin is connected to */
 	char *where;		    /* "host:port" of the server, for messages */
-	char **old_template_urls;   /* replaced template_url strings, freed at close */
-	size_t nr_old;
-	bool locked;	       /* holds the template's advisory lock */
-	struct pt__buf marker; /* this run's clone marker */
-	struct clone *clones;
-	int nr_clones;
+	bool locked;		    /* holds the template's advisory lock */
+	struct pt__buf marker;	    /* this run's clone marker */
+	struct pt__db_clones clones;
 };
 
 /*
@@ -129,11 +123,11 @@ static bool result_ok(const PGresult *res)
 
 /*
  * Runs sql (with nparams text parameters) on conn and returns its last
- * result, which the caller clears; NULL when the connection failed. With
- * interruptible, Ctrl-C cancels the statement and sets *interrupted.
+ * result, which the caller clears; NULL when the connection failed. When
+ * cancel (if given) fires, the statement is cancelled and *interrupted set.
  */
 static PGresult *run_query(PGconn *conn, const char *sql, int nparams, const char *const *params,
-			   bool interruptible, bool *interrupted)
+			   const struct pt__cancel *cancel, bool *interrupted)
 {
 	PGresult *last = NULL, *res;
 	bool cancelled = false;
@@ -144,18 +138,19 @@ static PGresult *run_query(PGconn *conn, const char *sql, int nparams, const cha
 		return NULL;
 	while (PQisBusy(conn)) {
 		struct pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
-		if (interruptible && pt__interrupts && !cancelled) {
-			PGcancel *cancel = PQgetCancel(conn);
+		if (cancel && pt__cancelled(cancel) && !cancelled) {
+			PGcancel *request = PQgetCancel(conn);
 			char ignored[256];
-			if (cancel) {
-				PQcancel(cancel, ignored, sizeof(ignored));
-				PQfreeCancel(cancel);
+			if (request) {
+				PQcancel(request, ignored, sizeof(ignored));
+				PQfreeCancel(request);
 			}
 			cancelled = true;
 			if (interrupted)
 				*interrupted = true;
 		}
-		if (poll(fds, 2, 100) < 0 && errno != EINTR)
+		if (poll(fds, 2, cancel ? pt__cancel_poll_ms(cancel, 100) : 100) < 0 &&
+		    errno != EINTR)
 			break;
 		if (fds[1].revents)
 			pt__signals_drain();
@@ -184,13 +179,7 @@ static void add_identifier(PGconn *conn, const char *name, struct pt__buf *out)
 		PQfreemem(quoted);
 		return;
 	}
-	pt__buf_addc(out, '"');
-	for (const char *c = name; *c; c++) {
-		if (*c == '"')
-			pt__buf_addc(out, '"');
-		pt__buf_addc(out, *c);
-	}
-	pt__buf_addc(out, '"');
+	pt__db_add_quoted(name, '"', out);
 }
 
 static void add_literal(PGconn *conn, const char *value, struct pt__buf *out)
@@ -246,14 +235,6 @@ static void connect_params(struct pg_state *state, const char *dbname, const cha
 	}
 }
 
-/* "--db ALIAS ("URL")" for messages before there is a connection. */
-static void describe_url(const struct pt__db *db, struct pt__buf *out)
-{
-	pt__buf_addf(out, "--db %s (\"", db->alias);
-	pt__db_redact_url(db->template_url ? db->template_url : db->url, out);
-	pt__buf_adds(out, "\")");
-}
-
 /* Starts the throwaway server of postgresql+tmp:// and points the URLs at it. */
 static int start_server(struct pt__db *db, struct pt__buf *err)
 {
@@ -263,17 +244,10 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	char *errmsg = NULL;
 	int rc;
 
-	state->server.run_id = db->ctx->run_id;
-	if ((rc = pt__pg_server_start(&state->server, err)))
+	if ((rc = pt__pg_server_start(&state->server, db->ctx->run_id, &db->ctx->cancel, err)))
 		return rc;
 	state->server_started = true;
-	for (const unsigned char *c = (const unsigned char *)state->server.dir; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')
-			pt__buf_addc(&encoded, (char)*c);
-		else
-			pt__buf_addf(&encoded, "%%%02X", *c);
-	}
+	pt__db_percent_encode(state->server.common.dir, &encoded);
 	pt__buf_addf(&query, "host=%s&port=%d&user=%s", encoded.data, state->server.port,
 		     state->server.user);
 	if (*url->query)
@@ -281,12 +255,7 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	free(url->query);
 	url->query = pt__buf_detach(&query);
 	pt__pg_url_format(url, url->dbname, &template);
-	/* db.c may still hold the old string: keep it until close. */
-	if (db->template_url) {
-		PT__GROW(state->old_template_urls, state->nr_old + 1, state->nr_old);
-		state->old_template_urls[state->nr_old++] = db->template_url;
-	}
-	db->template_url = pt__buf_detach(&template);
+	pt__db_set_template_url(db, pt__buf_detach(&template));
 	PQconninfoFree(state->options);
 	state->options = PQconninfoParse(db->template_url, &errmsg);
 	pt__buf_release(&encoded);
@@ -315,7 +284,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		if (PQstatus(state->admin) == CONNECTION_OK)
 			return 0;
 		pt__buf_addf(err, "lost the connection to PostgreSQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_adds(err, ": ");
 		add_pg_error(state->admin, NULL, err);
 		return PT__ERUN;
@@ -338,7 +307,7 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 			continue;
 		}
 		pt__buf_adds(err, "cannot connect to PostgreSQL for ");
-		describe_url(db, err);
+		pt__db_describe_url(db, err);
 		pt__buf_adds(err, ": ");
 		add_pg_error(state->admin, NULL, err);
 		PQfinish(state->admin);
@@ -372,7 +341,8 @@ static int admin_query(struct pt__db *db, const char *what, const char *sql, int
 
 	if ((rc = connect_admin(db, err)))
 		return rc;
-	res = run_query(state->admin, sql, nparams, params, interruptible, &interrupted);
+	res = run_query(state->admin, sql, nparams, params, interruptible ? &db->ctx->cancel : NULL,
+			&interrupted);
 	if (interrupted) {
 		pt__buf_addf(err, "interrupted while trying to %s", what);
 		PQclear(res);
@@ -450,12 +420,7 @@ static void postgres_close(struct pt__db *db)
 	if (state->server_started)
 		pt__pg_server_stop(&state->server);
 	PQconninfoFree(state->options);
-	for (int k = 0; k < state->nr_clones; k++)
-		free(state->clones[k].name);
-	free(state->clones);
-	for (size_t i = 0; i < state->nr_old; i++)
-		free(state->old_template_urls[i]);
-	free(state->old_template_urls);
+	pt__db_clones_release(&state->clones);
 	free(state->where);
 	pt__buf_release(&state->marker);
 	pt__pg_url_release(&state->url);
@@ -677,7 +642,7 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 			rc = PT__ERUN;
 			break;
 		}
-		if (pt__interrupts) {
+		if (pt__cancelled(&db->ctx->cancel)) {
 			pt__buf_adds(err, "interrupted while waiting for the template to be free");
 			rc = PT__EINTR;
 			break;
@@ -709,7 +674,7 @@ static const char *pick_strategy(struct pt__db *db)
 enum job_step { JOB_CONNECT, JOB_CREATE, JOB_MARK, JOB_DONE, JOB_FAILED };
 
 struct clone_job {
-	struct clone *clone;
+	struct pt__db_clone *clone;
 	PGconn *conn;
 	enum job_step step;
 	PostgresPollingStatusType polling;
@@ -764,7 +729,7 @@ static void job_read(struct pt__db *db, struct clone_job *job, const char *strat
 		snprintf(job->sqlstate, sizeof(job->sqlstate), "%s", sqlstate(last));
 		job->step = JOB_FAILED;
 	} else if (job->step == JOB_CREATE) {
-		job->clone->created = true;
+		job->clone->made = true;
 		job->step = JOB_MARK;
 		job_send(db, job, strategy);
 	} else {
@@ -815,7 +780,7 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 		}
 		if (!waiting)
 			break;
-		if (pt__interrupts && !rc) {
+		if (pt__cancelled(&db->ctx->cancel) && !rc) {
 			rc = PT__EINTR;
 			for (int i = 0; i < nr; i++) {
 				PGcancel *cancel;
@@ -832,7 +797,8 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 			continue;
 		}
 		fds[nr] = (struct pollfd){pt__signals_fd(), POLLIN, 0};
-		if (poll(fds, (nfds_t)nr + 1, 1000) < 0 && errno != EINTR)
+		if (poll(fds, (nfds_t)nr + 1, pt__cancel_poll_ms(&db->ctx->cancel, 1000)) < 0 &&
+		    errno != EINTR)
 			break;
 		if (fds[nr].revents)
 			pt__signals_drain();
@@ -859,7 +825,7 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 }
 
 /* Drops the clone if it carries this run's marker. */
-static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *err)
+static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__buf what = PT__BUF_INIT;
@@ -870,15 +836,20 @@ static int drop_clone(struct pt__db *db, struct clone *clone, struct pt__buf *er
 	if ((rc = read_comment(db, clone->name, &exists, &comment, err)))
 		return rc;
 	/* This run's marker; or none on one this run created but failed to mark. */
-	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->created)) {
+	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->made)) {
 		pt__buf_addf(&what, "drop the clone \"%s\"", clone->name);
 		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name, "", err);
 	}
-	if (!rc)
-		clone->created = false;
 	free(comment);
 	pt__buf_release(&what);
 	return rc;
+}
+
+static void format_clone_url(const struct pt__db *db, const char *name, struct pt__buf *url)
+{
+	const struct pg_state *state = db->state;
+
+	pt__pg_url_format(&state->url, name, url);
 }
 
 /*
@@ -899,17 +870,8 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	pt__buf_reset(&state->marker);
 	fill_marker(db, true, &state->marker);
-	state->clones = pt__xcalloc((size_t)workers, sizeof(*state->clones));
-	state->nr_clones = workers;
-	pt__db_new_clone_urls(db);
-	for (int k = 0; k < workers; k++) {
-		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__db_clone_name(state->url.dbname, db->ctx->run_id, k + 1, PT__PG_NAME_MAX,
-				  &name);
-		pt__pg_url_format(&state->url, name.data, &url);
-		state->clones[k].name = pt__buf_detach(&name);
-		db->clone_urls[k] = pt__buf_detach(&url);
-	}
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX,
+				 format_clone_url);
 
 	ours = postgres_template_is_ours(db, err);
 	if (ours < 0) {
@@ -934,11 +896,11 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		if ((rc = wait_for_template(db, deadline, err)))
 			goto fail;
 		for (int k = 0; k < workers; k++) {
-			if (state->clones[k].created)
+			if (state->clones.items[k].made)
 				continue;
 			pt__buf_release(&jobs[nr].error);
-			jobs[nr] = (struct clone_job){&state->clones[k], NULL, JOB_CONNECT, 0,
-						      PT__BUF_INIT,	 ""};
+			jobs[nr] = (struct clone_job){
+				&state->clones.items[k], NULL, JOB_CONNECT, 0, PT__BUF_INIT, ""};
 			nr++;
 		}
 		rc = run_clone_jobs(db, jobs, nr, strategy);
@@ -955,7 +917,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 			if (job->step == JOB_DONE)
 				continue;
 			/* Someone connected to the template meanwhile: wait and retry. */
-			if (!strcmp(job->sqlstate, OBJECT_IN_USE) && !job->clone->created) {
+			if (!strcmp(job->sqlstate, OBJECT_IN_USE) && !job->clone->made) {
 				busy++;
 				continue;
 			}
@@ -977,42 +939,29 @@ fail:
 	for (int k = 0; jobs && k < workers; k++)
 		pt__buf_release(&jobs[k].error);
 	free(jobs);
-	{
-		struct pt__buf ignored = PT__BUF_INIT;
-		for (int k = 0; k < state->nr_clones; k++)
-			if (state->clones[k].created)
-				drop_clone(db, &state->clones[k], &ignored);
-		pt__buf_release(&ignored);
-	}
+	pt__db_clones_abandon(&state->clones, db, drop_clone);
 	unlock_template(db);
-	pt__db_free_clone_urls(db);
 	return rc;
 }
 
 static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	int first = 0;
 
 	unlock_template(db);
-	for (int k = 0; k < state->nr_clones; k++) {
-		struct pt__buf why = PT__BUF_INIT;
-		int rc;
-		if (!state->clones[k].created)
-			continue;
-		rc = drop_clone(db, &state->clones[k], &why);
-		if (rc && !first) {
-			pt__buf_add(err, why.data, why.len);
-			first = rc;
-		}
-		pt__buf_release(&why);
-	}
-	return first;
+	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
+}
+
+static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
+			 struct pt__buf *err)
+{
+	return admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "", err);
 }
 
 static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
 	PGresult *res;
 	int rc;
 
@@ -1027,21 +976,14 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 	if (rc)
 		return rc;
 	for (int i = 0; i < PQntuples(res); i++) {
-		struct pt__db_owner marker;
-		struct pt__buf ignored = PT__BUF_INIT;
-		const char *name = PQgetvalue(res, i, 0);
-		if (!pt__db_owner_parse(PQgetvalue(res, i, 1), &marker) || !marker.clone ||
-		    !pt__db_owner_dead(&marker, db->ctx))
-			continue;
-		/* Best effort: one still in use stays for a later run. */
-		if (!admin_command(db, "drop", "DROP DATABASE IF EXISTS ", name, "", &ignored))
-			pt__buf_addf(dropped,
-				     "dropped PostgreSQL database \"%s\" on %s, left by run %s "
-				     "(pid %ld, no longer running)\n",
-				     name, state->where, marker.run_id, marker.pid);
-		pt__buf_release(&ignored);
+		struct pt__db_leftover item = {.name = PQgetvalue(res, i, 0),
+					       .what = "PostgreSQL database"};
+		if (pt__db_owner_parse(PQgetvalue(res, i, 1), &item.owner))
+			pt__db_leftovers_add(&list, &item);
 	}
 	PQclear(res);
+	pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_leftovers_release(&list);
 	return 0;
 }
 

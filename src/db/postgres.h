@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "db.h"
+#include "server.h"
 
 #ifdef PT_HAVE_LIBPQ
 extern const struct pt__db_backend pt__db_postgres;
@@ -57,8 +58,6 @@ void pt__pg_url_release(struct pt__pg_url *url);
  * and without partest's parameters: what libpq and the workers are given. */
 void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct pt__buf *out);
 
-
-
 /*
  * The throwaway server of postgresql+tmp:// (postgres_server.c): initdb in a
  * private directory, a postgres listening on a unix socket only, tuned for
@@ -68,15 +67,17 @@ void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct 
  * without stopping it; the next start removes directories left that way.
  */
 struct pt__pg_server {
-	const char *run_id; /* the caller's: the server's PARTEST_RUN_ID, or NULL */
-	char *dir;	    /* the private directory: data/, the socket, server.log */
-	pid_t pid;	    /* the postmaster, 0 when not running */
-	int port;	    /* names the socket: dir/.s.PGSQL.<port> */
-	char *user;	    /* the superuser role initdb made: "partest" */
+	struct pt__db_server common; /* the directory (data/, the socket, server.log), the pid */
+	int port;		     /* names the socket: dir/.s.PGSQL.<port> */
+	char *user;		     /* the superuser role initdb made: "partest" */
 };
 
-/* Starts a server. Returns 0, or PT__ERUN / PT__EINTR with a line in err. */
-int pt__pg_server_start(struct pt__pg_server *server, struct pt__buf *err);
+/*
+ * Starts a server whose PARTEST_RUN_ID is run_id (or none if NULL); cancel
+ * interrupts the wait for it (PT__EINTR).
+ */
+int pt__pg_server_start(struct pt__pg_server *server, const char *run_id,
+			const struct pt__cancel *cancel, struct pt__buf *err);
 
 /* Stops the server (fast shutdown, then harder) and removes its directory. */
 void pt__pg_server_stop(struct pt__pg_server *server);

@@ -17,13 +17,6 @@
 #define DEFAULT_WAIT_SECONDS 10
 #define THROWAWAY_DEFAULT_DB "partest"
 
-static const char *skip_prefix(const char *str, const char *prefix)
-{
-	size_t len = strlen(prefix);
-
-	return strncasecmp(str, prefix, len) ? NULL : str + len;
-}
-
 /* Takes one of partest's own query parameters. */
 static int take_partest_param(const char *url, const char *param, size_t len,
 			      struct pt__pg_url *out, struct pt__buf *err)
@@ -32,7 +25,7 @@ static int take_partest_param(const char *url, const char *param, size_t len,
 	const char *eq = memchr(param, '=', len);
 	int rc = 0;
 
-	if (!eq || pt__db_percent_decode(eq + 1, len - (size_t)(eq + 1 - param), &value))
+	if (!eq || !pt__db_percent_decode(eq + 1, len - (size_t)(eq + 1 - param), &value))
 		return pt__db_url_error(
 			err, url, "a partest_ parameter needs a value (partest_strategy=...)");
 	const char *name = param, *v = pt__buf_str(&value);
@@ -72,17 +65,17 @@ static int take_partest_param(const char *url, const char *param, size_t len,
 int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *err)
 {
 	struct pt__buf name = PT__BUF_INIT, query = PT__BUF_INIT;
-	const char *rest, *p, *host, *path_end;
+	const char *rest, *p, *host;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->wait_seconds = DEFAULT_WAIT_SECONDS;
-	if ((rest = skip_prefix(url, "postgresql+tmp://"))) {
+	if ((rest = pt__db_url_after_scheme(url, "postgresql+tmp://"))) {
 		out->throwaway = true;
 		out->scheme = pt__xstrdup("postgresql://");
-	} else if ((rest = skip_prefix(url, "postgresql://"))) {
+	} else if ((rest = pt__db_url_after_scheme(url, "postgresql://"))) {
 		out->scheme = pt__xstrdup("postgresql://");
-	} else if ((rest = skip_prefix(url, "postgres://"))) {
+	} else if ((rest = pt__db_url_after_scheme(url, "postgres://"))) {
 		out->scheme = pt__xstrdup("postgres://");
 	} else {
 		rc = pt__db_url_error(err, url, "not a postgresql:// or postgres:// URL");
@@ -102,15 +95,8 @@ int pt__pg_url_parse(const char *url, struct pt__pg_url *out, struct pt__buf *er
 			"(postgresql+tmp:///NAME)");
 		goto out;
 	}
-	if (*p == '/') {
-		p++;
-		path_end = p + strcspn(p, "?");
-		if (pt__db_percent_decode(p, (size_t)(path_end - p), &name)) {
-			rc = pt__db_url_error(err, url, "a bad %-escape in the database name");
-			goto out;
-		}
-		p = path_end;
-	}
+	if ((rc = pt__db_url_take_dbname(url, &p, &name, err)))
+		goto out;
 	if (*p == '?') {
 		for (const char *param = p + 1; *param;) {
 			size_t len = strcspn(param, "&");
@@ -167,12 +153,5 @@ void pt__pg_url_release(struct pt__pg_url *url)
 
 void pt__pg_url_format(const struct pt__pg_url *url, const char *dbname, struct pt__buf *out)
 {
-	pt__buf_adds(out, url->scheme);
-	pt__buf_adds(out, url->authority);
-	pt__buf_addc(out, '/');
-	pt__db_percent_encode(dbname, out);
-	if (url->query && *url->query) {
-		pt__buf_addc(out, '?');
-		pt__buf_adds(out, url->query);
-	}
+	pt__db_url_format(url->scheme, url->authority, dbname, url->query, out);
 }

@@ -207,23 +207,22 @@ static void record_contents(const char *path, const struct stat *st, struct pt__
 static int sqlite_template_is_ours(struct pt__db *db, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
-	struct pt__buf have = PT__BUF_INIT, want = PT__BUF_INIT;
+	struct pt__buf have = PT__BUF_INIT, want = PT__BUF_INIT, why = PT__BUF_INIT;
 	struct stat st;
 	int rc;
 
 	if (lstat(state->path, &st) || !S_ISREG(st.st_mode))
 		return 0;
-	rc = pt__db_read_file(state->record, &have);
-	if (rc && rc != -ENOENT) {
-		pt__buf_addf(err,
-			     "cannot read partest's record of sqlite template \"%s\" in \"%s\": %s",
-			     state->path, state->record, strerror(-rc));
-		rc = PT__ERUN;
+	rc = pt__db_read_file(state->record, &have, &why);
+	if (rc < 0) {
+		pt__buf_addf(err, "cannot read partest's record of sqlite template \"%s\": %s",
+			     state->path, why.data);
 		goto out;
 	}
 	record_contents(state->path, &st, &want);
-	rc = !rc && have.len == want.len && !memcmp(have.data, want.data, want.len);
+	rc = rc && have.len == want.len && !memcmp(have.data, want.data, want.len);
 out:
+	pt__buf_release(&why);
 	pt__buf_release(&have);
 	pt__buf_release(&want);
 	return rc;
@@ -237,15 +236,13 @@ out:
 static int sqlite_create_template(struct pt__db *db, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
-	struct pt__buf dir = PT__BUF_INIT, record = PT__BUF_INIT;
+	struct pt__buf dir = PT__BUF_INIT, record = PT__BUF_INIT, why = PT__BUF_INIT;
 	struct stat st;
 	int fd, rc;
 
 	registry_dir(db, &dir);
-	if ((rc = pt__db_make_dirs(dir.data))) {
-		pt__buf_addf(err, "cannot create partest's state directory \"%s\": %s", dir.data,
-			     strerror(-rc));
-		rc = PT__ERUN;
+	if ((rc = pt__db_make_dirs(dir.data, &why))) {
+		pt__buf_addf(err, "cannot create partest's state directory: %s", why.data);
 		goto out;
 	}
 	fd = open(state->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -261,44 +258,47 @@ static int sqlite_create_template(struct pt__db *db, struct pt__buf *err)
 	}
 	close(fd);
 	record_contents(state->path, &st, &record);
-	if ((rc = pt__db_write_file(state->record, record.data, record.len))) {
-		pt__buf_addf(err, "cannot record sqlite template \"%s\" in \"%s\": %s", state->path,
-			     state->record, strerror(-rc));
+	if ((rc = pt__db_write_file(state->record, record.data, record.len, &why))) {
+		pt__buf_addf(err, "cannot record sqlite template \"%s\": %s", state->path,
+			     why.data);
 		unlink(state->path);
-		rc = PT__ERUN;
 	}
 out:
+	pt__buf_release(&why);
 	pt__buf_release(&dir);
 	pt__buf_release(&record);
 	return rc;
 }
 
-/* Unlinks path and its -wal, -shm and -journal. Returns 0 or -errno. */
+/*
+ * Unlinks path and its -wal, -shm and -journal. Returns 0, or the errno
+ * value of the first that could not be removed.
+ */
 static int remove_database_file(const char *path)
 {
 	struct pt__buf companion = PT__BUF_INIT;
-	int rc = 0;
+	int err_no = 0;
 
 	if (unlink(path) && errno != ENOENT)
-		rc = -errno;
+		err_no = errno;
 	for (size_t i = 0; i < sizeof(companions) / sizeof(companions[0]); i++) {
 		pt__buf_reset(&companion);
 		pt__buf_addf(&companion, "%s%s", path, companions[i]);
-		if (unlink(companion.data) && errno != ENOENT && !rc)
-			rc = -errno;
+		if (unlink(companion.data) && errno != ENOENT && !err_no)
+			err_no = errno;
 	}
 	pt__buf_release(&companion);
-	return rc;
+	return err_no;
 }
 
 static int sqlite_drop_template(struct pt__db *db, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
-	int rc = remove_database_file(state->path);
+	int err_no = remove_database_file(state->path);
 
-	if (rc) {
+	if (err_no) {
 		pt__buf_addf(err, "cannot remove sqlite template \"%s\": %s", state->path,
-			     strerror(-rc));
+			     strerror(err_no));
 		return PT__ERUN;
 	}
 	unlink(state->record);
@@ -315,8 +315,8 @@ static int sqlite_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt_
 
 /*
  * Copies size bytes of from (at offset 0) into the empty file to, the
- * fastest way the system offers. Returns 0 or -errno; -EIO when from turned
- * out shorter than size.
+ * fastest way the system offers. Returns 0 or the errno value of the
+ * failure; EIO when from turned out shorter than size.
  */
 static int copy_bytes(int from, int to, off_t size)
 {
@@ -335,9 +335,9 @@ static int copy_bytes(int from, int to, off_t size)
 		if (n < 0 && !done)
 			break; /* not supported here: read and write */
 		if (n < 0)
-			return -errno;
+			return errno;
 		if (!n)
-			return -EIO;
+			return EIO;
 	}
 	if (done == size)
 		return 0;
@@ -349,7 +349,7 @@ static int copy_bytes(int from, int to, off_t size)
 			continue;
 		if (n <= 0) {
 			free(chunk);
-			return n ? -errno : -EIO;
+			return n ? errno : EIO;
 		}
 		for (ssize_t at = 0; at < n;) {
 			ssize_t w = write(to, chunk + at, (size_t)(n - at));
@@ -357,7 +357,7 @@ static int copy_bytes(int from, int to, off_t size)
 				continue;
 			if (w < 0) {
 				free(chunk);
-				return -errno;
+				return errno;
 			}
 			at += w;
 		}
@@ -373,7 +373,7 @@ struct copy_job {
 	char **paths; /* the clones to make */
 	int nr;
 	int failed; /* index into paths of the failure, or -1 */
-	int rc;	    /* its -errno */
+	int err_no; /* its errno value */
 };
 
 /* Makes job->paths, each a copy of job->from. Stops at the first failure. */
@@ -384,12 +384,12 @@ static void *copy_files(void *arg)
 	job->failed = -1;
 	for (int i = 0; i < job->nr; i++) {
 		int to = open(job->paths[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		int rc = to < 0 ? -errno : copy_bytes(job->from, to, job->size);
-		if (to >= 0 && close(to) && !rc)
-			rc = -errno;
-		if (rc) {
+		int err_no = to < 0 ? errno : copy_bytes(job->from, to, job->size);
+		if (to >= 0 && close(to) && !err_no)
+			err_no = errno;
+		if (err_no) {
 			job->failed = i;
-			job->rc = rc;
+			job->err_no = err_no;
 			break;
 		}
 	}
@@ -399,7 +399,7 @@ static void *copy_files(void *arg)
 /*
  * Makes paths[0..nr-1] as copies of the quiescent database open as from,
  * spread over one thread per CPU. On failure names the clone and
- * the reason in err and returns -errno; the caller removes what was made.
+ * the reason in err and returns PT__ERUN; the caller removes what was made.
  */
 static int copy_clones(const char *template, int from, char **paths, int nr, struct pt__buf *err)
 {
@@ -418,7 +418,7 @@ static int copy_clones(const char *template, int from, char **paths, int nr, str
 	if (fstat(from, &st)) {
 		pt__buf_addf(err, "cannot clone sqlite template \"%s\": %s", template,
 			     strerror(errno));
-		return -errno;
+		return PT__ERUN;
 	}
 	for (int j = 0, first = 0; j < nr_jobs; j++) {
 		int count = nr / nr_jobs + (j < nr % nr_jobs);
@@ -438,8 +438,8 @@ static int copy_clones(const char *template, int from, char **paths, int nr, str
 		if (jobs[j].failed >= 0) {
 			pt__buf_addf(err, "cannot clone sqlite template \"%s\" to \"%s\": %s",
 				     template, jobs[j].paths[jobs[j].failed],
-				     strerror(-jobs[j].rc));
-			rc = jobs[j].rc;
+				     strerror(jobs[j].err_no));
+			rc = PT__ERUN;
 			break;
 		}
 	}
@@ -526,11 +526,8 @@ static int sqlite_clone(struct pt__db *db, struct pt__buf *err)
 	state->clone_paths = pt__xcalloc((size_t)workers, sizeof(*state->clone_paths));
 	pt__db_new_clone_urls(db);
 	pt__buf_addf(&dir, "%s/db", db->ctx->run_dir);
-	if ((rc = pt__db_make_dirs(dir.data))) {
-		pt__buf_addf(err, "cannot create the clone directory \"%s\": %s", dir.data,
-			     strerror(-rc));
+	if ((rc = pt__db_make_dirs(dir.data, err)))
 		goto fail;
-	}
 	for (int k = 0; k < workers; k++) {
 		struct pt__buf path = PT__BUF_INIT, url = PT__BUF_INIT;
 		pt__buf_addf(&path, "%s/%s-%d.sqlite3", dir.data, db->alias, k + 1);
@@ -604,10 +601,10 @@ static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err)
 	int first = 0;
 
 	for (int k = 0; k < state->nr_clones; k++) {
-		int rc = remove_database_file(state->clone_paths[k]);
-		if (rc && !first) {
+		int err_no = remove_database_file(state->clone_paths[k]);
+		if (err_no && !first) {
 			pt__buf_addf(err, "cannot remove sqlite clone \"%s\": %s",
-				     state->clone_paths[k], strerror(-rc));
+				     state->clone_paths[k], strerror(err_no));
 			first = PT__ERUN;
 		}
 	}

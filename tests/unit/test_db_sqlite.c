@@ -19,7 +19,7 @@
 #include "buf.h"
 #include "db/db.h"
 #include "owned_dir.h"
-#include "signals.h"
+#include "clock.h"
 
 struct fixture {
 	char *dir; /* removed at the end */
@@ -63,7 +63,6 @@ PT_SETUP(db_sqlite)
 
 PT_TEARDOWN(db_sqlite)
 {
-	pt__interrupts = 0;
 	if (fx.dir)
 		pt__remove_tree(fx.dir);
 	free(fx.dir);
@@ -178,6 +177,35 @@ static int provision_and_teardown(void)
 		rc = pt__db_teardown(&db, 1, &fx.err);
 	pt__db_release(&db);
 	return rc;
+}
+
+/*
+ * A throwaway server's backend learns its template URL only once the server
+ * runs and replaces the one open set, while db.c may still hold the old
+ * string: every replaced URL must stay readable until release (and, under
+ * SANITIZE=1, be kept without writing past the array that holds them).
+ */
+PT_TEST(db_sqlite, replaced_template_urls_stay_readable_until_release)
+{
+	struct pt__db db;
+	const char *seen[20];
+
+	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
+	for (int i = 0; i < 20; i++) {
+		struct pt__buf url = PT__BUF_INIT;
+
+		pt__buf_addf(&url, "sqlite:/replaced/%d.db", i);
+		seen[i] = db.template_url;
+		pt__db_set_template_url(&db, pt__buf_detach(&url));
+	}
+	PT_EXPECT_STR(db.template_url, ==, "sqlite:/replaced/19.db");
+	for (int i = 1; i < 20; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "sqlite:/replaced/%d.db", i - 1);
+		PT_EXPECT_STR(seen[i], ==, want);
+	}
+	pt__db_release(&db);
 }
 
 PT_TEST(db_sqlite, clones_are_copies_of_the_template_with_absolute_urls)
@@ -303,12 +331,12 @@ PT_TEST(db_sqlite, template_without_setup_is_never_modified)
 	make_database(fx.template.data, 20);
 	PT_ASSERT_INT(utimensat(AT_FDCWD, fx.template.data, old, 0), ==, 0);
 	PT_ASSERT_INT(stat(fx.template.data, &before), ==, 0);
-	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_before), ==, 0);
+	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_before, &fx.err), ==, 1);
 
 	PT_ASSERT_INT(provision_and_teardown(), ==, 0);
 
 	PT_ASSERT_INT(stat(fx.template.data, &after), ==, 0);
-	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_after), ==, 0);
+	PT_ASSERT_INT(pt__db_read_file(fx.template.data, &bytes_after, &fx.err), ==, 1);
 	PT_EXPECT_SIZE(bytes_after.len, ==, bytes_before.len);
 	PT_EXPECT_MEM(bytes_after.data, bytes_before.data, bytes_before.len);
 	PT_EXPECT_INT(after.st_mtime, ==, before.st_mtime);
@@ -395,7 +423,7 @@ PT_TEST(db_sqlite, setup_sees_every_template_in_its_environment)
 	PT_ASSERT_INT(init_db(&dbs[1], fx.url.data), ==, 0);
 	PT_ASSERT_INT(pt__db_provision(dbs, 2, &fx.err), ==, 0);
 
-	PT_ASSERT_INT(pt__db_read_file(in_dir(&want, "env"), &out), ==, 0);
+	PT_ASSERT_INT(pt__db_read_file(in_dir(&want, "env"), &out, &fx.err), ==, 1);
 	pt__buf_reset(&want);
 	pt__buf_addf(&want, "%s %s sqlite:%s/cache.db\n", fx.url.data, fx.url.data, fx.dir);
 	PT_EXPECT_STR(out.data, ==, want.data);
@@ -513,13 +541,26 @@ PT_TEST(db_sqlite, setup_killed_by_a_signal_says_so)
 
 PT_TEST(db_sqlite, interrupted_setup_is_stopped_and_leaves_nothing)
 {
+	static volatile sig_atomic_t interrupts = 1;
 	struct pt__db db;
 
 	fx.ctx.setup_cmd = "sleep 30";
-	pt__interrupts = 1;
+	fx.ctx.cancel = (struct pt__cancel){&interrupts, 0};
 	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
 	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__EINTR);
-	pt__interrupts = 0;
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, "--db-setup \"sleep 30\" was interrupted");
+	PT_EXPECT_FALSE(exists(fx.template.data));
+	pt__db_release(&db);
+}
+
+PT_TEST(db_sqlite, setup_past_its_deadline_is_stopped)
+{
+	struct pt__db db;
+
+	fx.ctx.setup_cmd = "sleep 30";
+	fx.ctx.cancel = (struct pt__cancel){NULL, pt__now_us() + 200 * 1000};
+	PT_ASSERT_INT(init_db(&db, fx.url.data), ==, 0);
+	PT_EXPECT_INT(pt__db_provision(&db, 1, &fx.err), ==, PT__EINTR);
 	PT_EXPECT_FALSE(exists(fx.template.data));
 	pt__db_release(&db);
 }
@@ -642,15 +683,43 @@ PT_TEST(db_sqlite, env_name_is_the_alias_in_capitals)
 	pt__buf_release(&name);
 }
 
+PT_TEST(db_sqlite, state_files_that_cannot_be_made_say_which_and_why)
+{
+	struct pt__buf path = PT__BUF_INIT, want = PT__BUF_INIT, text = PT__BUF_INIT;
+
+	in_dir(&path, "missing/record");
+	PT_EXPECT_INT(pt__db_write_file(path.data, "x", 1, &fx.err), ==, PT__ERUN);
+	pt__buf_addf(&want, "cannot write \"%s\": No such file or directory", path.data);
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, want.data);
+	PT_EXPECT_INT(pt__db_read_file(path.data, &text, &fx.err), ==, 0);
+
+	pt__buf_reset(&fx.err);
+	pt__buf_reset(&want);
+	PT_EXPECT_INT(pt__db_read_file(fx.dir, &text, &fx.err), ==, PT__ERUN);
+	pt__buf_addf(&want, "cannot read \"%s\": Is a directory", fx.dir);
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, want.data);
+
+	pt__buf_reset(&fx.err);
+	pt__buf_reset(&want);
+	write_text(in_dir(&path, "file"), "");
+	pt__buf_adds(&path, "/below");
+	PT_EXPECT_INT(pt__db_make_dirs(path.data, &fx.err), ==, PT__ERUN);
+	pt__buf_addf(&want, "cannot create directory \"%s\": Not a directory", path.data);
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, want.data);
+	pt__buf_release(&path);
+	pt__buf_release(&want);
+	pt__buf_release(&text);
+}
+
 PT_TEST(db_sqlite, a_pid_file_gives_its_number_or_0)
 {
 	struct pt__buf path = PT__BUF_INIT;
 
-	PT_ASSERT_INT(pt__db_write_file(in_dir(&path, "server.pid"), "4321\n", 5), ==, 0);
+	PT_ASSERT_INT(pt__db_write_file(in_dir(&path, "server.pid"), "4321\n", 5, &fx.err), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 4321);
-	PT_ASSERT_INT(pt__db_write_file(path.data, "", 0), ==, 0);
+	PT_ASSERT_INT(pt__db_write_file(path.data, "", 0, &fx.err), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 0);
-	PT_ASSERT_INT(pt__db_write_file(path.data, "starting", 8), ==, 0);
+	PT_ASSERT_INT(pt__db_write_file(path.data, "starting", 8, &fx.err), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(path.data), ==, 0);
 	PT_EXPECT_INT(pt__db_read_pid(in_dir(&path, "missing.pid")), ==, 0);
 	pt__buf_release(&path);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "owned_dir.h"
 
 static char parent[4096];
@@ -80,11 +81,13 @@ PT_TEST(owned_dir, a_dead_owners_directory_is_removed_after_the_callback)
 
 PT_TEST(owned_dir, live_unclaimed_and_other_directories_stay)
 {
+	struct pt__buf err = PT__BUF_INIT;
 	char path[4200];
 
 	make_dir("run-live");
 	snprintf(path, sizeof(path), "%s/run-live", parent);
-	PT_ASSERT_INT(pt__owned_dir_claim(path), ==, 0);
+	PT_ASSERT_INT(pt__owned_dir_claim(path, &err), ==, 0);
+	pt__buf_release(&err);
 	make_dir("run-being-made");
 	/* Dead-owned, but not under the prefix asked for. */
 	make_dead_owned_dir("other-dead");
