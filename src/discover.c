@@ -104,10 +104,14 @@ static int start_listing(const char *path, pid_t *pid, int *events, struct pt__b
 	struct pt__environ env;
 	int commands[2], event_pipe[2], rc;
 
-	if ((rc = pt__pipe(commands)) || (rc = pt__pipe(event_pipe))) {
-		pt__buf_addf(err, "cannot list the tests of \"%s\": pipe: %s", path, strerror(-rc));
-		if (commands[0] >= 0 && rc == 0)
+	struct pt__buf why = PT__BUF_INIT;
+	if (pt__pipe(commands, &why) || pt__pipe(event_pipe, &why)) {
+		pt__buf_addf(err, "cannot list the tests of \"%s\": %s", path, why.data);
+		pt__buf_release(&why);
+		if (commands[0] >= 0) {
 			close(commands[0]);
+			close(commands[1]);
+		}
 		return PT__ERUN;
 	}
 	pt__environ_init(&env);

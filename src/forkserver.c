@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "spawn.h"
 
 static void close_fd(int *fd)
@@ -16,28 +17,29 @@ static void close_fd(int *fd)
 }
 
 int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
-			  const char *dir, int64_t now_us)
+			  const char *dir, int64_t now_us, struct pt__buf *err)
 {
 	char *argv[] = {(char *)path, NULL};
 	int sockets[2] = {-1, -1}, events[2] = {-1, -1}, rc = 0;
 
-	server->output = pt__unlinked_file(dir);
+	server->output = pt__unlinked_file(dir, err);
 	if (server->output < 0)
 		return server->output;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sockets)) {
-		rc = -errno;
+		pt__buf_addf(err, "socketpair: %s", strerror(errno));
+		rc = PT__ERUN;
 		goto fail;
 	}
 	for (int i = 0; i < 2; i++) {
 		int high = fcntl(sockets[i], F_DUPFD_CLOEXEC, 10);
+		if (high < 0 && !rc) {
+			pt__buf_addf(err, "fcntl: %s", strerror(errno));
+			rc = PT__ERUN;
+		}
 		close(sockets[i]);
 		sockets[i] = high;
 	}
-	if (sockets[0] < 0 || sockets[1] < 0) {
-		rc = -errno;
-		goto fail;
-	}
-	if ((rc = pt__pipe(events)))
+	if (rc || (rc = pt__pipe(events, err)))
 		goto fail;
 	struct pt__spawn spawn = {
 		.path = path,
@@ -46,10 +48,7 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 		.fds = {PT__SPAWN_DEVNULL, server->output, server->output, sockets[1], events[1]},
 		.new_group = true,
 	};
-	struct pt__buf why = PT__BUF_INIT;
-	rc = pt__spawn(&spawn, &server->pid, &why);
-	pt__buf_release(&why);
-	if (rc)
+	if ((rc = pt__spawn(&spawn, &server->pid, err)))
 		goto fail;
 	close(sockets[1]);
 	close(events[1]);
@@ -61,7 +60,10 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 	struct pt__buf serve = PT__BUF_INIT;
 	pt__protocol_encode_command(&serve, &(struct pt__command){.type = PT__COMMAND_SERVE});
 	ssize_t sent = send(server->commands, serve.data, serve.len, MSG_NOSIGNAL);
-	rc = sent == (ssize_t)serve.len ? 0 : -errno;
+	if (sent != (ssize_t)serve.len) {
+		pt__buf_addf(err, "cannot ask \"%s\" to serve: %s", path, strerror(errno));
+		rc = PT__ERUN;
+	}
 	pt__buf_release(&serve);
 	return rc;
 fail:
@@ -74,7 +76,7 @@ fail:
 }
 
 int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],
-			 char *const *env)
+			 char *const *env, struct pt__buf *err)
 {
 	struct pt__buf frame = PT__BUF_INIT, vars = PT__BUF_INIT;
 	union {
@@ -108,7 +110,10 @@ int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int f
 	do
 		sent = sendmsg(server->commands, &message, MSG_NOSIGNAL);
 	while (sent < 0 && errno == EINTR);
-	int rc = sent == (ssize_t)frame.len ? 0 : sent < 0 ? -errno : -EMSGSIZE;
+	int rc = sent == (ssize_t)frame.len ? 0 : PT__ERUN;
+	if (rc)
+		pt__buf_addf(err, "cannot ask the fork server for worker %d: %s", worker,
+			     strerror(sent < 0 ? errno : EMSGSIZE));
 	pt__buf_release(&frame);
 	return rc;
 }

@@ -44,14 +44,15 @@ struct pt__fork_server {
 
 /*
  * Starts the program at path as a fork server with env, its output going
- * to a file in dir, and asks it to serve. Returns 0 or -errno.
+ * to a file in dir, and asks it to serve. Returns 0, or PT__ERUN with the
+ * reason in err.
  */
 int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
-			  const char *dir, int64_t now_us);
+			  const char *dir, int64_t now_us, struct pt__buf *err);
 
-/* Asks for worker number `worker`. Returns 0 or -errno. */
+/* Asks for worker number `worker`. Returns 0, or PT__ERUN with the reason in err. */
 int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],
-			 char *const *env);
+			 char *const *env, struct pt__buf *err);
 
 /* Asks the server to end: it kills its workers, tears down and exits. */
 void pt__fork_server_stop(struct pt__fork_server *server);

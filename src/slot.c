@@ -187,10 +187,8 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 
 	if (server && server->state == PT__SERVER_NONE &&
 	    (rc = pt__fork_server_start(server, prog->path, ctx->config->server_env,
-					ctx->config->capture_dir, pt__now_us()))) {
-		pt__buf_adds(err, strerror(-rc));
-		return PT__ERUN;
-	}
+					ctx->config->capture_dir, pt__now_us(), err)))
+		return rc;
 	slot->program = program;
 	pt__buf_reset(&slot->stop_reason);
 	if ((rc = pt__worker_start(&slot->worker, &options, err)))
@@ -209,17 +207,13 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 
 int pt__slot_start_worker(struct pt__slot_context *ctx, struct pt__slot *slot, size_t program)
 {
-	struct pt__buf why = PT__BUF_INIT, message = PT__BUF_INIT;
+	struct pt__buf why = PT__BUF_INIT;
 	int rc;
 
 	pt__worker_reset(&slot->worker);
-	if ((rc = start_process(ctx, slot, program, &why))) {
-		pt__buf_addf(&message, "cannot start \"%s\": %s", ctx->list->programs[program].path,
-			     why.data);
-		pt__slot_abandon(ctx, slot, message.data);
-	}
+	if ((rc = start_process(ctx, slot, program, &why)))
+		pt__slot_abandon(ctx, slot, why.data);
 	pt__buf_release(&why);
-	pt__buf_release(&message);
 	return rc;
 }
 
@@ -290,15 +284,12 @@ void pt__slot_abandon(struct pt__slot_context *ctx, struct pt__slot *slot, const
 
 void pt__slot_ask_fork(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
-	struct pt__buf why = PT__BUF_INIT, message = PT__BUF_INIT;
+	struct pt__buf why = PT__BUF_INIT;
 
 	if (pt__worker_ask_fork(&slot->worker, &ctx->servers[slot->program],
-				ctx->config->native_envs[slot->worker.number - 1], &why)) {
-		pt__buf_addf(&message, "cannot ask the fork server for a worker: %s", why.data);
-		pt__slot_abandon(ctx, slot, message.data);
-	}
+				ctx->config->native_envs[slot->worker.number - 1], &why))
+		pt__slot_abandon(ctx, slot, why.data);
 	pt__buf_release(&why);
-	pt__buf_release(&message);
 }
 
 void pt__slot_forked(struct pt__slot *slot, pid_t pid)

@@ -26,42 +26,45 @@ static int move_high(int fd)
 	return high;
 }
 
-int pt__pipe(int fds[2])
+int pt__pipe(int fds[2], struct pt__buf *err)
 {
 	int raw[2];
 
-	if (pipe(raw))
-		return -errno;
+	fds[0] = fds[1] = -1;
+	if (pipe(raw)) {
+		pt__buf_addf(err, "pipe: %s", strerror(errno));
+		return PT__ERUN;
+	}
 	fds[0] = move_high(raw[0]);
 	fds[1] = move_high(raw[1]);
 	if (fds[0] < 0 || fds[1] < 0) {
-		int saved = errno;
-		if (fds[0] >= 0)
-			close(fds[0]);
-		if (fds[1] >= 0)
-			close(fds[1]);
-		return -saved;
+		pt__buf_addf(err, "pipe: %s", strerror(errno));
+		for (int i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+		fds[0] = fds[1] = -1;
+		return PT__ERUN;
 	}
 	return 0;
 }
 
-int pt__unlinked_file(const char *dir)
+int pt__unlinked_file(const char *dir, struct pt__buf *err)
 {
 	struct pt__buf path = PT__BUF_INIT;
-	int fd, rc = 0;
+	int fd;
 
 	pt__buf_addf(&path, "%s/output-XXXXXX", dir);
 	fd = mkstemp(path.data);
-	if (fd < 0) {
-		rc = -errno;
-	} else {
+	if (fd >= 0) {
 		unlink(path.data);
 		fd = move_high(fd);
-		if (fd < 0)
-			rc = -errno;
+	}
+	if (fd < 0) {
+		pt__buf_addf(err, "cannot make a file in \"%s\": %s", dir, strerror(errno));
+		fd = PT__ERUN;
 	}
 	pt__buf_release(&path);
-	return fd >= 0 ? fd : rc;
+	return fd;
 }
 
 void pt__set_nonblocking(int fd)
@@ -264,8 +267,12 @@ static int spawn_fork(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf 
 		uid = pw->pw_uid;
 		gid = pw->pw_gid;
 	}
-	if (pt__pipe(report))
-		return spawn_error(spawn, "pipe: ", errno, err);
+	struct pt__buf why = PT__BUF_INIT;
+	if (pt__pipe(report, &why)) {
+		pt__buf_addf(err, "cannot run \"%s\": %s", spawn->path, why.data);
+		pt__buf_release(&why);
+		return PT__ERUN;
+	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	child = fork();

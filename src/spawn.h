@@ -54,14 +54,16 @@ int pt__spawn_find_program(const char *name, const char *more_dirs, struct pt__b
 /*
  * pipe(), both ends close-on-exec and numbered above the descriptors a
  * child is given, so that mapping them onto 0..4 is never a no-op.
+ * Returns 0, or PT__ERUN with the reason in err and fds[] set to -1.
  */
-int pt__pipe(int fds[2]);
+int pt__pipe(int fds[2], struct pt__buf *err);
 
 /*
  * A new, already unlinked file in dir, open for reading and writing, close-
- * on-exec and numbered like pt__pipe's. Returns the descriptor or -errno.
+ * on-exec and numbered like pt__pipe's. Returns the descriptor, or PT__ERUN
+ * with the reason in err.
  */
-int pt__unlinked_file(const char *dir);
+int pt__unlinked_file(const char *dir, struct pt__buf *err);
 
 /* Sets O_NONBLOCK on fd. */
 void pt__set_nonblocking(int fd);

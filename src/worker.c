@@ -37,11 +37,9 @@ static int ensure_capture(struct pt__worker *worker, const char *dir, struct pt_
 	for (int i = 0; i < 2; i++) {
 		if (worker->capture[i] >= 0)
 			continue;
-		int fd = pt__unlinked_file(dir);
-		if (fd < 0) {
-			pt__buf_adds(err, strerror(-fd));
-			return PT__ERUN;
-		}
+		int fd = pt__unlinked_file(dir, err);
+		if (fd < 0)
+			return fd;
 		worker->capture[i] = fd;
 		worker->captured[i] = 0;
 	}
@@ -51,28 +49,12 @@ static int ensure_capture(struct pt__worker *worker, const char *dir, struct pt_
 int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *server,
 			char *const *env, struct pt__buf *err)
 {
-	int rc = pt__fork_server_fork(server, worker->number, worker->fork_fds, env);
+	int rc = pt__fork_server_fork(server, worker->number, worker->fork_fds, env, err);
 
 	close_fd(&worker->fork_fds[2]);
 	close_fd(&worker->fork_fds[3]);
 	worker->awaiting_fork = false;
-	if (rc) {
-		pt__buf_adds(err, strerror(-rc));
-		return PT__ERUN;
-	}
-	return 0;
-}
-
-static int open_pipes(int (*pairs[])[2], size_t nr, struct pt__buf *err)
-{
-	for (size_t i = 0; i < nr; i++) {
-		int rc = pt__pipe(*pairs[i]);
-		if (rc) {
-			pt__buf_adds(err, strerror(-rc));
-			return PT__ERUN;
-		}
-	}
-	return 0;
+	return rc;
 }
 
 int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options *options,
@@ -94,10 +76,10 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 			child_out = worker->capture[0];
 			child_err = worker->capture[1];
 		}
-		if ((rc = open_pipes((int (*[])[2]){&commands, &events}, 2, err)))
+		if ((rc = pt__pipe(commands, err)) || (rc = pt__pipe(events, err)))
 			goto fail;
 	} else {
-		if ((rc = open_pipes((int (*[])[2]){&out, &errs}, 2, err)))
+		if ((rc = pt__pipe(out, err)) || (rc = pt__pipe(errs, err)))
 			goto fail;
 		child_out = out[1];
 		child_err = errs[1];

@@ -61,9 +61,9 @@ void pt__worker_init(struct pt__worker *worker, int number);
 /*
  * Starts the worker's process. With a server, the fork is asked for at once
  * if the server serves, else the worker waits (awaiting_fork) for
- * pt__worker_ask_fork. Returns 0, or PT__ERUN with the reason (the system's
- * words, for the caller to say what it was starting) in err and the worker
- * idle.
+ * pt__worker_ask_fork. Returns 0, or PT__ERUN with the reason in err (the
+ * spawner's "cannot run ..." line, or what failed before: "pipe: ...") and
+ * the worker idle.
  */
 int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options *options,
 		     struct pt__buf *err);

@@ -593,8 +593,9 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 	int out[2], status = 0, spawned;
 	pid_t pid;
 
-	if (pt__pipe(out)) {
-		pt__buf_addf(err, "cannot run --db-setup \"%s\": pipe: %s", cmd, strerror(errno));
+	if (pt__pipe(out, &why)) {
+		pt__buf_addf(err, "cannot run --db-setup \"%s\": %s", cmd, why.data);
+		pt__buf_release(&why);
 		return PT__ERUN;
 	}
 	pt__environ_init(&env);

@@ -1177,16 +1177,15 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 				     "--hex-blob", "--quick",	  state->url.dbname,
 				     NULL};
 		char *load_argv[] = {loader.data, defaults.data, state->clones.items[k].name, NULL};
-		int pipe_fds[2], dump_err = pt__unlinked_file(db->ctx->run_dir),
-				 load_err = pt__unlinked_file(db->ctx->run_dir);
+		struct pt__buf why = PT__BUF_INIT;
+		int pipe_fds[2] = {-1, -1}, dump_err = pt__unlinked_file(db->ctx->run_dir, &why),
+		    load_err = dump_err < 0 ? -1 : pt__unlinked_file(db->ctx->run_dir, &why);
 		int dump_status = 0, load_status = 0;
 		pid_t dump = 0, load = 0;
 
-		if (dump_err < 0 || load_err < 0 || pt__pipe(pipe_fds)) {
-			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s",
-				     strerror(dump_err < 0   ? -dump_err
-					      : load_err < 0 ? -load_err
-							     : errno));
+		if (dump_err < 0 || load_err < 0 || pt__pipe(pipe_fds, &why)) {
+			pt__buf_addf(err, "cannot clone with partest_strategy=dump: %s", why.data);
+			pt__buf_release(&why);
 			if (dump_err >= 0)
 				close(dump_err);
 			if (load_err >= 0)
@@ -1207,7 +1206,6 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 			.fds = {pipe_fds[0], load_err, load_err, PT__SPAWN_NONE, PT__SPAWN_NONE},
 			.new_group = true,
 		};
-		struct pt__buf why = PT__BUF_INIT;
 		int spawned = pt__spawn(&dump_spawn, &dump, &why);
 		if (!spawned && (spawned = pt__spawn(&load_spawn, &load, &why))) {
 			kill(-dump, SIGKILL);

@@ -4,9 +4,11 @@
 # 60 s. Three such programs run at once, so this takes about a minute.
 . "$(dirname "$0")/lib.sh"
 
-# worker NAME BODY: a script worker that runs BODY after reading its first command.
+# worker NAME BODY: a script worker that runs BODY after reading its first
+# command. (The marker is spelled in two pieces, or this script would be one.)
 worker() {
-	printf '#!/bin/sh\n# partest-worker-protocol: 1\nread -r verb rest <&3\n%s\n' "$2" >"$work/$1"
+	printf '#!/bin/sh\n# %s: 1\nread -r verb rest <&3\n%s\n' partest-worker-protocol "$2" \
+		>"$work/$1"
 	chmod +x "$work/$1"
 }
 worker mute 'exec sleep 300'

@@ -60,7 +60,7 @@ static char *run_script(struct pt__spawn *spawn, const char *script)
 	pid_t pid;
 	ssize_t n;
 
-	PT_ASSERT_INT(pt__pipe(fds), ==, 0);
+	PT_ASSERT_INT(pt__pipe(fds, &err), ==, 0);
 	spawn->path = "/bin/sh";
 	spawn->argv = argv;
 	spawn->fds[1] = fds[1];
@@ -117,12 +117,12 @@ PT_TEST(spawn, child_sees_exactly_the_given_environment)
 static void check_descriptors(bool through_fork)
 {
 	struct pt__spawn spawn = inherit_all();
-	struct pt__buf extra = PT__BUF_INIT;
+	struct pt__buf extra = PT__BUF_INIT, err = PT__BUF_INIT;
 	char chunk[64];
 	int fds[2];
 	ssize_t n;
 
-	PT_ASSERT_INT(pt__pipe(fds), ==, 0);
+	PT_ASSERT_INT(pt__pipe(fds, &err), ==, 0);
 	spawn.fds[0] = PT__SPAWN_DEVNULL;
 	spawn.fds[3] = fds[1];
 	spawn.cwd = through_fork ? "/" : NULL;
@@ -137,6 +137,7 @@ static void check_descriptors(bool through_fork)
 	PT_EXPECT_STR(pt__buf_str(&extra), ==, "three\n");
 	free(out);
 	pt__buf_release(&extra);
+	pt__buf_release(&err);
 }
 
 PT_TEST(spawn, descriptors_are_mapped_onto_0_to_4)
