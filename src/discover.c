@@ -44,23 +44,20 @@ static bool matches(const char *const *filters, const char *id)
  */
 static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 {
+	struct pt__buf ignored = PT__BUF_INIT;
 	struct stat st;
+	int rc = 0;
 
 	if (!strchr(given, '/') && access(given, F_OK)) {
-		const char *dirs = getenv("PATH");
-		for (const char *dir = dirs ? dirs : ""; *dir;) {
-			size_t len = strcspn(dir, ":");
-			pt__buf_reset(path);
-			pt__buf_add(path, dir, len);
-			pt__buf_addf(path, "/%s", given);
-			if (!access(path->data, X_OK))
-				return 0;
-			dir += len + (dir[len] == ':');
+		if (pt__spawn_find_program(given, NULL, path, &ignored)) {
+			pt__buf_addf(err,
+				     "cannot run \"%s\": no such file in the current directory or "
+				     "on PATH",
+				     given);
+			rc = PT__EUSAGE;
 		}
-		pt__buf_addf(err,
-			     "cannot run \"%s\": no such file in the current directory or on PATH",
-			     given);
-		return PT__EUSAGE;
+		pt__buf_release(&ignored);
+		return rc;
 	}
 	pt__buf_reset(path);
 	pt__buf_adds(path, given);
