@@ -4,6 +4,8 @@
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 partest="$repo/build/partest"
+# A test program given runner options (./pt10k -j2) hands over to this partest.
+export PARTEST="$partest"
 
 needs() {
 	for tool in "$@"; do
