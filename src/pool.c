@@ -348,54 +348,56 @@ static bool all_empty(const struct pool *pool)
 
 /* ---- the loop ---- */
 
-/* Where a descriptor polled this turn belongs: a slot's worker, or a server. */
+/* What a descriptor polled this turn is, and whose. */
 struct watched {
-	struct pt__slot *slot; /* NULL for a server */
-	size_t program;	       /* the server's */
+	enum { WORKER_EVENTS, WORKER_OUTPUT, WORKER_COMMANDS, SERVER_EVENTS } what;
+	struct pt__slot *slot; /* a worker's */
+	size_t program;	       /* a server's */
 };
 
-/* Fills fds with what to wait for this turn. Returns how many. */
+static void watch_one(struct pollfd *fds, struct watched *owners, size_t *n, int fd, short events,
+		      struct watched owner)
+{
+	if (fd < 0)
+		return;
+	owners[*n] = owner;
+	fds[(*n)++] = (struct pollfd){fd, events, 0};
+}
+
+/* Fills fds with what to wait for this turn, fds[0] the signals. Returns how many. */
 static size_t watch(struct pool *pool, struct pollfd *fds, struct watched *owners)
 {
 	size_t n = 0;
 
-	fds[n++] = (struct pollfd){pt__signals_fd(), POLLIN, 0};
+	watch_one(fds, owners, &n, pt__signals_fd(), POLLIN, (struct watched){0});
 	for (int i = 0; i < pool->nr_slots; i++) {
-		struct pt__worker *worker = &pool->slots[i].worker;
-		int readable[] = {worker->events.fd, worker->out, worker->err};
-		for (size_t k = 0; k < 3; k++) {
-			if (readable[k] < 0)
-				continue;
-			owners[n] = (struct watched){&pool->slots[i], 0};
-			fds[n++] = (struct pollfd){readable[k], POLLIN, 0};
-		}
-		if (worker->commands >= 0 && worker->to_send.len) {
-			owners[n] = (struct watched){&pool->slots[i], 0};
-			fds[n++] = (struct pollfd){worker->commands, POLLOUT, 0};
-		}
+		struct pt__slot *slot = &pool->slots[i];
+		struct pt__worker *worker = &slot->worker;
+		watch_one(fds, owners, &n, worker->events.fd, POLLIN,
+			  (struct watched){WORKER_EVENTS, slot, 0});
+		watch_one(fds, owners, &n, worker->out, POLLIN,
+			  (struct watched){WORKER_OUTPUT, slot, 0});
+		watch_one(fds, owners, &n, worker->err, POLLIN,
+			  (struct watched){WORKER_OUTPUT, slot, 0});
+		if (worker->to_send.len)
+			watch_one(fds, owners, &n, worker->commands, POLLOUT,
+				  (struct watched){WORKER_COMMANDS, slot, 0});
 	}
-	for (size_t p = 0; p < pool->ctx.list->nr_programs; p++) {
-		if (pool->ctx.servers[p].events.fd < 0)
-			continue;
-		owners[n] = (struct watched){NULL, p};
-		fds[n++] = (struct pollfd){pool->ctx.servers[p].events.fd, POLLIN, 0};
-	}
+	for (size_t p = 0; p < pool->ctx.list->nr_programs; p++)
+		watch_one(fds, owners, &n, pool->ctx.servers[p].events.fd, POLLIN,
+			  (struct watched){SERVER_EVENTS, NULL, p});
 	return n;
 }
 
 /* Handles what one polled descriptor is ready for. */
-static void serve_descriptor(struct pool *pool, const struct watched *owner, int fd)
+static void serve_descriptor(struct pool *pool, const struct watched *owner)
 {
-	struct pt__slot *slot = owner->slot;
-
-	if (!slot)
-		read_server_events(pool, owner->program);
-	else if (fd == slot->worker.events.fd)
-		pt__slot_read_events(&pool->ctx, slot);
-	else if (fd == slot->worker.out || fd == slot->worker.err)
-		pt__slot_read_output(&pool->ctx, slot);
-	else if (fd == slot->worker.commands)
-		pt__worker_flush(&slot->worker);
+	switch (owner->what) {
+	case WORKER_EVENTS: pt__slot_read_events(&pool->ctx, owner->slot); break;
+	case WORKER_OUTPUT: pt__slot_read_output(&pool->ctx, owner->slot); break;
+	case WORKER_COMMANDS: pt__worker_flush(&owner->slot->worker); break;
+	case SERVER_EVENTS: read_server_events(pool, owner->program); break;
+	}
 }
 
 /* Kills what tests left running outside their process groups, and says so. */
@@ -493,7 +495,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 			pt__signals_drain();
 		for (size_t i = 1; i < n; i++)
 			if (fds[i].revents)
-				serve_descriptor(&pool, &owners[i], fds[i].fd);
+				serve_descriptor(&pool, &owners[i]);
 		if (signalled)
 			reap(&pool);
 		int64_t now = pt__now_us();

@@ -49,6 +49,11 @@ static const char *const status_words[] = {
 	[PT__WIRE_LEAK] = "leak",
 };
 
+const char *pt__protocol_command_name(enum pt__command_type type)
+{
+	return command_shapes[type].verb;
+}
+
 const char *pt__protocol_event_name(enum pt__event_type type)
 {
 	return event_shapes[type].verb;

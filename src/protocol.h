@@ -113,7 +113,8 @@ int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *ev
 			      struct pt__frame_storage *storage, size_t *used,
 			      struct pt__buf *err);
 
-/* The name of an event's verb ("result"), for messages about it. */
+/* The name of a command's or an event's verb ("run", "result"), for messages about it. */
+const char *pt__protocol_command_name(enum pt__command_type type);
 const char *pt__protocol_event_name(enum pt__event_type type);
 
 /*
