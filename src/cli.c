@@ -258,6 +258,7 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		.timeout = run->options.timeout,
 		.kill_grace = run->options.kill_grace,
 		.failfast = run->options.failfast,
+		.cancel = &run->cancel,
 		.exec_envs = (char **const *)run->env_vars,
 		.native_envs = (char **const *)run->env_vars + run->workers,
 		.capture_dir = run->rundir.path,

@@ -315,7 +315,7 @@ static void interrupt(struct pool *pool)
 			pt__fork_server_stop(server);
 		}
 	}
-	if (pt__interrupts > 1) {
+	if (pt__cancel_interrupts(pool->ctx.config->cancel) > 1) {
 		/* A second Ctrl-C: no more waiting. */
 		for (int i = 0; i < pool->nr_slots; i++)
 			pt__worker_signal(&pool->slots[i].worker, SIGKILL);
@@ -478,7 +478,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 	/* Processes that escape their test's process group still end up ours. */
 	pt__leaks_adopt_orphans();
 	for (;;) {
-		if (pt__interrupts)
+		if (pt__cancel_interrupts(config->cancel))
 			interrupt(&pool);
 		assign_work(&pool);
 		if (all_empty(&pool) && (!pool.ctx.queue.len || pool.ctx.stop_starting)) {

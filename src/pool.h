@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "cancel.h"
 #include "plan.h"
 #include "testlist.h"
 
@@ -22,6 +23,9 @@ struct pt__pool_config {
 	double timeout;		   /* default seconds per test; 0: none */
 	double kill_grace;	   /* seconds from SIGTERM to SIGKILL */
 	bool failfast;		   /* no new test after the first failure */
+	/* Its interrupt count stops the run: the first lets workers go, the
+	 * second kills them. (Its deadline is not used.) */
+	const struct pt__cancel *cancel;
 	char **const *exec_envs;   /* [k - 1]: worker k's environment for executables */
 	char **const *native_envs; /* [k - 1]: the same for native workers */
 	const char *capture_dir;   /* where workers' output files are made */
