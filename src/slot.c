@@ -131,15 +131,16 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 	       slot->sent - slot->next < window) {
 		size_t index = slot->work.tests[slot->sent++];
 		const struct pt__test *test = &ctx->list->tests[index];
-		pt__worker_send(&slot->worker, &(struct pt__command){.type = PT__COMMAND_RUN,
-								     .seq = index,
-								     .suite = test->suite,
-								     .name = test->name});
+		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_RUN,
+								      .seq = index,
+								      .suite = test->suite,
+								      .name = test->name});
 	}
 	if (slot->sent == slot->work.nr_tests && !slot->end_sent) {
-		pt__worker_send(&slot->worker, &(struct pt__command){.type = PT__COMMAND_END});
+		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_END});
 		slot->end_sent = true;
 	}
+	pt__worker_flush(&slot->worker);
 }
 
 static void begin_work(struct pt__slot_context *ctx, struct pt__slot *slot)
@@ -200,7 +201,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 					    ? pt__now_us() + (int64_t)(ctx->config->timeout * 1e6)
 					    : 0;
 		expect_hello(slot);
-		pt__worker_send(&slot->worker, &(struct pt__command){.type = PT__COMMAND_INIT});
+		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_INIT});
 	}
 	return 0;
 }
@@ -211,10 +212,24 @@ int pt__slot_start_worker(struct pt__slot_context *ctx, struct pt__slot *slot, s
 	int rc;
 
 	pt__worker_reset(&slot->worker);
-	if ((rc = start_process(ctx, slot, program, &why)))
+	rc = start_process(ctx, slot, program, &why);
+	if (rc)
 		pt__slot_abandon(ctx, slot, why.data);
 	pt__buf_release(&why);
-	return rc;
+	if (rc || !slot->worker.native)
+		return rc;
+	/* Nothing of the work went to this process yet. A worker that runs
+	 * one group and goes gets all of it with its init, saving the round
+	 * trips; under --failfast tests go one by one. */
+	slot->sent = slot->next;
+	slot->end_sent = false;
+	if (slot->has_work && ctx->list->programs[program].start == PT__START_ISOLATE &&
+	    !ctx->config->failfast) {
+		send_tests(ctx, slot);
+		pt__worker_close_input(&slot->worker, true);
+	}
+	pt__worker_flush(&slot->worker);
+	return 0;
 }
 
 void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot,
@@ -233,19 +248,11 @@ void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot,
 		begin_work(ctx, slot);
 		return;
 	}
-	if (pt__slot_start_worker(ctx, slot, work.program))
-		return;
-	if (!slot->worker.native) {
+	if (!pt__slot_start_worker(ctx, slot, work.program) && !slot->worker.native) {
 		slot->state = PT__SLOT_BUSY;
 		slot->started = true;
 		slot->test_started_us = pt__now_us();
 		slot->deadline_us = test_deadline(ctx, work.tests[0], slot->test_started_us);
-	} else if (ctx->list->programs[work.program].start == PT__START_ISOLATE &&
-		   !ctx->config->failfast) {
-		/* A worker that runs one group and goes gets all of it at once,
-		 * saving the round trips; under --failfast tests go one by one. */
-		send_tests(ctx, slot);
-		pt__worker_close_input(&slot->worker, true);
 	}
 }
 

@@ -157,10 +157,9 @@ void pt__worker_flush(struct pt__worker *worker)
 		close_fd(&worker->commands);
 }
 
-void pt__worker_send(struct pt__worker *worker, const struct pt__command *cmd)
+void pt__worker_queue(struct pt__worker *worker, const struct pt__command *cmd)
 {
 	pt__protocol_encode_command(&worker->to_send, cmd);
-	pt__worker_flush(worker);
 }
 
 void pt__worker_close_input(struct pt__worker *worker, bool after_flush)

@@ -72,8 +72,8 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *server,
 			char *const *env, struct pt__buf *err);
 
-/* Queues cmd and writes what the pipe takes. */
-void pt__worker_send(struct pt__worker *worker, const struct pt__command *cmd);
+/* Queues cmd, for pt__worker_flush to write: a group's commands go in one write. */
+void pt__worker_queue(struct pt__worker *worker, const struct pt__command *cmd);
 
 /* Writes as much of the queued commands as the pipe takes. */
 void pt__worker_flush(struct pt__worker *worker);
