@@ -199,14 +199,12 @@ static void write_junit(struct run *run, double wall)
 }
 
 /* Everything from discovery to the report. Returns the exit status. */
-static int execute(struct run *run, const char *self, struct pt__buf *err)
+static int execute(struct run *run, struct pt__buf *err)
 {
-	const char *const *programs = self ? &self : run->options.programs;
-	size_t nr_programs = self ? 1 : run->options.nr_programs;
 	int rc;
 
-	rc = pt__discover(&run->list, programs, nr_programs, run->options.filters, &run->cancel,
-			  err);
+	rc = pt__discover(&run->list, run->options.programs, run->options.nr_programs,
+			  run->options.filters, &run->cancel, err);
 	if (rc)
 		return exit_status(rc);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
@@ -334,14 +332,14 @@ static int clean_databases(struct run *run, struct pt__buf *err)
 	return rc ? exit_status(rc) : EXIT_PASSED;
 }
 
-int pt__cli_main(int argc, char **argv, const char *self)
+int pt__cli_main(int argc, char **argv)
 {
-	enum pt__options_mode mode = self ? PT__MODE_TEST_PROGRAM : PT__MODE_RUNNER;
+	enum pt__options_mode mode = PT__MODE_RUNNER;
 	struct run run;
 	struct pt__buf err = PT__BUF_INIT;
 	int rc;
 
-	if (!self && argc >= 3 && !strcmp(argv[1], "db") && !strcmp(argv[2], "clean")) {
+	if (argc >= 3 && !strcmp(argv[1], "db") && !strcmp(argv[2], "clean")) {
 		mode = PT__MODE_DB_CLEAN;
 		argc -= 2;
 		argv += 2;
@@ -393,7 +391,7 @@ int pt__cli_main(int argc, char **argv, const char *self)
 		}
 		run.nr_dbs++;
 	}
-	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err) : execute(&run, self, &err);
+	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err) : execute(&run, &err);
 	if (err.len)
 		say("%s", pt__buf_str(&err));
 out:

@@ -15,13 +15,11 @@
 
 static const char usage_text[] =
 	"usage: partest [options] PROGRAM...\n"
-	"       TEST-PROGRAM [options]\n"
 	"       partest db clean --db URL...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
 	"\n"
-	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU;\n"
-	"                        a test program run by itself defaults to 1)\n"
+	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU)\n"
 	"      --filter GLOB     run only tests whose id matches (repeatable)\n"
 	"      --list            print the test ids and exit\n"
 	"      --shuffle[=SEED]  run groups in a random order (the seed is printed)\n"
@@ -325,7 +323,6 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv, enum p
 	int rc;
 
 	memset(options, 0, sizeof(*options));
-	options->jobs = mode == PT__MODE_TEST_PROGRAM ? 1 : 0;
 	options->kill_grace = 2.0;
 	options->state_dir = ".partest";
 	if ((rc = read_config(options, err)) != PT__OPTIONS_RUN)
@@ -351,11 +348,6 @@ int pt__options_parse(struct pt__options *options, int argc, char **argv, enum p
 	}
 	if (mode == PT__MODE_DB_CLEAN && !options->nr_dbs) {
 		pt__buf_adds(err, "db clean needs a --db to clean");
-		return PT__OPTIONS_ERROR;
-	}
-	if (mode == PT__MODE_TEST_PROGRAM && options->nr_programs) {
-		pt__buf_addf(err, "\"%s\": a test program runs its own tests and takes no programs",
-			     options->programs[0]);
 		return PT__OPTIONS_ERROR;
 	}
 	if (mode == PT__MODE_RUNNER && !options->nr_programs) {

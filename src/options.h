@@ -50,7 +50,6 @@ enum {
 /* What the command line is for. */
 enum pt__options_mode {
 	PT__MODE_RUNNER,       /* partest PROGRAM...: programs required */
-	PT__MODE_TEST_PROGRAM, /* ./t: runs its own tests, takes no programs */
 	PT__MODE_DB_CLEAN,     /* partest db clean: databases only */
 };
 
