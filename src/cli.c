@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <partest.h>
+
 #include "buf.h"
 #include "cancel.h"
 #include "clock.h"
@@ -347,11 +349,17 @@ int pt__cli_main(int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	run.cancel = (struct pt__cancel){&pt__interrupts, 0};
 	rc = pt__options_parse(&run.options, argc, argv, mode, &err);
-	if (rc == PT__OPTIONS_DONE)
-		return EXIT_PASSED;
-	if (rc == PT__OPTIONS_ERROR) {
+	if (rc) {
 		say("%s", pt__buf_str(&err));
-		rc = EXIT_USAGE;
+		rc = exit_status(rc);
+		goto out;
+	}
+	if (run.options.action == PT__ACTION_HELP) {
+		fputs(pt__options_usage, stdout);
+		goto out;
+	}
+	if (run.options.action == PT__ACTION_VERSION) {
+		printf("partest %s\n", PT_VERSION);
 		goto out;
 	}
 	if ((rc = pt__signals_install())) {
