@@ -284,8 +284,13 @@ static int execute(struct run *run, struct pt__buf *err)
 		pt__buf_release(&db_err);
 		run->dbs_provisioned = false;
 	}
-	if (!interrupted)
-		pt__timings_save(&run->timings, run->options.state_dir, &run->list);
+	if (!interrupted) {
+		/* The durations only order the next run: this one has not failed
+		 * when they cannot be kept. */
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__timings_save(&run->timings, run->options.state_dir, &run->list, &ignored);
+		pt__buf_release(&ignored);
+	}
 	if (run->junit)
 		write_junit(run, wall);
 	pt__console_summary(&run->console, &run->list, interrupted);
@@ -362,9 +367,9 @@ int pt__cli_main(int argc, char **argv)
 		printf("partest %s\n", PT_VERSION);
 		goto out;
 	}
-	if ((rc = pt__signals_install())) {
-		say("cannot install signal handlers: %s", strerror(-rc));
-		rc = EXIT_RUN;
+	if ((rc = pt__signals_install(&err))) {
+		say("%s", pt__buf_str(&err));
+		rc = exit_status(rc);
 		goto out;
 	}
 	if (run.options.junit && !run.options.list) {
