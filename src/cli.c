@@ -192,12 +192,16 @@ static void write_junit(struct run *run, double wall)
 	if (gmtime_r(&now, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	gethostname(host, sizeof(host) - 1);
-	int rc = pt__junit_write(run->junit, &run->list, wall, stamp, host);
+	struct pt__buf err = PT__BUF_INIT;
+	int rc = pt__junit_write(run->junit, run->options.junit, &run->list, wall, stamp, host,
+				 &err);
 	if (fclose(run->junit) && !rc)
-		rc = -errno;
+		pt__buf_addf(&err, "cannot write the JUnit report \"%s\": %s", run->options.junit,
+			     strerror(errno));
 	run->junit = NULL;
-	if (rc)
-		say("cannot write the JUnit report \"%s\": %s", run->options.junit, strerror(-rc));
+	if (err.len)
+		say("%s", pt__buf_str(&err));
+	pt__buf_release(&err);
 }
 
 /* Everything from discovery to the report. Returns the exit status. */
