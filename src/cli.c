@@ -90,7 +90,11 @@ static const struct pt__db *default_db(const struct run *run)
 	return run->nr_dbs ? &run->dbs[0] : NULL;
 }
 
-/* Worker k's environment: its number, its private TMPDIR, its clones. */
+/*
+ * Worker k's environment: its number, its private TMPDIR, its clones; and
+ * the fork servers'. Returns 0, or PT__ERUN with one line in err when a
+ * TMPDIR cannot be made.
+ */
 static int build_environments(struct run *run, struct pt__buf *err)
 {
 	struct pt__buf value = PT__BUF_INIT, name = PT__BUF_INIT;
@@ -103,11 +107,8 @@ static int build_environments(struct run *run, struct pt__buf *err)
 		pt__environ_init(env);
 		pt__buf_reset(&value);
 		pt__buf_addf(&value, "%s/worker-%d", run->rundir.path, k);
-		if (mkdir(value.data, 0700)) {
-			pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
-			pt__buf_release(&value);
-			return -1;
-		}
+		if (mkdir(value.data, 0700))
+			goto mkdir_failed;
 		pt__environ_set(env, "TMPDIR", value.data);
 		pt__buf_reset(&value);
 		pt__buf_addf(&value, "%d", k);
@@ -132,11 +133,8 @@ static int build_environments(struct run *run, struct pt__buf *err)
 	pt__environ_init(server);
 	pt__buf_reset(&value);
 	pt__buf_addf(&value, "%s/server", run->rundir.path);
-	if (mkdir(value.data, 0700)) {
-		pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
-		pt__buf_release(&value);
-		return -1;
-	}
+	if (mkdir(value.data, 0700))
+		goto mkdir_failed;
 	pt__environ_set(server, "TMPDIR", value.data);
 	pt__buf_reset(&value);
 	pt__buf_addf(&value, "%d", run->workers);
@@ -161,6 +159,12 @@ static int build_environments(struct run *run, struct pt__buf *err)
 	pt__buf_release(&value);
 	pt__buf_release(&name);
 	return 0;
+
+mkdir_failed:
+	pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
+	pt__buf_release(&value);
+	pt__buf_release(&name);
+	return PT__ERUN;
 }
 
 static void on_test_done(void *ctx, const struct pt__test_list *list, size_t test)
@@ -254,8 +258,8 @@ static int execute(struct run *run, struct pt__buf *err)
 			return exit_status(rc);
 		run->dbs_provisioned = true;
 	}
-	if (build_environments(run, err))
-		return EXIT_RUN;
+	if ((rc = build_environments(run, err)))
+		return exit_status(rc);
 
 	struct pt__pool_config config = {
 		.workers = run->workers,
@@ -357,12 +361,8 @@ int pt__cli_main(int argc, char **argv)
 	}
 	memset(&run, 0, sizeof(run));
 	run.cancel = (struct pt__cancel){&pt__interrupts, 0};
-	rc = pt__options_parse(&run.options, argc, argv, mode, &err);
-	if (rc) {
-		say("%s", pt__buf_str(&err));
-		rc = exit_status(rc);
-		goto out;
-	}
+	if ((rc = pt__options_parse(&run.options, argc, argv, mode, &err)))
+		goto fail;
 	if (run.options.action == PT__ACTION_HELP) {
 		fputs(pt__options_usage, stdout);
 		goto out;
@@ -371,26 +371,20 @@ int pt__cli_main(int argc, char **argv)
 		printf("partest %s\n", PT_VERSION);
 		goto out;
 	}
-	if ((rc = pt__signals_install(&err))) {
-		say("%s", pt__buf_str(&err));
-		rc = exit_status(rc);
-		goto out;
-	}
+	if ((rc = pt__signals_install(&err)))
+		goto fail;
 	if (run.options.junit && !run.options.list) {
 		run.junit = fopen(run.options.junit, "w");
 		if (!run.junit) {
-			say("cannot write the JUnit report \"%s\": %s", run.options.junit,
-			    strerror(errno));
-			rc = EXIT_USAGE;
-			goto out;
+			pt__buf_addf(&err, "cannot write the JUnit report \"%s\": %s",
+				     run.options.junit, strerror(errno));
+			rc = PT__EUSAGE;
+			goto fail;
 		}
 	}
 	pt__rundir_reap_dead();
-	if (pt__rundir_create(&run.rundir, &err)) {
-		say("%s", pt__buf_str(&err));
-		rc = EXIT_RUN;
-		goto out;
-	}
+	if ((rc = pt__rundir_create(&run.rundir, &err)))
+		goto fail;
 	run.db_context.run_id = run.rundir.id;
 	run.db_context.run_dir = run.rundir.path;
 	run.db_context.state_dir = run.options.state_dir;
@@ -400,17 +394,18 @@ int pt__cli_main(int argc, char **argv)
 	run.db_context.cancel = (struct pt__cancel){&pt__interrupts, 0};
 	run.dbs = pt__xcalloc(run.options.nr_dbs + 1, sizeof(*run.dbs));
 	for (size_t i = 0; i < run.options.nr_dbs; i++) {
-		rc = pt__db_init(&run.dbs[i], run.options.dbs[i], &run.db_context, &err);
-		if (rc) {
-			say("%s", pt__buf_str(&err));
-			rc = exit_status(rc);
-			goto out;
-		}
+		if ((rc = pt__db_init(&run.dbs[i], run.options.dbs[i], &run.db_context, &err)))
+			goto fail;
 		run.nr_dbs++;
 	}
 	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err) : execute(&run, &err);
 	if (err.len)
 		say("%s", pt__buf_str(&err));
+	goto out;
+
+fail:
+	say("%s", pt__buf_str(&err));
+	rc = exit_status(rc);
 out:
 	if (run.junit && rc >= EXIT_USAGE && rc != EXIT_INTERRUPTED) {
 		fclose(run.junit);
