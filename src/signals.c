@@ -40,11 +40,12 @@ int pt__signals_install(struct pt__buf *err)
 	action.sa_handler = on_signal;
 	action.sa_flags = SA_RESTART;
 	sigemptyset(&action.sa_mask);
-	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++) {
 		if (sigaction(handled[i], &action, NULL)) {
 			pt__buf_addf(err, "cannot install signal handlers: %s", strerror(errno));
 			return PT__ERUN;
 		}
+	}
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
