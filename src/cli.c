@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <partest.h>
+
 #include "buf.h"
 #include "cancel.h"
 #include "clock.h"
@@ -88,7 +90,11 @@ static const struct pt__db *default_db(const struct run *run)
 	return run->nr_dbs ? &run->dbs[0] : NULL;
 }
 
-/* Worker k's environment: its number, its private TMPDIR, its clones. */
+/*
+ * Worker k's environment: its number, its private TMPDIR, its clones; and
+ * the fork servers'. Returns 0, or PT__ERUN with one line in err when a
+ * TMPDIR cannot be made.
+ */
 static int build_environments(struct run *run, struct pt__buf *err)
 {
 	struct pt__buf value = PT__BUF_INIT, name = PT__BUF_INIT;
@@ -101,11 +107,8 @@ static int build_environments(struct run *run, struct pt__buf *err)
 		pt__environ_init(env);
 		pt__buf_reset(&value);
 		pt__buf_addf(&value, "%s/worker-%d", run->rundir.path, k);
-		if (mkdir(value.data, 0700)) {
-			pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
-			pt__buf_release(&value);
-			return -1;
-		}
+		if (mkdir(value.data, 0700))
+			goto mkdir_failed;
 		pt__environ_set(env, "TMPDIR", value.data);
 		pt__buf_reset(&value);
 		pt__buf_addf(&value, "%d", k);
@@ -130,11 +133,8 @@ static int build_environments(struct run *run, struct pt__buf *err)
 	pt__environ_init(server);
 	pt__buf_reset(&value);
 	pt__buf_addf(&value, "%s/server", run->rundir.path);
-	if (mkdir(value.data, 0700)) {
-		pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
-		pt__buf_release(&value);
-		return -1;
-	}
+	if (mkdir(value.data, 0700))
+		goto mkdir_failed;
 	pt__environ_set(server, "TMPDIR", value.data);
 	pt__buf_reset(&value);
 	pt__buf_addf(&value, "%d", run->workers);
@@ -159,6 +159,12 @@ static int build_environments(struct run *run, struct pt__buf *err)
 	pt__buf_release(&value);
 	pt__buf_release(&name);
 	return 0;
+
+mkdir_failed:
+	pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
+	pt__buf_release(&value);
+	pt__buf_release(&name);
+	return PT__ERUN;
 }
 
 static void on_test_done(void *ctx, const struct pt__test_list *list, size_t test)
@@ -190,23 +196,25 @@ static void write_junit(struct run *run, double wall)
 	if (gmtime_r(&now, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	gethostname(host, sizeof(host) - 1);
-	int rc = pt__junit_write(run->junit, &run->list, wall, stamp, host);
+	struct pt__buf err = PT__BUF_INIT;
+	int rc = pt__junit_write(run->junit, run->options.junit, &run->list, wall, stamp, host,
+				 &err);
 	if (fclose(run->junit) && !rc)
-		rc = -errno;
+		pt__buf_addf(&err, "cannot write the JUnit report \"%s\": %s", run->options.junit,
+			     strerror(errno));
 	run->junit = NULL;
-	if (rc)
-		say("cannot write the JUnit report \"%s\": %s", run->options.junit, strerror(-rc));
+	if (err.len)
+		say("%s", pt__buf_str(&err));
+	pt__buf_release(&err);
 }
 
 /* Everything from discovery to the report. Returns the exit status. */
-static int execute(struct run *run, const char *self, struct pt__buf *err)
+static int execute(struct run *run, struct pt__buf *err)
 {
-	const char *const *programs = self ? &self : run->options.programs;
-	size_t nr_programs = self ? 1 : run->options.nr_programs;
 	int rc;
 
-	rc = pt__discover(&run->list, programs, nr_programs, run->options.filters, &run->cancel,
-			  err);
+	rc = pt__discover(&run->list, run->options.programs, run->options.nr_programs,
+			  run->options.filters, &run->cancel, err);
 	if (rc)
 		return exit_status(rc);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
@@ -250,8 +258,8 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 			return exit_status(rc);
 		run->dbs_provisioned = true;
 	}
-	if (build_environments(run, err))
-		return EXIT_RUN;
+	if ((rc = build_environments(run, err)))
+		return exit_status(rc);
 
 	struct pt__pool_config config = {
 		.workers = run->workers,
@@ -285,8 +293,13 @@ static int execute(struct run *run, const char *self, struct pt__buf *err)
 		pt__buf_release(&db_err);
 		run->dbs_provisioned = false;
 	}
-	if (!interrupted)
-		pt__timings_save(&run->timings, run->options.state_dir, &run->list);
+	if (!interrupted) {
+		/* The durations only order the next run: this one has not failed
+		 * when they cannot be kept. */
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__timings_save(&run->timings, run->options.state_dir, &run->list, &ignored);
+		pt__buf_release(&ignored);
+	}
 	if (run->junit)
 		write_junit(run, wall);
 	pt__console_summary(&run->console, &run->list, interrupted);
@@ -335,48 +348,44 @@ static int clean_databases(struct run *run, struct pt__buf *err)
 	return rc ? exit_status(rc) : EXIT_PASSED;
 }
 
-int pt__cli_main(int argc, char **argv, const char *self)
+int pt__cli_main(int argc, char **argv)
 {
-	enum pt__options_mode mode = self ? PT__MODE_TEST_PROGRAM : PT__MODE_RUNNER;
+	enum pt__options_mode mode = PT__MODE_RUNNER;
 	struct run run;
 	struct pt__buf err = PT__BUF_INIT;
 	int rc;
 
-	if (!self && argc >= 3 && !strcmp(argv[1], "db") && !strcmp(argv[2], "clean")) {
+	if (argc >= 3 && !strcmp(argv[1], "db") && !strcmp(argv[2], "clean")) {
 		mode = PT__MODE_DB_CLEAN;
 		argc -= 2;
 		argv += 2;
 	}
 	memset(&run, 0, sizeof(run));
 	run.cancel = (struct pt__cancel){&pt__interrupts, 0};
-	rc = pt__options_parse(&run.options, argc, argv, mode, &err);
-	if (rc == PT__OPTIONS_DONE)
-		return EXIT_PASSED;
-	if (rc == PT__OPTIONS_ERROR) {
-		say("%s", pt__buf_str(&err));
-		rc = EXIT_USAGE;
+	if ((rc = pt__options_parse(&run.options, argc, argv, mode, &err)))
+		goto fail;
+	if (run.options.action == PT__ACTION_HELP) {
+		fputs(pt__options_usage, stdout);
 		goto out;
 	}
-	if ((rc = pt__signals_install())) {
-		say("cannot install signal handlers: %s", strerror(-rc));
-		rc = EXIT_RUN;
+	if (run.options.action == PT__ACTION_VERSION) {
+		printf("partest %s\n", PT_VERSION);
 		goto out;
 	}
+	if ((rc = pt__signals_install(&err)))
+		goto fail;
 	if (run.options.junit && !run.options.list) {
 		run.junit = fopen(run.options.junit, "w");
 		if (!run.junit) {
-			say("cannot write the JUnit report \"%s\": %s", run.options.junit,
-			    strerror(errno));
-			rc = EXIT_USAGE;
-			goto out;
+			pt__buf_addf(&err, "cannot write the JUnit report \"%s\": %s",
+				     run.options.junit, strerror(errno));
+			rc = PT__EUSAGE;
+			goto fail;
 		}
 	}
 	pt__rundir_reap_dead();
-	if (pt__rundir_create(&run.rundir, &err)) {
-		say("%s", pt__buf_str(&err));
-		rc = EXIT_RUN;
-		goto out;
-	}
+	if ((rc = pt__rundir_create(&run.rundir, &err)))
+		goto fail;
 	run.db_context.run_id = run.rundir.id;
 	run.db_context.run_dir = run.rundir.path;
 	run.db_context.state_dir = run.options.state_dir;
@@ -386,17 +395,18 @@ int pt__cli_main(int argc, char **argv, const char *self)
 	run.db_context.cancel = (struct pt__cancel){&pt__interrupts, 0};
 	run.dbs = pt__xcalloc(run.options.nr_dbs + 1, sizeof(*run.dbs));
 	for (size_t i = 0; i < run.options.nr_dbs; i++) {
-		rc = pt__db_init(&run.dbs[i], run.options.dbs[i], &run.db_context, &err);
-		if (rc) {
-			say("%s", pt__buf_str(&err));
-			rc = exit_status(rc);
-			goto out;
-		}
+		if ((rc = pt__db_init(&run.dbs[i], run.options.dbs[i], &run.db_context, &err)))
+			goto fail;
 		run.nr_dbs++;
 	}
-	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err) : execute(&run, self, &err);
+	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err) : execute(&run, &err);
 	if (err.len)
 		say("%s", pt__buf_str(&err));
+	goto out;
+
+fail:
+	say("%s", pt__buf_str(&err));
+	rc = exit_status(rc);
 out:
 	if (run.junit && rc >= EXIT_USAGE && rc != EXIT_INTERRUPTED) {
 		fclose(run.junit);

@@ -5,9 +5,8 @@
 /*
  * Runs what argv asks for and returns the exit status: 0 all passed, 1 a
  * test failed, 2 usage or configuration error, 3 the run could not be
- * carried out, 130 interrupted. self is argv[0] when a test program runs its
- * own tests, NULL for the partest command.
+ * carried out, 130 interrupted.
  */
-int pt__cli_main(int argc, char **argv, const char *self);
+int pt__cli_main(int argc, char **argv);
 
 #endif

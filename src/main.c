@@ -1,9 +1,7 @@
 /* The partest command. */
-#include <stddef.h>
-
 #include "cli.h"
 
 int main(int argc, char **argv)
 {
-	return pt__cli_main(argc, argv, NULL);
+	return pt__cli_main(argc, argv);
 }

@@ -7,21 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "xalloc.h"
 
-#ifndef PT_VERSION
-#define PT_VERSION "0.1.0"
-#endif
-
-static const char usage_text[] =
+const char pt__options_usage[] =
 	"usage: partest [options] PROGRAM...\n"
-	"       TEST-PROGRAM [options]\n"
 	"       partest db clean --db URL...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
 	"\n"
-	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU;\n"
-	"                        a test program run by itself defaults to 1)\n"
+	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU)\n"
 	"      --filter GLOB     run only tests whose id matches (repeatable)\n"
 	"      --list            print the test ids and exit\n"
 	"      --shuffle[=SEED]  run groups in a random order (the seed is printed)\n"
@@ -97,25 +92,26 @@ static const struct option long_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* Parses "auto" or a positive count of workers. */
-static int parse_jobs(const char *text, int *jobs)
+/* Parses "auto" (0) or a count of workers from 1 to 4096; false for anything else. */
+static bool parse_jobs(const char *text, int *jobs)
 {
 	char *end;
 	long value;
 
 	if (!strcmp(text, "auto")) {
 		*jobs = 0;
-		return 0;
+		return true;
 	}
 	errno = 0;
 	value = strtol(text, &end, 10);
 	if (errno || end == text || *end || value < 1 || value > 4096)
-		return -1;
+		return false;
 	*jobs = (int)value;
-	return 0;
+	return true;
 }
 
-static int parse_seconds(const char *text, double *seconds)
+/* Parses a number of seconds from 0 to 1e7; false for anything else. */
+static bool parse_seconds(const char *text, double *seconds)
 {
 	char *end;
 	double value;
@@ -123,24 +119,25 @@ static int parse_seconds(const char *text, double *seconds)
 	errno = 0;
 	value = strtod(text, &end);
 	if (errno || end == text || *end || !isfinite(value) || value < 0 || value > 1e7)
-		return -1;
+		return false;
 	*seconds = value;
-	return 0;
+	return true;
 }
 
-static int parse_seed(const char *text, uint64_t *seed)
+/* Parses a non-negative decimal seed; false for anything else. */
+static bool parse_seed(const char *text, uint64_t *seed)
 {
 	char *end;
 	unsigned long long value;
 
 	if (*text == '-')
-		return -1;
+		return false;
 	errno = 0;
 	value = strtoull(text, &end, 10);
 	if (errno || end == text || *end)
-		return -1;
+		return false;
 	*seed = value;
-	return 0;
+	return true;
 }
 
 static void append(const char ***array, size_t *nr, const char *value)
@@ -165,9 +162,9 @@ static uint64_t random_seed(void)
 }
 
 /*
- * Applies the options in argv[1..] (getopt_long's rules). Returns
- * PT__OPTIONS_RUN with optind at the first operand, PT__OPTIONS_DONE or
- * PT__OPTIONS_ERROR.
+ * Applies the options in argv[1..] (getopt_long's rules). Returns 0 with
+ * optind at the first operand, or at once when --help or --version sets
+ * options->action; or PT__EUSAGE with one line in err.
  */
 static int apply_options(struct pt__options *options, int argc, char **argv, struct pt__buf *err)
 {
@@ -178,12 +175,12 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 	while ((c = getopt_long(argc, argv, ":j:vh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			if (parse_jobs(optarg, &options->jobs)) {
+			if (!parse_jobs(optarg, &options->jobs)) {
 				pt__buf_addf(
 					err,
 					"--jobs \"%s\": expected a positive number or \"auto\"",
 					optarg);
-				return PT__OPTIONS_ERROR;
+				return PT__EUSAGE;
 			}
 			break;
 		case OPT_FILTER: append(&options->filters, &options->nr_filters, optarg); break;
@@ -192,22 +189,22 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			options->shuffle = true;
 			if (!optarg)
 				options->seed = random_seed();
-			else if (parse_seed(optarg, &options->seed)) {
+			else if (!parse_seed(optarg, &options->seed)) {
 				pt__buf_addf(
 					err,
 					"--shuffle=\"%s\": the seed must be a non-negative integer",
 					optarg);
-				return PT__OPTIONS_ERROR;
+				return PT__EUSAGE;
 			}
 			break;
 		case OPT_REVERSE: options->reverse = true; break;
 		case OPT_TIMEOUT:
 		case OPT_KILL_GRACE:
-			if (parse_seconds(optarg, c == OPT_TIMEOUT ? &options->timeout
-								   : &options->kill_grace)) {
+			if (!parse_seconds(optarg, c == OPT_TIMEOUT ? &options->timeout
+								    : &options->kill_grace)) {
 				pt__buf_addf(err, "--%s \"%s\": expected a number of seconds",
 					     c == OPT_TIMEOUT ? "timeout" : "kill-grace", optarg);
-				return PT__OPTIONS_ERROR;
+				return PT__EUSAGE;
 			}
 			break;
 		case OPT_FAILFAST: options->failfast = true; break;
@@ -222,7 +219,7 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			else {
 				pt__buf_addf(err, "--color \"%s\": expected auto, always or never",
 					     optarg);
-				return PT__OPTIONS_ERROR;
+				return PT__EUSAGE;
 			}
 			break;
 		case 'v': options->verbose++; break;
@@ -236,30 +233,33 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 		case OPT_KEEPDB: options->keepdb = true; break;
 		case OPT_START:
 			if (pt__start_request_parse(optarg, &options->start)) {
-				pt__buf_addf(err, "--start \"%s\": expected spawn, fork, isolate or auto",
-					     optarg);
-				return PT__OPTIONS_ERROR;
+				pt__buf_addf(
+					err,
+					"--start \"%s\": expected spawn, fork, isolate or auto",
+					optarg);
+				return PT__EUSAGE;
 			}
 			break;
 		case OPT_EXPLAIN: options->explain = true; break;
-		case 'h': fputs(usage_text, stdout); return PT__OPTIONS_DONE;
-		case OPT_VERSION: printf("partest %s\n", PT_VERSION); return PT__OPTIONS_DONE;
+		case 'h': options->action = PT__ACTION_HELP; return 0;
+		case OPT_VERSION: options->action = PT__ACTION_VERSION; return 0;
 		case ':':
 			pt__buf_addf(err, "%s: needs a value (see --help)", argv[optind - 1]);
-			return PT__OPTIONS_ERROR;
+			return PT__EUSAGE;
 		default:
 			pt__buf_addf(err, "%s: unknown option (see --help)", argv[optind - 1]);
-			return PT__OPTIONS_ERROR;
+			return PT__EUSAGE;
 		}
 	}
-	return PT__OPTIONS_RUN;
+	return 0;
 }
 
 /*
  * The config file: partest.conf in the current directory, or the file
  * PARTEST_CONFIG names. Each line is a long option without its dashes,
  * "jobs = 4", "keepdb", "filter = app::*"; '#' starts a comment. The command
- * line and the environment override it.
+ * line and the environment override it. Returns 0, or PT__EUSAGE with one
+ * line in err.
  */
 static int read_config(struct pt__options *options, struct pt__buf *err)
 {
@@ -267,17 +267,17 @@ static int read_config(struct pt__options *options, struct pt__buf *err)
 	const char *path = named && *named ? named : "partest.conf";
 	char *line = NULL, *args[2];
 	size_t cap = 0;
-	int number = 0, rc = PT__OPTIONS_RUN;
+	int number = 0, rc = 0;
 
 	FILE *file = fopen(path, "re");
 	if (!file) {
 		if (named && *named) {
 			pt__buf_addf(err, "PARTEST_CONFIG=\"%s\": %s", path, strerror(errno));
-			return PT__OPTIONS_ERROR;
+			return PT__EUSAGE;
 		}
-		return PT__OPTIONS_RUN;
+		return 0;
 	}
-	while (rc == PT__OPTIONS_RUN && getline(&line, &cap, file) > 0) {
+	while (!rc && getline(&line, &cap, file) > 0) {
 		number++;
 		line[strcspn(line, "#\n")] = '\0';
 		char *key = line + strspn(line, " \t");
@@ -305,72 +305,81 @@ static int read_config(struct pt__options *options, struct pt__buf *err)
 		args[1] = options->config_args[options->nr_config_args - 1];
 		struct pt__buf why = PT__BUF_INIT;
 		rc = apply_options(options, 2, args, &why);
-		if (rc == PT__OPTIONS_RUN && optind < 2) {
+		if (!rc && optind < 2) {
 			pt__buf_addf(&why, "\"%s\" is not an option", key);
-			rc = PT__OPTIONS_ERROR;
+			rc = PT__EUSAGE;
+		} else if (!rc && options->action != PT__ACTION_RUN) {
+			pt__buf_addf(&why, "%s belongs on the command line", args[1]);
+			rc = PT__EUSAGE;
 		}
-		if (rc != PT__OPTIONS_RUN)
+		if (rc)
 			pt__buf_addf(err, "%s:%d: %s", path, number, pt__buf_str(&why));
 		pt__buf_release(&why);
 	}
 	free(line);
 	fclose(file);
-	return rc == PT__OPTIONS_DONE ? PT__OPTIONS_ERROR : rc;
+	return rc;
 }
 
-int pt__options_parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
-		      struct pt__buf *err)
+/* pt__options_parse() without the release on failure. */
+static int parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
+		 struct pt__buf *err)
 {
 	const char *jobs_env = getenv("PARTEST_JOBS");
 	int rc;
 
-	memset(options, 0, sizeof(*options));
-	options->jobs = mode == PT__MODE_TEST_PROGRAM ? 1 : 0;
 	options->kill_grace = 2.0;
 	options->state_dir = ".partest";
-	if ((rc = read_config(options, err)) != PT__OPTIONS_RUN)
+	if ((rc = read_config(options, err)))
 		return rc;
-	if (jobs_env && *jobs_env && parse_jobs(jobs_env, &options->jobs)) {
+	if (jobs_env && *jobs_env && !parse_jobs(jobs_env, &options->jobs)) {
 		pt__buf_addf(err, "PARTEST_JOBS=\"%s\": expected a positive number or \"auto\"",
 			     jobs_env);
-		return PT__OPTIONS_ERROR;
+		return PT__EUSAGE;
 	}
 	const char *start_env = getenv("PARTEST_START");
 	if (start_env && *start_env && pt__start_request_parse(start_env, &options->start)) {
 		pt__buf_addf(err, "PARTEST_START=\"%s\": expected spawn, fork, isolate or auto",
 			     start_env);
-		return PT__OPTIONS_ERROR;
+		return PT__EUSAGE;
 	}
-	if ((rc = apply_options(options, argc, argv, err)) != PT__OPTIONS_RUN)
+	if ((rc = apply_options(options, argc, argv, err)) || options->action != PT__ACTION_RUN)
 		return rc;
 	for (int i = optind; i < argc; i++)
 		append(&options->programs, &options->nr_programs, argv[i]);
 	if (mode == PT__MODE_DB_CLEAN && options->nr_programs) {
 		pt__buf_addf(err, "\"%s\": db clean takes no programs", options->programs[0]);
-		return PT__OPTIONS_ERROR;
+		return PT__EUSAGE;
 	}
 	if (mode == PT__MODE_DB_CLEAN && !options->nr_dbs) {
 		pt__buf_adds(err, "db clean needs a --db to clean");
-		return PT__OPTIONS_ERROR;
-	}
-	if (mode == PT__MODE_TEST_PROGRAM && options->nr_programs) {
-		pt__buf_addf(err, "\"%s\": a test program runs its own tests and takes no programs",
-			     options->programs[0]);
-		return PT__OPTIONS_ERROR;
+		return PT__EUSAGE;
 	}
 	if (mode == PT__MODE_RUNNER && !options->nr_programs) {
 		pt__buf_adds(err, "no programs to run (see --help)");
-		return PT__OPTIONS_ERROR;
+		return PT__EUSAGE;
 	}
 	if (options->db_setup && !options->nr_dbs) {
 		pt__buf_adds(err, "--db-setup needs a --db to build");
-		return PT__OPTIONS_ERROR;
+		return PT__EUSAGE;
 	}
 	if (options->keepdb && !options->nr_dbs) {
 		pt__buf_adds(err, "--keepdb needs a --db");
-		return PT__OPTIONS_ERROR;
+		return PT__EUSAGE;
 	}
-	return PT__OPTIONS_RUN;
+	return 0;
+}
+
+int pt__options_parse(struct pt__options *options, int argc, char **argv,
+		      enum pt__options_mode mode, struct pt__buf *err)
+{
+	int rc;
+
+	memset(options, 0, sizeof(*options));
+	rc = parse(options, argc, argv, mode, err);
+	if (rc)
+		pt__options_release(options);
+	return rc;
 }
 
 void pt__options_release(struct pt__options *options)

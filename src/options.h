@@ -11,9 +11,17 @@
 
 enum pt__color { PT__COLOR_AUTO, PT__COLOR_ALWAYS, PT__COLOR_NEVER };
 
+/* What the command line asks for. */
+enum pt__options_action {
+	PT__ACTION_RUN,	    /* run the programs, or clean the databases */
+	PT__ACTION_HELP,    /* --help: print pt__options_usage */
+	PT__ACTION_VERSION, /* --version: print partest's version */
+};
+
 struct pt__options {
-	int jobs;	      /* workers; 0 means one per CPU */
-	const char **filters; /* --filter globs on test ids; any may match */
+	enum pt__options_action action; /* a run, or what --help or --version asks */
+	int jobs;			/* workers; 0 means one per CPU */
+	const char **filters;		/* --filter globs on test ids; any may match */
 	size_t nr_filters;
 	bool list;    /* --list: print test ids, run nothing */
 	bool shuffle; /* --shuffle[=SEED] */
@@ -32,31 +40,32 @@ struct pt__options {
 	const char *db_setup;	/* --db-setup CMD */
 	const char **db_inputs; /* --db-inputs FILE, NULL-terminated */
 	size_t nr_db_inputs;
-	bool keepdb;	       /* --keepdb */
+	bool keepdb;		      /* --keepdb */
 	enum pt__start_request start; /* --start, PARTEST_START */
-	bool explain;	       /* --explain: say how each program will be run */
-	char **config_args;	       /* the config file's lines as options */
+	bool explain;		      /* --explain: say how each program will be run */
+	char **config_args;	      /* the config file's lines as options */
 	size_t nr_config_args, alloc_config_args;
 	const char **programs; /* the programs to run */
 	size_t nr_programs;
 };
 
-enum {
-	PT__OPTIONS_RUN = 0,   /* go on with the run */
-	PT__OPTIONS_DONE = 1,  /* --help or --version was answered */
-	PT__OPTIONS_ERROR = -1 /* err holds one line */
-};
-
 /* What the command line is for. */
 enum pt__options_mode {
-	PT__MODE_RUNNER,       /* partest PROGRAM...: programs required */
-	PT__MODE_TEST_PROGRAM, /* ./t: runs its own tests, takes no programs */
-	PT__MODE_DB_CLEAN,     /* partest db clean: databases only */
+	PT__MODE_RUNNER,   /* partest PROGRAM...: programs required */
+	PT__MODE_DB_CLEAN, /* partest db clean: databases only */
 };
 
-/* Parses argv into options (zeroed first) for mode. */
-int pt__options_parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
-		      struct pt__buf *err);
+/* The --help text. */
+extern const char pt__options_usage[];
+
+/*
+ * Parses the config file, PARTEST_JOBS, PARTEST_START and argv into options
+ * (zeroed first) for mode. Returns 0, or PT__EUSAGE with one line in err and
+ * options released. On --help or --version, options->action says so and the
+ * rest of argv is left unread.
+ */
+int pt__options_parse(struct pt__options *options, int argc, char **argv,
+		      enum pt__options_mode mode, struct pt__buf *err);
 void pt__options_release(struct pt__options *options);
 
 #endif

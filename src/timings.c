@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "error.h"
 #include "xalloc.h"
 
 static int compare_entries(const void *a, const void *b)
@@ -68,11 +69,10 @@ int64_t pt__timings_get(const struct pt__timings *timings, const char *id)
 }
 
 int pt__timings_save(struct pt__timings *timings, const char *state_dir,
-		     const struct pt__test_list *list)
+		     const struct pt__test_list *list, struct pt__buf *err)
 {
 	struct pt__buf path = PT__BUF_INIT, temp = PT__BUF_INIT;
 	size_t known = timings->nr;
-	int rc = 0;
 
 	for (size_t i = 0; i < list->nr_tests; i++) {
 		const struct pt__test *test = &list->tests[i];
@@ -91,26 +91,29 @@ int pt__timings_save(struct pt__timings *timings, const char *state_dir,
 	}
 	qsort(timings->entries, timings->nr, sizeof(*timings->entries), compare_entries);
 
-	if (mkdir(state_dir, 0777) && errno != EEXIST)
-		return -errno;
+	if (mkdir(state_dir, 0777) && errno != EEXIST) {
+		pt__buf_addf(err, "cannot create \"%s\": %s", state_dir, strerror(errno));
+		return PT__ERUN;
+	}
 	file_path(&path, state_dir);
 	pt__buf_addf(&temp, "%s.%ld", path.data, (long)getpid());
 	FILE *file = fopen(temp.data, "we");
-	if (!file) {
-		rc = -errno;
-		goto out;
+	int why = file ? 0 : errno;
+	if (file) {
+		for (size_t i = 0; i < timings->nr; i++)
+			fprintf(file, "%lld\t%s\n", (long long)timings->entries[i].duration_us,
+				timings->entries[i].id);
+		if (fclose(file) || rename(temp.data, path.data)) {
+			why = errno;
+			unlink(temp.data);
+		}
 	}
-	for (size_t i = 0; i < timings->nr; i++)
-		fprintf(file, "%lld\t%s\n", (long long)timings->entries[i].duration_us,
-			timings->entries[i].id);
-	if (fclose(file) || rename(temp.data, path.data)) {
-		rc = -errno;
-		unlink(temp.data);
-	}
-out:
+	if (why)
+		pt__buf_addf(err, "cannot save the test durations in \"%s\": %s", path.data,
+			     strerror(why));
 	pt__buf_release(&path);
 	pt__buf_release(&temp);
-	return rc;
+	return why ? PT__ERUN : 0;
 }
 
 void pt__timings_release(struct pt__timings *timings)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "testlist.h"
 
 struct pt__timing {
@@ -28,10 +29,12 @@ int64_t pt__timings_get(const struct pt__timings *timings, const char *id);
 
 /*
  * Folds in the durations of the tests that ran to an end (passed or failed)
- * and writes the file atomically. Returns 0 or -errno.
+ * and writes the file atomically, creating STATE_DIR if need be. Returns 0,
+ * or PT__ERUN with one line in err: timings holds the new durations even
+ * then, and the file on disk is the old one.
  */
 int pt__timings_save(struct pt__timings *timings, const char *state_dir,
-		     const struct pt__test_list *list);
+		     const struct pt__test_list *list, struct pt__buf *err);
 
 void pt__timings_release(struct pt__timings *timings);
 

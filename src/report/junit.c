@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../error.h"
 #include "../xalloc.h"
 
 /* The tests of one (program, suite) pair: one <testsuite>. */
@@ -367,20 +368,30 @@ static void add_testsuite_start(struct pt__buf *xml, const struct pt__test_list 
 	pt__buf_adds(xml, ">\n");
 }
 
-/* Writes and empties xml. Returns 0 or -errno. */
-static int flush_chunk(FILE *out, struct pt__buf *xml)
+/* Says in err that the report name could not be written, errno saying why
+ * (EIO when the stream did not say). Returns PT__ERUN. */
+static int write_failed(const char *name, struct pt__buf *err)
+{
+	pt__buf_addf(err, "cannot write the JUnit report \"%s\": %s", name,
+		     strerror(errno ? errno : EIO));
+	return PT__ERUN;
+}
+
+/* Writes and empties xml. Returns 0, or PT__ERUN with one line in err. */
+static int flush_chunk(FILE *out, const char *name, struct pt__buf *xml, struct pt__buf *err)
 {
 	if (!xml->len)
 		return 0;
 	errno = 0;
 	if (fwrite(xml->data, 1, xml->len, out) != xml->len)
-		return errno ? -errno : -EIO;
+		return write_failed(name, err);
 	pt__buf_reset(xml);
 	return 0;
 }
 
-int pt__junit_write(FILE *out, const struct pt__test_list *list, double wall_seconds,
-		    const char *timestamp_iso8601, const char *hostname)
+int pt__junit_write(FILE *out, const char *name, const struct pt__test_list *list,
+		    double wall_seconds, const char *timestamp_iso8601, const char *hostname,
+		    struct pt__buf *err)
 {
 	struct pt__buf xml = PT__BUF_INIT;
 	struct pt__tally tally;
@@ -410,17 +421,17 @@ int pt__junit_write(FILE *out, const struct pt__test_list *list, double wall_sec
 		for (size_t i = 0; i < group->nr_tests; i++)
 			add_testcase(&xml, list, &list->tests[order[group->first + i]]);
 		pt__buf_adds(&xml, "  </testsuite>\n");
-		ret = flush_chunk(out, &xml);
+		ret = flush_chunk(out, name, &xml, err);
 		if (ret)
 			goto cleanup;
 	}
 	pt__buf_adds(&xml, "</testsuites>\n");
-	ret = flush_chunk(out, &xml);
+	ret = flush_chunk(out, name, &xml, err);
 	if (ret)
 		goto cleanup;
 	errno = 0;
 	if (fflush(out) != 0 || ferror(out))
-		ret = errno ? -errno : -EIO;
+		ret = write_failed(name, err);
 
 cleanup:
 	pt__buf_release(&xml);

@@ -12,13 +12,16 @@
 #include "../testlist.h"
 
 /*
- * Writes the run as JUnit XML to out. wall_seconds is the run's elapsed
- * time; timestamp_iso8601 ("2024-05-01T12:00:00") and hostname go on every
- * <testsuite>, and are left out when NULL. Returns 0, or -errno if writing
- * failed (-EIO when the stream did not say why); the output is then partial.
+ * Writes the run as JUnit XML to out, the report called name in messages.
+ * wall_seconds is the run's elapsed time; timestamp_iso8601
+ * ("2024-05-01T12:00:00") and hostname go on every <testsuite>, and are left
+ * out when NULL. Returns 0, or PT__ERUN with one line in err ("cannot write
+ * the JUnit report \"NAME\": why") if writing failed; the output is then
+ * partial. Closing out is the caller's.
  */
-int pt__junit_write(FILE *out, const struct pt__test_list *list, double wall_seconds,
-		    const char *timestamp_iso8601, const char *hostname);
+int pt__junit_write(FILE *out, const char *name, const struct pt__test_list *list,
+		    double wall_seconds, const char *timestamp_iso8601, const char *hostname,
+		    struct pt__buf *err);
 
 /*
  * Appends data[0..len) to out as XML 1.0 text, valid in element content and

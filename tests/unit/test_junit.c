@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "error.h"
 #include "report/junit.h"
 #include "testlist.h"
 
@@ -36,14 +37,19 @@ static void add_test(struct pt__test_list *list, size_t program, const char *sui
 /* The report of list, as a string the caller frees; *ret gets the result. */
 static char *report(const struct pt__test_list *list, int *ret)
 {
+	struct pt__buf err = PT__BUF_INIT;
 	char *xml = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&xml, &size);
 
 	if (!out)
 		return NULL;
-	*ret = pt__junit_write(out, list, 1.5, "2024-05-01T12:00:00", "build-7");
+	*ret = pt__junit_write(out, "report.xml", list, 1.5, "2024-05-01T12:00:00", "build-7",
+			       &err);
 	fclose(out);
+	if (!*ret)
+		PT_EXPECT_STR(pt__buf_str(&err), ==, "");
+	pt__buf_release(&err);
 	return xml;
 }
 
@@ -420,10 +426,11 @@ PT_TEST(junit, empty_run_is_a_valid_document)
 	free(xml);
 }
 
-PT_TEST(junit, write_failure_returns_negative_errno)
+PT_TEST(junit, write_failure_is_one_line_naming_the_report_and_why)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
 	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
+	struct pt__buf err = PT__BUF_INIT, expected = PT__BUF_INIT;
 	FILE *full = fopen("/dev/full", "w");
 
 	if (!full) {
@@ -431,7 +438,13 @@ PT_TEST(junit, write_failure_returns_negative_errno)
 		PT_SKIP("no /dev/full");
 	}
 	add_test(&list, unit, "s", "t", PT__PASS, 0, NULL);
-	PT_EXPECT_INT(pt__junit_write(full, &list, 0, NULL, NULL), ==, -ENOSPC);
+	pt__buf_addf(&expected, "cannot write the JUnit report \"out/report.xml\": %s",
+		     strerror(ENOSPC));
+	PT_EXPECT_INT(pt__junit_write(full, "out/report.xml", &list, 0, NULL, NULL, &err), ==,
+		      PT__ERUN);
+	PT_EXPECT_STR(pt__buf_str(&err), ==, pt__buf_str(&expected));
 	fclose(full);
+	pt__buf_release(&err);
+	pt__buf_release(&expected);
 	pt__test_list_release(&list);
 }
