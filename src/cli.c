@@ -392,7 +392,7 @@ int pt__cli_main(int argc, char **argv)
 	run.db_context.setup_cmd = run.options.db_setup;
 	run.db_context.inputs = run.options.db_inputs;
 	run.db_context.keepdb = run.options.keepdb;
-	run.db_context.cancel = (struct pt__cancel){&pt__interrupts, 0};
+	run.db_context.cancel = run.cancel;
 	run.dbs = pt__xcalloc(run.options.nr_dbs + 1, sizeof(*run.dbs));
 	for (size_t i = 0; i < run.options.nr_dbs; i++) {
 		if ((rc = pt__db_init(&run.dbs[i], run.options.dbs[i], &run.db_context, &err)))
