@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pool.h"
+#include "pool_config.h"
 #include "queue.h"
 #include "testlist.h"
 

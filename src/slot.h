@@ -25,7 +25,7 @@
 
 #include "buf.h"
 #include "forkserver.h"
-#include "pool.h"
+#include "pool_config.h"
 #include "protocol.h"
 #include "queue.h"
 #include "results.h"

@@ -1,0 +1,44 @@
+/*
+ * How the pool is to run (src/pool.c), and what it tells its caller as it
+ * goes. A header of its own, so that the pool's parts (slot.c, results.c)
+ * read it without depending on the pool.
+ */
+#ifndef PT_POOL_CONFIG_H
+#define PT_POOL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cancel.h"
+#include "testlist.h"
+
+struct pt__pool_progress {
+	size_t done, total, failed, running;
+};
+
+struct pt__pool_config {
+	int workers;		   /* slots, numbered 1..workers */
+	double timeout;		   /* default seconds per test; 0: none */
+	double kill_grace;	   /* seconds from SIGTERM to SIGKILL */
+	bool failfast;		   /* no new test after the first failure */
+	/* Its interrupt count stops the run: the first lets workers go, the
+	 * second kills them. (Its deadline is not used.) */
+	const struct pt__cancel *cancel;
+	char **const *exec_envs;   /* [k - 1]: worker k's environment for executables */
+	char **const *native_envs; /* [k - 1]: the same for native workers */
+	const char *capture_dir;   /* where workers' output files are made */
+	bool no_capture;	   /* native workers write to the runner's stdout and stderr */
+	/* Called once per finished test (any status but NOT_RUN). */
+	void (*test_done)(void *ctx, const struct pt__test_list *list, size_t test);
+	/* Called about ten times a second, and when a test ends. */
+	void (*progress)(void *ctx, const struct pt__pool_progress *progress);
+	/* Called with an executable's output as it arrives, under no_capture. */
+	void (*passthrough)(void *ctx, int fd, const char *data, size_t len);
+	char *const *server_env; /* the environment of fork servers */
+	/* Called with one line worth telling that is not a test's result: a
+	 * fork refused, processes left behind outside their groups. */
+	void (*note)(void *ctx, const char *line);
+	void *ctx;
+};
+
+#endif
