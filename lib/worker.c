@@ -168,15 +168,17 @@ static void run_test(struct worker *worker, size_t seq, const char *suite, const
 			if (outcome.status == PT__OUTCOME_PASS)
 				pt__call_protected(test->fn, &outcome);
 			call_fixture(worker, PT__KIND_TEARDOWN, suite, &outcome);
+			fflush(NULL);
+			pt__leaks_kill_new(&worker->before, &leaked);
 		}
 	}
 	fflush(NULL);
 	status = wire_status(outcome.status);
-	if (pt__leaks_kill_new(&worker->before, &leaked)) {
+	if (leaked.len) {
 		if (outcome.message.len)
 			pt__buf_addc(&outcome.message, '\n');
 		pt__buf_addf(&outcome.message, "left running after the test ended, killed: %s",
-			     pt__buf_str(&leaked));
+			     leaked.data);
 		if (outcome.status != PT__OUTCOME_FAIL)
 			status = PT__WIRE_LEAK;
 	}
