@@ -3,11 +3,12 @@
  * process, without the runner. The order and the fixtures are those of one
  * partest worker (global and worker set-up, then suite by suite, each
  * suite's set-up once before its first test, the per-test fixtures around
- * each test, the tear-downs at the end), so state a suite keeps from test
- * to test behaves as under partest, and a debugger or a sanitizer sees the
- * test directly (gdb --args ./t --filter ...). The price: a crash or exit()
- * in a test ends the run, after a line naming the test, and there are no
- * time limits; the runner has those (./t -j 1 hands over to it).
+ * each test, the tear-downs at the end; lib/suite_runner.c runs them for
+ * both), so state a suite keeps from test to test behaves as under partest,
+ * and a debugger or a sanitizer sees the test directly (gdb --args ./t
+ * --filter ...). The price: a crash or exit() in a test ends the run, after
+ * a line naming the test, and there are no time limits; the runner has
+ * those (./t -j 1 hands over to it).
  */
 #include "standalone.h"
 
@@ -22,9 +23,9 @@
 #include "../src/buf.h"
 #include "../src/clock.h"
 #include "../src/xalloc.h"
-#include "leaks.h"
 #include "outcome.h"
 #include "registry.h"
+#include "suite_runner.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,9 +42,9 @@ struct standalone {
 	struct pt__registry registry;
 	const struct pt__registration **selected; /* in definition order */
 	size_t nr_selected;
-	char *suite; /* the suite whose set-up ran, or NULL */
-	struct pt__outcome suite_setup;
-	struct pt__children before; /* children alive before the current test */
+	struct pt__suite_runner runner;
+	struct pt__buf running_id; /* the test or fixture that runs */
+	int64_t running_start_us;
 	size_t reported, passed, failed, skipped, leaked, not_run;
 };
 
@@ -134,8 +135,9 @@ static void report(struct standalone *run, const char *word, const char *id, int
 	run->reported++;
 }
 
-static void fixture_id(const struct standalone *run, enum pt__kind kind, const char *suite,
-		       struct pt__buf *id)
+/* The id of a test or fixture, as partest would name it, into id. */
+static void code_id(const struct standalone *run, const struct pt__registration *code,
+		    struct pt__buf *id)
 {
 	static const char *const labels[] = {
 		[PT__KIND_GLOBAL_SETUP] = "global-setup",
@@ -148,118 +150,55 @@ static void fixture_id(const struct standalone *run, enum pt__kind kind, const c
 
 	pt__buf_reset(id);
 	pt__buf_addf(id, "%s::", run->program);
-	if (suite)
-		pt__buf_addf(id, "%s::", suite);
-	pt__buf_addf(id, "[%s]", labels[kind]);
+	if (code->kind == PT__KIND_TEST)
+		pt__buf_addf(id, "%s::%s", code->suite, code->name);
+	else if (code->suite)
+		pt__buf_addf(id, "%s::[%s]", code->suite, labels[code->kind]);
+	else
+		pt__buf_addf(id, "[%s]", labels[code->kind]);
 }
 
-/* Runs the fixture of this kind for suite (NULL: the program's), if there is one. */
-static void call_fixture(const struct standalone *run, enum pt__kind kind, const char *suite,
-			 struct pt__outcome *outcome)
+/* The suite runner's hook before a test or fixture: a crash now is reported as ending it. */
+static void code_begins(void *context, const struct pt__registration *code)
 {
-	const struct pt__registration *fixture = pt__registry_fixture(&run->registry, kind, suite);
+	struct standalone *run = context;
 
-	if (fixture)
-		pt__call_protected(fixture->fn, outcome);
+	code_id(run, code, &run->running_id);
+	run->running_start_us = pt__now_us();
+	watch_set(run->running_id.data);
 }
 
 /*
- * Runs a set-up or tear-down that is not a test's own (global, worker,
- * suite) into outcome, and reports it when it fails, except a suite's
- * set-up: each test of the suite reports that.
+ * The suite runner's hook after a test or fixture: a set-up or tear-down
+ * that is not a test's own (global, worker, suite) is reported when it
+ * fails, except a suite's set-up: each test of the suite reports that.
  */
-static void run_fixture(struct standalone *run, enum pt__kind kind, const char *suite,
-			struct pt__outcome *outcome)
+static void code_ended(void *context, const struct pt__registration *code,
+		       const struct pt__outcome *outcome)
 {
-	struct pt__buf id = PT__BUF_INIT;
-	int64_t start = pt__now_us();
+	struct standalone *run = context;
 
-	if (!pt__registry_fixture(&run->registry, kind, suite))
-		return;
-	fixture_id(run, kind, suite, &id);
-	watch_set(id.data);
-	call_fixture(run, kind, suite, outcome);
 	watch_set(NULL);
-	fflush(NULL);
-	if (outcome->status == PT__OUTCOME_FAIL && kind != PT__KIND_SUITE_SETUP) {
-		report(run, "FAIL", id.data, start, &outcome->message);
-		run->failed++;
-	}
-	pt__buf_release(&id);
-}
-
-static void end_suite(struct standalone *run)
-{
-	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
-
-	if (!run->suite)
+	if (code->kind == PT__KIND_TEST || code->kind == PT__KIND_SUITE_SETUP ||
+	    outcome->status != PT__OUTCOME_FAIL)
 		return;
-	if (run->suite_setup.status == PT__OUTCOME_PASS)
-		run_fixture(run, PT__KIND_SUITE_TEARDOWN, run->suite, &outcome);
-	free(run->suite);
-	run->suite = NULL;
-	pt__buf_release(&run->suite_setup.message);
-	pt__buf_release(&outcome.message);
+	report(run, "FAIL", run->running_id.data, run->running_start_us, &outcome->message);
+	run->failed++;
 }
 
-static void begin_suite(struct standalone *run, const char *suite)
-{
-	if (run->suite && !strcmp(run->suite, suite))
-		return;
-	end_suite(run);
-	run->suite = pt__xstrdup(suite);
-	run->suite_setup.status = PT__OUTCOME_PASS;
-	run_fixture(run, PT__KIND_SUITE_SETUP, suite, &run->suite_setup);
-}
-
-static void test_id(const struct standalone *run, const struct pt__registration *test,
-		    struct pt__buf *id)
-{
-	pt__buf_reset(id);
-	pt__buf_addf(id, "%s::%s::%s", run->program, test->suite, test->name);
-}
-
-/* Runs one test between its suite's per-test fixtures, and reports it. */
+/* Runs one test, through the suite runner, and reports it. */
 static void run_test(struct standalone *run, const struct pt__registration *test)
 {
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
-	struct pt__buf id = PT__BUF_INIT, leaked = PT__BUF_INIT;
+	struct pt__buf id = PT__BUF_INIT;
 	const char *word;
 	int64_t start = pt__now_us();
+	size_t killed = pt__suite_runner_run_test(&run->runner, test, &outcome);
 
-	test_id(run, test, &id);
-	if (test->options.skip) {
-		outcome.status = PT__OUTCOME_SKIP;
-		pt__buf_adds(&outcome.message, test->options.skip);
-	} else {
-		begin_suite(run, test->suite);
-		if (run->suite_setup.status != PT__OUTCOME_PASS) {
-			outcome.status = run->suite_setup.status;
-			if (outcome.status == PT__OUTCOME_FAIL)
-				pt__buf_adds(&outcome.message, "suite set-up failed: ");
-			pt__buf_adds(&outcome.message, pt__buf_str(&run->suite_setup.message));
-		} else {
-			watch_set(id.data);
-			pt__leaks_snapshot(&run->before);
-			call_fixture(run, PT__KIND_SETUP, test->suite, &outcome);
-			if (outcome.status == PT__OUTCOME_PASS)
-				pt__call_protected(test->fn, &outcome);
-			call_fixture(run, PT__KIND_TEARDOWN, test->suite, &outcome);
-			watch_set(NULL);
-			fflush(NULL);
-			pt__leaks_kill_new(&run->before, &leaked);
-		}
-	}
-	if (leaked.len) {
-		if (outcome.message.len)
-			pt__buf_addc(&outcome.message, '\n');
-		pt__buf_addf(&outcome.message, "left running after the test ended, killed: %s",
-			     leaked.data);
-	}
 	if (outcome.status == PT__OUTCOME_FAIL) {
 		word = "FAIL";
 		run->failed++;
-	} else if (leaked.len) {
+	} else if (killed) {
 		word = "LEAK";
 		run->failed++;
 		run->leaked++;
@@ -270,15 +209,16 @@ static void run_test(struct standalone *run, const struct pt__registration *test
 		word = "PASS";
 		run->passed++;
 	}
+	code_id(run, test, &id);
 	report(run, word, id.data, start, &outcome.message);
 	pt__buf_release(&id);
-	pt__buf_release(&leaked);
 	pt__buf_release(&outcome.message);
 }
 
 /* Runs the selected tests suite by suite, each suite in the order of its first test. */
 static void run_tests(struct standalone *run)
 {
+	struct pt__outcome teardown = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	bool *done = pt__xcalloc(run->nr_selected + 1, sizeof(*done));
 
 	for (size_t first = 0; first < run->nr_selected; first++) {
@@ -292,7 +232,9 @@ static void run_tests(struct standalone *run)
 			done[i] = true;
 		}
 	}
-	end_suite(run);
+	/* code_ended() has reported a failed tear-down already. */
+	pt__suite_runner_end_suite(&run->runner, &teardown);
+	pt__buf_release(&teardown.message);
 	free(done);
 }
 
@@ -308,10 +250,10 @@ static int run_all(struct standalone *run)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	watch_install();
-	run_fixture(run, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
+	pt__suite_runner_call_fixture(&run->runner, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
 	global_setup_ran = outcome.status != PT__OUTCOME_FAIL;
 	if (global_setup_ran) {
-		run_fixture(run, PT__KIND_WORKER_SETUP, NULL, &outcome);
+		pt__suite_runner_call_fixture(&run->runner, PT__KIND_WORKER_SETUP, NULL, &outcome);
 		worker_setup_ran = outcome.status != PT__OUTCOME_FAIL;
 	}
 	if (worker_setup_ran)
@@ -321,9 +263,11 @@ static int run_all(struct standalone *run)
 	pt__buf_reset(&outcome.message);
 	outcome.status = PT__OUTCOME_PASS;
 	if (worker_setup_ran)
-		run_fixture(run, PT__KIND_WORKER_TEARDOWN, NULL, &outcome);
+		pt__suite_runner_call_fixture(&run->runner, PT__KIND_WORKER_TEARDOWN, NULL,
+					      &outcome);
 	if (global_setup_ran)
-		run_fixture(run, PT__KIND_GLOBAL_TEARDOWN, NULL, &outcome);
+		pt__suite_runner_call_fixture(&run->runner, PT__KIND_GLOBAL_TEARDOWN, NULL,
+					      &outcome);
 	pt__buf_release(&outcome.message);
 
 	printf("%zu tests in %.2f s", run->reported + run->not_run,
@@ -395,7 +339,7 @@ static void select_tests(struct standalone *run, const struct options *options)
 	for (size_t i = 0; i < run->registry.nr_tests; i++) {
 		const struct pt__registration *test = run->registry.tests[i];
 		bool match = !options->nr_filters;
-		test_id(run, test, &id);
+		code_id(run, test, &id);
 		for (size_t f = 0; f < options->nr_filters && !match; f++)
 			match = !fnmatch(options->filters[f], id.data, 0);
 		if (match)
@@ -409,7 +353,7 @@ static void list_tests(const struct standalone *run)
 	struct pt__buf id = PT__BUF_INIT;
 
 	for (size_t i = 0; i < run->nr_selected; i++) {
-		test_id(run, run->selected[i], &id);
+		code_id(run, run->selected[i], &id);
 		printf("%s\n", id.data);
 	}
 	pt__buf_release(&id);
@@ -433,6 +377,9 @@ int pt__standalone_main(int argc, char **argv)
 	struct pt__buf err = PT__BUF_INIT;
 	int status = 0;
 
+	pt__suite_runner_init(&run.runner, &run.registry,
+			      &(struct pt__suite_runner_hooks){
+				      .before = code_begins, .after = code_ended, .context = &run});
 	while (run.program[0] == '.' && run.program[1] == '/')
 		run.program += 2;
 	if (parse_options(argc, argv, &options, &err)) {
@@ -456,7 +403,8 @@ int pt__standalone_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", run.name, pt__buf_str(&err));
 	free(options.filters);
 	free(run.selected);
-	pt__children_release(&run.before);
+	pt__suite_runner_release(&run.runner);
+	pt__buf_release(&run.running_id);
 	pt__registry_release(&run.registry);
 	pt__buf_release(&err);
 	return status;

@@ -4,8 +4,8 @@
  * "list", runs its init phase on "init" (the global set-up unless it was
  * forked from a server that ran it, then the worker set-up), runs tests on
  * "run" (suite fixtures around each suite, per-test fixtures around each
- * test), tears the suite down on "end", and on end of input runs the
- * remaining tear-downs and exits. On "serve" it leaves the loop, for its
+ * test: lib/suite_runner.c), tears the suite down on "end", and on end of
+ * input runs the remaining tear-downs and exits. On "serve" it leaves the loop, for its
  * caller (lib/worker_main.c) to become a fork server.
  */
 #include "worker.h"
@@ -25,19 +25,17 @@
 
 #include "../src/clock.h"
 #include "../src/protocol.h"
-#include "../src/xalloc.h"
 #include "leaks.h"
 #include "outcome.h"
 #include "registry.h"
+#include "suite_runner.h"
 
 struct worker {
 	const struct pt__registry *registry;
 	bool forked;	       /* forked from a server, which ran the global set-up */
 	struct pt__buf events; /* frames waiting to be written */
-	char *suite;	       /* the suite whose set-up ran, or NULL */
-	struct pt__outcome suite_setup;
-	struct pt__children before; /* children alive before the current test */
-	bool global_setup_ran;	    /* this process ran the global set-up: tear it down */
+	struct pt__suite_runner runner;
+	bool global_setup_ran; /* this process ran the global set-up: tear it down */
 	bool worker_setup_ran;
 };
 
@@ -56,16 +54,6 @@ static void send_with_message(struct worker *worker, struct pt__event event,
 	event.payload = message->data ? message->data : "";
 	event.payload_len = message->len;
 	send_event(worker, &event);
-}
-
-static void call_fixture(struct worker *worker, enum pt__kind kind, const char *suite,
-			 struct pt__outcome *outcome)
-{
-	const struct pt__registration *fixture =
-		pt__registry_fixture(worker->registry, kind, suite);
-
-	if (fixture)
-		pt__call_protected(fixture->fn, outcome);
 }
 
 static void list_tests(struct worker *worker)
@@ -87,11 +75,13 @@ static void init(struct worker *worker)
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
 	if (!worker->forked) {
-		call_fixture(worker, PT__KIND_GLOBAL_SETUP, NULL, &outcome);
+		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_GLOBAL_SETUP, NULL,
+					      &outcome);
 		worker->global_setup_ran = outcome.status != PT__OUTCOME_FAIL;
 	}
 	if (outcome.status != PT__OUTCOME_FAIL) {
-		call_fixture(worker, PT__KIND_WORKER_SETUP, NULL, &outcome);
+		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_WORKER_SETUP, NULL,
+					      &outcome);
 		worker->worker_setup_ran = outcome.status != PT__OUTCOME_FAIL;
 	}
 	fflush(NULL);
@@ -101,34 +91,6 @@ static void init(struct worker *worker)
 	else
 		send_event(worker, &(struct pt__event){.type = PT__EVENT_READY});
 	pt__buf_release(&outcome.message);
-}
-
-/* Runs the current suite's tear-down; returns its outcome in outcome. */
-static void end_suite(struct worker *worker, struct pt__outcome *outcome)
-{
-	if (!worker->suite)
-		return;
-	if (worker->suite_setup.status == PT__OUTCOME_PASS)
-		call_fixture(worker, PT__KIND_SUITE_TEARDOWN, worker->suite, outcome);
-	free(worker->suite);
-	worker->suite = NULL;
-	pt__buf_release(&worker->suite_setup.message);
-	fflush(NULL);
-}
-
-static void begin_suite(struct worker *worker, const char *suite)
-{
-	if (worker->suite && !strcmp(worker->suite, suite))
-		return;
-	if (worker->suite) {
-		struct pt__outcome ignored = {PT__OUTCOME_PASS, PT__BUF_INIT};
-		end_suite(worker, &ignored);
-		pt__buf_release(&ignored.message);
-	}
-	worker->suite = pt__xstrdup(suite);
-	worker->suite_setup.status = PT__OUTCOME_PASS;
-	pt__buf_reset(&worker->suite_setup.message);
-	call_fixture(worker, PT__KIND_SUITE_SETUP, suite, &worker->suite_setup);
 }
 
 static enum pt__wire_status wire_status(enum pt__outcome_status status)
@@ -145,41 +107,19 @@ static void run_test(struct worker *worker, size_t seq, const char *suite, const
 {
 	const struct pt__registration *test = pt__registry_test(worker->registry, suite, name);
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
-	struct pt__buf leaked = PT__BUF_INIT;
 	enum pt__wire_status status;
+	size_t killed = 0;
 	int64_t start = pt__now_us();
 
 	if (!test) {
 		outcome.status = PT__OUTCOME_FAIL;
 		pt__buf_addf(&outcome.message, "no test %s::%s in this program", suite, name);
-	} else if (test->options.skip) {
-		outcome.status = PT__OUTCOME_SKIP;
-		pt__buf_adds(&outcome.message, test->options.skip);
 	} else {
-		begin_suite(worker, suite);
-		if (worker->suite_setup.status != PT__OUTCOME_PASS) {
-			outcome.status = worker->suite_setup.status;
-			if (outcome.status == PT__OUTCOME_FAIL)
-				pt__buf_adds(&outcome.message, "suite set-up failed: ");
-			pt__buf_adds(&outcome.message, pt__buf_str(&worker->suite_setup.message));
-		} else {
-			pt__leaks_snapshot(&worker->before);
-			call_fixture(worker, PT__KIND_SETUP, suite, &outcome);
-			if (outcome.status == PT__OUTCOME_PASS)
-				pt__call_protected(test->fn, &outcome);
-			call_fixture(worker, PT__KIND_TEARDOWN, suite, &outcome);
-		}
+		killed = pt__suite_runner_run_test(&worker->runner, test, &outcome);
 	}
-	fflush(NULL);
 	status = wire_status(outcome.status);
-	if (pt__leaks_kill_new(&worker->before, &leaked)) {
-		if (outcome.message.len)
-			pt__buf_addc(&outcome.message, '\n');
-		pt__buf_addf(&outcome.message, "left running after the test ended, killed: %s",
-			     pt__buf_str(&leaked));
-		if (outcome.status != PT__OUTCOME_FAIL)
-			status = PT__WIRE_LEAK;
-	}
+	if (killed && outcome.status != PT__OUTCOME_FAIL)
+		status = PT__WIRE_LEAK;
 	/* The runner hands workers files as stdout and stderr, so these offsets
 	 * (-1 when unknown) tell which bytes were this test's even when the
 	 * next test is already writing. */
@@ -192,14 +132,13 @@ static void run_test(struct worker *worker, size_t seq, const char *suite, const
 					     .err_end = lseek(2, 0, SEEK_CUR)},
 			  &outcome.message);
 	pt__buf_release(&outcome.message);
-	pt__buf_release(&leaked);
 }
 
 static void end_group(struct worker *worker)
 {
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
-	end_suite(worker, &outcome);
+	pt__suite_runner_end_suite(&worker->runner, &outcome);
 	send_with_message(worker,
 			  (struct pt__event){.type = PT__EVENT_ENDED,
 					     .status = wire_status(outcome.status)},
@@ -213,11 +152,13 @@ static int finish(struct worker *worker)
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	int status = 0;
 
-	end_suite(worker, &outcome);
+	pt__suite_runner_end_suite(&worker->runner, &outcome);
 	if (worker->worker_setup_ran)
-		call_fixture(worker, PT__KIND_WORKER_TEARDOWN, NULL, &outcome);
+		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_WORKER_TEARDOWN, NULL,
+					      &outcome);
 	if (worker->global_setup_ran)
-		call_fixture(worker, PT__KIND_GLOBAL_TEARDOWN, NULL, &outcome);
+		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_GLOBAL_TEARDOWN, NULL,
+					      &outcome);
 	if (outcome.status == PT__OUTCOME_FAIL) {
 		fprintf(stderr, "partest: tear-down failed: %s\n", pt__buf_str(&outcome.message));
 		status = 1;
@@ -258,6 +199,7 @@ int pt__worker_loop(const struct pt__registry *registry, bool forked)
 	char chunk[65536];
 	int status = 0;
 
+	pt__suite_runner_init(&worker.runner, registry, NULL);
 	send_event(&worker, &(struct pt__event){.type = PT__EVENT_HELLO,
 						.version = PT__PROTOCOL_VERSION,
 						.pid = (long)getpid()});
@@ -290,9 +232,7 @@ int pt__worker_loop(const struct pt__registry *registry, bool forked)
 	}
 	status = finish(&worker);
 out:
-	free(worker.suite);
-	pt__buf_release(&worker.suite_setup.message);
-	pt__children_release(&worker.before);
+	pt__suite_runner_release(&worker.runner);
 	pt__buf_release(&worker.events);
 	pt__buf_release(&input);
 	pt__buf_release(&err);

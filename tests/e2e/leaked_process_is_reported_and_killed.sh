@@ -20,4 +20,8 @@ chmod +x leaky.sh
 run leaky.sh
 check "an executable that leaves a child is leaky" out_has 'LEAK    leaky.sh'
 check "and its child was killed" sh -c '! kill -0 "$(cat "$work/leaky.pid")" 2>/dev/null'
+
+run -j1 "$PROGRAMS/worker_server"
+check "a skipped test leaks nothing of the worker set-up's" out_lacks LEAK
+check "and the worker's server survives it" status_is 0
 done_testing
