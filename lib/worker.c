@@ -186,7 +186,7 @@ static int handle(struct worker *worker, const struct pt__command *cmd, int *sta
 	case PT__COMMAND_FORK: break;
 	}
 	fprintf(stderr, "partest: worker: a %s command is not for a worker\n",
-		cmd->type == PT__COMMAND_FORK ? "fork" : "serve");
+		pt__protocol_command_name(cmd->type));
 	*status = PT__WORKER_EXIT_PROTOCOL;
 	return 1;
 }
