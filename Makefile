@@ -55,7 +55,7 @@ ALL_CFLAGS = $(WARNINGS) $(CFLAGS)
 
 # libpartest.a, the test library: lib/ and the few pieces of src/ a worker
 # needs. A test binary links it alone, without any database client.
-LIB_SRC_SOURCES = src/buf.c src/xalloc.c src/clock.c src/protocol.c
+LIB_SRC_SOURCES = src/buf.c src/xalloc.c src/clock.c src/protocol.c src/find_program.c
 LIB_SOURCES = $(wildcard lib/*.c) $(LIB_SRC_SOURCES)
 LIB_OBJECTS = $(LIB_SOURCES:%.c=$(BUILD)/%.o)
 # The runner: the rest of src/, linked into partest and the unit tests

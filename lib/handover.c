@@ -10,44 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../src/buf.h"
+#include "../src/find_program.h"
 #include "../src/xalloc.h"
-
-static bool is_executable(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
-}
-
-/*
- * Looks name up on PATH as the shell does (an empty entry is the current
- * directory). Returns true with the file's path in found, else false.
- */
-static bool find_on_path(const char *name, struct pt__buf *found)
-{
-	const char *dir = getenv("PATH");
-
-	if (!dir)
-		return false;
-	for (;;) {
-		size_t len = strcspn(dir, ":");
-		pt__buf_reset(found);
-		if (len)
-			pt__buf_add(found, dir, len);
-		else
-			pt__buf_addc(found, '.');
-		pt__buf_addf(found, "/%s", name);
-		if (is_executable(found->data))
-			return true;
-		if (!dir[len])
-			return false;
-		dir += len + 1;
-	}
-}
 
 /* partest's path into found: $PARTEST, the install's bindir, PATH. */
 static bool find_partest(struct pt__buf *found)
@@ -58,12 +25,18 @@ static bool find_partest(struct pt__buf *found)
 		pt__buf_adds(found, given);
 		return true;
 	}
+	struct pt__buf installed = PT__BUF_INIT, ignored = PT__BUF_INIT;
+	bool done = false;
+
 	if (*pt__installed_bindir) {
-		pt__buf_addf(found, "%s/partest", pt__installed_bindir);
-		if (is_executable(found->data))
-			return true;
+		pt__buf_addf(&installed, "%s/partest", pt__installed_bindir);
+		done = !pt__find_program(installed.data, NULL, found, &ignored);
 	}
-	return find_on_path("partest", found);
+	if (!done)
+		done = !pt__find_program("partest", NULL, found, &ignored);
+	pt__buf_release(&installed);
+	pt__buf_release(&ignored);
+	return done;
 }
 
 /*
@@ -73,11 +46,15 @@ static bool find_partest(struct pt__buf *found)
  */
 static bool find_self(const char *argv0, struct pt__buf *found)
 {
-	if (strchr(argv0, '/')) {
+	struct pt__buf ignored = PT__BUF_INIT;
+	bool done = true;
+
+	if (strchr(argv0, '/'))
 		pt__buf_adds(found, argv0);
-		return true;
-	}
-	return find_on_path(argv0, found);
+	else
+		done = !pt__find_program(argv0, NULL, found, &ignored);
+	pt__buf_release(&ignored);
+	return done;
 }
 
 int pt__handover(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "error.h"
 #include "event_reader.h"
+#include "find_program.h"
 #include "environ.h"
 #include "native.h"
 #include "protocol.h"
@@ -49,7 +50,7 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 	int rc = 0;
 
 	if (!strchr(given, '/') && access(given, F_OK)) {
-		if (pt__spawn_find_program(given, NULL, path, &ignored)) {
+		if (pt__find_program(given, NULL, path, &ignored)) {
 			pt__buf_addf(err,
 				     "cannot run \"%s\": no such file in the current directory or "
 				     "on PATH",

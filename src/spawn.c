@@ -313,47 +313,6 @@ int pt__spawn(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
 	return needs_fork(spawn) ? spawn_fork(spawn, pid, err) : spawn_posix(spawn, pid, err);
 }
 
-int pt__spawn_find_program(const char *name, const char *more_dirs, struct pt__buf *path,
-			   struct pt__buf *err)
-{
-	const char *env = getenv("PATH");
-	struct pt__buf dirs = PT__BUF_INIT, candidate = PT__BUF_INIT;
-	int rc = PT__ERUN;
-
-	if (strchr(name, '/')) {
-		if (!access(name, X_OK)) {
-			pt__buf_reset(path);
-			pt__buf_adds(path, name);
-			return 0;
-		}
-		pt__buf_addf(err, "cannot run \"%s\": %s", name, strerror(errno));
-		return PT__ERUN;
-	}
-	pt__buf_adds(&dirs, env ? env : "/usr/bin:/bin");
-	if (more_dirs)
-		pt__buf_addf(&dirs, ":%s", more_dirs);
-	for (const char *dir = dirs.data; *dir && rc;) {
-		size_t len = strcspn(dir, ":");
-		pt__buf_reset(&candidate);
-		pt__buf_add(&candidate, dir, len);
-		pt__buf_addf(&candidate, "/%s", name);
-		if (len && !access(candidate.data, X_OK)) {
-			pt__buf_reset(path);
-			pt__buf_add(path, candidate.data, candidate.len);
-			rc = 0;
-		}
-		dir += len + (dir[len] == ':');
-	}
-	if (rc) {
-		pt__buf_addf(err, "\"%s\" is not on the PATH", name);
-		if (more_dirs)
-			pt__buf_addf(err, " nor in %s", more_dirs);
-	}
-	pt__buf_release(&dirs);
-	pt__buf_release(&candidate);
-	return rc;
-}
-
 void pt__describe_wait_status(int status, struct pt__buf *out)
 {
 	if (WIFEXITED(status)) {

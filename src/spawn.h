@@ -19,7 +19,7 @@ struct pt__buf;
 
 /* How to start a child. A zero field past new_group means "as the runner". */
 struct pt__spawn {
-	const char *path;	/* the program's path; see pt__spawn_find_program */
+	const char *path;	/* the program's path; see find_program.h */
 	char *const *argv;	/* NULL-terminated, argv[0] included */
 	char *const *envp;	/* the whole environment; NULL: the runner's */
 	int fds[PT__SPAWN_FDS]; /* a parent descriptor, or one of the above */
@@ -41,15 +41,6 @@ struct pt__spawn {
  * program: "cannot run \"initdb\" as \"nobody\": Operation not permitted".
  */
 int pt__spawn(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err);
-
-/*
- * Finds the executable name on the PATH ("/usr/bin:/bin" when unset), then
- * in more_dirs (a colon-separated list, or NULL), and sets path to it. A
- * name with a slash is taken as it is if it is executable. Returns 0, or
- * PT__ERUN with "\"name\" is not on the PATH" in err.
- */
-int pt__spawn_find_program(const char *name, const char *more_dirs, struct pt__buf *path,
-			   struct pt__buf *err);
 
 /*
  * pipe(), both ends close-on-exec and numbered above the descriptors a

@@ -46,6 +46,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../find_program.h"
 #include "../spawn.h"
 #include "../signals.h"
 #include "../xalloc.h"
@@ -1157,10 +1158,10 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 	bool history;
 	int rc = 0;
 
-	if ((pt__spawn_find_program("mysqldump", NULL, &dumper, &not_found) &&
-	     pt__spawn_find_program("mariadb-dump", NULL, &dumper, &not_found)) ||
-	    (pt__spawn_find_program("mysql", NULL, &loader, &not_found) &&
-	     pt__spawn_find_program("mariadb", NULL, &loader, &not_found))) {
+	if ((pt__find_program("mysqldump", NULL, &dumper, &not_found) &&
+	     pt__find_program("mariadb-dump", NULL, &dumper, &not_found)) ||
+	    (pt__find_program("mysql", NULL, &loader, &not_found) &&
+	     pt__find_program("mariadb", NULL, &loader, &not_found))) {
 		pt__buf_adds(err, "cannot clone with partest_strategy=dump: mysqldump or mysql is "
 				  "not on the PATH; install the MySQL or MariaDB client");
 		rc = PT__ERUN;

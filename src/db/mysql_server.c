@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../find_program.h"
 #include "../spawn.h"
 
 #define PROGRAM_DIRS "/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"
@@ -34,8 +35,8 @@ static const struct pt__db_server_kind mariadb_kind = {
 static bool find_either(const char *name, const char *other, struct pt__buf *path)
 {
 	struct pt__buf not_found = PT__BUF_INIT;
-	bool found = !pt__spawn_find_program(name, PROGRAM_DIRS, path, &not_found) ||
-		     !pt__spawn_find_program(other, PROGRAM_DIRS, path, &not_found);
+	bool found = !pt__find_program(name, PROGRAM_DIRS, path, &not_found) ||
+		     !pt__find_program(other, PROGRAM_DIRS, path, &not_found);
 
 	pt__buf_release(&not_found);
 	return found;

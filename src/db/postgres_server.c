@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../find_program.h"
 #include "../spawn.h"
 #include "../xalloc.h"
 
@@ -70,7 +71,7 @@ static int find_bindir(struct pt__buf *out, struct pt__buf *err)
 
 	if (env && *env) {
 		pt__buf_adds(out, env);
-	} else if (!pt__spawn_find_program("initdb", NULL, &initdb, &not_found)) {
+	} else if (!pt__find_program("initdb", NULL, &initdb, &not_found)) {
 		pt__buf_add(out, initdb.data, initdb.len - strlen("/initdb"));
 	} else if (!glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &found)) {
 		/* Sorted by name; a version 10 sorts before 9, so take the longest last. */

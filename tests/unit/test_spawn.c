@@ -22,6 +22,7 @@
 #include "error.h"
 #include "owned_dir.h"
 #include "process_identity.h"
+#include "find_program.h"
 #include "spawn.h"
 
 static char *dir; /* a private directory, removed after each test */
@@ -295,18 +296,18 @@ PT_TEST(spawn, programs_are_found_on_the_path_then_in_more_dirs)
 	make_program(second.data, "later");
 	setenv("PATH", first.data, 1);
 
-	PT_EXPECT_INT(pt__spawn_find_program("both", second.data, &found, &err), ==, 0);
+	PT_EXPECT_INT(pt__find_program("both", second.data, &found, &err), ==, 0);
 	pt__buf_addf(&want, "%s/both", first.data);
 	PT_EXPECT_STR(pt__buf_str(&found), ==, want.data);
-	PT_EXPECT_INT(pt__spawn_find_program("later", second.data, &found, &err), ==, 0);
+	PT_EXPECT_INT(pt__find_program("later", second.data, &found, &err), ==, 0);
 	pt__buf_reset(&want);
 	pt__buf_addf(&want, "%s/later", second.data);
 	PT_EXPECT_STR(pt__buf_str(&found), ==, want.data);
 
-	PT_EXPECT_INT(pt__spawn_find_program("later", NULL, &found, &err), ==, PT__ERUN);
+	PT_EXPECT_INT(pt__find_program("later", NULL, &found, &err), ==, PT__ERUN);
 	PT_EXPECT_STR(pt__buf_str(&err), ==, "\"later\" is not on the PATH");
 	pt__buf_reset(&err);
-	PT_EXPECT_INT(pt__spawn_find_program("absent", "/nonexistent", &found, &err), ==, PT__ERUN);
+	PT_EXPECT_INT(pt__find_program("absent", "/nonexistent", &found, &err), ==, PT__ERUN);
 	PT_EXPECT_STR(pt__buf_str(&err), ==, "\"absent\" is not on the PATH nor in /nonexistent");
 
 	if (saved)
@@ -319,4 +320,41 @@ PT_TEST(spawn, programs_are_found_on_the_path_then_in_more_dirs)
 	pt__buf_release(&found);
 	pt__buf_release(&want);
 	pt__buf_release(&err);
+}
+
+PT_TEST(spawn, the_path_is_searched_as_the_shell_does)
+{
+	struct pt__buf sub = PT__BUF_INIT, found = PT__BUF_INIT, err = PT__BUF_INIT,
+		       cwd = PT__BUF_INIT;
+	char *saved = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	char here[4096];
+
+	PT_ASSERT_TRUE(getcwd(here, sizeof(here)) != NULL);
+	pt__buf_addf(&sub, "%s/sub", dir);
+	PT_ASSERT_INT(mkdir(sub.data, 0755), ==, 0);
+	/* A directory called like the program is no program. */
+	pt__buf_addf(&cwd, "%s/tool", sub.data);
+	PT_ASSERT_INT(mkdir(cwd.data, 0755), ==, 0);
+	make_program(dir, "tool");
+	setenv("PATH", sub.data, 1);
+	PT_EXPECT_INT(pt__find_program("tool", NULL, &found, &err), ==, PT__ERUN);
+
+	/* An empty entry is the current directory. */
+	PT_ASSERT_INT(chdir(dir), ==, 0);
+	pt__buf_reset(&cwd);
+	pt__buf_addf(&cwd, "%s:", sub.data);
+	setenv("PATH", cwd.data, 1);
+	PT_EXPECT_INT(pt__find_program("tool", NULL, &found, &err), ==, 0);
+	PT_EXPECT_STR(pt__buf_str(&found), ==, "./tool");
+	PT_ASSERT_INT(chdir(here), ==, 0);
+
+	if (saved)
+		setenv("PATH", saved, 1);
+	else
+		unsetenv("PATH");
+	free(saved);
+	pt__buf_release(&sub);
+	pt__buf_release(&found);
+	pt__buf_release(&err);
+	pt__buf_release(&cwd);
 }
