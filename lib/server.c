@@ -30,7 +30,7 @@
 #endif
 
 /* stdout, stderr, commands, events: what each fork command brings. */
-#define FORK_FDS 4
+#define FORK_FDS       4
 #define MAX_QUEUED_FDS 64
 
 extern char **environ;
@@ -188,8 +188,7 @@ static int fork_worker(struct server *server, const struct pt__command *cmd)
 		if (pid > 0) {
 			/* Also here, so that the runner can signal the group at once. */
 			setpgid(pid, pid);
-			PT__GROW(server->children, server->nr_children + 1,
-				 server->alloc_children);
+			PT__GROW(server->children, server->nr_children + 1, server->alloc_children);
 			server->children[server->nr_children++] = pid;
 			add_event(server, &(struct pt__event){.type = PT__EVENT_FORKED,
 							      .worker = cmd->worker,
@@ -255,9 +254,8 @@ static int serve(struct server *server)
 		for (;;) {
 			struct pt__command cmd;
 			size_t used;
-			int parsed = pt__protocol_decode_command(server->input.data,
-								 server->input.len, &cmd,
-								 &storage, &used, &err);
+			int parsed = pt__protocol_decode_command(
+				server->input.data, server->input.len, &cmd, &storage, &used, &err);
 			if (!parsed)
 				break;
 			if (parsed > 0 && cmd.type != PT__COMMAND_FORK)
@@ -265,7 +263,8 @@ static int serve(struct server *server)
 			else if (parsed > 0 && fork_worker(server, &cmd))
 				pt__buf_adds(&err, "a fork command came without its descriptors");
 			if (err.len) {
-				fprintf(stderr, "partest: fork server: bad command from the runner: %s\n",
+				fprintf(stderr,
+					"partest: fork server: bad command from the runner: %s\n",
 					err.data);
 				rc = PT__WORKER_EXIT_PROTOCOL;
 				goto out;

@@ -65,7 +65,8 @@ static void list_tests(struct worker *worker)
 			&(struct pt__event){.type = PT__EVENT_TEST,
 					    .suite = test->suite,
 					    .name = test->name,
-					    .timeout_ms = (long long)(test->options.timeout * 1000.0)});
+					    .timeout_ms =
+						    (long long)(test->options.timeout * 1000.0)});
 	}
 	send_event(worker, &(struct pt__event){.type = PT__EVENT_LISTED});
 }
@@ -139,10 +140,10 @@ static void end_group(struct worker *worker)
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
 	pt__suite_runner_end_suite(&worker->runner, &outcome);
-	send_with_message(worker,
-			  (struct pt__event){.type = PT__EVENT_ENDED,
-					     .status = wire_status(outcome.status)},
-			  &outcome.message);
+	send_with_message(
+		worker,
+		(struct pt__event){.type = PT__EVENT_ENDED, .status = wire_status(outcome.status)},
+		&outcome.message);
 	pt__buf_release(&outcome.message);
 }
 

@@ -26,7 +26,8 @@ int pt__cancel_poll_ms(const struct pt__cancel *cancel, int max_ms)
 	int64_t left_us = cancel->deadline_us - pt__now_us();
 	int64_t left_ms = left_us <= 0 ? 0 : (left_us + 999) / 1000;
 
-	return max_ms >= 0 && max_ms < left_ms ? max_ms : (int)(left_ms > 1 << 30 ? 1 << 30 : left_ms);
+	return max_ms >= 0 && max_ms < left_ms ? max_ms
+					       : (int)(left_ms > 1 << 30 ? 1 << 30 : left_ms);
 }
 
 struct pt__cancel pt__cancel_until(const struct pt__cancel *cancel, int64_t deadline_us)

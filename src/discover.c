@@ -165,7 +165,8 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 {
 	const char *path = list->programs[program].path;
 	int64_t started = pt__now_us();
-	struct pt__cancel hello = pt__cancel_until(cancel, started + PT__PROTOCOL_HELLO_MS * 1000LL);
+	struct pt__cancel hello =
+		pt__cancel_until(cancel, started + PT__PROTOCOL_HELLO_MS * 1000LL);
 	struct pt__cancel whole = pt__cancel_until(cancel, started + PT__PROTOCOL_LIST_MS * 1000LL);
 	struct pt__buf why = PT__BUF_INIT;
 	struct pt__event_reader reader;

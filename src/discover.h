@@ -16,8 +16,7 @@
  * PT__EINTR when interrupted, with one line in err.
  */
 int pt__discover(struct pt__test_list *list, const char *const *programs, size_t nr_programs,
-		 const char *const *filters, const struct pt__cancel *cancel,
-		 struct pt__buf *err);
+		 const char *const *filters, const struct pt__cancel *cancel, struct pt__buf *err);
 
 /* The id prefix for a program path as the user wrote it ("./t" -> "t"). */
 const char *pt__program_name(const char *path);

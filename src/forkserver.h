@@ -18,24 +18,24 @@ enum pt__fork_server_state {
 	PT__SERVER_NONE,     /* not started */
 	PT__SERVER_STARTING, /* running its global set-up */
 	PT__SERVER_SERVING,
-	PT__SERVER_FAILED,   /* its global set-up failed */
-	PT__SERVER_REFUSED,  /* it will not fork (threads): spawn instead */
-	PT__SERVER_GONE,     /* ended */
+	PT__SERVER_FAILED,  /* its global set-up failed */
+	PT__SERVER_REFUSED, /* it will not fork (threads): spawn instead */
+	PT__SERVER_GONE,    /* ended */
 };
 
 struct pt__fork_server {
 	enum pt__fork_server_state state;
 	pid_t pid;
-	int commands;             /* SOCK_SEQPACKET, the runner's end; -1 once closed */
+	int commands;			/* SOCK_SEQPACKET, the runner's end; -1 once closed */
 	struct pt__event_reader events; /* what it says */
-	int output;               /* the server's stdout and stderr, an unlinked file */
-	struct pt__buf why;       /* why it failed, was refused or ended */
+	int output;			/* the server's stdout and stderr, an unlinked file */
+	struct pt__buf why;		/* why it failed, was refused or ended */
 	int64_t started_us;
 };
 
 #define PT__FORK_SERVER_INIT                                                                       \
 	{                                                                                          \
-		.commands = -1, .events = {.fd = -1, .received = PT__BUF_INIT}, .output = -1,     \
+		.commands = -1, .events = {.fd = -1, .received = PT__BUF_INIT}, .output = -1,      \
 		.why = PT__BUF_INIT                                                                \
 	}
 

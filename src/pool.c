@@ -50,7 +50,8 @@ static void report_progress(struct pool *pool)
 	if (!config->progress || now - pool->last_progress_us < PROGRESS_INTERVAL_US)
 		return;
 	for (int i = 0; i < pool->nr_slots; i++)
-		if (pool->slots[i].state == PT__SLOT_BUSY || pool->slots[i].state == PT__SLOT_STARTING)
+		if (pool->slots[i].state == PT__SLOT_BUSY ||
+		    pool->slots[i].state == PT__SLOT_STARTING)
 			progress.running++;
 	pool->last_progress_us = now;
 	config->progress(config->ctx, &progress);
@@ -100,7 +101,8 @@ static void server_refused(struct pool *pool, size_t program, struct pt__slot *s
 	if (server->state != PT__SERVER_REFUSED) {
 		server->state = PT__SERVER_REFUSED;
 		note(pool, "%s: not forking workers from its server (%.*s); spawning them instead",
-		     pool->ctx.list->programs[program].name, (int)event->payload_len, event->payload);
+		     pool->ctx.list->programs[program].name, (int)event->payload_len,
+		     event->payload);
 		pt__fork_server_stop(server);
 	}
 	if (slot && !slot->worker.pid && slot->state == PT__SLOT_STARTING)
@@ -119,7 +121,8 @@ static void handle_server_event(struct pool *pool, size_t program, const struct 
 	case PT__EVENT_SERVING:
 		server->state = PT__SERVER_SERVING;
 		for (int i = 0; i < pool->nr_slots; i++)
-			if (pool->slots[i].program == program && pool->slots[i].worker.awaiting_fork)
+			if (pool->slots[i].program == program &&
+			    pool->slots[i].worker.awaiting_fork)
 				pt__slot_ask_fork(&pool->ctx, &pool->slots[i]);
 		break;
 	case PT__EVENT_INIT_FAILED:
@@ -132,16 +135,13 @@ static void handle_server_event(struct pool *pool, size_t program, const struct 
 		if (slot)
 			pt__slot_forked(slot, (pid_t)event->pid);
 		break;
-	case PT__EVENT_FORK_REFUSED:
-		server_refused(pool, program, slot, event);
-		break;
+	case PT__EVENT_FORK_REFUSED: server_refused(pool, program, slot, event); break;
 	case PT__EVENT_EXITED:
 		for (int i = 0; i < pool->nr_slots; i++)
 			if (pool->slots[i].worker.pid == (pid_t)event->pid)
 				pt__slot_exited(&pool->ctx, &pool->slots[i], event->wait_status);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	pt__buf_release(&why);
 }
@@ -177,8 +177,8 @@ static void add_server_teardown_failure(struct pool *pool, size_t program, int s
 	ssize_t n;
 
 	pt__buf_addf(&message, "the fork server %s after the last test", how);
-	size_t index =
-		pt__results_add(results, program, "[global]", "[teardown]", message.data, message.len);
+	size_t index = pt__results_add(results, program, "[global]", "[teardown]", message.data,
+				       message.len);
 	for (off_t at = 0;
 	     (n = pread(pool->ctx.servers[program].output, chunk, sizeof(chunk), at)) > 0; at += n)
 		pt__buf_add(&results->list->tests[index].result.err, chunk, (size_t)n);
@@ -215,7 +215,8 @@ static void server_exited(struct pool *pool, size_t program, int status)
 		     pool->ctx.list->programs[program].name, how.data);
 		for (int i = 0; i < pool->nr_slots; i++) {
 			struct pt__slot *slot = &pool->slots[i];
-			if (slot->program != program || slot->worker.pid || slot->state == PT__SLOT_EMPTY)
+			if (slot->program != program || slot->worker.pid ||
+			    slot->state == PT__SLOT_EMPTY)
 				continue;
 			pt__slot_requeue(&pool->ctx, slot);
 			pt__slot_abandon(&pool->ctx, slot, "");
@@ -410,7 +411,8 @@ static void kill_orphans(struct pool *pool)
 	for (int wait = 0; wait < 20 && pt__leaks_any_child(); wait++)
 		pt__sleep_ms(10);
 	if (pt__leaks_kill_new(&none, &orphans))
-		note(pool, "killed processes that tests left running outside their process groups: %s",
+		note(pool,
+		     "killed processes that tests left running outside their process groups: %s",
 		     orphans.data);
 	pt__buf_release(&orphans);
 }

@@ -17,10 +17,10 @@ struct pt__pool_progress {
 };
 
 struct pt__pool_config {
-	int workers;		   /* slots, numbered 1..workers */
-	double timeout;		   /* default seconds per test; 0: none */
-	double kill_grace;	   /* seconds from SIGTERM to SIGKILL */
-	bool failfast;		   /* no new test after the first failure */
+	int workers;	   /* slots, numbered 1..workers */
+	double timeout;	   /* default seconds per test; 0: none */
+	double kill_grace; /* seconds from SIGTERM to SIGKILL */
+	bool failfast;	   /* no new test after the first failure */
 	/* Its interrupt count stops the run: the first lets workers go, the
 	 * second kills them. (Its deadline is not used.) */
 	const struct pt__cancel *cancel;

@@ -17,28 +17,31 @@ struct shape {
 	int has_payload;
 };
 
+/* One message a line, its header's shape beside it. */
+/* clang-format off */
 static const struct shape command_shapes[] = {
 	[PT__COMMAND_LIST] = {"list", 1, 0},
 	[PT__COMMAND_INIT] = {"init", 1, 0},
-	[PT__COMMAND_RUN] = {"run", 4, 0},     /* run SEQ SUITE NAME */
+	[PT__COMMAND_RUN] = {"run", 4, 0},			/* run SEQ SUITE NAME */
 	[PT__COMMAND_END] = {"end", 1, 0},
 	[PT__COMMAND_SERVE] = {"serve", 1, 0},
-	[PT__COMMAND_FORK] = {"fork", 3, 1},   /* fork K LEN */
+	[PT__COMMAND_FORK] = {"fork", 3, 1},			/* fork K LEN */
 };
 
 static const struct shape event_shapes[] = {
-	[PT__EVENT_HELLO] = {"hello", 3, 0},		   /* hello VERSION PID */
-	[PT__EVENT_TEST] = {"test", 4, 0},		   /* test SUITE NAME TIMEOUT_MS */
+	[PT__EVENT_HELLO] = {"hello", 3, 0},			/* hello VERSION PID */
+	[PT__EVENT_TEST] = {"test", 4, 0},			/* test SUITE NAME TIMEOUT_MS */
 	[PT__EVENT_LISTED] = {"listed", 1, 0},
 	[PT__EVENT_READY] = {"ready", 1, 0},
-	[PT__EVENT_INIT_FAILED] = {"init-failed", 2, 1},   /* init-failed LEN */
-	[PT__EVENT_RESULT] = {"result", 7, 1},		   /* result SEQ STATUS USEC OUT ERR LEN */
-	[PT__EVENT_ENDED] = {"ended", 3, 1},		   /* ended STATUS LEN */
+	[PT__EVENT_INIT_FAILED] = {"init-failed", 2, 1},	/* init-failed LEN */
+	[PT__EVENT_RESULT] = {"result", 7, 1},			/* result SEQ STATUS USEC OUT ERR LEN */
+	[PT__EVENT_ENDED] = {"ended", 3, 1},			/* ended STATUS LEN */
 	[PT__EVENT_SERVING] = {"serving", 1, 0},
-	[PT__EVENT_FORKED] = {"forked", 3, 0},		   /* forked K PID */
-	[PT__EVENT_FORK_REFUSED] = {"fork-refused", 3, 1}, /* fork-refused K LEN */
-	[PT__EVENT_EXITED] = {"exited", 3, 0},		   /* exited PID WAIT_STATUS */
+	[PT__EVENT_FORKED] = {"forked", 3, 0},			/* forked K PID */
+	[PT__EVENT_FORK_REFUSED] = {"fork-refused", 3, 1},	/* fork-refused K LEN */
+	[PT__EVENT_EXITED] = {"exited", 3, 0},			/* exited PID WAIT_STATUS */
 };
+/* clang-format on */
 
 #define NR_SHAPES(table) (sizeof(table) / sizeof((table)[0]))
 
@@ -78,8 +81,7 @@ void pt__protocol_encode_command(struct pt__buf *out, const struct pt__command *
 		pt__buf_addf(out, " %d", cmd->worker);
 		add_payload(out, cmd->payload, cmd->payload_len);
 		break;
-	default:
-		pt__buf_addc(out, '\n');
+	default: pt__buf_addc(out, '\n');
 	}
 }
 
@@ -95,9 +97,7 @@ void pt__protocol_encode_event(struct pt__buf *out, const struct pt__event *even
 {
 	pt__buf_adds(out, event_shapes[event->type].verb);
 	switch (event->type) {
-	case PT__EVENT_HELLO:
-		pt__buf_addf(out, " %d %ld\n", event->version, event->pid);
-		break;
+	case PT__EVENT_HELLO: pt__buf_addf(out, " %d %ld\n", event->version, event->pid); break;
 	case PT__EVENT_TEST:
 		pt__buf_addf(out, " %s %s %lld\n", event->suite, event->name, event->timeout_ms);
 		break;
@@ -112,12 +112,8 @@ void pt__protocol_encode_event(struct pt__buf *out, const struct pt__event *even
 		pt__buf_addf(out, " %s", status_words[event->status]);
 		add_payload(out, event->payload, event->payload_len);
 		break;
-	case PT__EVENT_INIT_FAILED:
-		add_payload(out, event->payload, event->payload_len);
-		break;
-	case PT__EVENT_FORKED:
-		pt__buf_addf(out, " %d %ld\n", event->worker, event->pid);
-		break;
+	case PT__EVENT_INIT_FAILED: add_payload(out, event->payload, event->payload_len); break;
+	case PT__EVENT_FORKED: pt__buf_addf(out, " %d %ld\n", event->worker, event->pid); break;
 	case PT__EVENT_FORK_REFUSED:
 		pt__buf_addf(out, " %d", event->worker);
 		add_payload(out, event->payload, event->payload_len);
@@ -125,8 +121,7 @@ void pt__protocol_encode_event(struct pt__buf *out, const struct pt__event *even
 	case PT__EVENT_EXITED:
 		pt__buf_addf(out, " %ld %d\n", event->pid, event->wait_status);
 		break;
-	default:
-		pt__buf_addc(out, '\n');
+	default: pt__buf_addc(out, '\n');
 	}
 }
 
@@ -299,8 +294,8 @@ int pt__protocol_decode_command(const char *data, size_t len, struct pt__command
 	struct header h;
 	struct pt__command decoded = {0};
 	long long value;
-	int rc = split(command_shapes, NR_SHAPES(command_shapes), data, len, &h, storage, used,
-		       err);
+	int rc =
+		split(command_shapes, NR_SHAPES(command_shapes), data, len, &h, storage, used, err);
 
 	if (rc <= 0)
 		return rc;
@@ -323,8 +318,7 @@ int pt__protocol_decode_command(const char *data, size_t len, struct pt__command
 }
 
 int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *event,
-			      struct pt__frame_storage *storage, size_t *used,
-			      struct pt__buf *err)
+			      struct pt__frame_storage *storage, size_t *used, struct pt__buf *err)
 {
 	struct header h;
 	struct pt__event decoded = {0};
@@ -383,8 +377,7 @@ int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *ev
 		decoded.pid = (long)a;
 		decoded.wait_status = (int)b;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	*event = decoded;
 	return 1;

@@ -40,10 +40,10 @@ enum pt__command_type {
 
 struct pt__command {
 	enum pt__command_type type;
-	size_t seq;		 /* run */
+	size_t seq;		  /* run */
 	const char *suite, *name; /* run */
-	int worker;		 /* fork */
-	const char *payload;	 /* fork: NAME=value entries, each ended by a NUL */
+	int worker;		  /* fork */
+	const char *payload;	  /* fork: NAME=value entries, each ended by a NUL */
 	size_t payload_len;
 };
 
@@ -71,17 +71,17 @@ enum pt__wire_status {
 
 struct pt__event {
 	enum pt__event_type type;
-	int version;		  /* hello */
-	long pid;		  /* hello, forked, exited */
-	const char *suite, *name; /* test */
-	long long timeout_ms;	  /* test; 0: the run's --timeout */
-	size_t seq;		  /* result */
+	int version;		     /* hello */
+	long pid;		     /* hello, forked, exited */
+	const char *suite, *name;    /* test */
+	long long timeout_ms;	     /* test; 0: the run's --timeout */
+	size_t seq;		     /* result */
 	enum pt__wire_status status; /* result, ended */
-	int64_t duration_us;	  /* result */
-	off_t out_end, err_end;	  /* result; -1: the worker cannot tell */
-	int worker;		  /* forked, fork-refused */
-	int wait_status;	  /* exited */
-	const char *payload;	  /* NULL when the message carries none */
+	int64_t duration_us;	     /* result */
+	off_t out_end, err_end;	     /* result; -1: the worker cannot tell */
+	int worker;		     /* forked, fork-refused */
+	int wait_status;	     /* exited */
+	const char *payload;	     /* NULL when the message carries none */
 	size_t payload_len;
 };
 
@@ -110,8 +110,7 @@ int pt__protocol_decode_command(const char *data, size_t len, struct pt__command
 				struct pt__frame_storage *storage, size_t *used,
 				struct pt__buf *err);
 int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *event,
-			      struct pt__frame_storage *storage, size_t *used,
-			      struct pt__buf *err);
+			      struct pt__frame_storage *storage, size_t *used, struct pt__buf *err);
 
 /* The name of a command's or an event's verb ("run", "result"), for messages about it. */
 const char *pt__protocol_command_name(enum pt__command_type type);

@@ -8,7 +8,8 @@
 void pt__queue_push_back(struct pt__queue *queue, struct pt__work work)
 {
 	if (queue->head + queue->len == queue->alloc && queue->head) {
-		memmove(queue->items, queue->items + queue->head, queue->len * sizeof(*queue->items));
+		memmove(queue->items, queue->items + queue->head,
+			queue->len * sizeof(*queue->items));
 		queue->head = 0;
 	}
 	PT__GROW(queue->items, queue->head + queue->len + 1, queue->alloc);

@@ -21,7 +21,10 @@ struct pt__queue {
 	size_t head, len, alloc;
 };
 
-#define PT__QUEUE_INIT {NULL, 0, 0, 0}
+#define PT__QUEUE_INIT                                                                             \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 
 void pt__queue_push_back(struct pt__queue *queue, struct pt__work work);
 void pt__queue_push_front(struct pt__queue *queue, struct pt__work work);

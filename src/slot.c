@@ -87,9 +87,9 @@ void pt__slot_requeue(struct pt__slot_context *ctx, struct pt__slot *slot)
 
 /* A failed tear-down, or a worker that ended badly after its last test,
  * is reported as a failed test of its own. */
-static void add_late_failure(struct pt__slot_context *ctx, struct pt__slot *slot,
-			     const char *suite, const char *name, enum pt__status status,
-			     const char *message, size_t len)
+static void add_late_failure(struct pt__slot_context *ctx, struct pt__slot *slot, const char *suite,
+			     const char *name, enum pt__status status, const char *message,
+			     size_t len)
 {
 	size_t index = pt__results_add(&ctx->results, slot->program, suite, name, message, len);
 
@@ -232,8 +232,7 @@ int pt__slot_start_worker(struct pt__slot_context *ctx, struct pt__slot *slot, s
 	return 0;
 }
 
-void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot,
-			 struct pt__work work)
+void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot, struct pt__work work)
 {
 	slot->work = work;
 	slot->has_work = true;
@@ -366,13 +365,13 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 		slot->next++;
 		slot->test_started_us = pt__now_us();
 		/* After the last result, the suite's tear-down gets the run's --timeout. */
-		slot->deadline_us = slot->next < slot->work.nr_tests
-					    ? test_deadline(ctx, slot->work.tests[slot->next],
-							    slot->test_started_us)
-				    : ctx->config->timeout > 0
-					    ? slot->test_started_us +
-						      (int64_t)(ctx->config->timeout * 1e6)
-					    : 0;
+		slot->deadline_us =
+			slot->next < slot->work.nr_tests
+				? test_deadline(ctx, slot->work.tests[slot->next],
+						slot->test_started_us)
+			: ctx->config->timeout > 0
+				? slot->test_started_us + (int64_t)(ctx->config->timeout * 1e6)
+				: 0;
 		send_tests(ctx, slot);
 		return 0;
 	}
@@ -409,16 +408,18 @@ void pt__slot_read_events(struct pt__slot_context *ctx, struct pt__slot *slot)
 		if (decoded < 0 || handle_event(ctx, slot, &event, &why)) {
 			struct pt__buf who = PT__BUF_INIT;
 			describe_slot(slot, &who);
-			pt__slot_stop(ctx, slot, PT__CRASH, false, "%s broke the worker protocol: %s",
-				      pt__buf_str(&who), pt__buf_str(&why));
+			pt__slot_stop(ctx, slot, PT__CRASH, false,
+				      "%s broke the worker protocol: %s", pt__buf_str(&who),
+				      pt__buf_str(&why));
 			pt__buf_release(&who);
 			break;
 		}
 	}
 	/* Before its process exists (a fork on its way), an end of file only
 	 * means the fork server let go of the descriptor. */
-	if (slot->worker.events.fd < 0 && slot->worker.pid > 0 && slot->state != PT__SLOT_STOPPING &&
-	    slot->state != PT__SLOT_RETIRING && slot->state != PT__SLOT_EMPTY) {
+	if (slot->worker.events.fd < 0 && slot->worker.pid > 0 &&
+	    slot->state != PT__SLOT_STOPPING && slot->state != PT__SLOT_RETIRING &&
+	    slot->state != PT__SLOT_EMPTY) {
 		struct pt__buf who = PT__BUF_INIT;
 		describe_slot(slot, &who);
 		pt__slot_stop(ctx, slot, PT__CRASH, true, "%s closed the protocol descriptor",
@@ -450,7 +451,9 @@ static void describe_death(const struct pt__slot *slot, int status, struct pt__b
 	pt__buf_addc(out, ' ');
 	pt__describe_wait_status(status, out);
 	pt__buf_addf(out, " while running this test%s",
-		     pt__event_reader_mid_frame(&slot->worker.events) ? ", in the middle of sending a frame" : "");
+		     pt__event_reader_mid_frame(&slot->worker.events)
+			     ? ", in the middle of sending a frame"
+			     : "");
 }
 
 /* The worker went while a test of its work was running: that test's verdict. */
@@ -473,13 +476,15 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 	}
 	if (slot->state == PT__SLOT_STOPPING && slot->stop_status == PT__NOT_RUN) {
 		pt__worker_take_output(&slot->worker, &result->out, &result->err);
-		pt__results_set_message(&ctx->results, index, "%s", pt__buf_str(&slot->stop_reason));
+		pt__results_set_message(&ctx->results, index, "%s",
+					pt__buf_str(&slot->stop_reason));
 		result->status = PT__NOT_RUN;
 		result->worker = slot->worker.number;
 	} else {
 		enum pt__status verdict = PT__CRASH;
 		if (slot->state == PT__SLOT_STOPPING && slot->worker.kill_stage) {
-			pt__buf_addf(&message, "%s; the worker then ", pt__buf_str(&slot->stop_reason));
+			pt__buf_addf(&message, "%s; the worker then ",
+				     pt__buf_str(&slot->stop_reason));
 			pt__describe_wait_status(status, &message);
 		} else {
 			/* It ended by itself (perhaps after closing the protocol): a crash. */
@@ -533,8 +538,7 @@ void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int st
 	bool running = slot->has_work && slot->started && slot->next < slot->work.nr_tests;
 	struct pt__buf message = PT__BUF_INIT;
 
-	if (running &&
-	    (slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STOPPING)) {
+	if (running && (slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STOPPING)) {
 		judge_running_test(ctx, slot, status, leaked);
 	} else if (slot->has_work && slot->started && slot->worker.native &&
 		   (slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STOPPING)) {
@@ -544,7 +548,8 @@ void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int st
 		describe_slot(slot, &message);
 		/* A reason that names the worker already (a protocol error) is not
 		 * prefixed with it twice. */
-		if (slot->stop_reason.len && !strncmp(slot->stop_reason.data, message.data, message.len))
+		if (slot->stop_reason.len &&
+		    !strncmp(slot->stop_reason.data, message.data, message.len))
 			pt__buf_reset(&message);
 		else
 			pt__buf_addc(&message, ' ');
@@ -588,8 +593,8 @@ void pt__slot_check_deadlines(struct pt__slot_context *ctx, struct pt__slot *slo
 		}
 		slot->deadline_us = 0;
 	} else if (slot->state == PT__SLOT_STARTING && due) {
-		pt__slot_stop(ctx, slot, PT__CRASH, false, "did not finish its init phase within %.3g s",
-			      ctx->config->timeout);
+		pt__slot_stop(ctx, slot, PT__CRASH, false,
+			      "did not finish its init phase within %.3g s", ctx->config->timeout);
 	} else if (slot->state == PT__SLOT_STARTING && slot->hello_by_us &&
 		   now_us >= slot->hello_by_us) {
 		pt__slot_stop(ctx, slot, PT__CRASH, false, "did not say hello within %d s",
@@ -602,7 +607,8 @@ void pt__slot_check_deadlines(struct pt__slot_context *ctx, struct pt__slot *slo
 	} else if (slot->state == PT__SLOT_BUSY && due) {
 		double limit = (slot->deadline_us - slot->test_started_us) / 1e6;
 		pt__slot_stop(ctx, slot, PT__TIMEOUT, false,
-			      "timed out after %.3g s; its worker's process group got SIGTERM", limit);
+			      "timed out after %.3g s; its worker's process group got SIGTERM",
+			      limit);
 	}
 	if (pt__worker_escalate(&slot->worker, now_us, grace_us(ctx)) &&
 	    slot->state == PT__SLOT_STOPPING)

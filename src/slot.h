@@ -44,12 +44,12 @@ enum pt__slot_state {
 struct pt__slot {
 	struct pt__worker worker;
 	enum pt__slot_state state;
-	size_t program;		     /* of its worker */
-	struct pt__work work;	     /* the group being run, while has_work */
+	size_t program;	      /* of its worker */
+	struct pt__work work; /* the group being run, while has_work */
 	bool has_work;
-	bool started;		     /* its first test was handed over */
-	size_t sent;		     /* tests of work sent to the worker */
-	size_t next;		     /* the test whose result is awaited */
+	bool started; /* its first test was handed over */
+	size_t sent;  /* tests of work sent to the worker */
+	size_t next;  /* the test whose result is awaited */
 	bool end_sent;
 	int64_t test_started_us;
 	int64_t deadline_us;	     /* 0: none */
@@ -74,8 +74,7 @@ struct pt__slot_context {
 void pt__slot_init(struct pt__slot *slot, int number);
 
 /* Takes work: on its idle worker, or on a new one. A program that cannot run fails it. */
-void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot,
-			 struct pt__work work);
+void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot, struct pt__work work);
 
 /*
  * (Re)starts the slot's worker for program. Returns 0, or PT__ERUN when it

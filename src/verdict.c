@@ -15,7 +15,8 @@ enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size
 	if (WIFSIGNALED(wait_status)) {
 		verdict = PT__CRASH;
 		pt__describe_wait_status(wait_status, message);
-	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 77 && tap != PT__TAP_FAIL) {
+	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 77 &&
+		   tap != PT__TAP_FAIL) {
 		verdict = PT__SKIP;
 		pt__buf_adds(message, details.len ? details.data : "exited with status 77 (skip)");
 	} else if (tap == PT__TAP_FAIL) {

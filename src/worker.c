@@ -46,8 +46,8 @@ static int ensure_capture(struct pt__worker *worker, const char *dir, struct pt_
 	return 0;
 }
 
-int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *server,
-			char *const *env, struct pt__buf *err)
+int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *server, char *const *env,
+			struct pt__buf *err)
 {
 	int rc = pt__fork_server_fork(server, worker->number, worker->fork_fds, env, err);
 
@@ -271,15 +271,15 @@ void pt__worker_stop(struct pt__worker *worker, bool grace_first, int64_t grace_
 	worker->kill_at_us = pt__now_us() + grace_us;
 }
 
-int pt__worker_escalate(struct pt__worker *worker, int64_t now_us, int64_t grace_us)
+bool pt__worker_escalate(struct pt__worker *worker, int64_t now_us, int64_t grace_us)
 {
 	if (!worker->kill_at_us || now_us < worker->kill_at_us || worker->pid <= 0)
-		return 0;
+		return false;
 	if (worker->kill_stage == 0) {
 		pt__worker_signal(worker, SIGTERM);
 		worker->kill_stage = 1;
 		worker->kill_at_us = now_us + grace_us;
-		return 0;
+		return false;
 	}
 	pt__worker_signal(worker, SIGKILL);
 	worker->kill_at_us = 0;

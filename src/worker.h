@@ -30,29 +30,29 @@ struct pt__worker {
 	int number; /* 1..N, kept by a replacement */
 	pid_t pid;  /* 0 while none, or while a fork is on its way */
 	bool native;
-	bool forked;	    /* its process is its fork server's child, not ours */
-	bool awaiting_fork; /* the fork is not asked for yet: its server is starting */
-	int commands, out, err;		/* the runner's ends; -1 once closed */
-	struct pt__event_reader events; /* what it says */
-	int capture[2];			/* a native worker's stdout and stderr files */
-	off_t captured[2];		/* how far they were read */
-	int fork_fds[PT__FORK_FDS];	/* what the fork server is to hand the worker */
-	bool close_after_flush;		/* end its input once the commands are written */
-	struct pt__buf to_send;		/* commands not yet written */
-	struct pt__buf out_buf, err_buf;  /* output not yet taken */
-	size_t dropped;			  /* output bytes over the capture limit */
-	int kill_stage;			  /* 0, 1 after SIGTERM, 2 after SIGKILL */
-	int64_t kill_at_us;		  /* when to signal harder; 0: never */
+	bool forked;			 /* its process is its fork server's child, not ours */
+	bool awaiting_fork;		 /* the fork is not asked for yet: its server is starting */
+	int commands, out, err;		 /* the runner's ends; -1 once closed */
+	struct pt__event_reader events;	 /* what it says */
+	int capture[2];			 /* a native worker's stdout and stderr files */
+	off_t captured[2];		 /* how far they were read */
+	int fork_fds[PT__FORK_FDS];	 /* what the fork server is to hand the worker */
+	bool close_after_flush;		 /* end its input once the commands are written */
+	struct pt__buf to_send;		 /* commands not yet written */
+	struct pt__buf out_buf, err_buf; /* output not yet taken */
+	size_t dropped;			 /* output bytes over the capture limit */
+	int kill_stage;			 /* 0, 1 after SIGTERM, 2 after SIGKILL */
+	int64_t kill_at_us;		 /* when to signal harder; 0: never */
 };
 
 /* How to start a worker's process. */
 struct pt__worker_options {
-	const char *path;		 /* the program */
-	char *const *env;		 /* its whole environment */
-	bool native;			 /* it speaks the protocol */
-	struct pt__fork_server *server;	 /* fork it from this server; NULL: spawn */
-	const char *capture_dir;	 /* where the output files are made */
-	bool no_capture;		 /* output goes to the runner's own stdout and stderr */
+	const char *path;		/* the program */
+	char *const *env;		/* its whole environment */
+	bool native;			/* it speaks the protocol */
+	struct pt__fork_server *server; /* fork it from this server; NULL: spawn */
+	const char *capture_dir;	/* where the output files are made */
+	bool no_capture;		/* output goes to the runner's own stdout and stderr */
 };
 
 /* Initialises an idle worker numbered number. Allocates nothing. */
@@ -69,8 +69,8 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 		     struct pt__buf *err);
 
 /* Hands the waiting fork to server with env. Returns 0, or PT__ERUN with the reason in err. */
-int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *server,
-			char *const *env, struct pt__buf *err);
+int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *server, char *const *env,
+			struct pt__buf *err);
 
 /* Queues cmd, for pt__worker_flush to write: a group's commands go in one write. */
 void pt__worker_queue(struct pt__worker *worker, const struct pt__command *cmd);
@@ -104,10 +104,10 @@ void pt__worker_signal(struct pt__worker *worker, int signo);
 void pt__worker_stop(struct pt__worker *worker, bool grace_first, int64_t grace_us);
 
 /*
- * Signals harder if the worker's time is up at now_us. Returns 1 when this
- * sent SIGKILL after a SIGTERM, else 0.
+ * Signals harder if the worker's time is up at now_us. Returns true when
+ * this sent SIGKILL after a SIGTERM.
  */
-int pt__worker_escalate(struct pt__worker *worker, int64_t now_us, int64_t grace_us);
+bool pt__worker_escalate(struct pt__worker *worker, int64_t now_us, int64_t grace_us);
 
 /*
  * After the process ended: reads what it left, kills what is left of its

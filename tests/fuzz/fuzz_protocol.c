@@ -47,7 +47,8 @@ static void decode_all(decode_fn *decode, bool events, const char *data, size_t 
 		if (used == 0 || used > len - at)
 			abort();
 		const char *payload = events ? message.event.payload : message.command.payload;
-		size_t payload_len = events ? message.event.payload_len : message.command.payload_len;
+		size_t payload_len =
+			events ? message.event.payload_len : message.command.payload_len;
 		if (payload && (payload < data + at || payload + payload_len > data + at + used))
 			abort();
 		pt__buf_reset(&again);

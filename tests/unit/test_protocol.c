@@ -43,16 +43,31 @@ PT_TEST(protocol, every_event_decodes_to_what_was_encoded)
 {
 	const struct pt__event events[] = {
 		{.type = PT__EVENT_HELLO, .version = 1, .pid = 4242},
-		{.type = PT__EVENT_TEST, .suite = "accounts", .name = "deposit", .timeout_ms = 1500},
+		{.type = PT__EVENT_TEST,
+		 .suite = "accounts",
+		 .name = "deposit",
+		 .timeout_ms = 1500},
 		{.type = PT__EVENT_LISTED},
 		{.type = PT__EVENT_READY},
 		{.type = PT__EVENT_INIT_FAILED, .payload = "no db", .payload_len = 5},
-		{.type = PT__EVENT_RESULT, .seq = 3, .status = PT__WIRE_LEAK, .duration_us = 9,
-		 .out_end = 0, .err_end = 77, .payload = "", .payload_len = 0},
-		{.type = PT__EVENT_ENDED, .status = PT__WIRE_FAIL, .payload = "td", .payload_len = 2},
+		{.type = PT__EVENT_RESULT,
+		 .seq = 3,
+		 .status = PT__WIRE_LEAK,
+		 .duration_us = 9,
+		 .out_end = 0,
+		 .err_end = 77,
+		 .payload = "",
+		 .payload_len = 0},
+		{.type = PT__EVENT_ENDED,
+		 .status = PT__WIRE_FAIL,
+		 .payload = "td",
+		 .payload_len = 2},
 		{.type = PT__EVENT_SERVING},
 		{.type = PT__EVENT_FORKED, .worker = 2, .pid = 99},
-		{.type = PT__EVENT_FORK_REFUSED, .worker = 3, .payload = "threads", .payload_len = 7},
+		{.type = PT__EVENT_FORK_REFUSED,
+		 .worker = 3,
+		 .payload = "threads",
+		 .payload_len = 7},
 		{.type = PT__EVENT_EXITED, .pid = 100, .wait_status = 9},
 	};
 	struct pt__buf wire = PT__BUF_INIT;
@@ -84,8 +99,9 @@ PT_TEST(protocol, commands_round_trip)
 	struct pt__buf wire = PT__BUF_INIT;
 	size_t used;
 
-	pt__protocol_encode_command(&wire, &(struct pt__command){.type = PT__COMMAND_RUN, .seq = 12,
-								 .suite = "s", .name = "n"});
+	pt__protocol_encode_command(
+		&wire, &(struct pt__command){
+			       .type = PT__COMMAND_RUN, .seq = 12, .suite = "s", .name = "n"});
 	PT_ASSERT_STR(wire.data, ==, "run 12 s n\n");
 	PT_ASSERT_INT(decode_command(wire.data, wire.len, &used), ==, 1);
 	PT_EXPECT_INT(command.type, ==, PT__COMMAND_RUN);
@@ -93,7 +109,8 @@ PT_TEST(protocol, commands_round_trip)
 	PT_EXPECT_STR(command.name, ==, "n");
 	pt__buf_reset(&wire);
 	pt__protocol_encode_command(&wire, &(struct pt__command){.type = PT__COMMAND_FORK,
-								 .worker = 4, .payload = "A=1",
+								 .worker = 4,
+								 .payload = "A=1",
 								 .payload_len = 4});
 	PT_ASSERT_INT(decode_command(wire.data, wire.len, &used), ==, 1);
 	PT_EXPECT_INT(command.worker, ==, 4);
