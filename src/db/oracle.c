@@ -411,14 +411,6 @@ static int ensure_registry(struct pt__db *db, struct pt__buf *err)
 	return rc;
 }
 
-static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out)
-{
-	struct pt__db_owner owner;
-
-	pt__db_owner_of_this_run(&owner, db->ctx, clone);
-	pt__db_owner_format(&owner, out);
-}
-
 static int oracle_open(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = pt__xcalloc(1, sizeof(*state));
@@ -527,7 +519,7 @@ static int oracle_create_template(struct pt__db *db, struct pt__buf *err)
 
 	if ((rc = ensure_registry(db, err)))
 		return rc;
-	fill_marker(db, false, &marker);
+	pt__db_owner_format_this_run(db->ctx, false, &marker);
 	pt__buf_addf(&what, "create the template schema \"%s\"", state->url.schema);
 	pt__ora_sql_create_user(state->url.schema, state->url.password, state->url.tablespace,
 				"template", marker.data, &sql);
@@ -791,7 +783,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		}
 	}
 	pt__buf_reset(&state->marker);
-	fill_marker(db, true, &state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
 	if (state->url.strategy == PT__ORA_STRATEGY_DATAPUMP && (rc = create_link(db, err)))
 		return rc;
 

@@ -524,14 +524,6 @@ static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
 	return rc;
 }
 
-static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out)
-{
-	struct pt__db_owner owner;
-
-	pt__db_owner_of_this_run(&owner, db->ctx, clone);
-	pt__db_owner_format(&owner, out);
-}
-
 static int postgres_create_template(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
@@ -542,7 +534,7 @@ static int postgres_create_template(struct pt__db *db, struct pt__buf *err)
 	rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
 	if (rc)
 		goto out;
-	fill_marker(db, false, &marker);
+	pt__db_owner_format_this_run(db->ctx, false, &marker);
 	pt__buf_adds(&sql, "COMMENT ON DATABASE ");
 	add_identifier(state->admin, state->url.dbname, &sql);
 	pt__buf_adds(&sql, " IS ");
@@ -877,7 +869,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 	if ((rc = lock_template(db, err)))
 		return rc;
 	pt__buf_reset(&state->marker);
-	fill_marker(db, true, &state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
 	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX,
 				 format_clone_url);
 
