@@ -982,9 +982,9 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 		return rc;
 	}
 	for (size_t i = 0; i < rows.nr; i++) {
-		struct pt__db_leftover item = {.name = (char *)pt__db_rows_get(&rows, i, 0),
-					       .what = "PostgreSQL database"};
-		if (pt__db_owner_parse(pt__db_rows_get(&rows, i, 1), &item.owner))
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_leftover item = {.name = row[0], .what = "PostgreSQL database"};
+		if (pt__db_owner_parse(row[1], &item.owner))
 			pt__db_leftovers_add(&list, &item);
 	}
 	pt__db_rows_release(&rows);
