@@ -29,6 +29,7 @@ struct pt__db_context {
 };
 
 struct pt__db;
+struct pt__db_admin_ops;
 
 struct pt__db_backend {
 	const char *name; /* "sqlite", as users see it in messages */
@@ -58,6 +59,8 @@ struct pt__db_backend {
 	/* False when the backend has no template to copy and --db-setup runs
 	 * on each clone instead (Oracle's setup strategy). NULL: always true. */
 	bool (*has_template)(const struct pt__db *db);
+	/* A server's engine: its admin connection (admin.h). NULL: no server. */
+	const struct pt__db_admin_ops *admin;
 };
 
 struct pt__db {

@@ -50,6 +50,7 @@
 #include "../spawn.h"
 #include "../signals.h"
 #include "../xalloc.h"
+#include "admin.h"
 #include "clones.h"
 #include "owner.h"
 #include "url_escape.h"
@@ -61,11 +62,11 @@
 #define CONNECT_TIMEOUT	    10
 
 struct my_state {
+	struct pt__db_admin shared; /* first: where the admin connection is */
 	struct pt__my_url url;
 	struct pt__my_server server; /* mysql+tmp:// only */
 	bool server_started;
 	MYSQL *admin;
-	char *where;		     /* the server, for messages */
 	bool locked;		     /* holds the template's named lock */
 	struct pt__db_clones clones; /* made: its row is in the registry */
 };
@@ -158,76 +159,75 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	return 0;
 }
 
-/* Opens state->admin, starting the throwaway server first if it is one. */
-static int connect_admin(struct pt__db *db, struct pt__buf *err)
+/* The admin connection's first need: mysql+tmp://'s server. */
+static int mysql_prepare(struct pt__db *db, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	struct pt__buf why = PT__BUF_INIT, where = PT__BUF_INIT;
-	int rc;
+
+	return state->url.throwaway && !state->server_started ? start_server(db, err) : 0;
+}
+
+/* Connects with no default database; a connection that fails a ping is lost. */
+static int mysql_connect_admin(struct pt__db *db, struct pt__buf *where, bool *lost,
+			       struct pt__buf *why)
+{
+	struct my_state *state = db->state;
 
 	if (state->admin && !mysql_ping(state->admin))
 		return 0;
 	if (state->admin) {
-		pt__buf_adds(err, "lost the connection to MySQL for ");
-		pt__db_describe_url(db, err);
-		pt__buf_addf(err, ": %s", mysql_error(state->admin));
+		*lost = true;
+		pt__buf_adds(why, mysql_error(state->admin));
 		return PT__ERUN;
 	}
-	if (state->url.throwaway && !state->server_started && (rc = start_server(db, err)))
-		return rc;
-	state->admin = connect_to(state, NULL, &why);
-	if (!state->admin) {
-		pt__buf_adds(err, "cannot connect to MySQL for ");
-		pt__db_describe_url(db, err);
-		pt__buf_addf(err, ": %s", why.data);
-		pt__buf_release(&why);
+	state->admin = connect_to(state, NULL, why);
+	if (!state->admin)
 		return PT__ERUN;
-	}
 	if (state->url.socket)
-		pt__buf_addf(&where, "the server at %s", state->url.socket);
+		pt__buf_addf(where, "the server at %s", state->url.socket);
 	else
-		pt__buf_addf(&where, "%s:%u", state->url.host ? state->url.host : "localhost",
+		pt__buf_addf(where, "%s:%u", state->url.host ? state->url.host : "localhost",
 			     state->url.port ? state->url.port : 3306);
-	free(state->where);
-	state->where = pt__buf_detach(&where);
 	run_sql(state->admin, "SET SESSION group_concat_max_len = 1048576", NULL);
 	return 0;
 }
 
-/*
- * Runs sql on the admin connection; on failure appends "cannot WHAT on
- * WHERE: why" to err. Rows, if any, in *res when res is given.
- */
-static int admin_sql(struct pt__db *db, const char *what, const char *sql, MYSQL_RES **res,
-		     struct pt__buf *err)
+/* Runs a statement on the admin connection (MySQL's are not interrupted). */
+static int mysql_run(struct pt__db *db, const struct pt__db_statement *statement,
+		     struct pt__db_rows *rows, int *code, struct pt__buf *why)
 {
 	struct my_state *state = db->state;
-	int rc;
+	MYSQL_RES *res = NULL;
+	MYSQL_ROW row;
 
-	if ((rc = connect_admin(db, err)))
-		return rc;
-	if (run_sql(state->admin, sql, res)) {
-		pt__buf_addf(err, "cannot %s on %s: %s", what, state->where,
-			     mysql_error(state->admin));
+	if (run_sql(state->admin, statement->sql, rows ? &res : NULL)) {
+		pt__buf_adds(why, mysql_error(state->admin));
+		*code = (int)mysql_errno(state->admin);
 		return PT__ERUN;
+	}
+	if (res) {
+		rows->columns = mysql_num_fields(res);
+		while ((row = mysql_fetch_row(res)))
+			pt__db_rows_add(rows, (const char *const *)row);
+		mysql_free_result(res);
 	}
 	return 0;
 }
 
-/* Runs "PREFIX `name` SUFFIX" on the admin connection. */
-static int admin_command(struct pt__db *db, const char *what, const char *prefix, const char *name,
-			 const char *suffix, struct pt__buf *err)
+static void mysql_add_identifier(struct pt__db *db, const char *name, struct pt__buf *out)
 {
-	struct pt__buf sql = PT__BUF_INIT;
-	int rc;
-
-	pt__buf_adds(&sql, prefix);
-	pt__my_add_identifier(name, &sql);
-	pt__buf_adds(&sql, suffix);
-	rc = admin_sql(db, what, sql.data, NULL, err);
-	pt__buf_release(&sql);
-	return rc;
+	(void)db;
+	pt__my_add_identifier(name, out);
 }
+
+static const struct pt__db_admin_ops mysql_admin = {
+	.engine = "MySQL",
+	.prepare = mysql_prepare,
+	.connect = mysql_connect_admin,
+	.describe = pt__db_describe_url,
+	.run = mysql_run,
+	.add_identifier = mysql_add_identifier,
+};
 
 static int mysql_open(struct pt__db *db, struct pt__buf *err)
 {
@@ -264,7 +264,7 @@ static void mysql_close_db(struct pt__db *db)
 	if (state->server_started)
 		pt__my_server_stop(&state->server);
 	pt__db_clones_release(&state->clones);
-	free(state->where);
+	pt__db_admin_release(&state->shared);
 	pt__my_url_release(&state->url);
 	free(state);
 	db->state = NULL;
@@ -274,20 +274,21 @@ static void mysql_close_db(struct pt__db *db)
 
 static int ensure_registry(struct pt__db *db, struct pt__buf *err)
 {
-	int rc = admin_sql(db, "create partest's registry database",
-			   "CREATE DATABASE IF NOT EXISTS `" PT__MY_REGISTRY
-			   "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
-			   NULL, err);
+	int rc = pt__db_admin_exec(db, "create partest's registry database",
+				   "CREATE DATABASE IF NOT EXISTS `" PT__MY_REGISTRY
+				   "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+				   err);
 	if (!rc)
-		rc = admin_sql(db, "create partest's registry table",
-			       "CREATE TABLE IF NOT EXISTS " REGISTRY_TABLE
-			       " (name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin "
-			       "NOT NULL PRIMARY KEY, kind VARCHAR(16) NOT NULL, "
-			       "run_id VARCHAR(64) NOT NULL, host VARCHAR(255) NOT NULL, "
-			       "pid BIGINT NOT NULL, start BIGINT UNSIGNED NOT NULL, "
-			       "created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP) "
-			       "ENGINE=InnoDB",
-			       NULL, err);
+		rc = pt__db_admin_exec(
+			db, "create partest's registry table",
+			"CREATE TABLE IF NOT EXISTS " REGISTRY_TABLE
+			" (name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin "
+			"NOT NULL PRIMARY KEY, kind VARCHAR(16) NOT NULL, "
+			"run_id VARCHAR(64) NOT NULL, host VARCHAR(255) NOT NULL, "
+			"pid BIGINT NOT NULL, start BIGINT UNSIGNED NOT NULL, "
+			"created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP) "
+			"ENGINE=InnoDB",
+			err);
 	return rc;
 }
 
@@ -312,7 +313,7 @@ static int register_database(struct pt__db *db, const char *name, const char *ki
 	add_literal(state->admin, owner.host, &sql);
 	pt__buf_addf(&sql, ", %ld, %llu)", owner.pid, owner.start);
 	pt__buf_addf(&what, "record \"%s\" in partest's registry", name);
-	rc = admin_sql(db, what.data, sql.data, NULL, err);
+	rc = pt__db_admin_exec(db, what.data, sql.data, err);
 	pt__buf_release(&sql);
 	pt__buf_release(&what);
 	return rc;
@@ -323,7 +324,7 @@ static void unregister_database(struct pt__db *db, const char *name)
 	struct my_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT, ignored = PT__BUF_INIT;
 
-	if (!connect_admin(db, &ignored)) {
+	if (!pt__db_admin_connect(db, &ignored)) {
 		pt__buf_adds(&sql, "DELETE FROM " REGISTRY_TABLE " WHERE name = ");
 		add_literal(state->admin, name, &sql);
 		run_sql(state->admin, sql.data, NULL);
@@ -332,39 +333,41 @@ static void unregister_database(struct pt__db *db, const char *name)
 	pt__buf_release(&ignored);
 }
 
+/*
+ * A failure of a statement on partest's registry that means only that
+ * there is no registry (yet): nothing on the server is partest's.
+ */
+static bool no_registry(int code)
+{
+	return code == ER_BAD_DB_ERROR || code == ER_NO_SUCH_TABLE;
+}
+
 /* The registry's row for name: 1 and its kind and run in out if there, else 0. */
 static int read_registry(struct pt__db *db, const char *name, char *kind, size_t kind_size,
 			 char *run_id, size_t run_size, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	struct pt__buf sql = PT__BUF_INIT;
-	MYSQL_RES *res = NULL;
-	MYSQL_ROW row;
-	int rc;
+	struct pt__buf sql = PT__BUF_INIT, why = PT__BUF_INIT;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement read = {.what = "read partest's registry"};
+	int code, rc;
 
-	if ((rc = connect_admin(db, err)))
+	if ((rc = pt__db_admin_connect(db, err)))
 		return rc;
 	pt__buf_adds(&sql, "SELECT kind, run_id FROM " REGISTRY_TABLE " WHERE name = ");
 	add_literal(state->admin, name, &sql);
-	if (run_sql(state->admin, sql.data, &res)) {
-		unsigned int code = mysql_errno(state->admin);
-		if (code == ER_BAD_DB_ERROR || code == ER_NO_SUCH_TABLE) {
-			rc = 0; /* no registry: nothing is partest's */
-		} else {
-			pt__buf_addf(err, "cannot read partest's registry on %s: %s", state->where,
-				     mysql_error(state->admin));
-			rc = PT__ERUN;
-		}
-		goto out;
+	read.sql = sql.data;
+	rc = pt__db_admin_run(db, &read, &rows, &code, &why);
+	if (rc && no_registry(code))
+		rc = 0;
+	else if (rc)
+		pt__buf_add(err, why.data, why.len);
+	else if ((rc = rows.nr > 0)) {
+		snprintf(kind, kind_size, "%s", pt__db_rows_get(&rows, 0, 0));
+		snprintf(run_id, run_size, "%s", pt__db_rows_get(&rows, 0, 1));
 	}
-	row = res ? mysql_fetch_row(res) : NULL;
-	rc = row != NULL;
-	if (row) {
-		snprintf(kind, kind_size, "%s", row[0]);
-		snprintf(run_id, run_size, "%s", row[1]);
-	}
-out:
-	mysql_free_result(res);
+	pt__db_rows_release(&rows);
+	pt__buf_release(&why);
 	pt__buf_release(&sql);
 	return rc;
 }
@@ -374,19 +377,15 @@ static int database_exists(struct pt__db *db, const char *name, struct pt__buf *
 {
 	struct my_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT;
-	MYSQL_RES *res = NULL;
 	int rc;
 
-	if ((rc = connect_admin(db, err)))
+	if ((rc = pt__db_admin_connect(db, err)))
 		return rc;
 	pt__buf_adds(&sql, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
 	add_literal(state->admin, name, &sql);
-	rc = admin_sql(db, "look for the template", sql.data, &res, err);
-	if (!rc)
-		rc = res && mysql_num_rows(res) > 0;
-	mysql_free_result(res);
+	rc = pt__db_admin_count(db, "look for the template", sql.data, err);
 	pt__buf_release(&sql);
-	return rc;
+	return rc < 0 ? rc : rc > 0;
 }
 
 /* ---- the template ---- */
@@ -404,13 +403,13 @@ static int lock_template(struct pt__db *db, struct pt__buf *err)
 		return 0;
 	pt__buf_addf(&sql, "SELECT GET_LOCK('partest:%016llx', 1)", hash);
 	for (;;) {
-		MYSQL_RES *res = NULL;
-		MYSQL_ROW row;
-		if ((rc = admin_sql(db, "lock the template for this run", sql.data, &res, err)))
+		char *got = NULL;
+		if ((rc = pt__db_admin_value(db, "lock the template for this run", sql.data, &got,
+					     err)) < 0)
 			break;
-		row = res ? mysql_fetch_row(res) : NULL;
-		state->locked = row && row[0] && !strcmp(row[0], "1");
-		mysql_free_result(res);
+		rc = 0;
+		state->locked = got && !strcmp(got, "1");
+		free(got);
 		if (state->locked)
 			break;
 		if (pt__cancelled(&db->ctx->cancel)) {
@@ -474,7 +473,7 @@ static int mysql_create_template(struct pt__db *db, struct pt__buf *err)
 	if ((rc = register_database(db, state->url.dbname, "template", err)))
 		return rc;
 	pt__buf_addf(&what, "create the template \"%s\"", state->url.dbname);
-	rc = admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
+	rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
 	if (rc)
 		unregister_database(db, state->url.dbname);
 	pt__buf_release(&what);
@@ -488,7 +487,8 @@ static int mysql_drop_template(struct pt__db *db, struct pt__buf *err)
 	int rc;
 
 	pt__buf_addf(&what, "drop the template \"%s\"", state->url.dbname);
-	rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", state->url.dbname, "", err);
+	rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", state->url.dbname, "",
+				  err);
 	if (!rc)
 		unregister_database(db, state->url.dbname);
 	pt__buf_release(&what);
@@ -498,7 +498,7 @@ static int mysql_drop_template(struct pt__db *db, struct pt__buf *err)
 static int mysql_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	int rc = connect_admin(db, err);
+	int rc = pt__db_admin_connect(db, err);
 
 	if (rc)
 		return rc;
@@ -557,45 +557,57 @@ static void contents_release(struct contents *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Runs "SELECT ... WHERE column = '<template>' ..." on admin. */
+/* Runs "SELECT ... WHERE column = '<template>' ..." on admin, its rows in rows. */
 static int list_query(struct pt__db *db, const char *what, const char *prefix, const char *suffix,
-		      MYSQL_RES **res, struct pt__buf *err)
+		      struct pt__db_rows *rows, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT;
+	struct pt__db_statement list = {.what = what};
 	int rc;
 
+	pt__db_rows_release(rows);
+	if ((rc = pt__db_admin_connect(db, err)))
+		return rc;
 	pt__buf_adds(&sql, prefix);
 	add_literal(state->admin, state->url.dbname, &sql);
 	pt__buf_adds(&sql, suffix);
-	rc = admin_sql(db, what, sql.data, res, err);
+	list.sql = sql.data;
+	rc = pt__db_admin_run(db, &list, rows, NULL, err);
 	pt__buf_release(&sql);
 	return rc;
 }
 
-/* SHOW CREATE <kind> `template`.`name`: the row, in *res. */
-static int show_create(struct pt__db *db, const char *kind, const char *name, MYSQL_RES **res,
-		       MYSQL_ROW *row, unsigned int min_fields, struct pt__buf *err)
+/* SHOW CREATE <kind> `template`.`name`: its rows in shown, the first in *row. */
+static int show_create(struct pt__db *db, const char *kind, const char *name,
+		       struct pt__db_rows *shown, char *const **row, size_t min_fields,
+		       struct pt__buf *err)
 {
 	struct my_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT, what = PT__BUF_INIT;
+	struct pt__db_statement show = {.what = NULL};
 	int rc;
 
+	pt__db_rows_release(shown);
 	pt__buf_addf(&sql, "SHOW CREATE %s ", kind);
 	pt__my_add_identifier(state->url.dbname, &sql);
 	pt__buf_addc(&sql, '.');
 	pt__my_add_identifier(name, &sql);
 	pt__buf_addf(&what, "read the definition of %s \"%s\" in \"%s\"", kind, name,
 		     state->url.dbname);
-	rc = admin_sql(db, what.data, sql.data, res, err);
+	show.what = what.data;
+	show.sql = sql.data;
+	rc = pt__db_admin_run(db, &show, shown, NULL, err);
 	if (!rc) {
-		*row = *res ? mysql_fetch_row(*res) : NULL;
-		if (!*row || mysql_num_fields(*res) < min_fields || !(*row)[min_fields - 1]) {
+		if (!shown->nr || shown->columns < min_fields ||
+		    !pt__db_rows_get(shown, 0, min_fields - 1)) {
 			pt__buf_addf(err,
 				     "cannot %s on %s: the server did not show it (does the user "
 				     "lack a privilege on it?)",
-				     what.data, state->where);
+				     what.data, state->shared.where);
 			rc = PT__ERUN;
+		} else {
+			*row = pt__db_rows_row(shown, 0);
 		}
 	}
 	pt__buf_release(&sql);
@@ -619,8 +631,8 @@ static void add_object(struct contents *c, const char *kind, const char *name, c
 /* Reads everything the clones need from the template. */
 static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *err)
 {
-	MYSQL_RES *res = NULL, *shown = NULL;
-	MYSQL_ROW row, def;
+	struct pt__db_rows res = PT__DB_ROWS_INIT, shown = PT__DB_ROWS_INIT;
+	char *const *row, *const *def;
 	int rc;
 
 	rc = list_query(db, "read the template's character set",
@@ -629,12 +641,11 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 			"", &res, err);
 	if (rc)
 		goto out;
-	if ((row = mysql_fetch_row(res))) {
+	if (res.nr) {
+		row = pt__db_rows_row(&res, 0);
 		c->charset = pt__xstrdup(row[0]);
 		c->collation = pt__xstrdup(row[1]);
 	}
-	mysql_free_result(res);
-	res = NULL;
 
 	rc = list_query(db, "list the template's tables",
 			"SELECT TABLE_NAME, TABLE_TYPE, COALESCE(DATA_LENGTH, 0) + "
@@ -643,7 +654,8 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 			" ORDER BY 3 DESC, 1", &res, err);
 	if (rc)
 		goto out;
-	while ((row = mysql_fetch_row(res))) {
+	for (size_t i = 0; i < res.nr; i++) {
+		row = pt__db_rows_row(&res, i);
 		if (!strcmp(row[1], "VIEW")) {
 			if ((rc = show_create(db, "VIEW", row[0], &shown, &def, 2, err)))
 				goto out;
@@ -660,11 +672,7 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 				strtoull(row[2], NULL, 10), versioned};
 			c->versioned |= versioned;
 		}
-		mysql_free_result(shown);
-		shown = NULL;
 	}
-	mysql_free_result(res);
-	res = NULL;
 
 	/*
 	 * The stored columns: generated ones are computed again in the clone
@@ -682,7 +690,8 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 			" GROUP BY TABLE_NAME", &res, err);
 	if (rc)
 		goto out;
-	while ((row = mysql_fetch_row(res)))
+	for (size_t r = 0; r < res.nr; r++) {
+		row = pt__db_rows_row(&res, r);
 		for (int i = 0; i < c->nr_tables; i++)
 			if (!strcmp(c->tables[i].name, row[0]) && row[1]) {
 				struct table *table = &c->tables[i];
@@ -693,8 +702,7 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 				free(table->columns);
 				table->columns = pt__buf_detach(&columns);
 			}
-	mysql_free_result(res);
-	res = NULL;
+	}
 
 	rc = list_query(db, "list the template's triggers",
 			"SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
@@ -704,15 +712,12 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 			&res, err);
 	if (rc)
 		goto out;
-	while ((row = mysql_fetch_row(res))) {
+	for (size_t i = 0; i < res.nr; i++) {
+		row = pt__db_rows_row(&res, i);
 		if ((rc = show_create(db, "TRIGGER", row[0], &shown, &def, 3, err)))
 			goto out;
 		add_object(c, "trigger", row[0], def[2], def[1], NULL);
-		mysql_free_result(shown);
-		shown = NULL;
 	}
-	mysql_free_result(res);
-	res = NULL;
 
 	rc = list_query(db, "list the template's routines",
 			"SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
@@ -720,32 +725,28 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 			" ORDER BY 1, 2", &res, err);
 	if (rc)
 		goto out;
-	while ((row = mysql_fetch_row(res))) {
+	for (size_t i = 0; i < res.nr; i++) {
+		row = pt__db_rows_row(&res, i);
 		if ((rc = show_create(db, row[0], row[1], &shown, &def, 3, err)))
 			goto out;
 		add_object(c, !strcmp(row[0], "PROCEDURE") ? "procedure" : "function", row[1],
 			   def[2], def[1], NULL);
-		mysql_free_result(shown);
-		shown = NULL;
 	}
-	mysql_free_result(res);
-	res = NULL;
 
 	rc = list_query(db, "list the template's events",
 			"SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ",
 			" ORDER BY 1", &res, err);
 	if (rc)
 		goto out;
-	while ((row = mysql_fetch_row(res))) {
+	for (size_t i = 0; i < res.nr; i++) {
+		row = pt__db_rows_row(&res, i);
 		if ((rc = show_create(db, "EVENT", row[0], &shown, &def, 4, err)))
 			goto out;
 		add_object(c, "event", row[0], def[3], def[1], def[2]);
-		mysql_free_result(shown);
-		shown = NULL;
 	}
 out:
-	mysql_free_result(shown);
-	mysql_free_result(res);
+	pt__db_rows_release(&shown);
+	pt__db_rows_release(&res);
 	return rc;
 }
 
@@ -787,7 +788,7 @@ static void *copy_tables(void *arg)
 
 	if (!conn) {
 		pt__buf_reset(&sql);
-		pt__buf_addf(&sql, "cannot connect to %s to copy tables: %s", state->where,
+		pt__buf_addf(&sql, "cannot connect to %s to copy tables: %s", state->shared.where,
 			     why.data);
 		copier_fail(copier, sql.data);
 		goto out;
@@ -796,7 +797,7 @@ static void *copy_tables(void *arg)
 		    "SET SESSION foreign_key_checks = 0, unique_checks = 0, "
 		    "sql_mode = '" COPY_SQL_MODE "'",
 		    NULL)) {
-		pt__buf_addf(&why, "cannot prepare a session on %s: %s", state->where,
+		pt__buf_addf(&why, "cannot prepare a session on %s: %s", state->shared.where,
 			     mysql_error(conn));
 		copier_fail(copier, why.data);
 		goto out;
@@ -808,7 +809,7 @@ static void *copy_tables(void *arg)
 			     "cannot copy the history of the system-versioned tables of \"%s\" on "
 			     "%s: %s (MariaDB 10.11 or later can; ?partest_strategy=dump copies "
 			     "the current rows only)",
-			     state->url.dbname, state->where, mysql_error(conn));
+			     state->url.dbname, state->shared.where, mysql_error(conn));
 		copier_fail(copier, why.data);
 		goto out;
 	}
@@ -841,7 +842,7 @@ static void *copy_tables(void *arg)
 			pt__buf_reset(&why);
 			pt__buf_addf(&why,
 				     "cannot copy the table \"%s\" of \"%s\" to \"%s\" on %s: %s",
-				     table->name, state->url.dbname, clone, state->where,
+				     table->name, state->url.dbname, clone, state->shared.where,
 				     mysql_error(conn));
 			copier_fail(copier, why.data);
 			break;
@@ -978,8 +979,8 @@ static int create_object(struct pt__db *db, const struct object *object, const c
 	*code = rc ? mysql_errno(state->admin) : 0;
 	if (rc)
 		pt__buf_addf(err, "cannot copy the %s \"%s\" of \"%s\" to \"%s\" on %s: %s",
-			     object->kind, object->name, state->url.dbname, clone, state->where,
-			     mysql_error(state->admin));
+			     object->kind, object->name, state->url.dbname, clone,
+			     state->shared.where, mysql_error(state->admin));
 	if (object->sql_mode)
 		run_sql(state->admin, "SET SESSION sql_mode = DEFAULT, time_zone = DEFAULT", NULL);
 	pt__buf_release(&sql);
@@ -1002,8 +1003,8 @@ static int copy_objects(struct pt__db *db, const struct contents *contents, int 
 	int rc = 0;
 
 	if (mysql_select_db(state->admin, clone)) {
-		pt__buf_addf(err, "cannot use the clone \"%s\" on %s: %s", clone, state->where,
-			     mysql_error(state->admin));
+		pt__buf_addf(err, "cannot use the clone \"%s\" on %s: %s", clone,
+			     state->shared.where, mysql_error(state->admin));
 		free(done);
 		return PT__ERUN;
 	}
@@ -1224,8 +1225,8 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 			   !WIFEXITED(load_status) || WEXITSTATUS(load_status)) {
 			bool dump_failed = !WIFEXITED(dump_status) || WEXITSTATUS(dump_status);
 			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s with %s: ",
-				     state->url.dbname, state->clones.items[k].name, state->where,
-				     dump_failed ? dumper.data : loader.data);
+				     state->url.dbname, state->clones.items[k].name,
+				     state->shared.where, dump_failed ? dumper.data : loader.data);
 			add_output(dump_failed ? dump_err : load_err, err);
 			rc = PT__ERUN;
 		}
@@ -1258,7 +1259,8 @@ static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__
 	rc = 0;
 	if (!strcmp(kind, "clone") && !strcmp(run, db->ctx->run_id)) {
 		pt__buf_addf(&what, "drop the clone \"%s\"", clone->name);
-		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name, "", err);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name,
+					  "", err);
 		if (!rc)
 			unregister_database(db, clone->name);
 	}
@@ -1283,8 +1285,8 @@ static int create_clones(struct pt__db *db, const struct contents *contents, str
 		clone->made = true;
 		pt__buf_reset(&what);
 		pt__buf_addf(&what, "create the clone \"%s\"", clone->name);
-		rc = admin_command(db, what.data, "CREATE DATABASE ", clone->name, suffix.data,
-				   err);
+		rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", clone->name,
+					  suffix.data, err);
 	}
 	pt__buf_release(&suffix);
 	pt__buf_release(&what);
@@ -1350,7 +1352,8 @@ static int mysql_drop_clones(struct pt__db *db, struct pt__buf *err)
 static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
 			 struct pt__buf *err)
 {
-	int rc = admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "", err);
+	int rc = pt__db_admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "",
+				      err);
 
 	if (!rc)
 		unregister_database(db, leftover->name);
@@ -1361,28 +1364,24 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 {
 	struct my_state *state = db->state;
 	struct pt__db_leftovers list = {NULL, 0, 0};
-	MYSQL_RES *res = NULL;
-	MYSQL_ROW row;
-	int rc;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {
+		.what = "look for clones left by dead runs",
+		.sql = "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL "
+		       "FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
+		       "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'clone' ORDER BY r.name",
+	};
+	struct pt__buf why = PT__BUF_INIT;
+	int code, rc;
 
 	/* A throwaway server is new: nothing there to reap. */
 	if (state->url.throwaway && !state->server_started)
 		return 0;
-	if ((rc = connect_admin(db, err)))
-		return rc;
-	if (run_sql(state->admin,
-		    "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL "
-		    "FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
-		    "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'clone' ORDER BY r.name",
-		    &res)) {
-		unsigned int code = mysql_errno(state->admin);
-		if (code == ER_BAD_DB_ERROR || code == ER_NO_SUCH_TABLE)
-			return 0;
-		pt__buf_addf(err, "cannot look for clones left by dead runs on %s: %s",
-			     state->where, mysql_error(state->admin));
-		return PT__ERUN;
-	}
-	while ((row = mysql_fetch_row(res))) {
+	rc = pt__db_admin_run(db, &look, &rows, &code, &why);
+	if (rc && !no_registry(code))
+		pt__buf_add(err, why.data, why.len);
+	for (size_t i = 0; !rc && i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
 		struct pt__db_leftover item = {.name = row[0],
 					       .what = "MySQL database",
 					       .owner = {.clone = true,
@@ -1395,10 +1394,12 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		else if (pt__db_owner_dead(&item.owner, db->ctx))
 			unregister_database(db, row[0]); /* killed before it was created */
 	}
-	mysql_free_result(res);
-	pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_rows_release(&rows);
+	pt__buf_release(&why);
+	if (!rc)
+		pt__db_reap_leftovers(db, &list, drop_leftover, state->shared.where, dropped);
 	pt__db_leftovers_release(&list);
-	return 0;
+	return rc && no_registry(code) ? 0 : rc;
 }
 
 const struct pt__db_backend pt__db_mysql = {
@@ -1413,6 +1414,7 @@ const struct pt__db_backend pt__db_mysql = {
 	.clone = mysql_clone,
 	.drop_clones = mysql_drop_clones,
 	.reap = mysql_reap,
+	.admin = &mysql_admin,
 };
 
 #else

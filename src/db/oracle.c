@@ -34,6 +34,7 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "oracle_oci.h"
+#include "admin.h"
 #include "clones.h"
 #include "owner.h"
 #include "postgres.h" /* the marker format and process start times */
@@ -71,11 +72,11 @@ struct conn {
 };
 
 struct ora_state {
+	struct pt__db_admin shared; /* first: where the admin connection is */
 	struct pt__ora_url url;
 	OCIEnv *env;
 	struct conn admin;
 	bool connected;
-	char *where; /* host:port/service, for messages */
 	char *banner;
 	int name_limit;
 	bool registry_ready;
@@ -192,19 +193,18 @@ static void read_error(OCIError *errh, sword status, struct outcome *out)
 	snprintf(out->message, sizeof(out->message), "%s", (char *)text);
 }
 
-typedef void (*row_fn)(char *const *columns, void *arg);
-
 /*
  * Runs sql on c: a SELECT is fetched (its first COLUMNS_MAX columns, as
- * strings, handed to on_row); anything else is executed and committed.
- * Returns 0 or the ORA code (-1 when OCI gave none), filling out.
+ * strings, into rows when rows is given); anything else is executed and
+ * committed. Returns 0 or the ORA code (-1 when OCI gave none), filling
+ * out.
  */
-static int run_sql(struct conn *c, const char *sql, row_fn on_row, void *arg, struct outcome *out)
+static int run_sql(struct conn *c, const char *sql, struct pt__db_rows *rows, struct outcome *out)
 {
 	bool query = !strncmp(sql, "SELECT", 6);
 	char columns[COLUMNS_MAX][COLUMN_SIZE];
-	char *values[COLUMNS_MAX];
-	short indicators[COLUMNS_MAX];
+	const char *values[COLUMNS_MAX];
+	short indicators[COLUMNS_MAX] = {-1, -1, -1};
 	OCIStmt *stmt = NULL;
 	sword status;
 
@@ -219,7 +219,6 @@ static int run_sql(struct conn *c, const char *sql, row_fn on_row, void *arg, st
 	for (int i = 0; query && i < COLUMNS_MAX; i++) {
 		OCIDefine *define = NULL;
 		columns[i][0] = '\0';
-		values[i] = columns[i];
 		oci.define_by_pos(stmt, &define, c->errh, (ub4)(i + 1), columns[i], COLUMN_SIZE,
 				  SQLT_STR, &indicators[i], NULL, NULL, OCI_DEFAULT);
 	}
@@ -231,10 +230,11 @@ static int run_sql(struct conn *c, const char *sql, row_fn on_row, void *arg, st
 		status = oci.stmt_fetch2(stmt, c->errh, 1, OCI_FETCH_NEXT, 0, OCI_DEFAULT);
 		if (status == OCI_SUCCESS || status == OCI_SUCCESS_WITH_INFO) {
 			for (int i = 0; i < COLUMNS_MAX; i++)
-				if (indicators[i] == -1)
-					columns[i][0] = '\0';
-			if (on_row)
-				on_row(values, arg);
+				values[i] = indicators[i] == -1 ? NULL : columns[i];
+			if (rows) {
+				rows->columns = COLUMNS_MAX;
+				pt__db_rows_add(rows, values);
+			}
 		}
 	}
 	if (status != OCI_SUCCESS && status != OCI_SUCCESS_WITH_INFO && status != OCI_NO_DATA)
@@ -253,6 +253,10 @@ static void add_outcome(const struct outcome *outcome, enum pt__ora_op op, struc
 		pt__buf_addf(err, " (%s)", hint);
 }
 
+/*
+ * The URL as given: partest connects as its user, where template_url names
+ * the template schema's.
+ */
 static void describe_url(const struct pt__db *db, struct pt__buf *out)
 {
 	pt__buf_addf(out, "--db %s (\"", db->alias);
@@ -299,34 +303,43 @@ static void disconnect(struct conn *c)
 	c->errh = NULL;
 }
 
-/* Loads OCI, makes the environment and the admin connection (once). */
-static int connect_admin(struct pt__db *db, struct pt__buf *err)
+/* Loads OCI and makes the environment, once. */
+static int oracle_prepare(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	struct outcome outcome;
-	OraText banner[512];
 	int rc;
 
-	if (state->connected)
+	if (state->env)
 		return 0;
 	if ((rc = load_oci(db, err)))
 		return rc;
-	if (!state->env && oci.env_nls_create(&state->env, OCI_THREADED, NULL, NULL, NULL, NULL, 0,
-					      NULL, OCI_AL32UTF8, OCI_AL32UTF8) != OCI_SUCCESS) {
+	if (oci.env_nls_create(&state->env, OCI_THREADED, NULL, NULL, NULL, NULL, 0, NULL,
+			       OCI_AL32UTF8, OCI_AL32UTF8) != OCI_SUCCESS) {
 		state->env = NULL;
 		pt__buf_adds(err, "cannot start the Oracle client for ");
 		describe_url(db, err);
 		pt__buf_adds(err, ": OCIEnvNlsCreate failed (is the Instant Client complete?)");
 		return PT__ERUN;
 	}
+	return 0;
+}
+
+/* Connects as the URL's user and reads the server's banner (once). */
+static int oracle_connect(struct pt__db *db, struct pt__buf *where, bool *lost, struct pt__buf *why)
+{
+	struct ora_state *state = db->state;
+	struct outcome outcome;
+	OraText banner[512];
+
+	(void)lost; /* a lost connection shows in its statement's ORA code */
+	if (state->connected)
+		return 0;
 	if (connect_as(state, &state->admin, &outcome)) {
-		pt__buf_adds(err, "cannot connect to Oracle for ");
-		describe_url(db, err);
-		pt__buf_adds(err, ": ");
-		add_outcome(&outcome, PT__ORA_OP_CONNECT, err);
+		add_outcome(&outcome, PT__ORA_OP_CONNECT, why);
 		return PT__ERUN;
 	}
 	state->connected = true;
+	pt__ora_connect_string(&state->url, state->url.service, where);
 	banner[0] = '\0';
 	if (oci.server_version(state->admin.svc, state->admin.errh, banner, sizeof(banner),
 			       OCI_HTYPE_SVCCTX) != OCI_SUCCESS)
@@ -338,35 +351,48 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 	return 0;
 }
 
-/* Runs sql as the admin; on failure "cannot WHAT on WHERE: ORA-...". */
-static int admin_sql(struct pt__db *db, enum pt__ora_op op, const char *what, const char *sql,
-		     row_fn on_row, void *arg, struct outcome *outcome, struct pt__buf *err)
+/*
+ * Runs a statement as the admin, its purpose (an enum pt__ora_op) naming
+ * the privilege a failure most likely lacks. ORA-01013 is an interruption.
+ */
+static int oracle_run(struct pt__db *db, const struct pt__db_statement *statement,
+		      struct pt__db_rows *rows, int *code, struct pt__buf *why)
 {
 	struct ora_state *state = db->state;
-	struct outcome local;
-	int rc;
+	struct outcome outcome;
 
-	if (!outcome)
-		outcome = &local;
-	outcome->code = 0;
-	outcome->message[0] = '\0';
-	if (!err) {
-		/* The caller words the message; a failed connection leaves code 0. */
-		struct pt__buf ignored = PT__BUF_INIT;
-		rc = connect_admin(db, &ignored);
-		pt__buf_release(&ignored);
-	} else {
-		rc = connect_admin(db, err);
-	}
-	if (rc)
-		return rc;
-	if (!run_sql(&state->admin, sql, on_row, arg, outcome))
+	if (!run_sql(&state->admin, statement->sql, rows, &outcome))
 		return 0;
-	if (err) {
-		pt__buf_addf(err, "cannot %s on %s: ", what, state->where);
-		add_outcome(outcome, op, err);
-	}
-	return outcome->code == ORA_CANCELLED ? PT__EINTR : PT__ERUN;
+	if (outcome.code == ORA_CANCELLED)
+		return PT__EINTR;
+	*code = outcome.code;
+	add_outcome(&outcome, (enum pt__ora_op)statement->purpose, why);
+	return PT__ERUN;
+}
+
+/* Names are checked to be plain when the URL is parsed: quoting cannot fail. */
+static void oracle_add_identifier(struct pt__db *db, const char *name, struct pt__buf *out)
+{
+	(void)db;
+	pt__db_add_quoted(name, '"', out);
+}
+
+static const struct pt__db_admin_ops oracle_admin = {
+	.engine = "Oracle",
+	.prepare = oracle_prepare,
+	.connect = oracle_connect,
+	.describe = describe_url,
+	.run = oracle_run,
+	.add_identifier = oracle_add_identifier,
+};
+
+/* Runs sql as the admin, for op (see oracle_run), its rows in rows if given. */
+static int admin_sql(struct pt__db *db, enum pt__ora_op op, const char *what, const char *sql,
+		     struct pt__db_rows *rows, int *code, struct pt__buf *err)
+{
+	struct pt__db_statement statement = {.what = what, .sql = sql, .purpose = (int)op};
+
+	return pt__db_admin_run(db, &statement, rows, code, err);
 }
 
 static int ensure_registry(struct pt__db *db, struct pt__buf *err)
@@ -379,30 +405,16 @@ static int ensure_registry(struct pt__db *db, struct pt__buf *err)
 		return 0;
 	pt__ora_sql_create_registry(&sql);
 	rc = admin_sql(db, PT__ORA_OP_REGISTRY, "create partest's registry table PARTEST_REGISTRY",
-		       sql.data, NULL, NULL, NULL, err);
+		       sql.data, NULL, NULL, err);
 	state->registry_ready = !rc;
 	pt__buf_release(&sql);
 	return rc;
 }
 
-static void count_row(char *const *columns, void *arg)
-{
-	(void)columns;
-	(*(int *)arg)++;
-}
-
-static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out)
-{
-	struct pt__db_owner owner;
-
-	pt__db_owner_of_this_run(&owner, db->ctx, clone);
-	pt__db_owner_format(&owner, out);
-}
-
 static int oracle_open(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = pt__xcalloc(1, sizeof(*state));
-	struct pt__buf url = PT__BUF_INIT, where = PT__BUF_INIT;
+	struct pt__buf url = PT__BUF_INIT;
 	int rc;
 
 	if ((rc = pt__ora_url_parse(db->url, &state->url, err))) {
@@ -427,8 +439,6 @@ static int oracle_open(struct pt__db *db, struct pt__buf *err)
 								       : state->url.service,
 			   &url);
 	db->template_url = pt__buf_detach(&url);
-	pt__ora_connect_string(&state->url, state->url.service, &where);
-	state->where = pt__buf_detach(&where);
 	state->name_limit = PT__ORA_NAME_MAX_OLD;
 	return 0;
 }
@@ -445,7 +455,7 @@ static void oracle_close(struct pt__db *db)
 		oci.handle_free(state->env, OCI_HTYPE_ENV);
 	pt__db_clones_release(&state->clones);
 	free(state->link);
-	free(state->where);
+	pt__db_admin_release(&state->shared);
 	free(state->banner);
 	pt__buf_release(&state->marker);
 	pt__ora_url_release(&state->url);
@@ -462,43 +472,43 @@ static int oracle_template_exists(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT;
-	int rows = 0, rc;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	int rc;
 
 	if (uses_pdb(state))
 		pt__ora_sql_pdb_exists(state->url.pdb, &sql);
 	else
 		pt__ora_sql_user_exists(state->url.schema, &sql);
-	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "look for the template", sql.data, count_row, &rows,
-		       NULL, err);
+	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "look for the template", sql.data, &rows, NULL, err);
+	if (!rc)
+		rc = rows.nr > 0;
+	pt__db_rows_release(&rows);
 	pt__buf_release(&sql);
-	return rc ? rc : rows > 0;
+	return rc;
 }
 
 static int oracle_template_is_ours(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	struct pt__buf sql = PT__BUF_INIT;
-	struct outcome outcome;
-	int rows = 0, rc;
+	struct pt__buf sql = PT__BUF_INIT, why = PT__BUF_INIT;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	int code, rc;
 
 	if (uses_pdb(state))
 		return 0; /* partest never builds a template PDB */
 	pt__ora_sql_registry_marker(state->url.schema, "template", &sql);
-	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "read partest's registry", sql.data, count_row, &rows,
-		       &outcome, NULL);
+	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "read partest's registry", sql.data, &rows, &code,
+		       &why);
+	if (rc && code == ORA_TABLE_MISSING)
+		rc = 0; /* no registry: partest never created anything here */
+	else if (rc)
+		pt__buf_add(err, why.data, why.len);
+	else
+		rc = rows.nr > 0;
+	pt__db_rows_release(&rows);
+	pt__buf_release(&why);
 	pt__buf_release(&sql);
-	if (rc && outcome.code == ORA_TABLE_MISSING)
-		return 0; /* no registry: partest never created anything here */
-	if (rc && !outcome.code) {
-		connect_admin(db, err); /* for its message */
-		return PT__ERUN;
-	}
-	if (rc) {
-		pt__buf_addf(err, "cannot read partest's registry on %s: ", state->where);
-		add_outcome(&outcome, PT__ORA_OP_LOOKUP, err);
-		return rc;
-	}
-	return rows > 0;
+	return rc;
 }
 
 static int oracle_create_template(struct pt__db *db, struct pt__buf *err)
@@ -509,21 +519,20 @@ static int oracle_create_template(struct pt__db *db, struct pt__buf *err)
 
 	if ((rc = ensure_registry(db, err)))
 		return rc;
-	fill_marker(db, false, &marker);
+	pt__db_owner_format_this_run(db->ctx, false, &marker);
 	pt__buf_addf(&what, "create the template schema \"%s\"", state->url.schema);
 	pt__ora_sql_create_user(state->url.schema, state->url.password, state->url.tablespace,
 				"template", marker.data, &sql);
-	rc = admin_sql(db, PT__ORA_OP_CREATE_USER, what.data, sql.data, NULL, NULL, NULL, err);
+	rc = admin_sql(db, PT__ORA_OP_CREATE_USER, what.data, sql.data, NULL, NULL, err);
 	if (!rc) {
 		pt__buf_reset(&sql);
 		pt__ora_sql_default_grants(state->url.schema, &sql);
-		rc = admin_sql(db, PT__ORA_OP_GRANT, what.data, sql.data, NULL, NULL, NULL, err);
+		rc = admin_sql(db, PT__ORA_OP_GRANT, what.data, sql.data, NULL, NULL, err);
 		if (rc) {
 			struct pt__buf ignored = PT__BUF_INIT;
 			pt__buf_reset(&sql);
 			pt__ora_sql_drop_user(state->url.schema, "template", marker.data, &sql);
-			admin_sql(db, PT__ORA_OP_DROP_USER, "drop", sql.data, NULL, NULL, NULL,
-				  &ignored);
+			admin_sql(db, PT__ORA_OP_DROP_USER, "drop", sql.data, NULL, NULL, &ignored);
 			pt__buf_release(&ignored);
 		}
 	}
@@ -541,7 +550,7 @@ static int oracle_drop_template(struct pt__db *db, struct pt__buf *err)
 
 	pt__buf_addf(&what, "drop the template schema \"%s\"", state->url.schema);
 	pt__ora_sql_drop_user(state->url.schema, "template", NULL, &sql);
-	rc = admin_sql(db, PT__ORA_OP_DROP_USER, what.data, sql.data, NULL, NULL, NULL, err);
+	rc = admin_sql(db, PT__ORA_OP_DROP_USER, what.data, sql.data, NULL, NULL, err);
 	pt__buf_release(&sql);
 	pt__buf_release(&what);
 	return rc;
@@ -550,7 +559,7 @@ static int oracle_drop_template(struct pt__db *db, struct pt__buf *err)
 static int oracle_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	int rc = connect_admin(db, err);
+	int rc = pt__db_admin_connect(db, err);
 
 	if (!rc)
 		pt__buf_addf(out, "oracle server %s", state->banner);
@@ -576,7 +585,7 @@ struct clone_job {
 /* Runs sql for the job; on failure notes op and what in it and returns PT__ERUN. */
 static int job_sql(struct clone_job *job, enum pt__ora_op op, const char *what, const char *sql)
 {
-	if (!run_sql(&job->conn, sql, NULL, NULL, &job->outcome))
+	if (!run_sql(&job->conn, sql, NULL, &job->outcome))
 		return 0;
 	job->failed_op = op;
 	pt__buf_adds(&job->what, what);
@@ -650,11 +659,10 @@ static int drop_clone(struct pt__db *db, const char *name, const char *kind, con
 		      struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
-	struct pt__buf sql = PT__BUF_INIT, what = PT__BUF_INIT;
+	struct pt__buf sql = PT__BUF_INIT, what = PT__BUF_INIT, why = PT__BUF_INIT;
 	long long deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
-	struct outcome outcome;
 	long delay = 50;
-	int rc;
+	int code, rc;
 
 	if (!strcmp(kind, "pdb"))
 		pt__ora_sql_drop_pdb(name, marker, &sql);
@@ -669,21 +677,18 @@ static int drop_clone(struct pt__db *db, const char *name, const char *kind, con
 		     name);
 	/* A killed session takes a moment to go: ORA-01940 is retried. */
 	for (;;) {
+		pt__buf_reset(&why);
 		rc = admin_sql(db,
 			       !strcmp(kind, "pdb") ? PT__ORA_OP_DROP_PDB : PT__ORA_OP_DROP_USER,
-			       what.data, sql.data, NULL, NULL, &outcome, NULL);
-		if (!rc || outcome.code != ORA_USER_CONNECTED || pt__now_ms() >= deadline)
+			       what.data, sql.data, NULL, &code, &why);
+		if (!rc || code != ORA_USER_CONNECTED || pt__now_ms() >= deadline)
 			break;
 		pt__sleep_ms(delay);
 		delay = delay * 2 > 1000 ? 1000 : delay * 2;
 	}
-	if (rc && outcome.code) {
-		pt__buf_addf(err, "cannot %s on %s: ", what.data, state->where);
-		add_outcome(&outcome,
-			    !strcmp(kind, "pdb") ? PT__ORA_OP_DROP_PDB : PT__ORA_OP_DROP_USER, err);
-	} else if (rc) {
-		connect_admin(db, err); /* for its message */
-	}
+	if (rc)
+		pt__buf_add(err, why.data, why.len);
+	pt__buf_release(&why);
 	pt__buf_release(&sql);
 	pt__buf_release(&what);
 	return rc;
@@ -713,7 +718,7 @@ static int create_link(struct pt__db *db, struct pt__buf *err)
 	pt__ora_object_name("LINK", db->ctx->run_id, 0, state->name_limit, &name);
 	pt__ora_sql_create_link(name.data, &state->url, state->marker.data, &sql);
 	pt__buf_addf(&what, "create the loopback database link \"%s\"", name.data);
-	rc = admin_sql(db, PT__ORA_OP_LINK, what.data, sql.data, NULL, NULL, NULL, err);
+	rc = admin_sql(db, PT__ORA_OP_LINK, what.data, sql.data, NULL, NULL, err);
 	if (!rc)
 		state->link = pt__buf_detach(&name);
 	pt__buf_release(&name);
@@ -762,7 +767,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 				  "--db-setup");
 		return PT__EUSAGE;
 	}
-	if ((rc = connect_admin(db, err)) || (rc = ensure_registry(db, err)))
+	if ((rc = pt__db_admin_connect(db, err)) || (rc = ensure_registry(db, err)))
 		return rc;
 	/* The setup strategy needs no template: every clone is built by --db-setup. */
 	if (state->url.strategy != PT__ORA_STRATEGY_SETUP) {
@@ -772,13 +777,13 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		if (!exists) {
 			pt__buf_addf(err,
 				     "cannot clone on %s: the template %s \"%s\" does not exist",
-				     state->where, uses_pdb(state) ? "PDB" : "schema",
+				     state->shared.where, uses_pdb(state) ? "PDB" : "schema",
 				     uses_pdb(state) ? state->url.pdb : state->url.schema);
 			return PT__ERUN;
 		}
 	}
 	pt__buf_reset(&state->marker);
-	fill_marker(db, true, &state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
 	if (state->url.strategy == PT__ORA_STRATEGY_DATAPUMP && (rc = create_link(db, err)))
 		return rc;
 
@@ -858,7 +863,7 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 		if (!rc && job->outcome.code) {
 			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s: ",
 				     uses_pdb(state) ? state->url.pdb : state->url.schema,
-				     job->clone->name, state->where, job->what.data);
+				     job->clone->name, state->shared.where, job->what.data);
 			add_outcome(&job->outcome, job->failed_op, err);
 			rc = job->outcome.code == ORA_CANCELLED ? PT__EINTR : PT__ERUN;
 		}
@@ -901,8 +906,8 @@ static int oracle_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return first;
 }
 
-/* Row callback: a registry row (name, kind, marker) whose marker names its run. */
-static void add_leftover(char *const *columns, void *arg)
+/* A registry row (name, kind, marker) in list, if its marker names its run. */
+static void add_leftover(char *const *columns, struct pt__db_leftovers *list)
 {
 	struct pt__db_leftover item = {.name = columns[0],
 				       .kind = columns[1],
@@ -913,7 +918,7 @@ static void add_leftover(char *const *columns, void *arg)
 						       : "Oracle user"};
 
 	if (pt__db_owner_parse(columns[2], &item.owner))
-		pt__db_leftovers_add(arg, &item);
+		pt__db_leftovers_add(list, &item);
 }
 
 static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
@@ -926,28 +931,25 @@ static int oracle_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 {
 	struct ora_state *state = db->state;
 	struct pt__db_leftovers list = {NULL, 0, 0};
-	struct pt__buf sql = PT__BUF_INIT;
-	struct outcome outcome;
-	int rc;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__buf sql = PT__BUF_INIT, why = PT__BUF_INIT;
+	int code, rc;
 
 	pt__ora_sql_leftovers(&sql);
-	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "look for clones left by dead runs", sql.data,
-		       add_leftover, &list, &outcome, NULL);
-	pt__buf_release(&sql);
-	if (rc == PT__ERUN && outcome.code == ORA_TABLE_MISSING) {
+	rc = admin_sql(db, PT__ORA_OP_LOOKUP, "look for clones left by dead runs", sql.data, &rows,
+		       &code, &why);
+	if (rc && code == ORA_TABLE_MISSING)
 		rc = 0; /* no registry yet: nothing of partest's is here */
-	} else if (rc == PT__ERUN && !outcome.code) {
-		/* connect_admin failed before any statement: say why */
-		rc = connect_admin(db, err);
-		if (!rc)
-			rc = PT__ERUN;
-	} else if (rc) {
-		pt__buf_addf(err, "cannot look for clones left by dead runs on %s: ", state->where);
-		add_outcome(&outcome, PT__ORA_OP_LOOKUP, err);
-	}
+	else if (rc)
+		pt__buf_add(err, why.data, why.len);
+	for (size_t i = 0; !rc && i < rows.nr; i++)
+		add_leftover(pt__db_rows_row(&rows, i), &list);
 	if (!rc)
-		pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+		pt__db_reap_leftovers(db, &list, drop_leftover, state->shared.where, dropped);
+	pt__db_rows_release(&rows);
 	pt__db_leftovers_release(&list);
+	pt__buf_release(&why);
+	pt__buf_release(&sql);
 	return rc;
 }
 
@@ -964,4 +966,5 @@ const struct pt__db_backend pt__db_oracle = {
 	.drop_clones = oracle_drop_clones,
 	.reap = oracle_reap,
 	.has_template = oracle_has_template,
+	.admin = &oracle_admin,
 };

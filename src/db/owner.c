@@ -37,6 +37,14 @@ void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out)
 		     owner->start);
 }
 
+void pt__db_owner_format_this_run(const struct pt__db_context *ctx, bool clone, struct pt__buf *out)
+{
+	struct pt__db_owner owner;
+
+	pt__db_owner_of_this_run(&owner, ctx, clone);
+	pt__db_owner_format(&owner, out);
+}
+
 /* Copies the value of " key=" in str (up to a space) into out (size bytes);
  * false if there is none or it does not fit. */
 static bool marker_field(const char *str, const char *key, char *out, size_t size)

@@ -27,6 +27,10 @@ void pt__db_owner_of_this_run(struct pt__db_owner *owner, const struct pt__db_co
 /* "partest clone v1 run=... host=... pid=... start=...": a comment's text. */
 void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out);
 
+/* The text for what this process makes in the run ctx describes. */
+void pt__db_owner_format_this_run(const struct pt__db_context *ctx, bool clone,
+				  struct pt__buf *out);
+
 /* Returns 1 and fills out if comment is such a text, else 0. */
 int pt__db_owner_parse(const char *comment, struct pt__db_owner *out);
 

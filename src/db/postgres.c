@@ -22,6 +22,7 @@
  * exist) it holds a session advisory lock named after it, so that two runs
  * rebuilding one template with --db-setup take turns.
  */
+#include "admin.h"
 #include "clones.h"
 #include "owner.h"
 #include "url_escape.h"
@@ -53,13 +54,13 @@
 #define OBJECT_IN_USE "55006"
 
 struct pg_state {
+	struct pt__db_admin shared; /* first: where the admin connection is */
 	struct pt__pg_url url;
 	struct pt__pg_server server; /* postgresql+tmp:// only */
 	bool server_started;
 	PQconninfoOption *options; /* the template URL's libpq parameters */
 	PGconn *admin;
 	const char *maintenance_db; /* what admin is connected to */
-	char *where;		    /* "host:port" of the server, for messages */
 	bool locked;		    /* holds the template's advisory lock */
 	struct pt__buf marker;	    /* this run's clone marker */
 	struct pt__db_clones clones;
@@ -122,19 +123,19 @@ static bool result_ok(const PGresult *res)
 }
 
 /*
- * Runs sql (with nparams text parameters) on conn and returns its last
- * result, which the caller clears; NULL when the connection failed. When
- * cancel (if given) fires, the statement is cancelled and *interrupted set.
+ * Runs sql on conn and returns its last result, which the caller clears;
+ * NULL when the connection failed. When cancel (if given) fires, the
+ * statement is cancelled and *interrupted set.
  */
-static PGresult *run_query(PGconn *conn, const char *sql, int nparams, const char *const *params,
-			   const struct pt__cancel *cancel, bool *interrupted)
+static PGresult *run_query(PGconn *conn, const char *sql, const struct pt__cancel *cancel,
+			   bool *interrupted)
 {
 	PGresult *last = NULL, *res;
 	bool cancelled = false;
 
 	if (interrupted)
 		*interrupted = false;
-	if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0))
+	if (!PQsendQueryParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0))
 		return NULL;
 	while (PQisBusy(conn)) {
 		struct pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {pt__signals_fd(), POLLIN, 0}};
@@ -268,13 +269,21 @@ static int start_server(struct pt__db *db, struct pt__buf *err)
 	return 0;
 }
 
-/* Opens state->admin, starting the throwaway server first if it is one. */
-static int connect_admin(struct pt__db *db, struct pt__buf *err)
+/* The admin connection's first need: postgresql+tmp://'s server. */
+static int postgres_prepare(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+
+	return state->url.throwaway && !state->server_started ? start_server(db, err) : 0;
+}
+
+/* Connects to the maintenance database: postgres, else template1. */
+static int postgres_connect(struct pt__db *db, struct pt__buf *where, bool *lost,
+			    struct pt__buf *why)
 {
 	struct pg_state *state = db->state;
 	static const char *const maintenance[] = {"postgres", "template1"};
 	const char **keywords, **values;
-	int rc;
 
 	if (state->admin && PQstatus(state->admin) == CONNECTION_OK)
 		return 0;
@@ -283,14 +292,10 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 		PQreset(state->admin);
 		if (PQstatus(state->admin) == CONNECTION_OK)
 			return 0;
-		pt__buf_addf(err, "lost the connection to PostgreSQL for ");
-		pt__db_describe_url(db, err);
-		pt__buf_adds(err, ": ");
-		add_pg_error(state->admin, NULL, err);
+		*lost = true;
+		add_pg_error(state->admin, NULL, why);
 		return PT__ERUN;
 	}
-	if (state->url.throwaway && !state->server_started && (rc = start_server(db, err)))
-		return rc;
 	for (size_t i = 0; i < 2; i++) {
 		connect_params(state, maintenance[i], &keywords, &values);
 		state->admin = PQconnectdbParams(keywords, values, 0);
@@ -306,77 +311,80 @@ static int connect_admin(struct pt__db *db, struct pt__buf *err)
 			state->admin = NULL;
 			continue;
 		}
-		pt__buf_adds(err, "cannot connect to PostgreSQL for ");
-		pt__db_describe_url(db, err);
-		pt__buf_adds(err, ": ");
-		add_pg_error(state->admin, NULL, err);
+		add_pg_error(state->admin, NULL, why);
 		PQfinish(state->admin);
 		state->admin = NULL;
 		return PT__ERUN;
 	}
-	{
-		struct pt__buf where = PT__BUF_INIT;
-		const char *host = PQhost(state->admin);
-		pt__buf_addf(&where, "%s:%s", host && *host ? host : "localhost",
-			     PQport(state->admin));
-		free(state->where);
-		state->where = pt__buf_detach(&where);
-	}
+	const char *host = PQhost(state->admin);
+	pt__buf_addf(where, "%s:%s", host && *host ? host : "localhost", PQport(state->admin));
 	return 0;
 }
 
-/*
- * Runs sql with params on the admin connection; on failure appends
- * "cannot WHAT on HOST:PORT: why" to err. Returns the result (cleared by
- * the caller) in *out when out is given.
- */
-static int admin_query(struct pt__db *db, const char *what, const char *sql, int nparams,
-		       const char *const *params, bool interruptible, PGresult **out,
-		       struct pt__buf *err)
+/* Runs a statement on the admin connection; libpq cancels an interrupted one. */
+static int postgres_run(struct pt__db *db, const struct pt__db_statement *statement,
+			struct pt__db_rows *rows, int *code, struct pt__buf *why)
 {
 	struct pg_state *state = db->state;
 	bool interrupted = false;
 	PGresult *res;
-	int rc;
+	int rc = 0;
 
-	if ((rc = connect_admin(db, err)))
-		return rc;
-	res = run_query(state->admin, sql, nparams, params, interruptible ? &db->ctx->cancel : NULL,
-			&interrupted);
+	(void)code; /* SQLSTATEs are not numbers; no caller needs one here */
+	res = run_query(state->admin, statement->sql,
+			statement->interruptible ? &db->ctx->cancel : NULL, &interrupted);
 	if (interrupted) {
-		pt__buf_addf(err, "interrupted while trying to %s", what);
-		PQclear(res);
-		return PT__EINTR;
+		rc = PT__EINTR;
+	} else if (!result_ok(res)) {
+		add_pg_error(state->admin, res, why);
+		rc = PT__ERUN;
+	} else if (rows) {
+		int columns = PQnfields(res);
+		const char **values = pt__xcalloc((size_t)columns + 1, sizeof(*values));
+		rows->columns = (size_t)columns;
+		for (int r = 0; r < PQntuples(res); r++) {
+			for (int c = 0; c < columns; c++)
+				values[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+			pt__db_rows_add(rows, values);
+		}
+		free(values);
 	}
-	if (!result_ok(res)) {
-		pt__buf_addf(err, "cannot %s on %s: ", what, state->where);
-		add_pg_error(state->admin, res, err);
-		PQclear(res);
-		return PT__ERUN;
-	}
-	if (out)
-		*out = res;
-	else
-		PQclear(res);
-	return 0;
+	PQclear(res);
+	return rc;
 }
 
-/* Runs "PREFIX "name" SUFFIX" on the admin connection. */
-static int admin_command(struct pt__db *db, const char *what, const char *prefix, const char *name,
-			 const char *suffix, struct pt__buf *err)
+static void postgres_add_identifier(struct pt__db *db, const char *name, struct pt__buf *out)
 {
 	struct pg_state *state = db->state;
-	struct pt__buf sql = PT__BUF_INIT;
-	int rc;
 
-	if ((rc = connect_admin(db, err)))
+	add_identifier(state->admin, name, out);
+}
+
+static const struct pt__db_admin_ops postgres_admin = {
+	.engine = "PostgreSQL",
+	.prepare = postgres_prepare,
+	.connect = postgres_connect,
+	.describe = pt__db_describe_url,
+	.run = postgres_run,
+	.add_identifier = postgres_add_identifier,
+};
+
+/*
+ * PREFIX 'value' SUFFIX in sql, the value quoted by libpq (which needs the
+ * admin connection, opened here).
+ */
+static int literal_sql(struct pt__db *db, const char *prefix, const char *value, const char *suffix,
+		       struct pt__buf *sql, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	int rc = pt__db_admin_connect(db, err);
+
+	if (rc)
 		return rc;
-	pt__buf_adds(&sql, prefix);
-	add_identifier(state->admin, name, &sql);
-	pt__buf_adds(&sql, suffix);
-	rc = admin_query(db, what, sql.data, 0, NULL, false, NULL, err);
-	pt__buf_release(&sql);
-	return rc;
+	pt__buf_adds(sql, prefix);
+	add_literal(state->admin, value, sql);
+	pt__buf_adds(sql, suffix);
+	return 0;
 }
 
 static int postgres_open(struct pt__db *db, struct pt__buf *err)
@@ -421,7 +429,7 @@ static void postgres_close(struct pt__db *db)
 		pt__pg_server_stop(&state->server);
 	PQconninfoFree(state->options);
 	pt__db_clones_release(&state->clones);
-	free(state->where);
+	pt__db_admin_release(&state->shared);
 	pt__buf_release(&state->marker);
 	pt__pg_url_release(&state->url);
 	free(state);
@@ -432,15 +440,20 @@ static void postgres_close(struct pt__db *db)
 static int lock_template(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	const char *params[] = {state->url.dbname};
+	struct pt__buf sql = PT__BUF_INIT;
+	struct pt__db_statement lock = {.what = "lock the template for this run",
+					.interruptible = true};
 	int rc;
 
 	if (state->locked)
 		return 0;
-	rc = admin_query(db, "lock the template for this run",
-			 "SELECT pg_advisory_lock(" LOCK_CLASS ", hashtext($1))", 1, params, true,
-			 NULL, err);
+	rc = literal_sql(db, "SELECT pg_advisory_lock(" LOCK_CLASS ", hashtext(", state->url.dbname,
+			 "))", &sql, err);
+	lock.sql = sql.data;
+	if (!rc)
+		rc = pt__db_admin_run(db, &lock, NULL, NULL, err);
 	state->locked = !rc;
+	pt__buf_release(&sql);
 	return rc;
 }
 
@@ -449,27 +462,29 @@ static void unlock_template(struct pt__db *db)
 	struct pg_state *state = db->state;
 
 	if (state->locked && state->admin && PQstatus(state->admin) == CONNECTION_OK)
-		PQclear(run_query(state->admin, "SELECT pg_advisory_unlock_all()", 0, NULL, false,
-				  NULL));
+		PQclear(run_query(state->admin, "SELECT pg_advisory_unlock_all()", NULL, NULL));
 	state->locked = false;
 }
 
 static int postgres_template_exists(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	const char *params[] = {state->url.dbname};
-	PGresult *res;
+	struct pt__buf sql = PT__BUF_INIT;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {.what = "look for the template", .interruptible = true};
 	int rc;
 
-	if ((rc = lock_template(db, err)))
-		return rc;
-	rc = admin_query(db, "look for the template",
-			 "SELECT 1 FROM pg_database WHERE datname = $1", 1, params, true, &res,
-			 err);
-	if (rc)
-		return rc;
-	rc = PQntuples(res) > 0;
-	PQclear(res);
+	if ((rc = lock_template(db, err)) ||
+	    (rc = literal_sql(db, "SELECT 1 FROM pg_database WHERE datname = ", state->url.dbname,
+			      "", &sql, err)))
+		goto out;
+	look.sql = sql.data;
+	rc = pt__db_admin_run(db, &look, &rows, NULL, err);
+	if (!rc)
+		rc = rows.nr > 0;
+out:
+	pt__db_rows_release(&rows);
+	pt__buf_release(&sql);
 	return rc;
 }
 
@@ -477,19 +492,20 @@ static int postgres_template_exists(struct pt__db *db, struct pt__buf *err)
 static int read_comment(struct pt__db *db, const char *name, bool *exists, char **comment,
 			struct pt__buf *err)
 {
-	const char *params[] = {name};
-	PGresult *res;
+	struct pt__buf sql = PT__BUF_INIT;
 	int rc;
 
-	rc = admin_query(db, "read partest's marker",
+	*comment = NULL;
+	rc = literal_sql(db,
 			 "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-			 "WHERE datname = $1",
-			 1, params, false, &res, err);
-	if (rc)
+			 "WHERE datname = ",
+			 name, "", &sql, err);
+	if (!rc)
+		rc = pt__db_admin_value(db, "read partest's marker", sql.data, comment, err);
+	pt__buf_release(&sql);
+	if (rc < 0)
 		return rc;
-	*exists = PQntuples(res) > 0;
-	*comment = *exists && !PQgetisnull(res, 0, 0) ? pt__xstrdup(PQgetvalue(res, 0, 0)) : NULL;
-	PQclear(res);
+	*exists = rc;
 	return 0;
 }
 
@@ -508,52 +524,31 @@ static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
 	return rc;
 }
 
-static void fill_marker(const struct pt__db *db, bool clone, struct pt__buf *out)
-{
-	struct pt__db_owner owner;
-
-	pt__db_owner_of_this_run(&owner, db->ctx, clone);
-	pt__db_owner_format(&owner, out);
-}
-
-/* COMMENT ON DATABASE "name" IS '<marker>'. */
-static int put_marker(struct pt__db *db, PGconn *conn, const char *name, bool clone, PGresult **res)
-{
-	struct pt__buf sql = PT__BUF_INIT, marker = PT__BUF_INIT;
-
-	fill_marker(db, clone, &marker);
-	pt__buf_adds(&sql, "COMMENT ON DATABASE ");
-	add_identifier(conn, name, &sql);
-	pt__buf_adds(&sql, " IS ");
-	add_literal(conn, marker.data, &sql);
-	*res = run_query(conn, sql.data, 0, NULL, false, NULL);
-	pt__buf_release(&sql);
-	pt__buf_release(&marker);
-	return result_ok(*res) ? 0 : -1;
-}
-
 static int postgres_create_template(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	struct pt__buf what = PT__BUF_INIT;
-	PGresult *res = NULL;
+	struct pt__buf what = PT__BUF_INIT, sql = PT__BUF_INIT, marker = PT__BUF_INIT;
 	int rc;
 
 	pt__buf_addf(&what, "create the template \"%s\"", state->url.dbname);
-	rc = admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
+	rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
 	if (rc)
 		goto out;
-	if (put_marker(db, state->admin, state->url.dbname, false, &res)) {
-		pt__buf_addf(err, "cannot mark the template \"%s\" as partest's on %s: ",
-			     state->url.dbname, state->where);
-		add_pg_error(state->admin, res, err);
+	pt__db_owner_format_this_run(db->ctx, false, &marker);
+	pt__buf_adds(&sql, "COMMENT ON DATABASE ");
+	add_identifier(state->admin, state->url.dbname, &sql);
+	pt__buf_adds(&sql, " IS ");
+	add_literal(state->admin, marker.data, &sql);
+	pt__buf_reset(&what);
+	pt__buf_addf(&what, "mark the template \"%s\" as partest's", state->url.dbname);
+	if ((rc = pt__db_admin_exec(db, what.data, sql.data, err))) {
 		struct pt__buf ignored = PT__BUF_INIT;
-		admin_command(db, "drop", "DROP DATABASE ", state->url.dbname, "", &ignored);
+		pt__db_admin_command(db, "drop", "DROP DATABASE ", state->url.dbname, "", &ignored);
 		pt__buf_release(&ignored);
-		rc = PT__ERUN;
 	}
 out:
-	PQclear(res);
+	pt__buf_release(&marker);
+	pt__buf_release(&sql);
 	pt__buf_release(&what);
 	return rc;
 }
@@ -566,11 +561,11 @@ static int postgres_drop_template(struct pt__db *db, struct pt__buf *err)
 
 	pt__buf_addf(&what, "drop the template \"%s\"", state->url.dbname);
 	/* A database marked as a template cannot be dropped. */
-	rc = admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
-			   " IS_TEMPLATE false", err);
+	rc = pt__db_admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
+				  " IS_TEMPLATE false", err);
 	if (!rc)
-		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", state->url.dbname, "",
-				   err);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ",
+					  state->url.dbname, "", err);
 	pt__buf_release(&what);
 	return rc;
 }
@@ -578,7 +573,7 @@ static int postgres_drop_template(struct pt__db *db, struct pt__buf *err)
 static int postgres_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	int rc = connect_admin(db, err);
+	int rc = pt__db_admin_connect(db, err);
 
 	if (rc)
 		return rc;
@@ -593,26 +588,30 @@ static int describe_blockers(struct pt__db *db, struct pt__buf *out, int *count,
 			     struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	const char *params[] = {state->url.dbname};
-	PGresult *res;
+	struct pt__buf sql = PT__BUF_INIT;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement list = {.what = "list the sessions on the template",
+					.interruptible = true};
 	int rc;
 
-	rc = admin_query(db, "list the sessions on the template",
+	rc = literal_sql(db,
 			 "SELECT pid, coalesce(usename, '?'), coalesce(application_name, ''), "
 			 "CASE WHEN client_addr IS NOT NULL THEN host(client_addr) "
 			 "WHEN client_port = -1 THEN 'local socket' ELSE 'unknown' END "
-			 "FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() "
-			 "ORDER BY pid",
-			 1, params, true, &res, err);
-	if (rc)
-		return rc;
-	*count = PQntuples(res);
-	for (int i = 0; i < *count; i++)
+			 "FROM pg_stat_activity WHERE datname = ",
+			 state->url.dbname, " AND pid <> pg_backend_pid() ORDER BY pid", &sql, err);
+	list.sql = sql.data;
+	if (!rc)
+		rc = pt__db_admin_run(db, &list, &rows, NULL, err);
+	*count = rc ? 0 : (int)rows.nr;
+	for (size_t i = 0; !rc && i < rows.nr; i++)
 		pt__buf_addf(out, "%spid %s (user %s, application \"%s\", client %s)",
-			     i ? ", " : "", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			     PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
-	PQclear(res);
-	return 0;
+			     i ? ", " : "", pt__db_rows_get(&rows, i, 0),
+			     pt__db_rows_get(&rows, i, 1), pt__db_rows_get(&rows, i, 2),
+			     pt__db_rows_get(&rows, i, 3));
+	pt__db_rows_release(&rows);
+	pt__buf_release(&sql);
+	return rc;
 }
 
 /*
@@ -637,8 +636,8 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 				     "cannot clone \"%s\" on %s: other sessions are connected to "
 				     "it and were still there after %d s: %s; partest does not end "
 				     "sessions it did not open (wait longer with ?partest_wait=)",
-				     state->url.dbname, state->where, state->url.wait_seconds,
-				     sessions.data);
+				     state->url.dbname, state->shared.where,
+				     state->url.wait_seconds, sessions.data);
 			rc = PT__ERUN;
 			break;
 		}
@@ -838,7 +837,8 @@ static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__
 	/* This run's marker; or none on one this run created but failed to mark. */
 	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->made)) {
 		pt__buf_addf(&what, "drop the clone \"%s\"", clone->name);
-		rc = admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name, "", err);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name,
+					  "", err);
 	}
 	free(comment);
 	pt__buf_release(&what);
@@ -869,7 +869,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 	if ((rc = lock_template(db, err)))
 		return rc;
 	pt__buf_reset(&state->marker);
-	fill_marker(db, true, &state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
 	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX,
 				 format_clone_url);
 
@@ -881,8 +881,8 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 	if (ours) {
 		struct pt__buf what = PT__BUF_INIT;
 		pt__buf_addf(&what, "protect the template \"%s\" while cloning", state->url.dbname);
-		rc = admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
-				   " ALLOW_CONNECTIONS false IS_TEMPLATE true", err);
+		rc = pt__db_admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
+					  " ALLOW_CONNECTIONS false IS_TEMPLATE true", err);
 		pt__buf_release(&what);
 		if (rc)
 			goto fail;
@@ -923,7 +923,8 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 			}
 			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s",
 				     state->url.dbname, job->clone->name,
-				     state->where ? state->where : "the server", job->error.data);
+				     state->shared.where ? state->shared.where : "the server",
+				     job->error.data);
 			rc = PT__ERUN;
 			goto fail;
 		}
@@ -955,34 +956,39 @@ static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
 static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftover,
 			 struct pt__buf *err)
 {
-	return admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "", err);
+	return pt__db_admin_command(db, "drop", "DROP DATABASE IF EXISTS ", leftover->name, "",
+				    err);
 }
 
 static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__db_leftovers list = {NULL, 0, 0};
-	PGresult *res;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {
+		.what = "look for clones left by dead runs",
+		.sql = "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+		       "WHERE shobj_description(oid, 'pg_database') LIKE 'partest clone v1 %' "
+		       "ORDER BY datname",
+		.interruptible = true,
+	};
 	int rc;
 
 	/* A throwaway server is new: nothing there to reap. */
 	if (state->url.throwaway && !state->server_started)
 		return 0;
-	rc = admin_query(db, "look for clones left by dead runs",
-			 "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
-			 "WHERE shobj_description(oid, 'pg_database') LIKE 'partest clone v1 %' "
-			 "ORDER BY datname",
-			 0, NULL, true, &res, err);
-	if (rc)
+	if ((rc = pt__db_admin_run(db, &look, &rows, NULL, err))) {
+		pt__db_rows_release(&rows);
 		return rc;
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct pt__db_leftover item = {.name = PQgetvalue(res, i, 0),
-					       .what = "PostgreSQL database"};
-		if (pt__db_owner_parse(PQgetvalue(res, i, 1), &item.owner))
+	}
+	for (size_t i = 0; i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_leftover item = {.name = row[0], .what = "PostgreSQL database"};
+		if (pt__db_owner_parse(row[1], &item.owner))
 			pt__db_leftovers_add(&list, &item);
 	}
-	PQclear(res);
-	pt__db_reap_leftovers(db, &list, drop_leftover, state->where, dropped);
+	pt__db_rows_release(&rows);
+	pt__db_reap_leftovers(db, &list, drop_leftover, state->shared.where, dropped);
 	pt__db_leftovers_release(&list);
 	return 0;
 }
@@ -999,6 +1005,7 @@ const struct pt__db_backend pt__db_postgres = {
 	.clone = postgres_clone,
 	.drop_clones = postgres_drop_clones,
 	.reap = postgres_reap,
+	.admin = &postgres_admin,
 };
 
 #else

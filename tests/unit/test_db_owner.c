@@ -68,3 +68,16 @@ PT_TEST(db_owner, format_and_parse_agree)
 	PT_EXPECT_UINT(read.start, ==, owner.start);
 	pt__buf_release(&text);
 }
+
+PT_TEST(db_owner, this_runs_marker_reads_back_as_this_run)
+{
+	struct pt__buf marker = PT__BUF_INIT;
+	struct pt__db_owner owner;
+
+	pt__db_owner_format_this_run(&ctx, true, &marker);
+	PT_ASSERT_INT(pt__db_owner_parse(marker.data, &owner), ==, 1);
+	PT_EXPECT_TRUE(owner.clone);
+	PT_EXPECT_STR(owner.run_id, ==, "partest-1-this");
+	PT_EXPECT_INT(owner.pid, ==, (long)getpid());
+	pt__buf_release(&marker);
+}
