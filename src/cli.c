@@ -16,7 +16,7 @@
 #include "cancel.h"
 #include "clock.h"
 #include "error.h"
-#include "db/db.h"
+#include "db/provision.h"
 #include "discover.h"
 #include "environ.h"
 #include "options.h"

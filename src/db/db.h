@@ -1,8 +1,9 @@
 /*
  * Test databases: the template a run prepares once and the clones, one per
  * worker, that the workers use. One backend per database engine sits behind
- * struct pt__db_backend; everything else in the runner sees only struct
- * pt__db and the three life-cycle calls at the bottom of this file.
+ * struct pt__db_backend, declared here with the pieces the backends share
+ * (db.c); the runner sees only struct pt__db and the life-cycle calls of
+ * provision.h.
  *
  * Every function follows the error rule of src/error.h.
  */
@@ -78,36 +79,6 @@ struct pt__db {
 	size_t nr_replaced_urls, alloc_replaced_urls;
 };
 
-/*
- * Parses "[ALIAS=]URL" from --db into db (which it initialises) and opens
- * its backend. A URL of an engine whose backend is not built in fails with
- * PT__EUSAGE and says so.
- */
-int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context *ctx,
-		struct pt__buf *err);
-
-/*
- * Prepares the templates of all dbs (building them with ctx->setup_cmd
- * when given, or reusing them under --keepdb while the fingerprint holds)
- * and then makes every db's clones.
- */
-int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err);
-
-/* Drops clones, and templates this run built unless --keepdb. Best effort. */
-int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err);
-
-/*
- * partest db clean: drops what dead runs left in each database's server,
- * one line per dropped object in dropped.
- */
-int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err);
-
-/* Closes the backend and frees db. */
-void pt__db_release(struct pt__db *db);
-
-/* The environment variable name for an alias: PARTEST_DB_<ALIAS>_URL. */
-void pt__db_env_name(const char *alias, struct pt__buf *out);
-
 /* For backends: the small pieces of state keeping they share. */
 
 /* Says in err that the --db URL is malformed, and why (password hidden).
@@ -117,6 +88,9 @@ int pt__db_url_error(struct pt__buf *err, const char *url, const char *why);
 /* Appends text between two quote characters, each quote inside doubled:
  * SQL's quoting of identifiers ('"', '`') and literals ('\''). */
 void pt__db_add_quoted(const char *text, char quote, struct pt__buf *out);
+
+/* The template's URL as the backend knows it (template_url), or as given. */
+const char *pt__db_template_url(const struct pt__db *db);
 
 /* '--db ALIAS ("URL")', the template's URL with its password hidden: how
  * a message names a database before there is a connection to it. */
@@ -135,7 +109,7 @@ void pt__db_clone_name(const char *template_name, const char *run_id, int k, siz
 
 /*
  * Makes url, which db takes over, db's template_url. The string it replaces
- * stays valid until pt__db_release, since db.c may still hold it (a backend
+ * stays valid until pt__db_release, since provision.c may still hold it (a backend
  * that starts a throwaway server learns the real URL only then).
  */
 void pt__db_set_template_url(struct pt__db *db, char *url);

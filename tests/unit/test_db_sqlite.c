@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "db/db.h"
+#include "db/provision.h"
 #include "owned_dir.h"
 #include "clock.h"
 

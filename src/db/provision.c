@@ -1,0 +1,626 @@
+/*
+ * A run's test databases from start to end: parsing --db, deciding whether
+ * a template must be (re)built, running --db-setup once for all databases,
+ * the clones, the tear-down, and partest db clean. The engines sit behind
+ * struct pt__db_backend (db.h); this file never talks to one directly.
+ */
+#include "provision.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../clock.h"
+#include "../spawn.h"
+#include "../environ.h"
+#include "../signals.h"
+#include "../xalloc.h"
+#include "backends.h"
+
+/* How much of a failing --db-setup's output the message keeps: the end. */
+#define SETUP_OUTPUT_KEEP   (64 * 1024)
+/* After an interrupt, how long the set-up gets to end before SIGKILL. */
+#define SETUP_KILL_GRACE_MS 3000
+
+void pt__db_env_name(const char *alias, struct pt__buf *out)
+{
+	pt__buf_adds(out, "PARTEST_DB_");
+	for (const char *c = alias; *c; c++)
+		pt__buf_addc(out,
+			     isalnum((unsigned char)*c) ? (char)toupper((unsigned char)*c) : '_');
+	pt__buf_adds(out, "_URL");
+}
+
+/* "--db NAME" as messages name a database. */
+static void describe_db(const struct pt__db *db, struct pt__buf *out)
+{
+	pt__buf_adds(out, "\"");
+	pt__db_redact_url(pt__db_template_url(db), out);
+	pt__buf_addf(out, "\" (--db %s)", db->alias);
+}
+
+int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context *ctx,
+		struct pt__buf *err)
+{
+	const char *eq = strchr(spec, '='), *colon = strchr(spec, ':');
+	const char *url = spec;
+	struct pt__buf shown = PT__BUF_INIT;
+	int rc = 0;
+
+	memset(db, 0, sizeof(*db));
+	pt__db_redact_url(spec, &shown);
+	/* An '=' before the scheme's ':' ends an alias; one after is the URL's. */
+	if (eq && (!colon || eq < colon)) {
+		size_t len = (size_t)(eq - spec);
+		if (!len || strspn(spec, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					 "0123456789_") != len) {
+			pt__buf_addf(err,
+				     "--db \"%s\": the alias before '=' must be letters, digits "
+				     "and '_' only",
+				     shown.data);
+			rc = PT__EUSAGE;
+			goto out;
+		}
+		db->alias = pt__xstrndup(spec, len);
+		url = eq + 1;
+	} else {
+		db->alias = pt__xstrdup("default");
+	}
+
+	if ((rc = pt__db_backend_for(url, shown.data, &db->backend, err)))
+		goto out;
+	db->url = pt__xstrdup(url);
+	db->ctx = ctx;
+	rc = db->backend->open(db, err);
+out:
+	pt__buf_release(&shown);
+	if (rc) {
+		free(db->alias);
+		free(db->url);
+		free(db->template_url);
+		memset(db, 0, sizeof(*db));
+	}
+	return rc;
+}
+
+void pt__db_release(struct pt__db *db)
+{
+	if (db->backend)
+		db->backend->close(db);
+	pt__db_free_clone_urls(db);
+	free(db->alias);
+	free(db->url);
+	free(db->template_url);
+	for (size_t i = 0; i < db->nr_replaced_urls; i++)
+		free(db->replaced_urls[i]);
+	free(db->replaced_urls);
+	memset(db, 0, sizeof(*db));
+}
+
+/* The database --db-setup sees as DATABASE_URL: "default", else the first. */
+static const struct pt__db *main_db(const struct pt__db *dbs, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(dbs[i].alias, "default"))
+			return &dbs[i];
+	return &dbs[0];
+}
+
+/* STATE/templates/<alias>: the fingerprint the template was built for. */
+static void record_path(const struct pt__db *db, struct pt__buf *out)
+{
+	pt__buf_addf(out, "%s/templates/%s", db->ctx->state_dir, db->alias);
+}
+
+static void record_contents(const struct pt__db *db, unsigned long long fingerprint,
+			    struct pt__buf *out)
+{
+	pt__buf_addf(out, "partest template record 1\nfingerprint %016llx\nurl ", fingerprint);
+	pt__db_redact_url(pt__db_template_url(db), out);
+	pt__buf_addc(out, '\n');
+}
+
+static void hash_field(unsigned long long *hash, const char *tag, const void *data, size_t len)
+{
+	unsigned long long n = len;
+
+	*hash = pt__db_hash(*hash, tag, strlen(tag) + 1);
+	*hash = pt__db_hash(*hash, &n, sizeof(n));
+	*hash = pt__db_hash(*hash, data, len);
+}
+
+/*
+ * What decides the templates' contents, as one 64-bit FNV-1a hash (no
+ * library partest already needs offers a hash; this only has to notice
+ * change, not resist an adversary): the set-up command, the bytes of every
+ * --db-inputs file in order, each backend's fingerprint text and each URL.
+ * Every field is framed with a tag and its length so that moving bytes from
+ * one field to the next changes the hash. A missing input is a usage error.
+ */
+static int compute_fingerprint(const struct pt__db *dbs, size_t nr, unsigned long long *out,
+			       struct pt__buf *err)
+{
+	const struct pt__db_context *ctx = dbs[0].ctx;
+	unsigned long long hash = PT__DB_HASH_INIT;
+	struct pt__buf text = PT__BUF_INIT;
+	int rc = 0;
+
+	hash_field(&hash, "setup", ctx->setup_cmd, strlen(ctx->setup_cmd));
+	for (size_t i = 0; ctx->inputs && ctx->inputs[i]; i++) {
+		const char *path = ctx->inputs[i];
+		char chunk[65536];
+		unsigned long long size = 0;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
+				     strerror(errno));
+			rc = PT__EUSAGE;
+			goto out;
+		}
+		hash_field(&hash, "input", path, strlen(path));
+		for (;;) {
+			ssize_t n = read(fd, chunk, sizeof(chunk));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
+					     strerror(errno));
+				close(fd);
+				rc = PT__EUSAGE;
+				goto out;
+			}
+			if (!n)
+				break;
+			hash = pt__db_hash(hash, chunk, (size_t)n);
+			size += (unsigned long long)n;
+		}
+		close(fd);
+		hash = pt__db_hash(hash, &size, sizeof(size));
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const char *url = pt__db_template_url(&dbs[i]);
+		pt__buf_reset(&text);
+		rc = dbs[i].backend->fingerprint((struct pt__db *)&dbs[i], &text, err);
+		if (rc)
+			goto out;
+		hash_field(&hash, "backend", pt__buf_str(&text), text.len);
+		hash_field(&hash, "alias", dbs[i].alias, strlen(dbs[i].alias));
+		hash_field(&hash, "url", url, strlen(url));
+	}
+	*out = hash;
+out:
+	pt__buf_release(&text);
+	return rc;
+}
+
+static int fingerprint_matches(const struct pt__db *db, unsigned long long fingerprint)
+{
+	struct pt__buf path = PT__BUF_INIT, have = PT__BUF_INIT, want = PT__BUF_INIT,
+		       ignored = PT__BUF_INIT;
+	int matches;
+
+	record_path(db, &path);
+	record_contents(db, fingerprint, &want);
+	matches = pt__db_read_file(path.data, &have, &ignored) == 1 && have.len == want.len &&
+		  !memcmp(have.data, want.data, want.len);
+	pt__buf_release(&ignored);
+	pt__buf_release(&path);
+	pt__buf_release(&have);
+	pt__buf_release(&want);
+	return matches;
+}
+
+static void forget_fingerprint(const struct pt__db *db)
+{
+	struct pt__buf path = PT__BUF_INIT;
+
+	record_path(db, &path);
+	unlink(path.data);
+	pt__buf_release(&path);
+}
+
+static int remember_fingerprint(const struct pt__db *db, unsigned long long fingerprint,
+				struct pt__buf *err)
+{
+	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, contents = PT__BUF_INIT,
+		       why = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_addf(&dir, "%s/templates", db->ctx->state_dir);
+	record_path(db, &path);
+	record_contents(db, fingerprint, &contents);
+	if ((rc = pt__db_make_dirs(dir.data, &why)) ||
+	    (rc = pt__db_write_file(path.data, contents.data, contents.len, &why)))
+		pt__buf_addf(err, "cannot record the template of --db %s: %s", db->alias, why.data);
+	pt__buf_release(&why);
+	pt__buf_release(&dir);
+	pt__buf_release(&path);
+	pt__buf_release(&contents);
+	return rc;
+}
+
+/* Keeps the last SETUP_OUTPUT_KEEP bytes of the set-up's output. */
+static void keep_output(struct pt__buf *output, const char *data, size_t len, bool *cut)
+{
+	pt__buf_add(output, data, len);
+	if (output->len > 2 * SETUP_OUTPUT_KEEP) {
+		pt__buf_consume(output, output->len - SETUP_OUTPUT_KEEP);
+		*cut = true;
+	}
+}
+
+/*
+ * Runs ctx->setup_cmd through /bin/sh -c once, in a process group of its
+ * own, with DATABASE_URL and PARTEST_DB_<ALIAS>_URL naming the templates
+ * (or, for the database clone_of, clone_url: a per-clone set-up),
+ * stdin from /dev/null and stdout and stderr captured together. It is done
+ * when the shell exits (a daemon it left holding the pipe does not keep
+ * partest waiting). On an interrupt the group gets SIGTERM, then SIGKILL.
+ * Returns 0, PT__EUSAGE when it failed (with its output in err),
+ * PT__ERUN when it could not be started, or PT__EINTR.
+ */
+static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *clone_of,
+		     const char *clone_url, struct pt__buf *err)
+{
+	const char *cmd = dbs[0].ctx->setup_cmd;
+	const struct pt__cancel *cancel = &dbs[0].ctx->cancel;
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
+	struct pt__environ env;
+	struct pt__buf name = PT__BUF_INIT, output = PT__BUF_INIT, why = PT__BUF_INIT;
+	bool cut = false, exited = false;
+	char chunk[8192];
+	long long kill_at = 0;
+	int out[2], status = 0, spawned;
+	pid_t pid;
+
+	if (pt__pipe(out, &why)) {
+		pt__buf_addf(err, "cannot run --db-setup \"%s\": %s", cmd, why.data);
+		pt__buf_release(&why);
+		return PT__ERUN;
+	}
+	pt__environ_init(&env);
+	pt__environ_set(&env, "DATABASE_URL",
+			main_db(dbs, nr) == clone_of ? clone_url
+						     : pt__db_template_url(main_db(dbs, nr)));
+	for (size_t i = 0; i < nr; i++) {
+		pt__buf_reset(&name);
+		pt__db_env_name(dbs[i].alias, &name);
+		pt__environ_set(&env, name.data,
+				&dbs[i] == clone_of ? clone_url : pt__db_template_url(&dbs[i]));
+	}
+	struct pt__spawn spawn = {
+		.path = "/bin/sh",
+		.argv = argv,
+		.envp = env.vars,
+		.fds = {PT__SPAWN_DEVNULL, out[1], out[1], PT__SPAWN_NONE, PT__SPAWN_NONE},
+		.new_group = true,
+	};
+	spawned = pt__spawn(&spawn, &pid, &why);
+	pt__environ_release(&env);
+	pt__buf_release(&name);
+	close(out[1]);
+	if (spawned) {
+		close(out[0]);
+		pt__buf_addf(err, "--db-setup \"%s\": %s", cmd, why.data);
+		pt__buf_release(&why);
+		return spawned;
+	}
+	pt__set_nonblocking(out[0]);
+
+	for (bool open_pipe = true; !exited;) {
+		struct pollfd fds[2] = {{open_pipe ? out[0] : -1, POLLIN, 0},
+					{pt__signals_fd(), POLLIN, 0}};
+		ssize_t n = -1;
+
+		if (pt__cancelled(cancel) && !kill_at) {
+			kill(-pid, SIGTERM);
+			kill_at = pt__now_ms() + SETUP_KILL_GRACE_MS;
+		}
+		if (kill_at && (pt__now_ms() >= kill_at || pt__cancel_interrupts(cancel) > 1))
+			kill(-pid, SIGKILL);
+		/* The short timeout notices the exit without relying on SIGCHLD. */
+		if (poll(fds, 2, 50) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents)
+			pt__signals_drain();
+		while (open_pipe && (n = read(out[0], chunk, sizeof(chunk))) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			keep_output(&output, chunk, (size_t)n, &cut);
+		}
+		if (open_pipe && n == 0)
+			open_pipe = false;
+		pid_t done = waitpid(pid, &status, WNOHANG);
+		if (done == pid || (done < 0 && errno == ECHILD))
+			exited = true;
+	}
+	/* What the shell wrote just before it exited. */
+	for (ssize_t n; (n = read(out[0], chunk, sizeof(chunk))) > 0;)
+		keep_output(&output, chunk, (size_t)n, &cut);
+	close(out[0]);
+
+	if (kill_at || pt__cancelled(cancel)) {
+		pt__buf_addf(err, "--db-setup \"%s\" was interrupted", cmd);
+		pt__buf_release(&output);
+		return PT__EINTR;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		pt__buf_release(&output);
+		return 0;
+	}
+	pt__buf_addf(err, "--db-setup \"%s\" ", cmd);
+	if (WIFEXITED(status))
+		pt__buf_addf(err, "failed with exit status %d", WEXITSTATUS(status));
+	else
+		pt__describe_wait_status(status, err);
+	if (!output.len) {
+		pt__buf_adds(err, " and printed nothing");
+	} else {
+		pt__buf_adds(err, cut ? "; the end of its output:\n" : "; its output:\n");
+		while (output.len && output.data[output.len - 1] == '\n')
+			output.data[--output.len] = '\0';
+		pt__buf_add(err, output.data, output.len);
+	}
+	pt__buf_release(&output);
+	return PT__EUSAGE;
+}
+
+/* The backend has no template: --db-setup runs on each clone instead. */
+static bool setup_per_clone(const struct pt__db *db)
+{
+	return db->backend->has_template && !db->backend->has_template(db);
+}
+
+/* How many databases have a template to build (not a per-clone set-up). */
+static size_t templates_to_build(const struct pt__db *dbs, size_t nr)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		n += !setup_per_clone(&dbs[i]);
+	return n;
+}
+
+/* Drops the templates this run built; on the way out of a failure. */
+static void drop_built_templates(struct pt__db *dbs, size_t nr)
+{
+	struct pt__buf ignored = PT__BUF_INIT;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (!dbs[i].template_built)
+			continue;
+		forget_fingerprint(&dbs[i]);
+		if (dbs[i].backend->template_is_ours(&dbs[i], &ignored) == 1)
+			dbs[i].backend->drop_template(&dbs[i], &ignored);
+		dbs[i].template_built = false;
+	}
+	pt__buf_release(&ignored);
+}
+
+/*
+ * With --db-setup: reuses the templates under --keepdb when every one of
+ * them is ours and was built for the current fingerprint; otherwise drops
+ * (if ours), creates and fills them all with one run of the set-up. A
+ * template partest did not create is never touched. On failure nothing
+ * this call built is left behind.
+ */
+static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	const struct pt__db_context *ctx = dbs[0].ctx;
+	unsigned long long fingerprint;
+	bool *exists = pt__xcalloc(nr, sizeof(*exists));
+	bool reuse = ctx->keepdb;
+	struct pt__buf what = PT__BUF_INIT;
+	int rc;
+
+	rc = compute_fingerprint(dbs, nr, &fingerprint, err);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__db *db = &dbs[i];
+		if (setup_per_clone(db))
+			continue; /* no template: the set-up runs on each clone */
+		rc = db->backend->template_exists(db, err);
+		if (rc < 0)
+			goto out;
+		exists[i] = rc == 1;
+		if (exists[i]) {
+			rc = db->backend->template_is_ours(db, err);
+			if (rc < 0)
+				goto out;
+			if (!rc) {
+				describe_db(db, &what);
+				pt__buf_addf(
+					err,
+					"cannot build the template %s: it exists and was not "
+					"created by partest; remove it or run without --db-setup",
+					what.data);
+				rc = PT__EUSAGE;
+				goto out;
+			}
+		}
+		reuse = reuse && exists[i] && fingerprint_matches(db, fingerprint);
+	}
+	rc = 0;
+	if (reuse)
+		goto out;
+
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__db *db = &dbs[i];
+		if (setup_per_clone(db))
+			continue;
+		/* Forgotten first: a run killed from here on leaves no match. */
+		forget_fingerprint(db);
+		if (exists[i] && (rc = db->backend->drop_template(db, err)))
+			goto fail;
+		if ((rc = db->backend->create_template(db, err)))
+			goto fail;
+		db->template_built = true;
+	}
+	if (templates_to_build(dbs, nr) && (rc = run_setup(dbs, nr, NULL, NULL, err)))
+		goto fail;
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__db *db = &dbs[i];
+		if (setup_per_clone(db))
+			continue;
+		rc = db->backend->template_is_ours(db, err);
+		if (rc < 0)
+			goto fail;
+		if (!rc) {
+			/* Not ours any more: partest may not drop it, so it stays. */
+			db->template_built = false;
+			pt__buf_reset(&what);
+			describe_db(db, &what);
+			pt__buf_addf(
+				err,
+				"--db-setup \"%s\" replaced the template %s instead of filling "
+				"in the one partest created; partest leaves it alone from now on",
+				ctx->setup_cmd, what.data);
+			rc = PT__EUSAGE;
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (!setup_per_clone(&dbs[i]) &&
+		    (rc = remember_fingerprint(&dbs[i], fingerprint, err)))
+			goto fail;
+	goto out;
+fail:
+	drop_built_templates(dbs, nr);
+out:
+	free(exists);
+	pt__buf_release(&what);
+	return rc;
+}
+
+/* Without --db-setup every template must already be there. */
+static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__buf what = PT__BUF_INIT;
+		if (setup_per_clone(&dbs[i]))
+			continue;
+		int rc = dbs[i].backend->template_exists(&dbs[i], err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			describe_db(&dbs[i], &what);
+			pt__buf_addf(err,
+				     "the template %s does not exist; create it or give --db-setup",
+				     what.data);
+			pt__buf_release(&what);
+			return PT__ERUN;
+		}
+	}
+	return 0;
+}
+
+/* Two --db naming one alias or one template would fight over it. */
+static int check_distinct(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	for (size_t i = 0; i < nr; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(dbs[i].alias, dbs[j].alias)) {
+				pt__buf_addf(err, "--db: the alias \"%s\" is given twice",
+					     dbs[i].alias);
+				return PT__EUSAGE;
+			}
+			if (!strcmp(pt__db_template_url(&dbs[i]), pt__db_template_url(&dbs[j]))) {
+				struct pt__buf url = PT__BUF_INIT;
+				pt__db_redact_url(pt__db_template_url(&dbs[i]), &url);
+				pt__buf_addf(err,
+					     "--db %s and --db %s name the same database \"%s\"",
+					     dbs[j].alias, dbs[i].alias, url.data);
+				pt__buf_release(&url);
+				return PT__EUSAGE;
+			}
+		}
+	}
+	return 0;
+}
+
+int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err)
+{
+	int rc;
+
+	for (size_t i = 0; i < nr; i++)
+		if ((rc = dbs[i].backend->reap(&dbs[i], dropped, err)))
+			return rc;
+	return 0;
+}
+
+int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	struct pt__buf ignored = PT__BUF_INIT;
+	int rc;
+
+	if (!nr)
+		return 0;
+	if ((rc = check_distinct(dbs, nr, err)))
+		return rc;
+	rc = pt__db_clean(dbs, nr, &ignored, err);
+	pt__buf_release(&ignored);
+	if (rc)
+		return rc;
+	rc = dbs[0].ctx->setup_cmd ? build_templates(dbs, nr, err) : check_templates(dbs, nr, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < nr; i++) {
+		if (pt__cancelled(&dbs[i].ctx->cancel)) {
+			pt__buf_adds(err, "interrupted while making the database clones");
+			rc = PT__EINTR;
+			break;
+		}
+		if ((rc = dbs[i].backend->clone(&dbs[i], err)))
+			break;
+	}
+	/* A backend without a template (Oracle's setup strategy): --db-setup
+	 * fills each clone, one after another. */
+	for (size_t i = 0; !rc && i < nr; i++)
+		for (int k = 0; !rc && setup_per_clone(&dbs[i]) && k < dbs[i].ctx->workers; k++)
+			rc = run_setup(dbs, nr, &dbs[i], dbs[i].clone_urls[k], err);
+	if (rc)
+		pt__db_teardown(dbs, nr, &ignored);
+	pt__buf_release(&ignored);
+	return rc;
+}
+
+int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	struct pt__buf later = PT__BUF_INIT;
+	int first = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__db *db = &dbs[i];
+		struct pt__buf *where = first ? &later : err;
+		int rc = db->backend->drop_clones(db, where);
+
+		pt__db_free_clone_urls(db);
+		if (rc && !first)
+			first = rc;
+		where = first ? &later : err;
+		if (db->template_built && !db->ctx->keepdb) {
+			forget_fingerprint(db);
+			rc = db->backend->template_is_ours(db, where);
+			rc = rc == 1 ? db->backend->drop_template(db, where) : rc;
+			db->template_built = false;
+			if (rc && !first)
+				first = rc;
+		}
+		pt__buf_reset(&later);
+	}
+	pt__buf_release(&later);
+	return first;
+}
