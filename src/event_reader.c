@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "spawn.h"
+
 void pt__event_reader_init(struct pt__event_reader *reader, int fd)
 {
 	reader->fd = fd;
@@ -24,8 +26,7 @@ void pt__event_reader_read(struct pt__event_reader *reader)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		close(reader->fd);
-		reader->fd = -1;
+		pt__close_fd(&reader->fd);
 	}
 }
 
@@ -60,9 +61,7 @@ void pt__event_reader_discard(struct pt__event_reader *reader)
 
 void pt__event_reader_release(struct pt__event_reader *reader)
 {
-	if (reader->fd >= 0)
-		close(reader->fd);
-	reader->fd = -1;
+	pt__close_fd(&reader->fd);
 	pt__buf_release(&reader->received);
 	reader->decoded = 0;
 }

@@ -9,13 +9,6 @@
 #include "error.h"
 #include "spawn.h"
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
 			  const char *dir, int64_t now_us, struct pt__buf *err)
 {
@@ -68,10 +61,10 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 	return rc;
 fail:
 	for (int i = 0; i < 2; i++) {
-		close_fd(&sockets[i]);
-		close_fd(&events[i]);
+		pt__close_fd(&sockets[i]);
+		pt__close_fd(&events[i]);
 	}
-	close_fd(&server->output);
+	pt__close_fd(&server->output);
 	return rc;
 }
 
@@ -120,13 +113,13 @@ int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int f
 
 void pt__fork_server_stop(struct pt__fork_server *server)
 {
-	close_fd(&server->commands);
+	pt__close_fd(&server->commands);
 }
 
 void pt__fork_server_release(struct pt__fork_server *server)
 {
-	close_fd(&server->commands);
+	pt__close_fd(&server->commands);
 	pt__event_reader_release(&server->events);
-	close_fd(&server->output);
+	pt__close_fd(&server->output);
 	pt__buf_release(&server->why);
 }

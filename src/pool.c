@@ -285,7 +285,7 @@ static void assign_work(struct pool *pool)
 			continue;
 		/* Nothing left, or the next work is another program's: an idle
 		 * worker makes way for a fresh one. */
-		if (pool->ctx.stop_starting || !next ||
+		if (pt__slot_context_stopping(&pool->ctx) || !next ||
 		    (slot->state == PT__SLOT_IDLE && next->program != slot->program)) {
 			if (slot->state == PT__SLOT_IDLE)
 				pt__slot_retire(&pool->ctx, slot);
@@ -300,7 +300,6 @@ static void interrupt(struct pool *pool)
 {
 	if (!pool->ctx.interrupting) {
 		pool->ctx.interrupting = true;
-		pool->ctx.stop_starting = true;
 		pool->stopping_servers = true;
 		for (int i = 0; i < pool->nr_slots; i++) {
 			struct pt__slot *slot = &pool->slots[i];
@@ -483,7 +482,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		if (pt__cancel_interrupts(config->cancel))
 			interrupt(&pool);
 		assign_work(&pool);
-		if (all_empty(&pool) && (!pool.ctx.queue.len || pool.ctx.stop_starting)) {
+		if (all_empty(&pool) && (!pool.ctx.queue.len || pt__slot_context_stopping(&pool.ctx))) {
 			if (!servers_running(&pool))
 				break;
 			stop_servers(&pool);

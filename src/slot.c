@@ -17,6 +17,11 @@ static int64_t grace_us(const struct pt__slot_context *ctx)
 	return (int64_t)(ctx->config->kill_grace * 1e6);
 }
 
+bool pt__slot_context_stopping(const struct pt__slot_context *ctx)
+{
+	return ctx->interrupting || ctx->results.failfast_tripped;
+}
+
 void pt__slot_init(struct pt__slot *slot, int number)
 {
 	memset(slot, 0, sizeof(*slot));
@@ -44,15 +49,11 @@ static void finish_test(struct pt__slot_context *ctx, struct pt__slot *slot, siz
 
 	pt__worker_take_output(&slot->worker, &result->out, &result->err);
 	pt__results_finish(&ctx->results, index, status, slot->worker.number, duration_us);
-	if (ctx->results.failfast_tripped)
-		ctx->stop_starting = true;
 }
 
 static void fail_work(struct pt__slot_context *ctx, struct pt__slot *slot, const char *message)
 {
 	pt__results_fail_work(&ctx->results, &slot->work, message);
-	if (ctx->results.failfast_tripped)
-		ctx->stop_starting = true;
 	drop_work(slot);
 }
 
@@ -72,7 +73,7 @@ static void requeue_from(struct pt__slot_context *ctx, struct pt__slot *slot, si
 	if (!slot->has_work)
 		return;
 	if (from < slot->work.nr_tests) {
-		if (ctx->stop_starting)
+		if (pt__slot_context_stopping(ctx))
 			pt__results_not_run(&ctx->results, &slot->work, from, why_not_run(ctx));
 		else
 			pt__queue_push_front(&ctx->queue, pt__work_tail(&slot->work, from));
@@ -109,10 +110,8 @@ static int64_t test_deadline(const struct pt__slot_context *ctx, size_t index, i
 void pt__slot_retire(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	slot->state = PT__SLOT_RETIRING;
-	pt__worker_close_input(&slot->worker, false);
 	/* Global tear-downs get a generous while before they are cut short. */
-	slot->worker.kill_at_us = pt__now_us() + grace_us(ctx) + 10000000;
-	slot->worker.kill_stage = 0;
+	pt__worker_stop(&slot->worker, true, grace_us(ctx) + 10000000);
 }
 
 /* Sends "run" commands up to the window, and "end" after the last test. */
@@ -120,14 +119,14 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	size_t window = ctx->config->failfast ? 1 : SIZE_MAX;
 
-	if (ctx->stop_starting && slot->sent == slot->next && slot->next < slot->work.nr_tests) {
+	if (pt__slot_context_stopping(ctx) && slot->sent == slot->next && slot->next < slot->work.nr_tests) {
 		/* --failfast tripped: what this worker has not started never will. */
 		pt__results_not_run(&ctx->results, &slot->work, slot->next, why_not_run(ctx));
 		drop_work(slot);
 		pt__slot_retire(ctx, slot);
 		return;
 	}
-	while (!ctx->stop_starting && slot->sent < slot->work.nr_tests &&
+	while (!pt__slot_context_stopping(ctx) && slot->sent < slot->work.nr_tests &&
 	       slot->sent - slot->next < window) {
 		size_t index = slot->work.tests[slot->sent++];
 		const struct pt__test *test = &ctx->list->tests[index];

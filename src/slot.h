@@ -66,9 +66,11 @@ struct pt__slot_context {
 	struct pt__queue queue;		 /* work not yet taken */
 	struct pt__buf *broken;		 /* per program: why it cannot run, or empty */
 	struct pt__fork_server *servers; /* per program */
-	bool stop_starting;		 /* --failfast tripped, or interrupted */
 	bool interrupting;
 };
+
+/* True once no new test may start: interrupted, or --failfast tripped. */
+bool pt__slot_context_stopping(const struct pt__slot_context *ctx);
 
 /* Initialises an empty slot numbered number. Allocates nothing. */
 void pt__slot_init(struct pt__slot *slot, int number);

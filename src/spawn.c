@@ -67,6 +67,13 @@ int pt__unlinked_file(const char *dir, struct pt__buf *err)
 	return fd;
 }
 
+void pt__close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 void pt__set_nonblocking(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);

@@ -59,6 +59,9 @@ int pt__unlinked_file(const char *dir, struct pt__buf *err);
 /* Sets O_NONBLOCK on fd. */
 void pt__set_nonblocking(int fd);
 
+/* Closes *fd if it is open and leaves it -1. */
+void pt__close_fd(int *fd);
+
 /* Formats a wait() status for people: "exited with status 3", "was killed by SIGSEGV (Segmentation fault)". */
 void pt__describe_wait_status(int status, struct pt__buf *out);
 

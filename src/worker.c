@@ -13,13 +13,6 @@
 /* Captured output beyond this much per test is dropped, and counted. */
 #define CAPTURE_LIMIT (4u << 20)
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 void pt__worker_init(struct pt__worker *worker, int number)
 {
 	memset(worker, 0, sizeof(*worker));
@@ -51,8 +44,8 @@ int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *serve
 {
 	int rc = pt__fork_server_fork(server, worker->number, worker->fork_fds, env, err);
 
-	close_fd(&worker->fork_fds[2]);
-	close_fd(&worker->fork_fds[3]);
+	pt__close_fd(&worker->fork_fds[2]);
+	pt__close_fd(&worker->fork_fds[3]);
 	worker->awaiting_fork = false;
 	return rc;
 }
@@ -107,10 +100,10 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 		if ((rc = pt__spawn(&spawn, &worker->pid, err)))
 			goto fail;
 	}
-	close_fd(&commands[0]);
-	close_fd(&events[1]);
-	close_fd(&out[1]);
-	close_fd(&errs[1]);
+	pt__close_fd(&commands[0]);
+	pt__close_fd(&events[1]);
+	pt__close_fd(&out[1]);
+	pt__close_fd(&errs[1]);
 	worker->native = options->native;
 	worker->commands = commands[1];
 	pt__event_reader_init(&worker->events, events[0]);
@@ -128,13 +121,13 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 	return 0;
 fail:
 	worker->awaiting_fork = false;
-	close_fd(&worker->fork_fds[2]);
-	close_fd(&worker->fork_fds[3]);
+	pt__close_fd(&worker->fork_fds[2]);
+	pt__close_fd(&worker->fork_fds[3]);
 	for (int i = 0; i < 2; i++) {
-		close_fd(&out[i]);
-		close_fd(&errs[i]);
-		close_fd(&commands[i]);
-		close_fd(&events[i]);
+		pt__close_fd(&out[i]);
+		pt__close_fd(&errs[i]);
+		pt__close_fd(&commands[i]);
+		pt__close_fd(&events[i]);
 	}
 	return rc;
 }
@@ -154,7 +147,7 @@ void pt__worker_flush(struct pt__worker *worker)
 	}
 	/* All a one-test worker will get is written: its end of input tells it to go. */
 	if (worker->close_after_flush && !worker->to_send.len)
-		close_fd(&worker->commands);
+		pt__close_fd(&worker->commands);
 }
 
 void pt__worker_queue(struct pt__worker *worker, const struct pt__command *cmd)
@@ -169,7 +162,7 @@ void pt__worker_close_input(struct pt__worker *worker, bool after_flush)
 		pt__worker_flush(worker);
 		return;
 	}
-	close_fd(&worker->commands);
+	pt__close_fd(&worker->commands);
 	pt__buf_reset(&worker->to_send);
 }
 
@@ -201,7 +194,7 @@ static void drain(struct pt__worker *worker, int *fd, int which, pt__worker_outp
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0 || errno != EAGAIN)
-			close_fd(fd);
+			pt__close_fd(fd);
 		return;
 	}
 }
@@ -298,20 +291,20 @@ bool pt__worker_exited(struct pt__worker *worker, pt__worker_output_fn *echo, vo
 		kill(-worker->pid, SIGKILL);
 		pt__worker_drain_output(worker, echo, ctx);
 	}
-	close_fd(&worker->commands);
-	close_fd(&worker->out);
-	close_fd(&worker->err);
+	pt__close_fd(&worker->commands);
+	pt__close_fd(&worker->out);
+	pt__close_fd(&worker->err);
 	return leaked;
 }
 
 void pt__worker_reset(struct pt__worker *worker)
 {
 	worker->awaiting_fork = false;
-	close_fd(&worker->fork_fds[2]);
-	close_fd(&worker->fork_fds[3]);
-	close_fd(&worker->commands);
-	close_fd(&worker->out);
-	close_fd(&worker->err);
+	pt__close_fd(&worker->fork_fds[2]);
+	pt__close_fd(&worker->fork_fds[3]);
+	pt__close_fd(&worker->commands);
+	pt__close_fd(&worker->out);
+	pt__close_fd(&worker->err);
 	pt__event_reader_release(&worker->events);
 	pt__buf_reset(&worker->to_send);
 	pt__buf_reset(&worker->out_buf);
@@ -326,8 +319,8 @@ void pt__worker_reset(struct pt__worker *worker)
 void pt__worker_release(struct pt__worker *worker)
 {
 	pt__worker_reset(worker);
-	close_fd(&worker->capture[0]);
-	close_fd(&worker->capture[1]);
+	pt__close_fd(&worker->capture[0]);
+	pt__close_fd(&worker->capture[1]);
 	pt__buf_release(&worker->to_send);
 	pt__buf_release(&worker->out_buf);
 	pt__buf_release(&worker->err_buf);
