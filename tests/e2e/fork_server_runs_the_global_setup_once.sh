@@ -30,6 +30,9 @@ run -j2 "$PROGRAMS/threaded"
 check "a threaded global set-up still runs its tests" last_line_is '2 passed, 0 failed, 0 skipped'
 check "and says once that it will not fork" sh -c \
 	'[ "$(grep -c "not forking workers from its server (its global set-up left 2 threads running)" out)" -eq 1 ]'
+run -j2 --start isolate --timeout 20 "$PROGRAMS/threaded"
+check "under isolate, a spawned worker gets the test its refused fork was sent" \
+	last_line_is '2 passed, 0 failed, 0 skipped'
 run -j2 --start bogus "$PROGRAMS/threaded"
 check "an unknown start method is a usage error" status_is 2
 done_testing
