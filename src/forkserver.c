@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -109,6 +110,15 @@ int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int f
 			     strerror(sent < 0 ? errno : EMSGSIZE));
 	pt__buf_release(&frame);
 	return rc;
+}
+
+void pt__fork_server_signal(struct pt__fork_server *server, int signo, const char *why)
+{
+	if (server->pid <= 0)
+		return;
+	if (why && !server->why.len)
+		pt__buf_adds(&server->why, why);
+	kill(-server->pid, signo);
 }
 
 void pt__fork_server_stop(struct pt__fork_server *server)

@@ -54,6 +54,13 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],
 			 char *const *env, struct pt__buf *err);
 
+/*
+ * Sends signo to the server's process group, if it runs. With a reason
+ * (say, "it took longer than --timeout 5 s"), the first one given is kept
+ * in server->why for the message about its end.
+ */
+void pt__fork_server_signal(struct pt__fork_server *server, int signo, const char *why);
+
 /* Asks the server to end: it kills its workers, tears down and exits. */
 void pt__fork_server_stop(struct pt__fork_server *server);
 

@@ -158,7 +158,7 @@ static void read_server_events(struct pool *pool, size_t program)
 		if (decoded < 0) {
 			note(pool, "%s: its fork server broke the protocol: %s",
 			     pool->ctx.list->programs[program].name, why.data);
-			kill(-server->pid, SIGKILL);
+			pt__fork_server_signal(server, SIGKILL, NULL);
 			pt__event_reader_discard(&server->events);
 			break;
 		}
@@ -311,7 +311,7 @@ static void interrupt(struct pool *pool)
 		for (size_t p = 0; p < pool->ctx.list->nr_programs; p++) {
 			struct pt__fork_server *server = &pool->ctx.servers[p];
 			if (server->state == PT__SERVER_STARTING)
-				kill(-server->pid, SIGTERM);
+				pt__fork_server_signal(server, SIGTERM, NULL);
 			pt__fork_server_stop(server);
 		}
 	}
@@ -320,8 +320,7 @@ static void interrupt(struct pool *pool)
 		for (int i = 0; i < pool->nr_slots; i++)
 			pt__worker_signal(&pool->slots[i].worker, SIGKILL);
 		for (size_t p = 0; p < pool->ctx.list->nr_programs; p++)
-			if (pool->ctx.servers[p].pid > 0)
-				kill(-pool->ctx.servers[p].pid, SIGKILL);
+			pt__fork_server_signal(&pool->ctx.servers[p], SIGKILL, NULL);
 	}
 }
 

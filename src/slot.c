@@ -584,12 +584,10 @@ void pt__slot_check_deadlines(struct pt__slot_context *ctx, struct pt__slot *slo
 
 	if (slot->state == PT__SLOT_STARTING && due && !slot->worker.pid) {
 		/* Still waiting for its fork server's global set-up. */
-		struct pt__fork_server *server = &ctx->servers[slot->program];
-		if (server->pid > 0 && !server->why.len) {
-			pt__buf_addf(&server->why, "it took longer than --timeout %.3g s",
-				     ctx->config->timeout);
-			kill(-server->pid, SIGKILL);
-		}
+		struct pt__buf why = PT__BUF_INIT;
+		pt__buf_addf(&why, "it took longer than --timeout %.3g s", ctx->config->timeout);
+		pt__fork_server_signal(&ctx->servers[slot->program], SIGKILL, why.data);
+		pt__buf_release(&why);
 		slot->deadline_us = 0;
 	} else if (slot->state == PT__SLOT_STARTING && due) {
 		pt__slot_stop(ctx, slot, PT__CRASH, false,
