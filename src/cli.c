@@ -208,6 +208,19 @@ static void write_junit(struct run *run, double wall)
 	pt__buf_release(&err);
 }
 
+/* --list's line for test: its id, and with -v where it is defined and its tags. */
+static void list_test(const struct pt__test *test, int verbose)
+{
+	const struct pt__test_attributes *attributes = &test->attributes;
+
+	fputs(test->id, stdout);
+	if (verbose && attributes->file)
+		printf("  %s:%d", attributes->file, attributes->line);
+	if (verbose && attributes->tags)
+		printf("  [%s]", attributes->tags);
+	putchar('\n');
+}
+
 /* Everything from discovery to the report. Returns the exit status. */
 static int execute(struct run *run, struct pt__buf *err)
 {
@@ -232,7 +245,7 @@ static int execute(struct run *run, struct pt__buf *err)
 	}
 	if (run->options.list) {
 		for (size_t i = 0; i < run->list.nr_tests; i++)
-			printf("%s\n", run->list.tests[i].id);
+			list_test(&run->list.tests[i], run->options.verbose);
 		return EXIT_PASSED;
 	}
 	if (!run->list.nr_tests && run->options.nr_filters) {

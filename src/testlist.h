@@ -19,7 +19,7 @@ enum pt__program_kind {
 /* How a program's workers come to life (src/start_method.c chooses). */
 enum pt__start_method {
 	PT__START_SPAWN,   /* a fresh process per worker, which runs the init phase */
-	PT__START_FORK,    /* forked from a server that ran the global set-up once */
+	PT__START_FORK,	   /* forked from a server that ran the global set-up once */
 	PT__START_ISOLATE, /* a fresh process per test (forked, or exec'd) */
 };
 
@@ -51,12 +51,23 @@ struct pt__result {
 	struct pt__buf err;	/* captured stderr */
 };
 
+/* What a program's listing said about a test beyond its name (test-info). */
+struct pt__test_attributes {
+	char *file;	/* where it is defined; NULL: unknown */
+	int line;	/* 0: unknown */
+	char *tags;	/* space-separated; NULL: none */
+	char *locks;	/* space-separated lock names; NULL: none */
+	bool exclusive; /* nothing else runs beside it */
+	int weight;	/* -j slots it takes while it runs, at least 1 */
+};
+
 struct pt__test {
 	size_t program; /* index into pt__test_list.programs */
 	char *suite;	/* NULL for an EXEC program */
 	char *name;	/* NULL for an EXEC program */
 	char *id;	/* "program::suite::name", or the program's name */
 	int timeout_ms; /* from .timeout; 0 means the run's --timeout */
+	struct pt__test_attributes attributes;
 	struct pt__result result;
 };
 
@@ -77,6 +88,9 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 /* suite and name NULL for an EXEC program. Returns the new test's index. */
 size_t pt__test_list_add_test(struct pt__test_list *list, size_t program, const char *suite,
 			      const char *name, int timeout_ms);
+/* Replaces test index's attributes with copies of file, tags and locks and the rest of what. */
+void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
+				  const struct pt__test_attributes *what);
 void pt__test_list_release(struct pt__test_list *list);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */
