@@ -468,7 +468,7 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 		pt__buf_reset(&result->message);
 		enum pt__status verdict = pt__verdict_of_executable(
 			status, slot->worker.out_buf.data, slot->worker.out_buf.len, leaked,
-			&result->message);
+			&result->tap, &result->message);
 		finish_test(ctx, slot, index, verdict, duration);
 		drop_work(slot);
 		return;

@@ -51,6 +51,7 @@ void pt__test_list_release(struct pt__test_list *list)
 		pt__buf_release(&test->result.message);
 		pt__buf_release(&test->result.out);
 		pt__buf_release(&test->result.err);
+		pt__tap_stream_release(&test->result.tap);
 	}
 	free(list->programs);
 	free(list->tests);
