@@ -32,7 +32,7 @@ void pt__slot_init(struct pt__slot *slot, int number)
 
 static const char *why_not_run(const struct pt__slot_context *ctx)
 {
-	return ctx->interrupting ? "interrupted" : "not run: --failfast after a failure";
+	return ctx->interrupting ? "interrupted" : ctx->results.stop_reason;
 }
 
 static void drop_work(struct pt__slot *slot)
