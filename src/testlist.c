@@ -13,6 +13,7 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 	program->path = pt__xstrdup(path);
 	program->name = pt__xstrdup(name);
 	program->kind = kind;
+	program->args = NULL;
 	return list->nr_programs++;
 }
 

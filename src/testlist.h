@@ -31,6 +31,8 @@ struct pt__program {
 	bool forkable; /* built with partest.h: can be its own fork server */
 	enum pt__start_method start;
 	const char *start_reason; /* why, for --explain: a static string */
+	char *const *args;	  /* EXEC only: arguments after its path (partest ... :: ARGS), */
+				  /* NULL-terminated, not owned; NULL for none */
 };
 
 enum pt__status {
