@@ -334,6 +334,7 @@ static void release(struct run *run)
 	if (run->junit)
 		fclose(run->junit);
 	pt__rundir_remove(&run->rundir);
+	pt__console_release(&run->console);
 	pt__timings_release(&run->timings);
 	pt__plan_release(&run->plan);
 	pt__test_list_release(&run->list);
