@@ -333,7 +333,8 @@ static bool parse_plan(struct tap_state *state, const char *p, size_t len)
 
 not_a_plan:
 	if (!state->malformed_plan.len)
-		pt__buf_add(&state->malformed_plan, p, len < QUOTED_LINE_MAX ? len : QUOTED_LINE_MAX);
+		pt__buf_add(&state->malformed_plan, p,
+			    len < QUOTED_LINE_MAX ? len : QUOTED_LINE_MAX);
 	return false;
 }
 

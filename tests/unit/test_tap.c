@@ -484,8 +484,7 @@ PT_TEST(tap, bare_carriage_returns_end_no_line)
 
 	/* As prove: one line that is no plan, so the stream has none. */
 	PT_ASSERT_INT(judge("1..2\rok 1\rnot ok 2\r", &details), ==, PT__TAP_FAIL);
-	PT_EXPECT_STR(pt__buf_str(&details), ==,
-		      "no plan (\"1..2\rok 1\rnot ok 2\" is not one)\n");
+	PT_EXPECT_STR(pt__buf_str(&details), ==, "no plan (\"1..2\rok 1\rnot ok 2\" is not one)\n");
 	pt__buf_reset(&details);
 	PT_EXPECT_INT(judge("1..2\rok 1\rok 2\r", &details), ==, PT__TAP_FAIL);
 	pt__buf_release(&details);

@@ -63,7 +63,9 @@ PT_TEST(visible, c1_controls_and_invalid_utf8_are_written_as_bytes)
 	struct pt__buf out = PT__BUF_INIT;
 
 	/* U+009B is CSI on terminals that read C1 controls. */
-	show("\xc2\x9b" "31m \xff \xc3 \xe2\x82 \xc0\xaf \xed\xa0\x80 \x7f", true, &out);
+	show("\xc2\x9b"
+	     "31m \xff \xc3 \xe2\x82 \xc0\xaf \xed\xa0\x80 \x7f",
+	     true, &out);
 	PT_EXPECT_STR(pt__buf_str(&out), ==,
 		      "\\xc2\\x9b31m \\xff \\xc3 \\xe2\\x82 \\xc0\\xaf \\xed\\xa0\\x80 \\x7f");
 	pt__buf_release(&out);
@@ -73,7 +75,9 @@ PT_TEST(visible, bidi_overrides_are_written_out)
 {
 	struct pt__buf out = PT__BUF_INIT;
 
-	show("ok \xe2\x80\xae" "deliaf", true, &out);
+	show("ok \xe2\x80\xae"
+	     "deliaf",
+	     true, &out);
 	PT_EXPECT_STR(pt__buf_str(&out), ==, "ok \\u202edeliaf");
 	pt__buf_release(&out);
 }
