@@ -14,6 +14,7 @@ script tap_short.sh 'echo 1..3; echo ok 1; echo ok 2'
 script tap_todo.sh 'echo 1..1; echo "not ok 1 - later # TODO not written"'
 script tap_todo_passed.sh 'echo 1..2; echo ok 1; echo "ok 2 - refunds # TODO not written yet"'
 script tap_skip_all.sh 'echo "1..0 # SKIP needs a GPU"'
+script tap_skip_all_plain.sh 'echo "1..0 # no GPU on this machine"'
 script tap_bail.sh 'echo 1..2; echo "Bail out! database down"'
 script killed.sh 'kill -SEGV $$'
 
@@ -35,7 +36,8 @@ check "a TODO test point that passes is named" \
 run tap_bail.sh
 check "Bail out! fails" sh -c 'grep -q "FAIL    tap_bail.sh" out && grep -q "Bail out! database down" out'
 
-run -v passes.sh tap_skip_all.sh
+run -v passes.sh tap_skip_all.sh tap_skip_all_plain.sh
 check "a TAP skip-all gives its reason" out_has 'needs a GPU'
+check "also when it is a plain comment (1..0 # reason)" out_has 'no GPU on this machine'
 check "-v lists passing tests" out_has 'PASS    passes.sh'
 done_testing
