@@ -621,3 +621,12 @@ PT_TEST(tap, strict_pragma_makes_unknown_lines_fail)
 		      ==, PT__TAP_PASS);
 	pt__buf_release(&details);
 }
+
+PT_TEST(tap, tap_12_has_no_yaml_to_hide_a_bail_out)
+{
+	struct pt__buf details = PT__BUF_INIT;
+
+	PT_EXPECT_INT(judge("1..2\nok 1\n  ---\n  Bail out! stop\nok 2\n", &details), ==,
+		      PT__TAP_BAIL_OUT);
+	pt__buf_release(&details);
+}
