@@ -12,9 +12,10 @@
 struct tap_state {
 	struct pt__buf *details;
 	struct pt__tap_stream *stream;
-	int version;  /* 12 unless "TAP version N" came first */
-	bool is_tap;  /* saw a plan (or a line starting like one), a test line, */
-		      /* a version line or "Bail out!" */
+	int version; /* 12 unless "TAP version N" came first */
+	/* Saw a plan (or a line starting like one), a test line, a version
+	 * line or "Bail out!". */
+	bool is_tap;
 	bool started; /* saw a version, a plan or a test: a version line is late */
 	bool failed;
 	bool bailed_out;
