@@ -7,6 +7,8 @@
 
 /* How much of a line that looks like a plan but is not one "no plan" quotes. */
 #define QUOTED_LINE_MAX 60
+/* How much of one line is read: the rest of a longer line is not. */
+#define LINE_HELD_MAX	(1u << 20)
 
 /* Where the judge is in the stream, carried from one line to the next. */
 struct tap_state {
@@ -604,21 +606,6 @@ static void judge_line(struct tap_state *state, const char *p, size_t len)
 	}
 }
 
-/* The line at out[*pos], without its LF or CRLF; *pos moves past it. */
-static size_t next_line(const char *out, size_t len, size_t *pos, const char **line)
-{
-	const char *newline;
-	size_t line_len;
-
-	*line = out + *pos;
-	newline = memchr(*line, '\n', len - *pos);
-	line_len = newline ? (size_t)(newline - *line) : len - *pos;
-	*pos += line_len + (newline ? 1 : 0);
-	if (line_len && (*line)[line_len - 1] == '\r')
-		line_len--;
-	return line_len;
-}
-
 /* "not" alone on a line: prove joins it to the next (VMS splits "not ok" so). */
 static bool is_lone_not(const char *p, size_t len)
 {
@@ -639,75 +626,136 @@ void pt__tap_stream_release(struct pt__tap_stream *stream)
 	memset(stream, 0, sizeof(*stream));
 }
 
-enum pt__tap_verdict pt__tap_judge(const char *out, size_t len, struct pt__tap_stream *stream,
-				   struct pt__buf *details)
-{
-	struct pt__tap_stream scratch = {0};
+struct pt__tap_reader {
 	struct tap_state state;
-	struct pt__buf joined = PT__BUF_INIT;
-	enum pt__tap_verdict verdict;
+	struct pt__tap_stream scratch; /* the points, when the caller keeps none */
+	struct pt__buf line;	       /* the line read so far, up to LINE_HELD_MAX bytes */
+	struct pt__buf lone_not;       /* a lone "not" line waiting for the next */
+	bool has_lone_not;
+};
+
+struct pt__tap_reader *pt__tap_reader_new(struct pt__tap_stream *stream, struct pt__buf *details)
+{
+	struct pt__tap_reader *reader = pt__xcalloc(1, sizeof(*reader));
+
+	reader->state.details = details;
+	reader->state.stream = stream ? stream : &reader->scratch;
+	reader->state.version = 12;
+	pt__tap_stream_release(reader->state.stream);
+	return reader;
+}
+
+/* One whole line, without its LF or CRLF. */
+static void take_line(struct pt__tap_reader *reader, const char *p, size_t len)
+{
+	if (reader->state.bailed_out)
+		return;
+	if (len && p[len - 1] == '\r')
+		len--;
+	if (reader->has_lone_not) {
+		reader->has_lone_not = false;
+		pt__buf_add(&reader->lone_not, p, len);
+		judge_line(&reader->state, reader->lone_not.data, reader->lone_not.len);
+		pt__buf_reset(&reader->lone_not);
+	} else if (is_lone_not(p, len)) {
+		reader->has_lone_not = true;
+		pt__buf_add(&reader->lone_not, p, len);
+	} else {
+		judge_line(&reader->state, p, len);
+	}
+}
+
+/* Holds the start of a line the next chunk ends, up to LINE_HELD_MAX bytes. */
+static void hold(struct pt__tap_reader *reader, const char *p, size_t len)
+{
+	if (reader->line.len + len > LINE_HELD_MAX)
+		len = reader->line.len < LINE_HELD_MAX ? LINE_HELD_MAX - reader->line.len : 0;
+	pt__buf_add(&reader->line, p, len);
+}
+
+void pt__tap_reader_feed(struct pt__tap_reader *reader, const char *data, size_t len)
+{
 	size_t pos = 0;
 
-	memset(&state, 0, sizeof(state));
-	state.details = details;
-	state.stream = stream ? stream : &scratch;
-	state.version = 12;
-	pt__tap_stream_release(state.stream);
+	while (pos < len && !reader->state.bailed_out) {
+		const char *line = data + pos;
+		const char *newline = memchr(line, '\n', len - pos);
+		size_t line_len = newline ? (size_t)(newline - line) : len - pos;
 
-	while (pos < len && !state.bailed_out) {
-		const char *line;
-		size_t line_len = next_line(out, len, &pos, &line);
-
-		if (pos < len && is_lone_not(line, line_len)) {
-			const char *rest;
-			size_t rest_len = next_line(out, len, &pos, &rest);
-			pt__buf_reset(&joined);
-			pt__buf_add(&joined, line, line_len);
-			pt__buf_add(&joined, rest, rest_len);
-			line = joined.data;
-			line_len = joined.len;
+		pos += line_len + (newline ? 1 : 0);
+		if (!newline) {
+			hold(reader, line, line_len);
+		} else if (reader->line.len) {
+			hold(reader, line, line_len);
+			take_line(reader, reader->line.data, reader->line.len);
+			pt__buf_reset(&reader->line);
+		} else {
+			take_line(reader, line,
+				  line_len > LINE_HELD_MAX ? LINE_HELD_MAX : line_len);
 		}
-		judge_line(&state, line, line_len);
 	}
-	if (state.in_yaml && !state.bailed_out)
-		end_yaml_unclosed(&state);
-	stop_collecting(&state);
+}
 
-	if (!state.is_tap) {
+enum pt__tap_verdict pt__tap_reader_finish(struct pt__tap_reader *reader)
+{
+	struct tap_state *state = &reader->state;
+	struct pt__buf *details = state->details;
+	enum pt__tap_verdict verdict;
+
+	if (reader->line.len)
+		take_line(reader, reader->line.data, reader->line.len);
+	if (reader->has_lone_not && !state->bailed_out)
+		judge_line(state, reader->lone_not.data, reader->lone_not.len);
+	if (state->in_yaml && !state->bailed_out)
+		end_yaml_unclosed(state);
+	stop_collecting(state);
+
+	if (!state->is_tap) {
 		verdict = PT__TAP_NONE;
 		goto cleanup;
 	}
-	if (!state.bailed_out) {
-		if (!state.have_plan && state.malformed_plan.len) {
-			state.failed = true;
+	if (!state->bailed_out) {
+		if (!state->have_plan && state->malformed_plan.len) {
+			state->failed = true;
 			pt__buf_addf(details, "no plan (\"%s\" is not one)\n",
-				     pt__buf_str(&state.malformed_plan));
-		} else if (!state.have_plan) {
-			fail(&state, "no plan");
-		} else if (state.planned != state.run) {
-			state.failed = true;
-			pt__buf_addf(details, "planned %ju test%s but ran %ju\n", state.planned,
-				     state.planned == 1 ? "" : "s", state.run);
+				     pt__buf_str(&state->malformed_plan));
+		} else if (!state->have_plan) {
+			fail(state, "no plan");
+		} else if (state->planned != state->run) {
+			state->failed = true;
+			pt__buf_addf(details, "planned %ju test%s but ran %ju\n", state->planned,
+				     state->planned == 1 ? "" : "s", state->run);
 		}
 	}
-	if (state.bailed_out) {
+	if (state->bailed_out) {
 		verdict = PT__TAP_BAIL_OUT;
-	} else if (state.failed) {
+	} else if (state->failed) {
 		verdict = PT__TAP_FAIL;
-	} else if (state.skip_all) {
+	} else if (state->skip_all) {
 		verdict = PT__TAP_SKIP;
-		pt__buf_add(details, pt__buf_str(&state.skip_reason), state.skip_reason.len);
+		pt__buf_add(details, pt__buf_str(&state->skip_reason), state->skip_reason.len);
 	} else {
 		verdict = PT__TAP_PASS;
 	}
 
 cleanup:
-	pt__buf_release(&joined);
-	pt__buf_release(&state.skip_reason);
-	pt__buf_release(&state.malformed_plan);
-	pt__buf_release(&state.diagnostics);
-	free(state.numbers);
-	free(state.todo);
-	pt__tap_stream_release(&scratch);
+	pt__buf_release(&reader->line);
+	pt__buf_release(&reader->lone_not);
+	pt__buf_release(&state->skip_reason);
+	pt__buf_release(&state->malformed_plan);
+	pt__buf_release(&state->diagnostics);
+	free(state->numbers);
+	free(state->todo);
+	pt__tap_stream_release(&reader->scratch);
+	free(reader);
 	return verdict;
+}
+
+enum pt__tap_verdict pt__tap_judge(const char *out, size_t len, struct pt__tap_stream *stream,
+				   struct pt__buf *details)
+{
+	struct pt__tap_reader *reader = pt__tap_reader_new(stream, details);
+
+	pt__tap_reader_feed(reader, out, len);
+	return pt__tap_reader_finish(reader);
 }

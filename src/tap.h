@@ -78,4 +78,16 @@ void pt__tap_stream_release(struct pt__tap_stream *stream);
 enum pt__tap_verdict pt__tap_judge(const char *out, size_t len, struct pt__tap_stream *stream,
 				   struct pt__buf *details);
 
+/*
+ * The same judge for output read as it comes, in chunks of any size, so
+ * that a verdict covers output too large to keep: new, feed every chunk in
+ * order, finish. Lines are read up to their first MiB. The reader holds
+ * stream and details (as for pt__tap_judge) until finished; finish returns
+ * the verdict and frees the reader.
+ */
+struct pt__tap_reader;
+struct pt__tap_reader *pt__tap_reader_new(struct pt__tap_stream *stream, struct pt__buf *details);
+void pt__tap_reader_feed(struct pt__tap_reader *reader, const char *data, size_t len);
+enum pt__tap_verdict pt__tap_reader_finish(struct pt__tap_reader *reader);
+
 #endif

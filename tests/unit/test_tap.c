@@ -630,3 +630,60 @@ PT_TEST(tap, tap_12_has_no_yaml_to_hide_a_bail_out)
 		      PT__TAP_BAIL_OUT);
 	pt__buf_release(&details);
 }
+
+PT_TEST(tap, output_fed_in_chunks_is_judged_as_a_whole)
+{
+	const char *out = "TAP version 13\r\n"
+			  "1..4\r\n"
+			  "ok 1 - first\r\n"
+			  "not \n"
+			  "ok 2 - joined to the lone not\n"
+			  "# why\n"
+			  "  ---\n"
+			  "\n"
+			  "  got: 1\n"
+			  "  ...\n"
+			  "ok 3 # TODO later\n"
+			  "ok 4";
+	struct pt__buf whole = PT__BUF_INIT;
+	struct pt__tap_stream stream = {0};
+	enum pt__tap_verdict expected = pt__tap_judge(out, strlen(out), &stream, &whole);
+
+	PT_ASSERT_INT(expected, ==, PT__TAP_FAIL);
+	for (size_t size = 1; size <= 7; size++) {
+		struct pt__buf chunked = PT__BUF_INIT;
+		struct pt__tap_stream points = {0};
+		struct pt__tap_reader *reader = pt__tap_reader_new(&points, &chunked);
+		for (size_t at = 0; at < strlen(out); at += size) {
+			size_t left = strlen(out) - at;
+			pt__tap_reader_feed(reader, out + at, left < size ? left : size);
+		}
+		PT_EXPECT_INT(pt__tap_reader_finish(reader), ==, expected);
+		PT_EXPECT_STR(pt__buf_str(&chunked), ==, pt__buf_str(&whole));
+		PT_EXPECT_SIZE(points.nr_points, ==, stream.nr_points);
+		PT_EXPECT_SIZE(points.counts[PT__TAP_POINT_TODO_PASSED], ==, 1);
+		pt__tap_stream_release(&points);
+		pt__buf_release(&chunked);
+	}
+	PT_EXPECT_STR(pt__buf_str(&whole), ==,
+		      "not ok 2 - joined to the lone not\n# why\n  ---\n\n  got: 1\n  ...\n");
+	pt__tap_stream_release(&stream);
+	pt__buf_release(&whole);
+}
+
+PT_TEST(tap, a_line_is_read_up_to_its_first_mebibyte)
+{
+	size_t long_len = (1u << 20) + 100;
+	struct pt__buf out = PT__BUF_INIT, details = PT__BUF_INIT;
+	struct pt__tap_stream stream = {0};
+
+	pt__buf_adds(&out, "1..1\nok 1 - ");
+	for (size_t i = 0; i < long_len; i++)
+		pt__buf_addc(&out, 'x');
+	pt__buf_adds(&out, " # TODO beyond the limit\n");
+	PT_ASSERT_INT(pt__tap_judge(out.data, out.len, &stream, &details), ==, PT__TAP_PASS);
+	PT_EXPECT_INT(stream.points[0].status, ==, PT__TAP_POINT_OK);
+	pt__tap_stream_release(&stream);
+	pt__buf_release(&details);
+	pt__buf_release(&out);
+}
