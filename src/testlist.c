@@ -65,23 +65,39 @@ void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
 		attributes->weight = 1;
 }
 
+static void release_test(struct pt__test *test)
+{
+	free(test->suite);
+	free(test->name);
+	free(test->id);
+	release_attributes(&test->attributes);
+	pt__buf_release(&test->result.message);
+	pt__buf_release(&test->result.out);
+	pt__buf_release(&test->result.err);
+	pt__tap_stream_release(&test->result.tap);
+}
+
+void pt__test_list_keep(struct pt__test_list *list, const bool *keep)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < list->nr_tests; i++) {
+		if (keep[i])
+			list->tests[kept++] = list->tests[i];
+		else
+			release_test(&list->tests[i]);
+	}
+	list->nr_tests = kept;
+}
+
 void pt__test_list_release(struct pt__test_list *list)
 {
 	for (size_t i = 0; i < list->nr_programs; i++) {
 		free(list->programs[i].path);
 		free(list->programs[i].name);
 	}
-	for (size_t i = 0; i < list->nr_tests; i++) {
-		struct pt__test *test = &list->tests[i];
-		free(test->suite);
-		free(test->name);
-		free(test->id);
-		release_attributes(&test->attributes);
-		pt__buf_release(&test->result.message);
-		pt__buf_release(&test->result.out);
-		pt__buf_release(&test->result.err);
-		pt__tap_stream_release(&test->result.tap);
-	}
+	for (size_t i = 0; i < list->nr_tests; i++)
+		release_test(&list->tests[i]);
 	free(list->programs);
 	free(list->tests);
 	memset(list, 0, sizeof(*list));

@@ -98,6 +98,8 @@ size_t pt__test_list_add_test(struct pt__test_list *list, size_t program, const 
 /* Replaces test index's attributes with copies of file, tags and locks and the rest of what. */
 void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
 				  const struct pt__test_attributes *what);
+/* Drops every test i for which keep[i] is false; the rest keep their order. */
+void pt__test_list_keep(struct pt__test_list *list, const bool *keep);
 void pt__test_list_release(struct pt__test_list *list);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */
