@@ -19,12 +19,15 @@
 #include "db/provision.h"
 #include "discover.h"
 #include "environ.h"
+#include "last_failed.h"
+#include "list_json.h"
 #include "options.h"
 #include "plan.h"
 #include "pool.h"
 #include "report/console.h"
 #include "report/junit.h"
 #include "rundir.h"
+#include "selection.h"
 #include "signals.h"
 #include "start_method.h"
 #include "testlist.h"
@@ -39,6 +42,7 @@ struct run {
 	struct pt__test_list list;
 	struct pt__plan plan;
 	struct pt__timings timings;
+	struct pt__selection selection; /* --skip, --tag, --rerun-failed, --partition */
 	struct pt__rundir rundir;
 	struct pt__db_context db_context;
 	struct pt__cancel cancel; /* what ends a wait early: Ctrl-C, SIGTERM */
@@ -223,6 +227,49 @@ static void list_test(const struct pt__test *test, int verbose)
 	putchar('\n');
 }
 
+/*
+ * Narrows the listed tests to the selection and this run's shard, loading
+ * the durations that order the plan. Returns false to go on, or true with
+ * the exit status in *status: 0 for nothing to rerun, 2 when nothing is
+ * selected at all.
+ */
+static bool select_tests(struct run *run, int *status, struct pt__buf *err)
+{
+	const struct pt__options *options = &run->options;
+	struct pt__buf notes = PT__BUF_INIT;
+	int rc = pt__selection_init(&run->selection, options, &run->list, &notes, err);
+
+	for (char *line = notes.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
+		say("%.*s", (int)(end - line), line);
+	pt__buf_release(&notes);
+	*status = rc ? exit_status(rc) : EXIT_PASSED;
+	if (rc)
+		return true;
+	pt__timings_load(&run->timings, options->state_dir);
+	pt__selection_apply(&run->selection, &run->list, &run->timings);
+	if (run->selection.partitioned)
+		run->options.partition = pt__buf_str(&run->selection.partition_text);
+	if (options->rerun_failed && !run->selection.failed.nr) {
+		say("--rerun-failed: no test failed last time");
+		return true;
+	}
+	if (!run->selection.selected &&
+	    (options->nr_filters || options->nr_skips || options->nr_tags ||
+	     options->nr_exclude_tags || options->rerun_failed)) {
+		pt__buf_adds(err, options->nr_filters && !options->nr_skips && !options->nr_tags &&
+						  !options->nr_exclude_tags && !options->rerun_failed
+					  ? "no test matches --filter"
+					  : "no test is selected by --filter, --skip, --tag, "
+					    "--exclude-tag and --rerun-failed");
+		*status = EXIT_USAGE;
+		return true;
+	}
+	if (run->selection.partitioned && !run->list.nr_tests)
+		say("shard %s is empty: the %zu selected tests are all in other shards; it passes",
+		    run->options.partition, run->selection.selected);
+	return false;
+}
+
 /* Everything from discovery to the report. Returns the exit status. */
 static int execute(struct run *run, struct pt__buf *err)
 {
@@ -232,6 +279,8 @@ static int execute(struct run *run, struct pt__buf *err)
 			  run->options.filters, &run->cancel, err);
 	if (rc)
 		return exit_status(rc);
+	if (select_tests(run, &rc, err))
+		return rc;
 	for (size_t p = 0; p < run->list.nr_programs; p++)
 		pt__start_method_choose(&run->list.programs[p], run->options.start);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
@@ -248,19 +297,17 @@ static int execute(struct run *run, struct pt__buf *err)
 		}
 		return EXIT_PASSED;
 	}
+	if (run->options.list && run->options.list_json)
+		return pt__list_json_write(stdout, &run->list, err) ? EXIT_RUN : EXIT_PASSED;
 	if (run->options.list) {
 		for (size_t i = 0; i < run->list.nr_tests; i++)
 			list_test(&run->list.tests[i], run->options.verbose);
 		return EXIT_PASSED;
 	}
-	if (!run->list.nr_tests && run->options.nr_filters) {
-		pt__buf_adds(err, "no test matches --filter");
-		return EXIT_USAGE;
-	}
 
-	pt__timings_load(&run->timings, run->options.state_dir);
 	struct pt__plan_order order = {run->options.shuffle, run->options.seed,
-				       run->options.reverse};
+				       run->options.reverse,
+				       run->selection.failed_known ? &run->selection.failed : NULL};
 	pt__plan_build(&run->plan, &run->list, &run->timings, &order);
 	run->workers = count_workers(run);
 	pt__console_init(&run->console, &run->options, stdout);
@@ -316,6 +363,8 @@ static int execute(struct run *run, struct pt__buf *err)
 		 * when they cannot be kept. */
 		struct pt__buf ignored = PT__BUF_INIT;
 		pt__timings_save(&run->timings, run->options.state_dir, &run->list, &ignored);
+		pt__last_failed_save(&run->selection.failed, run->options.state_dir, &run->list,
+				     &ignored);
 		pt__buf_release(&ignored);
 	}
 	if (run->junit)
@@ -349,6 +398,7 @@ static void release(struct run *run)
 	pt__rundir_remove(&run->rundir);
 	pt__console_release(&run->console);
 	pt__timings_release(&run->timings);
+	pt__selection_release(&run->selection);
 	pt__plan_release(&run->plan);
 	pt__test_list_release(&run->list);
 	pt__options_release(&run->options);

@@ -29,6 +29,13 @@ const char pt__options_usage[] =
 	"      --start METHOD    spawn, fork or isolate (default: fork for native\n"
 	"                        programs on Linux, spawn otherwise; see --explain)\n"
 	"      --explain         say how each program's workers will start, and why\n"
+	"      --skip GLOB       run no test whose id matches (repeatable)\n"
+	"      --tag NAME        run only tests tagged NAME (repeatable)\n"
+	"      --exclude-tag NAME  run no test tagged NAME (repeatable)\n"
+	"      --rerun-failed    run only the tests that failed last time\n"
+	"      --partition SPEC  run one shard: slice:K/N, hash:K/N, time:K/N, auto[:N]\n"
+	"      --durations-from FILE  durations for time: from a JUnit or event file\n"
+	"      --format FORMAT   --list as text (default) or json (JSON Lines)\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
 	"      --state-dir DIR   where durations are kept (default: .partest)\n"
@@ -66,6 +73,13 @@ enum {
 	OPT_VERSION,
 	OPT_START,
 	OPT_EXPLAIN,
+	OPT_SKIP,
+	OPT_TAG,
+	OPT_EXCLUDE_TAG,
+	OPT_RERUN_FAILED,
+	OPT_PARTITION,
+	OPT_DURATIONS_FROM,
+	OPT_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -88,6 +102,13 @@ static const struct option long_options[] = {
 	{"keepdb", no_argument, NULL, OPT_KEEPDB},
 	{"start", required_argument, NULL, OPT_START},
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
+	{"skip", required_argument, NULL, OPT_SKIP},
+	{"tag", required_argument, NULL, OPT_TAG},
+	{"exclude-tag", required_argument, NULL, OPT_EXCLUDE_TAG},
+	{"rerun-failed", no_argument, NULL, OPT_RERUN_FAILED},
+	{"partition", required_argument, NULL, OPT_PARTITION},
+	{"durations-from", required_argument, NULL, OPT_DURATIONS_FROM},
+	{"format", required_argument, NULL, OPT_FORMAT},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -242,6 +263,21 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			}
 			break;
 		case OPT_EXPLAIN: options->explain = true; break;
+		case OPT_SKIP: append(&options->skips, &options->nr_skips, optarg); break;
+		case OPT_TAG: append(&options->tags, &options->nr_tags, optarg); break;
+		case OPT_EXCLUDE_TAG:
+			append(&options->exclude_tags, &options->nr_exclude_tags, optarg);
+			break;
+		case OPT_RERUN_FAILED: options->rerun_failed = true; break;
+		case OPT_PARTITION: options->partition = optarg; break;
+		case OPT_DURATIONS_FROM: options->durations_from = optarg; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				pt__buf_addf(err, "--format \"%s\": expected text or json", optarg);
+				return PT__EUSAGE;
+			}
+			options->list_json = !strcmp(optarg, "json");
+			break;
 		case 'h': options->action = PT__ACTION_HELP; return 0;
 		case OPT_VERSION: options->action = PT__ACTION_VERSION; return 0;
 		case ':':
@@ -376,6 +412,10 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_adds(err, "--keepdb needs a --db");
 		return PT__EUSAGE;
 	}
+	if (options->list_json && !options->list) {
+		pt__buf_adds(err, "--format json is for --list");
+		return PT__EUSAGE;
+	}
 	return 0;
 }
 
@@ -397,6 +437,9 @@ void pt__options_release(struct pt__options *options)
 	free(options->dbs);
 	free(options->db_inputs);
 	free(options->programs);
+	free(options->skips);
+	free(options->tags);
+	free(options->exclude_tags);
 	for (size_t i = 0; i < options->nr_config_args; i++)
 		free(options->config_args[i]);
 	free(options->config_args);

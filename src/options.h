@@ -43,6 +43,16 @@ struct pt__options {
 	bool keepdb;		      /* --keepdb */
 	enum pt__start_request start; /* --start, PARTEST_START */
 	bool explain;		      /* --explain: say how each program will be run */
+	const char *partition;	/* --partition, resolved ("hash:2/4"); NULL: not partitioned */
+	const char *durations_from; /* --durations-from FILE: a JUnit or event file */
+	const char **skips;	    /* --skip globs on test ids; any excludes */
+	size_t nr_skips;
+	const char **tags; /* --tag: run only tests with one of these tags */
+	size_t nr_tags;
+	const char **exclude_tags; /* --exclude-tag: run no test with one of these */
+	size_t nr_exclude_tags;
+	bool rerun_failed; /* --rerun-failed: only the tests that failed last time */
+	bool list_json;	   /* --format json: --list as JSON Lines */
 	char **config_args;	      /* the config file's lines as options */
 	size_t nr_config_args, alloc_config_args;
 	const char **programs; /* the programs to run */

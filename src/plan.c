@@ -18,12 +18,15 @@ static uint64_t next_random(uint64_t *state)
 struct ranked {
 	struct pt__group group;
 	size_t position;
+	bool failed; /* holds a test that failed last time */
 };
 
 static int longest_first(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
+	if (x->failed != y->failed)
+		return x->failed ? -1 : 1;
 	if (x->group.estimate_us != y->group.estimate_us)
 		return x->group.estimate_us > y->group.estimate_us ? -1 : 1;
 	return x->position < y->position ? -1 : x->position > y->position;
@@ -90,8 +93,13 @@ void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 		}
 	} else if (plan->nr_groups > 1) {
 		struct ranked *ranked = pt__xcalloc(plan->nr_groups, sizeof(*ranked));
-		for (size_t g = 0; g < plan->nr_groups; g++)
-			ranked[g] = (struct ranked){plan->groups[g], g};
+		for (size_t g = 0; g < plan->nr_groups; g++) {
+			const struct pt__group *group = &plan->groups[g];
+			ranked[g] = (struct ranked){*group, g, false};
+			for (size_t t = 0; order->failed && t < group->nr_tests; t++)
+				if (pt__id_set_has(order->failed, list->tests[group->tests[t]].id))
+					ranked[g].failed = true;
+		}
 		qsort(ranked, plan->nr_groups, sizeof(*ranked), longest_first);
 		for (size_t g = 0; g < plan->nr_groups; g++)
 			plan->groups[g] = ranked[g].group;

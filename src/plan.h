@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "last_failed.h"
 #include "testlist.h"
 #include "timings.h"
 
@@ -29,12 +30,15 @@ struct pt__plan_order {
 	bool shuffle;
 	uint64_t seed;
 	bool reverse;
+	const struct pt__id_set *failed; /* tests that failed last time; NULL: none known */
 };
 
 /*
- * Groups list's tests and orders the groups: longest first by timings (ties
- * and unknowns keep definition order), or shuffled by seed, or reversed
- * (groups and the tests inside them).
+ * Groups list's tests and orders the groups: those holding a test that
+ * failed last time first, then longest first by timings (ties and unknowns
+ * keep definition order); or shuffled by seed; then reversed when asked
+ * (groups and the tests inside them). A group's tests keep their order, for
+ * its suite's fixtures.
  */
 void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 		    const struct pt__timings *timings, const struct pt__plan_order *order);
