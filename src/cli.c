@@ -21,6 +21,7 @@
 #include "environ.h"
 #include "last_failed.h"
 #include "list_json.h"
+#include "merge.h"
 #include "options.h"
 #include "plan.h"
 #include "pool.h"
@@ -424,6 +425,8 @@ int pt__cli_main(int argc, char **argv)
 	struct pt__buf err = PT__BUF_INIT;
 	int rc;
 
+	if (argc >= 2 && !strcmp(argv[1], "merge"))
+		return pt__merge_main(argc - 1, argv + 1);
 	if (argc >= 3 && !strcmp(argv[1], "db") && !strcmp(argv[2], "clean")) {
 		mode = PT__MODE_DB_CLEAN;
 		argc -= 2;
