@@ -242,3 +242,28 @@ PT_TEST(options, start_method_from_flag_and_environment)
 	PT_EXPECT_INT(options.start, ==, PT__REQUEST_FORK);
 	PT_ASSERT_INT(parse("--start", "sometimes", "./t", NULL), ==, PT__EUSAGE);
 }
+
+PT_TEST(options, selection_options_accumulate)
+{
+	PT_ASSERT_INT(parse("--skip", "*slow*", "--skip", "a::*", "--tag", "db", "--exclude-tag",
+			    "flaky", "--rerun-failed", "--partition", "hash:2/4",
+			    "--durations-from", "report.xml", "./t", NULL),
+		      ==, 0);
+	PT_ASSERT_SIZE(options.nr_skips, ==, 2);
+	PT_ASSERT_STR(options.skips[1], ==, "a::*");
+	PT_ASSERT_STR(options.tags[0], ==, "db");
+	PT_ASSERT_STR(options.exclude_tags[0], ==, "flaky");
+	PT_ASSERT_TRUE(options.rerun_failed);
+	PT_ASSERT_STR(options.partition, ==, "hash:2/4");
+	PT_ASSERT_STR(options.durations_from, ==, "report.xml");
+}
+
+PT_TEST(options, format_json_is_for_list)
+{
+	PT_ASSERT_INT(parse("--list", "--format", "json", "./t", NULL), ==, 0);
+	PT_ASSERT_TRUE(options.list_json);
+	PT_ASSERT_INT(parse("--format", "json", "./t", NULL), ==, PT__EUSAGE);
+	PT_ASSERT_TRUE(strstr(err.data, "--format json is for --list") != NULL);
+	PT_ASSERT_INT(parse("--list", "--format", "yaml", "./t", NULL), ==, PT__EUSAGE);
+	PT_ASSERT_TRUE(strstr(err.data, "--format \"yaml\"") != NULL);
+}

@@ -117,3 +117,21 @@ PT_TEST(plan, reverse_turns_groups_and_tests_around)
 	PT_ASSERT_STR(first_id(0), ==, "t.sh");
 	PT_ASSERT_STR(first_id(2), ==, "a::quick::two");
 }
+
+PT_TEST(plan, groups_that_failed_last_time_run_first)
+{
+	struct pt__id_set failed = {0};
+	struct pt__plan_order order = {.failed = &failed};
+
+	remember("a::slow::one", 500000);
+	remember("a::quick::two", 1000);
+	qsort(timings.entries, timings.nr, sizeof(*timings.entries), by_id);
+	failed.ids = calloc(1, sizeof(*failed.ids));
+	failed.ids[0] = strdup("a::quick::two");
+	failed.nr = failed.alloc = 1;
+	pt__plan_build(&plan, &list, &timings, &order);
+	PT_EXPECT_STR(first_id(0), ==, "a::quick::one");
+	PT_EXPECT_SIZE(plan.groups[0].tests[1], ==, 2);
+	PT_EXPECT_STR(first_id(1), ==, "a::slow::one");
+	pt__id_set_release(&failed);
+}
