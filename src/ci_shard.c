@@ -88,9 +88,10 @@ int pt__ci_shard_detect(const char *spec, struct pt__partition *partition, struc
 		if (get(cis[i].index_var))
 			ci = &cis[i];
 	if (!ci) {
-		pt__buf_adds(err, "--partition auto: no CI shard variable is set (CI_NODE_INDEX, "
-				  "CIRCLE_NODE_INDEX, BUILDKITE_PARALLEL_JOB, JOB_COMPLETION_INDEX, "
-				  "TEST_SHARD_INDEX, GTEST_SHARD_INDEX)");
+		pt__buf_adds(err,
+			     "--partition auto: no CI shard variable is set (CI_NODE_INDEX, "
+			     "CIRCLE_NODE_INDEX, BUILDKITE_PARALLEL_JOB, JOB_COMPLETION_INDEX, "
+			     "TEST_SHARD_INDEX, GTEST_SHARD_INDEX)");
 		return PT__EUSAGE;
 	}
 	const char *index_text = get(ci->index_var);
@@ -125,8 +126,8 @@ int pt__ci_shard_detect(const char *spec, struct pt__partition *partition, struc
 	if (!total_text)
 		total = given;
 	if (index - ci->first >= total) {
-		pt__buf_addf(err, "--partition auto: %s=%lu is beyond the %lu shards", ci->index_var,
-			     index, total);
+		pt__buf_addf(err, "--partition auto: %s=%lu is beyond the %lu shards",
+			     ci->index_var, index, total);
 		return PT__EUSAGE;
 	}
 	partition->index = (unsigned)(index - ci->first + 1);

@@ -254,14 +254,12 @@ static bool select_tests(struct run *run, int *status, struct pt__buf *err)
 		say("--rerun-failed: no test failed last time");
 		return true;
 	}
-	if (!run->selection.selected &&
-	    (options->nr_filters || options->nr_skips || options->nr_tags ||
-	     options->nr_exclude_tags || options->rerun_failed)) {
-		pt__buf_adds(err, options->nr_filters && !options->nr_skips && !options->nr_tags &&
-						  !options->nr_exclude_tags && !options->rerun_failed
-					  ? "no test matches --filter"
-					  : "no test is selected by --filter, --skip, --tag, "
-					    "--exclude-tag and --rerun-failed");
+	bool only_filter = !options->nr_skips && !options->nr_tags && !options->nr_exclude_tags &&
+			   !options->rerun_failed;
+	if (!run->selection.selected && (options->nr_filters || !only_filter)) {
+		pt__buf_adds(err, only_filter ? "no test matches --filter"
+					      : "no test is selected by --filter, --skip, --tag, "
+						"--exclude-tag and --rerun-failed");
 		*status = EXIT_USAGE;
 		return true;
 	}

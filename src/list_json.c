@@ -29,11 +29,11 @@ static json_t *words(const char *text)
 static json_t *test_object(const struct pt__test_list *list, const struct pt__test *test)
 {
 	const struct pt__test_attributes *attributes = &test->attributes;
-	json_t *options = json_pack(
-		"{s:o, s:o, s:b, s:i}", "timeout",
-		test->timeout_ms ? json_real(test->timeout_ms / 1000.0) : json_null(), "locks",
-		words(attributes->locks), "exclusive", attributes->exclusive, "weight",
-		attributes->weight);
+	json_t *options =
+		json_pack("{s:o, s:o, s:b, s:i}", "timeout",
+			  test->timeout_ms ? json_real(test->timeout_ms / 1000.0) : json_null(),
+			  "locks", words(attributes->locks), "exclusive", attributes->exclusive,
+			  "weight", attributes->weight);
 
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", test->id, "program",
 			 list->programs[test->program].name, "suite", string_or_null(test->suite),

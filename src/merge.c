@@ -26,7 +26,7 @@ static const char usage[] = "usage: partest merge [--junit OUT] [--events OUT] F
 /* The reports being merged, and the whole run they add up to. */
 struct merge {
 	struct pt__test_list list;
-	size_t *file_of;	/* the report each test came from */
+	size_t *file_of;     /* the report each test came from */
 	size_t last_program; /* where the last program was found, the likeliest next */
 	size_t file;	     /* the report being read */
 	const char **files;
@@ -79,8 +79,8 @@ static int add_case(void *ctx, const struct pt__report_case *test_case, struct p
 	};
 
 	if (alloc != list->alloc_tests)
-		merge->file_of = pt__xrealloc(merge->file_of,
-					      list->alloc_tests * sizeof(*merge->file_of));
+		merge->file_of =
+			pt__xrealloc(merge->file_of, list->alloc_tests * sizeof(*merge->file_of));
 	merge->file_of[index] = merge->file;
 	pt__test_list_set_attributes(list, index, &attributes);
 	test->result.status = test_case->status;
@@ -199,8 +199,8 @@ static size_t check_shards(struct merge *merge)
 }
 
 static const char *const event_status[] = {
-	[PT__NOT_RUN] = "not_run", [PT__PASS] = "pass",	      [PT__FAIL] = "fail",
-	[PT__SKIP] = "skip",	   [PT__CRASH] = "crash",     [PT__TIMEOUT] = "timeout",
+	[PT__NOT_RUN] = "not_run", [PT__PASS] = "pass",	  [PT__FAIL] = "fail",
+	[PT__SKIP] = "skip",	   [PT__CRASH] = "crash", [PT__TIMEOUT] = "timeout",
 	[PT__LEAK] = "leak",
 };
 
@@ -335,8 +335,12 @@ int pt__merge_main(int argc, char **argv)
 		case 'J': junit = optarg; break;
 		case 'E': events = optarg; break;
 		case 'h': fputs(usage, stdout); return EXIT_PASSED;
-		case ':': say("%s: needs a value (see --help)", argv[optind - 1]); return EXIT_USAGE;
-		default: say("%s: unknown option (see --help)", argv[optind - 1]); return EXIT_USAGE;
+		case ':':
+			say("%s: needs a value (see --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			say("%s: unknown option (see --help)", argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind == argc) {

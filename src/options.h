@@ -43,7 +43,13 @@ struct pt__options {
 	bool keepdb;		      /* --keepdb */
 	enum pt__start_request start; /* --start, PARTEST_START */
 	bool explain;		      /* --explain: say how each program will be run */
-	const char *partition;	/* --partition, resolved ("hash:2/4"); NULL: not partitioned */
+	char **config_args;	      /* the config file's lines as options */
+	size_t nr_config_args, alloc_config_args;
+	const char **programs; /* the programs to run */
+	size_t nr_programs;
+	char *const *program_args; /* after "::": every executable's arguments, NULL-terminated */
+
+	const char *partition;	    /* --partition, resolved ("hash:2/4"); NULL: not partitioned */
 	const char *durations_from; /* --durations-from FILE: a JUnit or event file */
 	const char **skips;	    /* --skip globs on test ids; any excludes */
 	size_t nr_skips;
@@ -53,11 +59,6 @@ struct pt__options {
 	size_t nr_exclude_tags;
 	bool rerun_failed; /* --rerun-failed: only the tests that failed last time */
 	bool list_json;	   /* --format json: --list as JSON Lines */
-	char **config_args;	      /* the config file's lines as options */
-	size_t nr_config_args, alloc_config_args;
-	const char **programs; /* the programs to run */
-	size_t nr_programs;
-	char *const *program_args; /* after "::": every executable's arguments, NULL-terminated */
 };
 
 /* What the command line is for. */

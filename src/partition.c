@@ -147,8 +147,8 @@ static size_t find_groups(const struct pt__test_list *list, struct shard_group *
 		      !strcmp(groups[g - 1].suite, test->suite))) {
 			g = 0;
 			for (size_t j = nr; test->suite && j-- > 0;)
-				if (groups[j].suite && list->tests[groups[j].first].program ==
-							       test->program &&
+				if (groups[j].suite &&
+				    list->tests[groups[j].first].program == test->program &&
 				    !strcmp(groups[j].suite, test->suite)) {
 					g = j + 1;
 					break;
@@ -228,9 +228,8 @@ static void balance(struct shard_group *groups, size_t nr_groups, unsigned total
 	free(load);
 }
 
-size_t pt__partition_select(const struct pt__partition *partition,
-			    const struct pt__test_list *list, const struct pt__timings *durations,
-			    bool *keep)
+size_t pt__partition_select(const struct pt__partition *partition, const struct pt__test_list *list,
+			    const struct pt__timings *durations, bool *keep)
 {
 	size_t *group_of = pt__xcalloc(list->nr_tests + 1, sizeof(*group_of));
 	struct shard_group *groups = NULL;

@@ -47,8 +47,7 @@ const char *pt__partition_method_name(enum pt__partition_method method);
  * whose tests is known at the median known group. Returns the number of
  * groups in the shard.
  */
-size_t pt__partition_select(const struct pt__partition *partition,
-			    const struct pt__test_list *list, const struct pt__timings *durations,
-			    bool *keep);
+size_t pt__partition_select(const struct pt__partition *partition, const struct pt__test_list *list,
+			    const struct pt__timings *durations, bool *keep);
 
 #endif

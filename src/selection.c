@@ -120,10 +120,10 @@ static int take_duration(void *ctx, const struct pt__report_case *test_case, str
 		pt__buf_addf(&reader->key, "%s%c%s", test_case->classname, '\0',
 			     test_case->case_name);
 		struct key_to_id want = {reader->key.data, reader->key.len, NULL};
-		struct key_to_id *found =
-			reader->nr_keys ? bsearch(&want, reader->keys, reader->nr_keys,
-						  sizeof(want), compare_keys)
-					: NULL;
+		struct key_to_id *found = reader->nr_keys
+						  ? bsearch(&want, reader->keys, reader->nr_keys,
+							    sizeof(want), compare_keys)
+						  : NULL;
 		if (!found)
 			return 0;
 		id = found->id;
@@ -171,8 +171,7 @@ static int read_durations(struct pt__selection *selection, const struct pt__test
 }
 
 int pt__selection_init(struct pt__selection *selection, const struct pt__options *options,
-		       const struct pt__test_list *list, struct pt__buf *notes,
-		       struct pt__buf *err)
+		       const struct pt__test_list *list, struct pt__buf *notes, struct pt__buf *err)
 {
 	int rc;
 
@@ -228,8 +227,7 @@ void pt__selection_apply(struct pt__selection *selection, struct pt__test_list *
 		keep[i] = !any_glob(test->id, options->skips, options->nr_skips) &&
 			  (!options->nr_tags || any_tag(tags, options->tags, options->nr_tags)) &&
 			  !any_tag(tags, options->exclude_tags, options->nr_exclude_tags) &&
-			  (!options->rerun_failed ||
-			   failed_last_time(selection, list, test, &id));
+			  (!options->rerun_failed || failed_last_time(selection, list, test, &id));
 	}
 	pt__buf_release(&id);
 	pt__test_list_keep(list, keep);

@@ -15,9 +15,9 @@ static struct pt__timings durations;
 static struct pt__buf err, which;
 
 static const char *const ci_variables[] = {
-	"CI_NODE_INDEX",	"CI_NODE_TOTAL",	"CIRCLE_NODE_INDEX",
+	"CI_NODE_INDEX",	"CI_NODE_TOTAL",	  "CIRCLE_NODE_INDEX",
 	"CIRCLE_NODE_TOTAL",	"BUILDKITE_PARALLEL_JOB", "BUILDKITE_PARALLEL_JOB_COUNT",
-	"JOB_COMPLETION_INDEX", "PARTEST_TOTAL_SHARDS", "TEST_SHARD_INDEX",
+	"JOB_COMPLETION_INDEX", "PARTEST_TOTAL_SHARDS",	  "TEST_SHARD_INDEX",
 	"TEST_TOTAL_SHARDS",	"TEST_SHARD_STATUS_FILE", "GTEST_SHARD_INDEX",
 	"GTEST_TOTAL_SHARDS",
 };
@@ -31,7 +31,10 @@ PT_SETUP(partition)
 	for (int s = 0; s < 10; s++)
 		for (int t = 0; t < 3; t++) {
 			snprintf(name, sizeof(name), "s%d", s);
-			pt__test_list_add_test(&list, a, name, t == 0 ? "one" : t == 1 ? "two" : "three",
+			pt__test_list_add_test(&list, a, name,
+					       t == 0	? "one"
+					       : t == 1 ? "two"
+							: "three",
 					       0);
 		}
 	for (int x = 0; x < 10; x++) {
@@ -156,8 +159,8 @@ PT_TEST(partition, specs_are_parsed_and_formatted)
 	PT_EXPECT_INT(partition.method, ==, PT__PARTITION_TIME);
 	pt__partition_format(&partition, &which);
 	PT_EXPECT_STR(which.data, ==, "time:3/8");
-	const char *bad[] = {"hash:0/4", "hash:5/4", "count:1/2", "hash:1", "hash:a/4", "slice:1/4x",
-			     "hash:-1/4"};
+	const char *bad[] = {"hash:0/4", "hash:5/4",   "count:1/2", "hash:1",
+			     "hash:a/4", "slice:1/4x", "hash:-1/4"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		pt__buf_reset(&err);
 		PT_EXPECT_INT(pt__partition_parse(bad[i], &partition, &err), ==, PT__EUSAGE);
@@ -211,9 +214,9 @@ PT_TEST(partition, auto_reads_each_ci_with_its_own_base)
 		      ==, 0);
 	PT_EXPECT_FALSE(bazel);
 	PT_EXPECT_UINT(p.index, ==, 2);
-	PT_ASSERT_INT(detect("auto", &p, &bazel, "TEST_SHARD_INDEX", "0", "TEST_TOTAL_SHARDS", "6",
-			     NULL),
-		      ==, 0);
+	PT_ASSERT_INT(
+		detect("auto", &p, &bazel, "TEST_SHARD_INDEX", "0", "TEST_TOTAL_SHARDS", "6", NULL),
+		==, 0);
 	PT_EXPECT_TRUE(bazel);
 	PT_EXPECT_TRUE(strstr(which.data, "Bazel") != NULL);
 }
@@ -234,9 +237,9 @@ PT_TEST(partition, auto_without_a_ci_or_with_bad_values_is_a_usage_error)
 	PT_EXPECT_INT(detect("auto", &p, &bazel, "CI_NODE_INDEX", "3", "CI_NODE_TOTAL", "2", NULL),
 		      ==, PT__EUSAGE);
 	PT_EXPECT_TRUE(strstr(err.data, "beyond") != NULL);
-	PT_EXPECT_INT(detect("auto:3", &p, &bazel, "CI_NODE_INDEX", "1", "CI_NODE_TOTAL", "2",
-			     NULL),
-		      ==, PT__EUSAGE);
+	PT_EXPECT_INT(
+		detect("auto:3", &p, &bazel, "CI_NODE_INDEX", "1", "CI_NODE_TOTAL", "2", NULL), ==,
+		PT__EUSAGE);
 	PT_EXPECT_INT(detect("autox", &p, &bazel, NULL), ==, PT__EUSAGE);
 }
 
