@@ -40,7 +40,8 @@ static void settle(struct pt__id_set *set)
 {
 	size_t kept = 0;
 
-	qsort(set->ids, set->nr, sizeof(*set->ids), compare_ids);
+	if (set->nr)
+		qsort(set->ids, set->nr, sizeof(*set->ids), compare_ids);
 	for (size_t i = 0; i < set->nr; i++) {
 		if (kept && !strcmp(set->ids[kept - 1], set->ids[i]))
 			free(set->ids[i]);

@@ -164,8 +164,9 @@ static int read_durations(struct pt__selection *selection, const struct pt__test
 		free(reader.keys[i].key);
 	free(reader.keys);
 	pt__buf_release(&reader.key);
-	qsort(selection->durations.entries, selection->durations.nr,
-	      sizeof(*selection->durations.entries), compare_timings);
+	if (selection->durations.nr)
+		qsort(selection->durations.entries, selection->durations.nr,
+		      sizeof(*selection->durations.entries), compare_timings);
 	selection->durations_from_file = true;
 	return rc;
 }
