@@ -49,7 +49,8 @@ void pt__timings_load(struct pt__timings *timings, const char *state_dir)
 	}
 	free(line);
 	fclose(file);
-	qsort(timings->entries, timings->nr, sizeof(*timings->entries), compare_entries);
+	if (timings->nr)
+		qsort(timings->entries, timings->nr, sizeof(*timings->entries), compare_entries);
 }
 
 static struct pt__timing *find(const struct pt__timings *timings, const char *id)
@@ -89,7 +90,8 @@ int pt__timings_save(struct pt__timings *timings, const char *state_dir,
 		timings->entries[timings->nr].id = pt__xstrdup(test->id);
 		timings->entries[timings->nr++].duration_us = test->result.duration_us;
 	}
-	qsort(timings->entries, timings->nr, sizeof(*timings->entries), compare_entries);
+	if (timings->nr)
+		qsort(timings->entries, timings->nr, sizeof(*timings->entries), compare_entries);
 
 	if (mkdir(state_dir, 0777) && errno != EEXIST) {
 		pt__buf_addf(err, "cannot create \"%s\": %s", state_dir, strerror(errno));
