@@ -107,8 +107,11 @@ static int by_id_then_place(const void *a, const void *b)
 	return by ? by : x->test < y->test ? -1 : x->test > y->test;
 }
 
-/* Says each test found in two reports and keeps only its first. Returns
- * how many there were. */
+/*
+ * Keeps one test case per test id: within a report the last (a retried
+ * test's final attempt), across reports the first report's, saying each
+ * test found in two reports. Returns how many there were.
+ */
 static size_t drop_duplicates(struct merge *merge)
 {
 	struct pt__test_list *list = &merge->list;
@@ -116,21 +119,31 @@ static size_t drop_duplicates(struct merge *merge)
 	bool *keep = pt__xcalloc(list->nr_tests + 1, sizeof(*keep));
 	size_t duplicates = 0;
 
-	for (size_t i = 0; i < list->nr_tests; i++) {
+	for (size_t i = 0; i < list->nr_tests; i++)
 		placed[i] = (struct placed){list->tests[i].id, i};
-		keep[i] = true;
-	}
 	qsort(placed, list->nr_tests, sizeof(*placed), by_id_then_place);
-	for (size_t i = 1; i < list->nr_tests; i++) {
-		if (strcmp(placed[i - 1].id, placed[i].id))
-			continue;
-		size_t first = placed[i - 1].test, again = placed[i].test;
-		while (!keep[first])
-			first = placed[--i - 1].test;
-		say("test \"%s\" is in two reports: \"%s\" and \"%s\"", list->tests[again].id,
-		    merge->files[merge->file_of[first]], merge->files[merge->file_of[again]]);
-		keep[again] = false;
-		duplicates++;
+	for (size_t i = 0, end; i < list->nr_tests; i = end) {
+		for (end = i + 1; end < list->nr_tests && !strcmp(placed[i].id, placed[end].id);
+		     end++)
+			;
+		/* Tests are read report after report: the same report's cases
+		 * are adjacent, in the order it has them. */
+		size_t kept = placed[i].test;
+		for (size_t j = i + 1; j < end; j++) {
+			size_t test = placed[j].test;
+			if (merge->file_of[test] == merge->file_of[kept]) {
+				kept = test;
+				continue;
+			}
+			say("test \"%s\" is in two reports: \"%s\" and \"%s\"",
+			    list->tests[test].id, merge->files[merge->file_of[kept]],
+			    merge->files[merge->file_of[test]]);
+			duplicates++;
+			while (j + 1 < end &&
+			       merge->file_of[placed[j + 1].test] == merge->file_of[test])
+				j++;
+		}
+		keep[kept] = true;
 	}
 	free(placed);
 	pt__test_list_keep(list, keep);

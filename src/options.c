@@ -416,6 +416,10 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_adds(err, "--format json is for --list");
 		return PT__EUSAGE;
 	}
+	if (options->durations_from && !options->partition) {
+		pt__buf_adds(err, "--durations-from is for --partition time:K/N or auto");
+		return PT__EUSAGE;
+	}
 	return 0;
 }
 

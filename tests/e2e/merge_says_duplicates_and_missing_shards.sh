@@ -54,6 +54,13 @@ check "and is named with both reports" \
 	err_has 'test "t.d::accounts::deposit" is in two reports: "a.xml" and "d.xml"'
 check "it is counted once" out_has "merged 3 reports: 3 tests"
 
+# A retried test: two test_end events in one report, the last attempt counts.
+sed 's/"status":"crash"/"status":"fail"/' c.jsonl >retried.jsonl
+sed -n 3p c.jsonl | sed 's/"status":"crash"/"status":"pass"/; s/"attempt":1/"attempt":2/' >>retried.jsonl
+run merge --events again.jsonl a.xml b.xml retried.jsonl
+check "a retried test is not a duplicate" [ ! -s err ]
+check "its last attempt is what is merged" grep -q '"id":"run.sh".*"status":"pass"' again.jsonl
+
 junit e.xml slice:2/3 '<testcase name="x" classname="t.d.accounts" time="0.2"/>'
 run merge a.xml e.xml c.jsonl
 check "shards of different partitions are said" err_has 'not one run'

@@ -258,6 +258,12 @@ PT_TEST(options, selection_options_accumulate)
 	PT_ASSERT_STR(options.durations_from, ==, "report.xml");
 }
 
+PT_TEST(options, durations_from_is_for_a_partition)
+{
+	PT_ASSERT_INT(parse("--durations-from", "report.xml", "./t", NULL), ==, PT__EUSAGE);
+	PT_ASSERT_TRUE(strstr(err.data, "--durations-from is for --partition") != NULL);
+}
+
 PT_TEST(options, format_json_is_for_list)
 {
 	PT_ASSERT_INT(parse("--list", "--format", "json", "./t", NULL), ==, 0);
