@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 
 enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN = 3 };
 
-static const char usage[] = "usage: partest merge [--junit OUT] [--events OUT] FILE...\n";
+static const char usage[] = "usage: partest merge [--junit OUT] [--events OUT] REPORT...\n";
 
 /* The reports being merged, and the whole run they add up to. */
 struct merge {

@@ -13,6 +13,7 @@
 const char pt__options_usage[] =
 	"usage: partest [options] PROGRAM...\n"
 	"       partest db clean --db URL...\n"
+	"       partest merge [--junit OUT] [--events OUT] REPORT...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
 	"\n"
