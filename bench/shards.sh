@@ -14,18 +14,26 @@
 # job is done.
 # Target: time:'s slowest shard within 10% of the ideal.
 #
-# Env: RUNS (3), RESULTS_DIR (keep the per-shard walls).
+# Every shard also pays partest's fixed cost a run (start, listing, the fork
+# server), measured here too; SCALE multiplies every sleep, so that shards
+# last as long as CI shards do and that cost weighs what it weighs there.
+#
+# Env: RUNS (3), SCALE (4), RESULTS_DIR (keep the per-shard walls).
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUNS=${RUNS:-3}
+SCALE=${SCALE:-4}
 
 needs pkg-config gcc awk
 
 cd "$tmp"
 
-# Each suite's total in ms, in definition order; 4 tests a suite.
-suites=(250 60 1200 150 480 40 700 200 350 100 900 120 280 80 650 180 400 300 500 220)
+# Each suite's total in ms (times SCALE), in definition order; 4 tests a suite.
+suites=()
+for ms in 250 60 1200 150 480 40 700 200 350 100 900 120 280 80 650 180 400 300 500 220; do
+	suites+=($((ms * SCALE)))
+done
 {
 	echo '#include <partest.h>'
 	echo '#include <time.h>'
@@ -44,7 +52,7 @@ for ms in "${suites[@]}"; do
 	[ "$ms" -gt "$longest" ] && longest=$ms
 done
 ideal=$((total / 4 > longest ? total / 4 : longest))
-echo "== 20 suites x 4 tests; total $total ms, longest suite $longest ms, ideal slowest of 4 shards $ideal ms"
+echo "== 20 suites x 4 tests (SCALE=$SCALE); total $total ms, longest suite $longest ms, ideal slowest of 4 shards $ideal ms"
 
 echo "== recording run: the JUnit artifact"
 "$partest" -j2 --color never --state-dir "$tmp/record" --junit artifact.xml ./shardtests | tail -n 1
@@ -92,6 +100,17 @@ for method in slice hash time; do
 	echo "$method $p" | tee -a plans
 done
 
+echo "== partest's fixed cost a run: one test (its sleep taken off), one worker (ms, best of 5)"
+fixed=999999
+for i in 1 2 3 4 5; do
+	start=$(now_ms)
+	"$partest" -j1 --color never --state-dir "$tmp/fixed" --filter "*s5_$((40 * SCALE))ms::t0" \
+		./shardtests >fixed.out
+	w=$(($(now_ms) - start - 10 * SCALE))
+	[ "$w" -lt "$fixed" ] && fixed=$w
+done
+echo "$fixed"
+
 echo "== a single run of the whole suite, one worker (ms)"
 start=$(now_ms)
 "$partest" -j1 --color never --state-dir "$tmp/whole" ./shardtests >whole.out
@@ -117,8 +136,9 @@ if [ -n "${RESULTS_DIR:-}" ]; then
 fi
 
 echo
-echo "== summary: shards, 4 shards at -j1, ideal slowest shard $ideal ms, $RUNS runs, $(nproc) CPUs"
-echo "   (the whole suite in one run at -j1: $whole ms; a quarter of it: $((whole / 4)) ms)"
+echo "== summary: shards, SCALE=$SCALE, 4 shards at -j1, ideal slowest shard $ideal ms, $RUNS runs, $(nproc) CPUs"
+echo "   (the whole suite in one run at -j1: $whole ms; a quarter of it: $((whole / 4)) ms;"
+echo "    partest's fixed cost a run, which every shard pays: $fixed ms)"
 awk -v ideal="$ideal" '
 	FILENAME == "plans" {
 		most = 0
