@@ -70,6 +70,10 @@ run --list --partition time:1/2 --durations-from ../durations.xml $filters "$PRO
 check "time: with --durations-from puts the longest suite in a shard of its own" \
 	sh -c "sed -E 's/.*::([^:]*)::[^:]*$/\1/' out | sort -u | tr '\n' ' ' | grep -qx 'long_suite '"
 check "no state dir was needed" [ ! -e .partest ]
+cp out from-junit
+"$PARTEST" merge --events ../durations.jsonl ../durations.xml >/dev/null
+run --list --partition time:1/2 --durations-from ../durations.jsonl $filters "$PROGRAMS/sleepy"
+check "an event file gives the same durations as the JUnit file" cmp -s out from-junit
 cd .. || exit 1
 
 run --partition hash:5/4 ./attributes
