@@ -290,7 +290,7 @@ static int execute(struct run *run, struct pt__buf *err)
 		.server_env = run->envs[2 * run->workers].vars,
 		.ctx = run,
 	};
-	pt__reports_run_start(&run->reports, &run->options, run->workers, pt__now_seconds());
+	pt__reports_run_start(&run->reports, &run->options, run->workers);
 	bool interrupted = pt__pool_run(&run->list, &run->plan, &config) == PT__EINTR;
 	double wall = pt__now_seconds() - run->console.start;
 

@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "../clock.h"
+#include "decimal.h"
 #include "json.h"
 
 static const char *const status_names[] = {
-	[PT__NOT_RUN] = "not_run", [PT__PASS] = "pass",	      [PT__FAIL] = "fail",
-	[PT__SKIP] = "skip",	   [PT__CRASH] = "crash",     [PT__TIMEOUT] = "timeout",
+	[PT__NOT_RUN] = "not_run", [PT__PASS] = "pass",	  [PT__FAIL] = "fail",
+	[PT__SKIP] = "skip",	   [PT__CRASH] = "crash", [PT__TIMEOUT] = "timeout",
 	[PT__LEAK] = "leak",
 };
 
@@ -18,9 +19,9 @@ const char *pt__events_status_name(enum pt__status status)
 	return status_names[status];
 }
 
-void pt__events_init(struct pt__events *events, FILE *out, double start)
+void pt__events_init(struct pt__events *events, FILE *out, int64_t start_us)
 {
-	*events = (struct pt__events){.out = out, .start = start};
+	*events = (struct pt__events){.out = out, .start_us = start_us};
 }
 
 /* Writes line (one JSON object, without its newline) and flushes it. */
@@ -38,9 +39,18 @@ static void emit(struct pt__events *events, struct pt__buf *line)
 
 static void add_elapsed(struct pt__events *events, struct pt__buf *line)
 {
-	double t = pt__now_seconds() - events->start;
+	pt__buf_adds(line, ",\"t\":");
+	pt__decimal_add_fixed(line, pt__now_us() - events->start_us, 6);
+	pt__buf_addc(line, '}');
+}
 
-	pt__buf_addf(line, ",\"t\":%.6f}", t > 0 ? t : 0.0);
+/* ,"key":N */
+static void add_int(struct pt__buf *line, const char *key, int value)
+{
+	pt__buf_adds(line, key);
+	if (value < 0)
+		pt__buf_addc(line, '-');
+	pt__decimal_add(line, value < 0 ? -(uint64_t)value : (uint64_t)value);
 }
 
 /* "id", "program", "suite" and "name" of a test. */
@@ -61,7 +71,8 @@ void pt__events_run_start(struct pt__events *events, const struct pt__events_run
 {
 	struct pt__buf line = PT__BUF_INIT;
 
-	pt__buf_addf(&line, "{\"type\":\"run_start\",\"schema\":%d,\"version\":", PT__EVENTS_SCHEMA);
+	pt__buf_addf(&line,
+		     "{\"type\":\"run_start\",\"schema\":%d,\"version\":", PT__EVENTS_SCHEMA);
 	pt__json_add_str_or_null(&line, run->version);
 	if (run->shuffled)
 		pt__buf_addf(&line, ",\"seed\":%" PRIu64, run->seed);
@@ -75,23 +86,24 @@ void pt__events_run_start(struct pt__events *events, const struct pt__events_run
 	emit(events, &line);
 }
 
-void pt__events_test_start(struct pt__events *events, const struct pt__test_list *list,
-			   size_t test, int worker)
+void pt__events_test_start(struct pt__events *events, const struct pt__test_list *list, size_t test,
+			   int worker)
 {
 	struct pt__buf line = PT__BUF_INIT;
 
 	pt__buf_adds(&line, "{\"type\":\"test_start\"");
 	add_test_names(&line, list, &list->tests[test]);
-	pt__buf_addf(&line, ",\"worker\":%d,\"attempt\":1", worker);
+	add_int(&line, ",\"worker\":", worker);
+	pt__buf_adds(&line, ",\"attempt\":1");
 	add_elapsed(events, &line);
 	emit(events, &line);
 }
 
-/* A captured stream, its last PT__EVENTS_OUTPUT_MAX bytes, or null when
- * nothing was captured. */
+/* key and a captured stream, its last PT__EVENTS_OUTPUT_MAX bytes, or null
+ * when nothing was captured. */
 static void add_output(struct pt__buf *line, const char *key, const struct pt__buf *output)
 {
-	pt__buf_addf(line, ",\"%s\":", key);
+	pt__buf_adds(line, key);
 	if (!output->len) {
 		pt__buf_adds(line, "null");
 		return;
@@ -100,8 +112,7 @@ static void add_output(struct pt__buf *line, const char *key, const struct pt__b
 	pt__json_add_string(line, output->data + skip, output->len - skip);
 }
 
-void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list,
-			 size_t test)
+void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test)
 {
 	const struct pt__test *t = &list->tests[test];
 	const struct pt__result *result = &t->result;
@@ -109,9 +120,12 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 
 	pt__buf_adds(&line, "{\"type\":\"test_end\"");
 	add_test_names(&line, list, t);
-	pt__buf_addf(&line, ",\"status\":\"%s\",\"duration\":%.6f,\"worker\":%d,\"attempt\":1",
-		     pt__events_status_name(result->status),
-		     result->duration_us > 0 ? result->duration_us / 1e6 : 0.0, result->worker);
+	pt__buf_adds(&line, ",\"status\":\"");
+	pt__buf_adds(&line, pt__events_status_name(result->status));
+	pt__buf_adds(&line, "\",\"duration\":");
+	pt__decimal_add_fixed(&line, result->duration_us, 6);
+	add_int(&line, ",\"worker\":", result->worker);
+	pt__buf_adds(&line, ",\"attempt\":1");
 	pt__buf_adds(&line, ",\"message\":");
 	if (result->message.len)
 		pt__json_add_string(&line, result->message.data, result->message.len);
@@ -120,12 +134,13 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 	pt__buf_adds(&line, ",\"file\":");
 	pt__json_add_str_or_null(&line, t->attributes.file);
 	if (t->attributes.file && t->attributes.line > 0)
-		pt__buf_addf(&line, ",\"line\":%d", t->attributes.line);
+		add_int(&line, ",\"line\":", t->attributes.line);
 	else
 		pt__buf_adds(&line, ",\"line\":null");
-	add_output(&line, "stdout", &result->out);
-	add_output(&line, "stderr", &result->err);
-	pt__buf_addf(&line, ",\"output_bytes\":%zu", result->out.len + result->err.len);
+	add_output(&line, ",\"stdout\":", &result->out);
+	add_output(&line, ",\"stderr\":", &result->err);
+	pt__buf_adds(&line, ",\"output_bytes\":");
+	pt__decimal_add(&line, result->out.len + result->err.len);
 	add_elapsed(events, &line);
 	emit(events, &line);
 }
@@ -144,7 +159,9 @@ void pt__events_run_end(struct pt__events *events, const struct pt__test_list *l
 	for (size_t s = 0; s < sizeof(status_names) / sizeof(status_names[0]); s++)
 		pt__buf_addf(&line, "%s\"%s\":%zu", s ? "," : "", status_names[s],
 			     tally.by_status[s]);
-	pt__buf_addf(&line, "},\"wall\":%.6f,\"exit\":%d}", wall_seconds > 0 ? wall_seconds : 0.0,
-		     exit_status);
+	pt__buf_adds(&line, "},\"wall\":");
+	pt__decimal_add_fixed(&line, wall_seconds > 0 ? (int64_t)(wall_seconds * 1e6 + 0.5) : 0, 6);
+	add_int(&line, ",\"exit\":", exit_status);
+	pt__buf_addc(&line, '}');
 	emit(events, &line);
 }

@@ -22,8 +22,8 @@
 
 struct pt__events {
 	FILE *out;
-	double start; /* monotonic seconds at the run's start */
-	int error;    /* the first errno of writing; 0: none. Nothing is written after one. */
+	int64_t start_us; /* monotonic microseconds at the run's start */
+	int error;	  /* the first errno of writing; 0: none. Nothing is written after one. */
 };
 
 /* What run_start says. */
@@ -36,19 +36,18 @@ struct pt__events_run {
 	const char *time; /* the start, UTC: "2026-12-01T22:00:00Z" */
 };
 
-/* Starts a stream to out (the caller's to close), its clock at start
- * (monotonic seconds). Allocates nothing. */
-void pt__events_init(struct pt__events *events, FILE *out, double start);
+/* Starts a stream to out (the caller's to close), its clock at start_us
+ * (monotonic microseconds, pt__now_us()). Allocates nothing. */
+void pt__events_init(struct pt__events *events, FILE *out, int64_t start_us);
 
 void pt__events_run_start(struct pt__events *events, const struct pt__events_run *run);
 
 /* Test index of list starts on worker (1..N), attempt 1. */
-void pt__events_test_start(struct pt__events *events, const struct pt__test_list *list,
-			   size_t test, int worker);
+void pt__events_test_start(struct pt__events *events, const struct pt__test_list *list, size_t test,
+			   int worker);
 
 /* Test index of list has its final result. */
-void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list,
-			 size_t test);
+void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test);
 
 /* The run's end: every test that never got a result (not run) is ended
  * first, then the counts, wall seconds and exit status. */

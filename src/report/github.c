@@ -109,8 +109,7 @@ static void add_cell_str(struct pt__buf *out, const char *text)
 }
 
 /* The summary's Markdown. */
-static void build_summary(struct pt__buf *md, const struct pt__test_list *list,
-			  double wall_seconds)
+static void build_summary(struct pt__buf *md, const struct pt__test_list *list, double wall_seconds)
 {
 	struct pt__tally tally;
 	struct pt__buf command = PT__BUF_INIT;
@@ -120,7 +119,9 @@ static void build_summary(struct pt__buf *md, const struct pt__test_list *list,
 	pt__buf_addf(md,
 		     "### partest: %s\n\n"
 		     "%zu tests in %.2f s: %zu passed, %zu failed, %zu skipped",
-		     tally.failed ? "failed" : tally.by_status[PT__NOT_RUN] ? "not all run" : "passed",
+		     tally.failed		    ? "failed"
+		     : tally.by_status[PT__NOT_RUN] ? "not all run"
+						    : "passed",
 		     list->nr_tests, wall_seconds, tally.by_status[PT__PASS], tally.failed,
 		     tally.by_status[PT__SKIP]);
 	if (tally.by_status[PT__NOT_RUN])
@@ -133,8 +134,8 @@ static void build_summary(struct pt__buf *md, const struct pt__test_list *list,
 	for (size_t i = 0; i < list->nr_tests; i++) {
 		const struct pt__test *test = &list->tests[i];
 		const struct pt__buf *message = &test->result.message;
-		const char *newline = message->len ? memchr(message->data, '\n', message->len)
-						   : NULL;
+		const char *newline =
+			message->len ? memchr(message->data, '\n', message->len) : NULL;
 
 		if (!pt__status_failed(test->result.status) ||
 		    listed++ >= PT__GITHUB_SUMMARY_MAX_FAILURES)
@@ -182,7 +183,8 @@ int pt__github_summary(const char *path, const struct pt__test_list *list, doubl
 		error = errno;
 	pt__buf_release(&md);
 	if (error) {
-		pt__buf_addf(err, "cannot append the run's summary to GITHUB_STEP_SUMMARY \"%s\": %s",
+		pt__buf_addf(err,
+			     "cannot append the run's summary to GITHUB_STEP_SUMMARY \"%s\": %s",
 			     path, strerror(error));
 		return PT__ERUN;
 	}

@@ -10,6 +10,7 @@
 
 #include "../error.h"
 #include "../xalloc.h"
+#include "decimal.h"
 #include "utf8.h"
 
 /* Where a finished test's <testcase> lies in the spool; len 0: not there. */
@@ -117,7 +118,7 @@ static void add_seconds(struct pt__buf *out, int64_t us)
 {
 	int64_t ms = us > 0 ? (us + 500) / 1000 : 0;
 
-	pt__buf_addf(out, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
+	pt__decimal_add_fixed(out, ms, 3);
 }
 
 static int64_t seconds_to_us(double seconds)
@@ -133,7 +134,9 @@ static void add_attribute(struct pt__buf *out, const char *name, const char *val
 {
 	if (!value)
 		return;
-	pt__buf_addf(out, " %s=\"", name);
+	pt__buf_addc(out, ' ');
+	pt__buf_adds(out, name);
+	pt__buf_adds(out, "=\"");
 	escape_str(out, value);
 	pt__buf_addc(out, '"');
 }
@@ -309,8 +312,11 @@ static void add_testcase(struct pt__buf *xml, const struct pt__test_list *list,
 	add_seconds(xml, result->duration_us);
 	pt__buf_addc(xml, '"');
 	add_attribute(xml, "file", test->attributes.file);
-	if (test->attributes.file && test->attributes.line > 0)
-		pt__buf_addf(xml, " line=\"%d\"", test->attributes.line);
+	if (test->attributes.file && test->attributes.line > 0) {
+		pt__buf_adds(xml, " line=\"");
+		pt__decimal_add(xml, (uint64_t)test->attributes.line);
+		pt__buf_addc(xml, '"');
+	}
 
 	if (result->status == PT__PASS && !result->out.len && !result->err.len) {
 		pt__buf_adds(xml, "/>\n");
@@ -430,7 +436,7 @@ static int add_group_cases(const struct pt__junit *junit, const struct pt__test_
 		size_t test = tests[i];
 		const struct pt__junit_spooled *at =
 			test < junit->nr_spooled && junit->spooled[test].len ? &junit->spooled[test]
-									      : NULL;
+									     : NULL;
 
 		if (at && run_len && at->offset == run_offset + (int64_t)run_len &&
 		    run_len < COPY_CHUNK) {

@@ -37,7 +37,8 @@ static char *temp_template(const char *target)
 
 	if (!target) {
 		const char *tmpdir = getenv("TMPDIR");
-		pt__buf_addf(&name, "%s/.partest-report.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+		pt__buf_addf(&name, "%s/.partest-report.XXXXXX",
+			     tmpdir && *tmpdir ? tmpdir : "/tmp");
 	} else if (slash) {
 		pt__buf_add(&name, target, (size_t)(slash - target) + 1);
 		pt__buf_addf(&name, ".%s.XXXXXX", slash + 1);

@@ -7,6 +7,7 @@
 
 #include <partest.h>
 
+#include "../clock.h"
 #include "../error.h"
 #include "durations.h"
 #include "failures.h"
@@ -20,7 +21,8 @@ int pt__reports_open(struct pt__reports *reports, const struct pt__options *opti
 	memset(reports, 0, sizeof(*reports));
 	reports->github = pt__github_active();
 	if (options->junit)
-		rc = pt__report_file_open(&reports->junit_file, options->junit, "JUnit report", err);
+		rc = pt__report_file_open(&reports->junit_file, options->junit, "JUnit report",
+					  err);
 	if (!rc && options->junit) {
 		reports->junit_spool = pt__report_file_scratch(&reports->junit_file, err);
 		rc = reports->junit_spool ? 0 : PT__EUSAGE;
@@ -40,7 +42,7 @@ int pt__reports_open(struct pt__reports *reports, const struct pt__options *opti
 }
 
 void pt__reports_run_start(struct pt__reports *reports, const struct pt__options *options,
-			   int workers, double start)
+			   int workers)
 {
 	char utc[32] = "";
 	time_t now = time(NULL);
@@ -59,7 +61,7 @@ void pt__reports_run_start(struct pt__reports *reports, const struct pt__options
 			.workers = workers,
 			.time = utc,
 		};
-		pt__events_init(&reports->events, reports->events_file.stream, start);
+		pt__events_init(&reports->events, reports->events_file.stream, pt__now_us());
 		pt__events_run_start(&reports->events, &run);
 	}
 	if (reports->tap_file.stream)

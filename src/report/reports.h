@@ -25,9 +25,9 @@ struct pt__reports {
 	struct pt__junit junit;
 	struct pt__events events;
 	struct pt__tap_report tap;
-	bool github;		    /* GITHUB_ACTIONS=true */
-	const char *partition;	    /* "hash:2/4", or NULL */
-	char timestamp[32];	    /* the run's start, UTC, for JUnit */
+	bool github;	       /* GITHUB_ACTIONS=true */
+	const char *partition; /* "hash:2/4", or NULL */
+	char timestamp[32];    /* the run's start, UTC, for JUnit */
 };
 
 /*
@@ -37,9 +37,9 @@ struct pt__reports {
 int pt__reports_open(struct pt__reports *reports, const struct pt__options *options,
 		     struct pt__buf *err);
 
-/* The run starts now (start: monotonic seconds) with workers. */
+/* The run starts now with workers. */
 void pt__reports_run_start(struct pt__reports *reports, const struct pt__options *options,
-			   int workers, double start);
+			   int workers);
 
 void pt__reports_test_start(struct pt__reports *reports, const struct pt__test_list *list,
 			    size_t test, int worker);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "events.h"
 #include "json.h"
 
@@ -78,13 +79,16 @@ void pt__tap_report_test_done(struct pt__tap_report *tap, const struct pt__test_
 	bool ok = result->status == PT__PASS || result->status == PT__SKIP;
 	struct pt__buf text = PT__BUF_INIT;
 
-	pt__buf_addf(&text, "%s %zu - ", ok ? "ok" : "not ok", ++tap->points);
+	pt__buf_adds(&text, ok ? "ok " : "not ok ");
+	pt__decimal_add(&text, ++tap->points);
+	pt__buf_adds(&text, " - ");
 	add_escaped(&text, test->id, strlen(test->id));
 	if (result->status == PT__SKIP) {
 		pt__buf_adds(&text, " # SKIP");
 		if (result->message.len) {
 			pt__buf_addc(&text, ' ');
-			add_escaped(&text, result->message.data, first_line_length(&result->message));
+			add_escaped(&text, result->message.data,
+				    first_line_length(&result->message));
 		}
 	}
 	pt__buf_addc(&text, '\n');

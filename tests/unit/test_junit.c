@@ -351,8 +351,8 @@ PT_TEST(junit, skip_reason_is_in_the_attribute_and_the_text)
 	PT_EXPECT_INT(find(xml, "<skipped message=\"no database\" type=\"SKIP\">"
 				"no database</skipped>"),
 		      >, 0);
-	PT_EXPECT_INT(find(xml, "<skipped message=\"skipped\" type=\"SKIP\">skipped</skipped>"),
-		      >, 0);
+	PT_EXPECT_INT(find(xml, "<skipped message=\"skipped\" type=\"SKIP\">skipped</skipped>"), >,
+		      0);
 	free(xml);
 	pt__test_list_release(&list);
 }

@@ -2,10 +2,12 @@
  * workflow commands. */
 #include <partest.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "report/decimal.h"
 #include "report/failures.h"
 #include "report/github.h"
 #include "report/json.h"
@@ -154,4 +156,21 @@ PT_TEST(github, annotation_escapes_data_and_properties)
 		      "::50%25 off: a, b%0D%0Anext\\x1B\n");
 	pt__buf_release(&line);
 	pt__test_list_release(&list);
+}
+
+PT_TEST(decimal, integers_and_fixed_point_numbers)
+{
+	struct pt__buf out = PT__BUF_INIT;
+
+	pt__decimal_add(&out, 0);
+	pt__buf_addc(&out, ' ');
+	pt__decimal_add(&out, UINT64_MAX);
+	pt__buf_addc(&out, ' ');
+	pt__decimal_add_fixed(&out, 1000014, 6);
+	pt__buf_addc(&out, ' ');
+	pt__decimal_add_fixed(&out, 7, 3);
+	pt__buf_addc(&out, ' ');
+	pt__decimal_add_fixed(&out, -5, 3);
+	PT_EXPECT_STR(pt__buf_str(&out), ==, "0 18446744073709551615 1.000014 0.007 0.000");
+	pt__buf_release(&out);
 }
