@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <partest.h>
@@ -315,10 +314,13 @@ static int execute(struct run *run, struct pt__buf *err)
 	}
 	struct pt__tally tally;
 	pt__tally(&run->list, &tally);
-	int status = interrupted	 ? EXIT_INTERRUPTED
-		     : teardown_failed ? EXIT_RUN
-		     : tally.failed || tally.by_status[PT__NOT_RUN] ? EXIT_FAILED
-								     : EXIT_PASSED;
+	int status = EXIT_PASSED;
+	if (interrupted)
+		status = EXIT_INTERRUPTED;
+	else if (teardown_failed)
+		status = EXIT_RUN;
+	else if (tally.failed || tally.by_status[PT__NOT_RUN])
+		status = EXIT_FAILED;
 	finish_reports(run, wall, status);
 	struct pt__buf closing = PT__BUF_INIT;
 	pt__reports_closing_lines(&run->reports, &closing, &run->list, run->options.durations);
