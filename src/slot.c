@@ -99,11 +99,13 @@ static void add_late_failure(struct pt__slot_context *ctx, struct pt__slot *slot
 
 /* ---- driving the worker ---- */
 
-/* The slot's next test starts now, as far as the runner can tell. */
+/* The slot's next test starts now, as far as the runner can tell; none
+ * does once the run is stopping. */
 static void test_starts(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	slot->test_started_us = pt__now_us();
-	if (ctx->config->test_start && slot->next < slot->work.nr_tests)
+	if (ctx->config->test_start && slot->next < slot->work.nr_tests &&
+	    !pt__slot_context_stopping(ctx))
 		ctx->config->test_start(ctx->config->ctx, ctx->list, slot->work.tests[slot->next],
 					slot->worker.number);
 }
