@@ -13,6 +13,7 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 	program->path = pt__xstrdup(path);
 	program->name = pt__xstrdup(name);
 	program->kind = kind;
+	program->args = NULL;
 	return list->nr_programs++;
 }
 
@@ -79,6 +80,7 @@ void pt__test_list_release(struct pt__test_list *list)
 		pt__buf_release(&test->result.message);
 		pt__buf_release(&test->result.out);
 		pt__buf_release(&test->result.err);
+		pt__tap_stream_release(&test->result.tap);
 	}
 	free(list->programs);
 	free(list->tests);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../xalloc.h"
+#include "visible.h"
 
 /* A test or a group, and its time. */
 struct timed {
@@ -54,17 +55,10 @@ static int by_group(const void *a, const void *b)
 	return order ? order : (x->index < y->index ? -1 : x->index > y->index);
 }
 
-/* Writes text with control characters as \xHH: a name never moves the
- * terminal's cursor. */
+/* A name as the console may show it: pt__visible_add() on one line. */
 static void add_visible(struct pt__buf *out, const char *text)
 {
-	for (; *text; text++) {
-		unsigned char c = (unsigned char)*text;
-		if (c < 0x20 || c == 0x7F)
-			pt__buf_addf(out, "\\x%02X", c);
-		else
-			pt__buf_addc(out, (char)c);
-	}
+	pt__visible_add(out, text, strlen(text), false);
 }
 
 static void add_group_name(struct pt__buf *out, const struct pt__test_list *list,
