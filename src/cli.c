@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <partest.h>
@@ -26,7 +25,7 @@
 #include "plan.h"
 #include "pool.h"
 #include "report/console.h"
-#include "report/junit.h"
+#include "report/reports.h"
 #include "rundir.h"
 #include "selection.h"
 #include "signals.h"
@@ -53,7 +52,7 @@ struct run {
 	struct pt__environ *envs;
 	char ***env_vars;
 	int workers;
-	FILE *junit;
+	struct pt__reports reports; /* --junit, --events, --tap, GitHub's */
 	struct pt__console console;
 };
 
@@ -174,9 +173,15 @@ mkdir_failed:
 	return PT__ERUN;
 }
 
+static void on_test_start(void *ctx, const struct pt__test_list *list, size_t test, int worker)
+{
+	pt__reports_test_start(&((struct run *)ctx)->reports, list, test, worker);
+}
+
 static void on_test_done(void *ctx, const struct pt__test_list *list, size_t test)
 {
 	pt__console_test_done(&((struct run *)ctx)->console, list, test);
+	pt__reports_test_done(&((struct run *)ctx)->reports, list, test);
 }
 
 static void on_progress(void *ctx, const struct pt__pool_progress *progress)
@@ -194,24 +199,16 @@ static void on_note(void *ctx, const char *line)
 	pt__console_note(&((struct run *)ctx)->console, "partest: %s", line);
 }
 
-static void write_junit(struct run *run, double wall)
+/* Puts the reports in place, saying each one that could not be. */
+static void finish_reports(struct run *run, double wall, int status)
 {
-	char stamp[32] = "", host[256] = "localhost";
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (gmtime_r(&now, &tm))
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	gethostname(host, sizeof(host) - 1);
 	struct pt__buf err = PT__BUF_INIT;
-	int rc = pt__junit_write(run->junit, run->options.junit, &run->list, wall, stamp, host,
-				 &err);
-	if (fclose(run->junit) && !rc)
-		pt__buf_addf(&err, "cannot write the JUnit report \"%s\": %s", run->options.junit,
-			     strerror(errno));
-	run->junit = NULL;
-	if (err.len)
-		say("%s", pt__buf_str(&err));
+
+	if (pt__reports_finish(&run->reports, &run->list, wall, status, &err))
+		for (char *line = err.data, *end; line; line = end ? end + 1 : NULL) {
+			end = strchr(line, '\n');
+			say("%.*s", end ? (int)(end - line) : (int)strlen(line), line);
+		}
 	pt__buf_release(&err);
 }
 
@@ -335,6 +332,7 @@ static int execute(struct run *run, struct pt__buf *err)
 		.native_envs = (char **const *)run->env_vars + run->workers,
 		.capture_dir = run->rundir.path,
 		.no_capture = run->options.no_capture,
+		.test_start = on_test_start,
 		.test_done = on_test_done,
 		.progress = on_progress,
 		.passthrough = run->options.no_capture ? on_output : NULL,
@@ -342,6 +340,7 @@ static int execute(struct run *run, struct pt__buf *err)
 		.server_env = run->envs[2 * run->workers].vars,
 		.ctx = run,
 	};
+	pt__reports_run_start(&run->reports, &run->options, run->workers);
 	bool interrupted = pt__pool_run(&run->list, &run->plan, &config) == PT__EINTR;
 	double wall = pt__now_seconds() - run->console.start;
 
@@ -366,16 +365,23 @@ static int execute(struct run *run, struct pt__buf *err)
 				     &ignored);
 		pt__buf_release(&ignored);
 	}
-	if (run->junit)
-		write_junit(run, wall);
-	pt__console_summary(&run->console, &run->list, interrupted);
-	if (interrupted)
-		return EXIT_INTERRUPTED;
-	if (teardown_failed)
-		return EXIT_RUN;
 	struct pt__tally tally;
 	pt__tally(&run->list, &tally);
-	return tally.failed || tally.by_status[PT__NOT_RUN] ? EXIT_FAILED : EXIT_PASSED;
+	int status = EXIT_PASSED;
+	if (interrupted)
+		status = EXIT_INTERRUPTED;
+	else if (teardown_failed)
+		status = EXIT_RUN;
+	else if (tally.failed || tally.by_status[PT__NOT_RUN])
+		status = EXIT_FAILED;
+	finish_reports(run, wall, status);
+	struct pt__buf closing = PT__BUF_INIT;
+	pt__reports_closing_lines(&run->reports, &closing, &run->list, run->options.durations);
+	for (char *line = closing.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
+		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
+	pt__buf_release(&closing);
+	pt__console_summary(&run->console, &run->list, interrupted);
+	return status;
 }
 
 static void release(struct run *run)
@@ -392,8 +398,7 @@ static void release(struct run *run)
 		pt__environ_release(&run->envs[k]);
 	free(run->envs);
 	free(run->env_vars);
-	if (run->junit)
-		fclose(run->junit);
+	pt__reports_abandon(&run->reports);
 	pt__rundir_remove(&run->rundir);
 	pt__console_release(&run->console);
 	pt__timings_release(&run->timings);
@@ -444,15 +449,9 @@ int pt__cli_main(int argc, char **argv)
 	}
 	if ((rc = pt__signals_install(&err)))
 		goto fail;
-	if (run.options.junit && !run.options.list) {
-		run.junit = fopen(run.options.junit, "w");
-		if (!run.junit) {
-			pt__buf_addf(&err, "cannot write the JUnit report \"%s\": %s",
-				     run.options.junit, strerror(errno));
-			rc = PT__EUSAGE;
-			goto fail;
-		}
-	}
+	if (mode == PT__MODE_RUNNER && !run.options.list && !run.options.explain &&
+	    (rc = pt__reports_open(&run.reports, &run.options, &err)))
+		goto fail;
 	pt__rundir_reap_dead();
 	if ((rc = pt__rundir_create(&run.rundir, &err)))
 		goto fail;
@@ -478,11 +477,6 @@ fail:
 	say("%s", pt__buf_str(&err));
 	rc = exit_status(rc);
 out:
-	if (run.junit && rc >= EXIT_USAGE && rc != EXIT_INTERRUPTED) {
-		fclose(run.junit);
-		run.junit = NULL;
-		unlink(run.options.junit);
-	}
 	release(&run);
 	pt__buf_release(&err);
 	return rc;

@@ -39,6 +39,9 @@ const char pt__options_usage[] =
 	"      --format FORMAT   --list as text (default) or json (JSON Lines)\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
+	"      --events FILE     write the run as JSON Lines as it goes (- for stdout)\n"
+	"      --tap FILE        write a TAP version 14 report\n"
+	"      --durations N     list the N slowest tests and groups at the end\n"
 	"      --state-dir DIR   where durations are kept (default: .partest)\n"
 	"      --db [ALIAS=]URL  a test database (repeatable); each worker gets a clone\n"
 	"      --db-setup CMD    builds the template databases once per run\n"
@@ -81,6 +84,9 @@ enum {
 	OPT_PARTITION,
 	OPT_DURATIONS_FROM,
 	OPT_FORMAT,
+	OPT_EVENTS,
+	OPT_TAP,
+	OPT_DURATIONS,
 };
 
 static const struct option long_options[] = {
@@ -96,6 +102,9 @@ static const struct option long_options[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"verbose", no_argument, NULL, 'v'},
 	{"junit", required_argument, NULL, OPT_JUNIT},
+	{"events", required_argument, NULL, OPT_EVENTS},
+	{"tap", required_argument, NULL, OPT_TAP},
+	{"durations", required_argument, NULL, OPT_DURATIONS},
 	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
 	{"db", required_argument, NULL, OPT_DB},
 	{"db-setup", required_argument, NULL, OPT_DB_SETUP},
@@ -130,6 +139,20 @@ static bool parse_jobs(const char *text, int *jobs)
 	if (errno || end == text || *end || value < 1 || value > 4096)
 		return false;
 	*jobs = (int)value;
+	return true;
+}
+
+/* Parses a count from 1 to 1e9; false for anything else. */
+static bool parse_count(const char *text, size_t *count)
+{
+	char *end;
+	long value;
+
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || end == text || *end || value < 1 || value > 1000000000)
+		return false;
+	*count = (size_t)value;
 	return true;
 }
 
@@ -247,6 +270,15 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			break;
 		case 'v': options->verbose++; break;
 		case OPT_JUNIT: options->junit = optarg; break;
+		case OPT_EVENTS: options->events = optarg; break;
+		case OPT_TAP: options->tap = optarg; break;
+		case OPT_DURATIONS:
+			if (!parse_count(optarg, &options->durations)) {
+				pt__buf_addf(err, "--durations \"%s\": expected a positive number",
+					     optarg);
+				return PT__EUSAGE;
+			}
+			break;
 		case OPT_STATE_DIR: options->state_dir = optarg; break;
 		case OPT_DB: append(&options->dbs, &options->nr_dbs, optarg); break;
 		case OPT_DB_SETUP: options->db_setup = optarg; break;

@@ -34,6 +34,9 @@ struct pt__options {
 	enum pt__color color;  /* --color */
 	int verbose;	       /* -v: a line per test */
 	const char *junit;     /* --junit FILE */
+	const char *events;    /* --events FILE: JSON Lines as the run goes; "-": stdout */
+	const char *tap;       /* --tap FILE: TAP version 14 */
+	size_t durations;      /* --durations N: the N slowest tests and groups; 0: none */
 	const char *state_dir; /* --state-dir; ".partest" by default */
 	const char **dbs;      /* --db [ALIAS=]URL */
 	size_t nr_dbs;

@@ -28,6 +28,9 @@ struct pt__pool_config {
 	char **const *native_envs; /* [k - 1]: the same for native workers */
 	const char *capture_dir;   /* where workers' output files are made */
 	bool no_capture;	   /* native workers write to the runner's stdout and stderr */
+	/* Called when a test starts on worker (1..N), as far as the runner
+	 * can tell: when its worker is given it, or ends the test before. */
+	void (*test_start)(void *ctx, const struct pt__test_list *list, size_t test, int worker);
 	/* Called once per finished test (any status but NOT_RUN). */
 	void (*test_done)(void *ctx, const struct pt__test_list *list, size_t test);
 	/* Called about ten times a second, and when a test ends. */

@@ -99,6 +99,17 @@ static void add_late_failure(struct pt__slot_context *ctx, struct pt__slot *slot
 
 /* ---- driving the worker ---- */
 
+/* The slot's next test starts now, as far as the runner can tell; none
+ * does once the run is stopping. */
+static void test_starts(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	slot->test_started_us = pt__now_us();
+	if (ctx->config->test_start && slot->next < slot->work.nr_tests &&
+	    !pt__slot_context_stopping(ctx))
+		ctx->config->test_start(ctx->config->ctx, ctx->list, slot->work.tests[slot->next],
+					slot->worker.number);
+}
+
 static int64_t test_deadline(const struct pt__slot_context *ctx, size_t index, int64_t start)
 {
 	int ms = ctx->list->tests[index].timeout_ms;
@@ -146,7 +157,7 @@ static void begin_work(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	slot->state = PT__SLOT_BUSY;
 	slot->started = true;
-	slot->test_started_us = pt__now_us();
+	test_starts(ctx, slot);
 	slot->deadline_us = test_deadline(ctx, slot->work.tests[0], slot->test_started_us);
 	if (slot->worker.native)
 		send_tests(ctx, slot);
@@ -250,7 +261,7 @@ void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot, st
 	if (!pt__slot_start_worker(ctx, slot, work.program) && !slot->worker.native) {
 		slot->state = PT__SLOT_BUSY;
 		slot->started = true;
-		slot->test_started_us = pt__now_us();
+		test_starts(ctx, slot);
 		slot->deadline_us = test_deadline(ctx, work.tests[0], slot->test_started_us);
 	}
 }
@@ -363,7 +374,7 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 					event->payload);
 		finish_test(ctx, slot, index, statuses[event->status], event->duration_us);
 		slot->next++;
-		slot->test_started_us = pt__now_us();
+		test_starts(ctx, slot);
 		/* After the last result, the suite's tear-down gets the run's --timeout. */
 		slot->deadline_us =
 			slot->next < slot->work.nr_tests

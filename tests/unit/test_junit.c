@@ -69,11 +69,11 @@ PT_TEST(xml_escape, markup_characters_become_entities)
 	free(got);
 }
 
-PT_TEST(xml_escape, tab_newline_and_carriage_return_are_kept)
+PT_TEST(xml_escape, tab_and_newline_are_kept_carriage_return_is_a_reference)
 {
 	char *got = escape("a\tb\r\nc", 6);
 
-	PT_EXPECT_STR(got, ==, "a\tb\r\nc");
+	PT_EXPECT_STR(got, ==, "a\tb&#13;\nc");
 	free(got);
 }
 
@@ -188,7 +188,7 @@ PT_TEST(junit, document_starts_with_declaration_and_run_totals)
 	PT_EXPECT_INT(ret, ==, 0);
 	PT_EXPECT_INT(find(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 				"<testsuites name=\"partest\" tests=\"7\""
-				" failures=\"2\" errors=\"2\" skipped=\"2\""
+				" failures=\"2\" errors=\"2\""
 				" time=\"1.500\">\n"),
 		      ==, 0);
 	PT_EXPECT_INT(find(xml, "</testsuites>\n"), ==, (long)strlen(xml) - 14);
@@ -331,29 +331,211 @@ PT_TEST(junit, crash_and_timeout_are_errors)
 				" type=\"CRASH\">killed by SIGSEGV</error>"),
 		      >, 0);
 	PT_EXPECT_INT(find(xml, "<error message=\"timed out\""
-				" type=\"TIMEOUT\"/>"),
+				" type=\"TIMEOUT\">timed out</error>"),
 		      >, 0);
 	free(xml);
 	pt__test_list_release(&list);
 }
 
-PT_TEST(junit, skipped_and_not_run_tests_are_skipped)
+PT_TEST(junit, skip_reason_is_in_the_attribute_and_the_text)
 {
 	struct pt__test_list list = PT__TEST_LIST_INIT;
 	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
 	int ret = -1;
 
 	add_test(&list, unit, "s", "skips", PT__SKIP, 0, "no database");
-	add_test(&list, unit, "s", "stopped", PT__NOT_RUN, 0, "interrupted by SIGINT");
+	add_test(&list, unit, "s", "quietly", PT__SKIP, 0, NULL);
+
+	char *xml = report(&list, &ret);
+	PT_ASSERT_NOT_NULL(xml);
+	PT_EXPECT_INT(find(xml, "<skipped message=\"no database\" type=\"SKIP\">"
+				"no database</skipped>"),
+		      >, 0);
+	PT_EXPECT_INT(find(xml, "<skipped message=\"skipped\" type=\"SKIP\">skipped</skipped>"), >,
+		      0);
+	free(xml);
+	pt__test_list_release(&list);
+}
+
+PT_TEST(junit, interrupted_tests_are_errors_and_the_rest_not_run)
+{
+	struct pt__test_list list = PT__TEST_LIST_INIT;
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
+	int ret = -1;
+
+	add_test(&list, unit, "s", "running", PT__NOT_RUN, 0, "interrupted");
+	list.tests[0].result.worker = 2;
+	add_test(&list, unit, "s", "waiting", PT__NOT_RUN, 0, "interrupted");
+	add_test(&list, unit, "s", "after_failfast", PT__NOT_RUN, 0,
+		 "not run: --failfast after a failure");
 	add_test(&list, unit, "s", "never", PT__NOT_RUN, 0, NULL);
 
 	char *xml = report(&list, &ret);
 	PT_ASSERT_NOT_NULL(xml);
-	PT_EXPECT_INT(find(xml, "<skipped message=\"no database\"/>"), >, 0);
-	PT_EXPECT_INT(find(xml, "<skipped message=\"not run: interrupted by "
-				"SIGINT\"/>"),
+	PT_EXPECT_INT(find(xml, "<testsuite name=\"unit::s\" tests=\"4\" failures=\"0\""
+				" errors=\"1\" skipped=\"3\""),
 		      >, 0);
-	PT_EXPECT_INT(find(xml, "<skipped message=\"not run\"/>"), >, 0);
+	PT_EXPECT_INT(find(xml, "<error message=\"interrupted\" type=\"interrupted\">"
+				"interrupted</error>"),
+		      >, 0);
+	PT_EXPECT_INT(find(xml, "<skipped message=\"not run: interrupted\" type=\"not-run\">"
+				"not run: interrupted</skipped>"),
+		      >, 0);
+	PT_EXPECT_INT(find(xml, "<skipped message=\"not run: --failfast after a failure\""
+				" type=\"not-run\">not run: --failfast after a failure</skipped>"),
+		      >, 0);
+	PT_EXPECT_INT(find(xml, "<skipped message=\"not run\" type=\"not-run\">not run</skipped>"),
+		      >, 0);
+	free(xml);
+	pt__test_list_release(&list);
+}
+
+PT_TEST(junit, testcase_carries_file_and_line_when_known)
+{
+	struct pt__test_list list = PT__TEST_LIST_INIT;
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
+	struct pt__test_attributes where = {.file = "tests/a \"b\".c", .line = 42, .weight = 1};
+	int ret = -1;
+
+	add_test(&list, unit, "s", "located", PT__PASS, 0, NULL);
+	pt__test_list_set_attributes(&list, 0, &where);
+	add_test(&list, unit, "s", "unlocated", PT__PASS, 0, NULL);
+
+	char *xml = report(&list, &ret);
+	PT_ASSERT_NOT_NULL(xml);
+	PT_EXPECT_INT(find(xml, "<testcase name=\"located\" classname=\"unit.s\" time=\"0.000\""
+				" file=\"tests/a &quot;b&quot;.c\" line=\"42\"/>"),
+		      >, 0);
+	PT_EXPECT_INT(find(xml, "<testcase name=\"unlocated\" classname=\"unit.s\""
+				" time=\"0.000\"/>"),
+		      >, 0);
+	free(xml);
+	pt__test_list_release(&list);
+}
+
+PT_TEST(junit, carriage_returns_and_line_ends_survive_attributes)
+{
+	struct pt__test_list list = PT__TEST_LIST_INIT;
+	size_t unit = pt__test_list_add_program(&list, "./unit", "unit", PT__PROGRAM_NATIVE);
+	int ret = -1;
+
+	add_test(&list, unit, "s", "t", PT__FAIL, 0, "one\rtwo\tthree\r\nnext line\r\n");
+	pt__buf_adds(&list.tests[0].result.out, "progress\rdone\n");
+
+	char *xml = report(&list, &ret);
+	PT_ASSERT_NOT_NULL(xml);
+	PT_EXPECT_INT(find(xml, "<failure message=\"one&#13;two&#9;three\" type=\"FAIL\">"
+				"one&#13;two\tthree&#13;\nnext line&#13;\n</failure>"),
+		      >, 0);
+	PT_EXPECT_INT(find(xml, "<system-out>progress&#13;done\n</system-out>"), >, 0);
+	free(xml);
+	pt__test_list_release(&list);
+}
+
+/* The streamed report: tests given to the spool as they end, in the order
+ * they end, the rest never run. */
+static char *streamed_report(const struct pt__test_list *list, const size_t *done, size_t nr_done,
+			     const struct pt__junit_run *run, int *ret)
+{
+	struct pt__buf err = PT__BUF_INIT;
+	struct pt__junit junit;
+	char *xml = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&xml, &size);
+	FILE *spool = tmpfile();
+
+	if (!out || !spool)
+		return NULL;
+	pt__junit_init(&junit, out, spool, "report.xml");
+	for (size_t i = 0; i < nr_done; i++)
+		pt__junit_test_done(&junit, list, done[i]);
+	*ret = pt__junit_finish(&junit, list, run, &err);
+	pt__junit_release(&junit);
+	fclose(spool);
+	fclose(out);
+	pt__buf_release(&err);
+	return xml;
+}
+
+PT_TEST(junit, streamed_report_equals_the_report_written_at_the_end)
+{
+	struct pt__test_list list = PT__TEST_LIST_INIT;
+	size_t a = pt__test_list_add_program(&list, "./a", "a", PT__PROGRAM_NATIVE);
+	size_t b = pt__test_list_add_program(&list, "b.sh", "b.sh", PT__PROGRAM_EXEC);
+	struct pt__junit_run run = {1.5, "2024-05-01T12:00:00", "build-7", NULL};
+	size_t done[] = {3, 0, 2, 4};
+	int ret = -1, streamed_ret = -1;
+
+	add_test(&list, a, "x", "first", PT__PASS, 10, NULL);
+	add_test(&list, a, "y", "second", PT__FAIL, 20, "boom");
+	add_test(&list, a, "x", "third", PT__SKIP, 0, "later");
+	add_test(&list, b, NULL, NULL, PT__CRASH, 5, "SIGSEGV");
+	add_test(&list, a, "y", "fifth", PT__PASS, 7, NULL);
+	pt__buf_adds(&list.tests[4].result.out, "said something\n");
+	list.tests[1].result.status = PT__NOT_RUN;
+
+	char *whole = report(&list, &ret);
+	char *streamed = streamed_report(&list, done, 4, &run, &streamed_ret);
+	PT_ASSERT_NOT_NULL(whole);
+	PT_ASSERT_NOT_NULL(streamed);
+	PT_EXPECT_INT(streamed_ret, ==, 0);
+	PT_EXPECT_STR(streamed, ==, whole);
+	free(whole);
+	free(streamed);
+	pt__test_list_release(&list);
+}
+
+PT_TEST(junit, streamed_test_case_keeps_the_result_it_had_when_it_ended)
+{
+	struct pt__test_list list = PT__TEST_LIST_INIT;
+	size_t a = pt__test_list_add_program(&list, "./a", "a", PT__PROGRAM_NATIVE);
+	struct pt__junit_run run = {0, NULL, NULL, NULL};
+	size_t done[] = {0};
+	int ret = -1;
+
+	add_test(&list, a, "x", "t", PT__PASS, 0, NULL);
+	pt__buf_adds(&list.tests[0].result.out, "kept in the spool");
+	struct pt__buf err = PT__BUF_INIT;
+	struct pt__junit junit;
+	char *xml = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&xml, &size);
+	FILE *spool = tmpfile();
+	PT_ASSERT_NOT_NULL(out);
+	PT_ASSERT_NOT_NULL(spool);
+	pt__junit_init(&junit, out, spool, "report.xml");
+	pt__junit_test_done(&junit, &list, done[0]);
+	/* The output is let go of once the test is reported. */
+	pt__buf_release(&list.tests[0].result.out);
+	ret = pt__junit_finish(&junit, &list, &run, &err);
+	pt__junit_release(&junit);
+	fclose(spool);
+	fclose(out);
+	PT_EXPECT_INT(ret, ==, 0);
+	PT_EXPECT_INT(find(xml, "<system-out>kept in the spool</system-out>"), >, 0);
+	free(xml);
+	pt__buf_release(&err);
+	pt__test_list_release(&list);
+}
+
+PT_TEST(junit, partition_is_a_property_of_every_testsuite)
+{
+	struct pt__test_list list = PT__TEST_LIST_INIT;
+	size_t a = pt__test_list_add_program(&list, "./a", "a", PT__PROGRAM_NATIVE);
+	struct pt__junit_run run = {0, NULL, NULL, "hash:2/4"};
+	int ret = -1;
+
+	add_test(&list, a, "x", "one", PT__PASS, 0, NULL);
+	add_test(&list, a, "y", "two", PT__PASS, 0, NULL);
+
+	char *xml = streamed_report(&list, NULL, 0, &run, &ret);
+	PT_ASSERT_NOT_NULL(xml);
+	const char *property = "    <properties>\n"
+			       "      <property name=\"partest.partition\" value=\"hash:2/4\"/>\n"
+			       "    </properties>\n";
+	long first = find(xml, property);
+	PT_EXPECT_INT(first, >, find(xml, "<testsuite name=\"a::x\""));
+	PT_EXPECT_INT(find(xml + first + 1, property), >, 0);
 	free(xml);
 	pt__test_list_release(&list);
 }
@@ -421,7 +603,7 @@ PT_TEST(junit, empty_run_is_a_valid_document)
 	PT_EXPECT_STR(xml, ==,
 		      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		      "<testsuites name=\"partest\" tests=\"0\" failures=\"0\""
-		      " errors=\"0\" skipped=\"0\" time=\"1.500\">\n"
+		      " errors=\"0\" time=\"1.500\">\n"
 		      "</testsuites>\n");
 	free(xml);
 }
