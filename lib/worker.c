@@ -75,22 +75,31 @@ static void init(struct worker *worker)
 {
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
+	struct pt__buf why = PT__BUF_INIT;
+
 	if (!worker->forked) {
 		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_GLOBAL_SETUP, NULL,
 					      &outcome);
 		worker->global_setup_ran = outcome.status != PT__OUTCOME_FAIL;
+		if (!worker->global_setup_ran)
+			pt__buf_adds(&why, "in PT_GLOBAL_SETUP: ");
 	}
 	if (outcome.status != PT__OUTCOME_FAIL) {
 		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_WORKER_SETUP, NULL,
 					      &outcome);
 		worker->worker_setup_ran = outcome.status != PT__OUTCOME_FAIL;
+		if (!worker->worker_setup_ran)
+			pt__buf_adds(&why, "in PT_WORKER_SETUP: ");
 	}
 	fflush(NULL);
-	if (outcome.status == PT__OUTCOME_FAIL)
-		send_with_message(worker, (struct pt__event){.type = PT__EVENT_INIT_FAILED},
-				  &outcome.message);
-	else
+	if (outcome.status == PT__OUTCOME_FAIL) {
+		/* Which set-up failed, then how. */
+		pt__buf_add(&why, outcome.message.data, outcome.message.len);
+		send_with_message(worker, (struct pt__event){.type = PT__EVENT_INIT_FAILED}, &why);
+	} else {
 		send_event(worker, &(struct pt__event){.type = PT__EVENT_READY});
+	}
+	pt__buf_release(&why);
 	pt__buf_release(&outcome.message);
 }
 

@@ -275,23 +275,36 @@ static void reap(struct pool *pool)
 
 /* ---- scheduling ---- */
 
+/* The position of the first queued work the slot may take, or the queue's length. */
+static size_t first_fitting(const struct pool *pool, const struct pt__slot *slot)
+{
+	const struct pt__work *work;
+	size_t i = 0;
+
+	while ((work = pt__queue_at(&pool->ctx.queue, i)) &&
+	       !pt__slot_fits(&pool->ctx, slot, work->program))
+		i++;
+	return i;
+}
+
 static void assign_work(struct pool *pool)
 {
 	for (int i = 0; i < pool->nr_slots; i++) {
 		struct pt__slot *slot = &pool->slots[i];
-		const struct pt__work *next = pt__queue_peek(&pool->ctx.queue);
-		struct pt__work work;
 		if (slot->state != PT__SLOT_EMPTY && slot->state != PT__SLOT_IDLE)
 			continue;
-		/* Nothing left, or the next work is another program's: an idle
-		 * worker makes way for a fresh one. */
+		size_t at = first_fitting(pool, slot);
+		const struct pt__work *next = pt__queue_at(&pool->ctx.queue, at);
+		struct pt__work work;
+		/* Nothing left for it, or the next work is another program's: an
+		 * idle worker makes way for a fresh one. */
 		if (pt__slot_context_stopping(&pool->ctx) || !next ||
 		    (slot->state == PT__SLOT_IDLE && next->program != slot->program)) {
 			if (slot->state == PT__SLOT_IDLE)
 				pt__slot_retire(&pool->ctx, slot);
 			continue;
 		}
-		pt__queue_pop(&pool->ctx.queue, &work);
+		pt__queue_take(&pool->ctx.queue, at, &work);
 		pt__slot_start_work(&pool->ctx, slot, work);
 	}
 }
@@ -424,6 +437,7 @@ static void pool_init(struct pool *pool, struct pt__test_list *list, const struc
 	ctx->config = config;
 	pt__results_init(&ctx->results, list, config);
 	ctx->broken = pt__xcalloc(list->nr_programs, sizeof(*ctx->broken));
+	ctx->unfit = pt__xcalloc(list->nr_programs * (size_t)config->workers, sizeof(*ctx->unfit));
 	ctx->servers = pt__xcalloc(list->nr_programs, sizeof(*ctx->servers));
 	for (size_t p = 0; p < list->nr_programs; p++)
 		ctx->servers[p] = (struct pt__fork_server)PT__FORK_SERVER_INIT;
@@ -463,6 +477,7 @@ static void pool_release(struct pool *pool)
 	}
 	free(ctx->servers);
 	free(ctx->broken);
+	free(ctx->unfit);
 	free(pool->slots);
 }
 
@@ -481,7 +496,8 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		if (pt__cancel_interrupts(config->cancel))
 			interrupt(&pool);
 		assign_work(&pool);
-		if (all_empty(&pool) && (!pool.ctx.queue.len || pt__slot_context_stopping(&pool.ctx))) {
+		if (all_empty(&pool) &&
+		    (!pool.ctx.queue.len || pt__slot_context_stopping(&pool.ctx))) {
 			if (!servers_running(&pool))
 				break;
 			stop_servers(&pool);
