@@ -12,6 +12,12 @@
 #include "cancel.h"
 #include "testlist.h"
 
+/*
+ * The most of a test's stdout, of its stderr and of its message that is
+ * kept for the reports; the rest is counted and said to be dropped.
+ */
+#define PT__OUTPUT_LIMIT (4u << 20)
+
 struct pt__pool_progress {
 	size_t done, total, failed, running;
 };

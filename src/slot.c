@@ -408,7 +408,13 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 				     event->seq, index);
 			return -1;
 		}
-		pt__worker_read_capture(&slot->worker, (off_t[2]){event->out_end, event->err_end});
+		/* Only a failed test's output is kept: memory does not grow
+		 * with what passing tests write. */
+		off_t ends[2] = {event->out_end, event->err_end};
+		if (pt__status_failed(statuses[event->status]))
+			pt__worker_read_capture(&slot->worker, ends);
+		else
+			pt__worker_discard_output(&slot->worker, ends);
 		pt__results_set_message(&ctx->results, index, "%.*s", (int)event->payload_len,
 					event->payload);
 		finish_test(ctx, slot, index, statuses[event->status], event->duration_us);
@@ -511,6 +517,8 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 		enum pt__status verdict = pt__verdict_of_executable(
 			status, slot->worker.out_buf.data, slot->worker.out_buf.len, leaked,
 			&result->message);
+		if (!pt__status_failed(verdict))
+			pt__worker_discard_output(&slot->worker, (off_t[2]){-1, -1});
 		finish_test(ctx, slot, index, verdict, duration);
 		drop_work(slot);
 		return;
