@@ -18,6 +18,13 @@
  */
 #define PT__OUTPUT_LIMIT (4u << 20)
 
+/*
+ * How long a worker or fork server that was told no more work is coming
+ * may spend in its global tear-downs before it gets SIGTERM (then SIGKILL
+ * after the kill grace).
+ */
+#define PT__TEARDOWN_LIMIT_US 10000000
+
 struct pt__pool_progress {
 	size_t done, total, failed, running;
 };

@@ -166,7 +166,7 @@ void pt__slot_retire(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	slot->state = PT__SLOT_RETIRING;
 	/* Global tear-downs get a generous while before they are cut short. */
-	pt__worker_stop(&slot->worker, true, grace_us(ctx) + 10000000);
+	pt__worker_stop(&slot->worker, true, grace_us(ctx) + PT__TEARDOWN_LIMIT_US);
 }
 
 /* Sends "run" commands up to the window, and "end" after the last test. */

@@ -4,13 +4,16 @@
  * happened and runs what can still run. $LIFECYCLE is a space-separated list:
  *
  *   global-setup-hang          PT_GLOBAL_SETUP never returns
+ *   global-teardown-hang       PT_GLOBAL_TEARDOWN never returns
+ *   worker-teardown-hang       PT_WORKER_TEARDOWN never returns
  *   worker-setup-hang          PT_WORKER_SETUP never returns
  *   worker-setup-fail=K        PT_WORKER_SETUP fails on worker K (0: every worker)
  *   worker-setup-crash=K       PT_WORKER_SETUP raises SIGSEGV on worker K (0: every worker)
  *   suite-setup-crash          PT_SUITE_SETUP(first) raises SIGSEGV
  *   suite-teardown-crash       PT_SUITE_TEARDOWN(first) raises SIGSEGV
  *
- * Suites first and second have three passing tests each, third one.
+ * Suites first and second have three passing tests each, third one. A
+ * hang first creates the file $LIFECYCLE_LOG, if that is set.
  */
 #include <partest.h>
 #include <signal.h>
@@ -37,8 +40,14 @@ static int asks(const char *fault)
 	return 0;
 }
 
+/* Never returns; says so first in $LIFECYCLE_LOG, if set, for a script to wait for. */
 static void hang(void)
 {
+	const char *log = getenv("LIFECYCLE_LOG");
+	FILE *file = log ? fopen(log, "a") : NULL;
+
+	if (file)
+		fclose(file);
 	for (;;)
 		pause();
 }
@@ -46,6 +55,18 @@ static void hang(void)
 PT_GLOBAL_SETUP()
 {
 	if (asks("global-setup-hang"))
+		hang();
+}
+
+PT_GLOBAL_TEARDOWN()
+{
+	if (asks("global-teardown-hang"))
+		hang();
+}
+
+PT_WORKER_TEARDOWN()
+{
+	if (asks("worker-teardown-hang"))
 		hang();
 }
 
