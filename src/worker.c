@@ -11,9 +11,6 @@
 #include "pool_config.h"
 #include "spawn.h"
 
-/* Captured output beyond this much per test is dropped, and counted. */
-#define CAPTURE_LIMIT PT__OUTPUT_LIMIT
-
 void pt__worker_init(struct pt__worker *worker, int number)
 {
 	memset(worker, 0, sizeof(*worker));
@@ -167,13 +164,13 @@ void pt__worker_close_input(struct pt__worker *worker, bool after_flush)
 	pt__buf_reset(&worker->to_send);
 }
 
-/* Keeps output of stream i (0 stdout, 1 stderr) up to the limit, counting the rest. */
+/* Keeps output of stream i (0 stdout, 1 stderr) up to PT__OUTPUT_LIMIT per test, counting the rest. */
 static void add_captured(struct pt__worker *worker, int i, const char *data, size_t len)
 {
 	struct pt__buf *buf = i ? &worker->err_buf : &worker->out_buf;
 
-	if (buf->len + len > CAPTURE_LIMIT) {
-		size_t room = buf->len < CAPTURE_LIMIT ? CAPTURE_LIMIT - buf->len : 0;
+	if (buf->len + len > PT__OUTPUT_LIMIT) {
+		size_t room = buf->len < PT__OUTPUT_LIMIT ? PT__OUTPUT_LIMIT - buf->len : 0;
 		worker->dropped[i] += len - room;
 		len = room;
 	}
