@@ -13,6 +13,11 @@
  *     PT_TEST(account, slow_one, .timeout = 30, .description = "talks to the db")
  *     { ... }
  *
+ * A test's options: .timeout (seconds), .skip (a reason), .description,
+ * .tags ("db slow"), .locks ("port-8080": tests sharing a lock name never run
+ * at once), .exclusive (nothing else runs beside it), .weight (how many of
+ * the -j slots it takes while it runs).
+ *
  * Build with `cc t.c $(pkg-config --cflags --libs partest)`; the library
  * supplies main(). `./t` runs the tests (serially unless -j is given),
  * `./t --list` lists them, and `partest ./t other...` runs several programs
@@ -68,6 +73,10 @@ struct pt_test_options {
 	double timeout;		 /* seconds; 0 means the run's --timeout */
 	const char *skip;	 /* when set, the test is skipped with this reason */
 	const char *description; /* shown in --list -v and in reports */
+	const char *tags;	 /* space-separated names that --tag and --exclude-tag select on */
+	const char *locks; /* space-separated lock names: no two tests holding one run at once */
+	int exclusive;	   /* non-zero: no other test runs while this one does */
+	int weight;	   /* how many of the -j slots it takes while it runs; 0 means 1 */
 };
 
 enum pt__kind {

@@ -69,6 +69,15 @@ static void list_tests(struct worker *worker)
 					    .name = test->name,
 					    .timeout_ms =
 						    (long long)(test->options.timeout * 1000.0)});
+		pt__protocol_encode_test_info(&worker->events,
+					      &(struct pt__test_info){
+						      .file = test->file,
+						      .line = test->line,
+						      .tags = test->options.tags,
+						      .locks = test->options.locks,
+						      .exclusive = test->options.exclusive != 0,
+						      .weight = test->options.weight,
+					      });
 	}
 	send_event(worker, &(struct pt__event){.type = PT__EVENT_LISTED});
 }

@@ -124,8 +124,8 @@ static int resolve_executable(const char *given, struct pt__buf *path, struct pt
 	return rc;
 }
 
-/* Adds one listed test, if a filter lets it through. */
-static void add_listed(struct pt__test_list *list, size_t program, const char *const *filters,
+/* Adds one listed test, if a filter lets it through. Returns whether it did. */
+static bool add_listed(struct pt__test_list *list, size_t program, const char *const *filters,
 		       const struct pt__event *event)
 {
 	size_t before = list->nr_tests;
@@ -137,7 +137,29 @@ static void add_listed(struct pt__test_list *list, size_t program, const char *c
 		free(list->tests[index].suite);
 		free(list->tests[index].name);
 		free(list->tests[index].id);
+		return false;
 	}
+	return true;
+}
+
+/* Gives the last listed test what a test-info event says of it. Follows the error rule. */
+static int add_info(struct pt__test_list *list, const struct pt__event *event, struct pt__buf *err)
+{
+	struct pt__test_info_storage storage;
+	struct pt__test_info info;
+
+	if (pt__protocol_decode_test_info(event->payload, event->payload_len, &info, &storage, err))
+		return PT__EPROTOCOL;
+	pt__test_list_set_attributes(list, list->nr_tests - 1,
+				     &(struct pt__test_attributes){
+					     .file = (char *)info.file,
+					     .line = info.line,
+					     .tags = (char *)info.tags,
+					     .locks = (char *)info.locks,
+					     .exclusive = info.exclusive != 0,
+					     .weight = info.weight,
+				     });
+	return 0;
 }
 
 /* Starts path to list its tests: "list" and end of input already sent. */
@@ -217,7 +239,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	struct pt__buf why = PT__BUF_INIT;
 	struct pt__event_reader reader;
 	struct pt__event event;
-	bool said_hello = false, listed = false, exited = false;
+	bool said_hello = false, listed = false, exited = false, last_kept = false;
 	int events, status = 0, decoded, rc;
 	pid_t pid;
 
@@ -230,7 +252,9 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 		while (!why.len && (decoded = pt__event_reader_next(&reader, &event, &why)) > 0) {
 			said_hello = true;
 			if (event.type == PT__EVENT_TEST && !listed)
-				add_listed(list, program, filters, &event);
+				last_kept = add_listed(list, program, filters, &event);
+			else if (event.type == PT__EVENT_TEST_INFO && !listed && last_kept)
+				add_info(list, &event, &why);
 			else if (event.type == PT__EVENT_LISTED)
 				listed = true;
 		}

@@ -47,6 +47,7 @@ struct pt__options {
 	size_t nr_config_args, alloc_config_args;
 	const char **programs; /* the programs to run */
 	size_t nr_programs;
+	char *const *program_args; /* after "::": every executable's arguments, NULL-terminated */
 };
 
 /* What the command line is for. */

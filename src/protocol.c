@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ static const struct shape command_shapes[] = {
 static const struct shape event_shapes[] = {
 	[PT__EVENT_HELLO] = {"hello", 3, 0},			/* hello VERSION PID */
 	[PT__EVENT_TEST] = {"test", 4, 0},			/* test SUITE NAME TIMEOUT_MS */
+	[PT__EVENT_TEST_INFO] = {"test-info", 2, 1},		/* test-info LEN */
 	[PT__EVENT_LISTED] = {"listed", 1, 0},
 	[PT__EVENT_READY] = {"ready", 1, 0},
 	[PT__EVENT_INIT_FAILED] = {"init-failed", 2, 1},	/* init-failed LEN */
@@ -112,6 +114,7 @@ void pt__protocol_encode_event(struct pt__buf *out, const struct pt__event *even
 		pt__buf_addf(out, " %s", status_words[event->status]);
 		add_payload(out, event->payload, event->payload_len);
 		break;
+	case PT__EVENT_TEST_INFO:
 	case PT__EVENT_INIT_FAILED: add_payload(out, event->payload, event->payload_len); break;
 	case PT__EVENT_FORKED: pt__buf_addf(out, " %d %ld\n", event->worker, event->pid); break;
 	case PT__EVENT_FORK_REFUSED:
@@ -123,6 +126,43 @@ void pt__protocol_encode_event(struct pt__buf *out, const struct pt__event *even
 		break;
 	default: pt__buf_addc(out, '\n');
 	}
+}
+
+/* Adds "key value\n" to text when value is given and keeps the payload within a header's size. */
+static void add_info(struct pt__buf *text, const char *key, const char *value)
+{
+	size_t len = strlen(key) + 1 + strlen(value) + 1;
+
+	if (!*value || strchr(value, '\n') || text->len + len > PT__PROTOCOL_MAX_HEADER)
+		return;
+	pt__buf_addf(text, "%s %s\n", key, value);
+}
+
+void pt__protocol_encode_test_info(struct pt__buf *out, const struct pt__test_info *info)
+{
+	struct pt__buf text = PT__BUF_INIT;
+	char number[24];
+
+	if (info->file)
+		add_info(&text, "file", info->file);
+	if (info->line > 0) {
+		snprintf(number, sizeof(number), "%d", info->line);
+		add_info(&text, "line", number);
+	}
+	if (info->tags)
+		add_info(&text, "tags", info->tags);
+	if (info->locks)
+		add_info(&text, "locks", info->locks);
+	if (info->exclusive)
+		add_info(&text, "exclusive", "1");
+	if (info->weight > 1) {
+		snprintf(number, sizeof(number), "%d", info->weight);
+		add_info(&text, "weight", number);
+	}
+	pt__protocol_encode_event(out, &(struct pt__event){.type = PT__EVENT_TEST_INFO,
+							   .payload = text.data ? text.data : "",
+							   .payload_len = text.len});
+	pt__buf_release(&text);
 }
 
 /* ---- decoding ---- */
@@ -381,6 +421,65 @@ int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *ev
 	}
 	*event = decoded;
 	return 1;
+}
+
+/* Parses value, a number in [min, max], for key of a test-info. */
+static int info_number(const char *key, const char *value, int min, int max, int *out,
+		       struct pt__buf *err)
+{
+	long long n;
+
+	if (!parse_signed(value, &n) || n < min || n > max) {
+		pt__buf_addf(err, "\"test-info\" with a bad %s \"", key);
+		pt__buf_add(err, value, strnlen(value, 40));
+		pt__buf_adds(err, "\"");
+		return PT__EPROTOCOL;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+int pt__protocol_decode_test_info(const char *payload, size_t len, struct pt__test_info *info,
+				  struct pt__test_info_storage *storage, struct pt__buf *err)
+{
+	struct pt__test_info decoded = {0};
+	char *line, *end;
+
+	if (len >= sizeof(storage->text)) {
+		pt__buf_addf(err, "\"test-info\" longer than %d bytes",
+			     PT__PROTOCOL_MAX_HEADER - 1);
+		return PT__EPROTOCOL;
+	}
+	memcpy(storage->text, payload, len);
+	storage->text[len] = '\0';
+	for (line = storage->text; *line; line = end) {
+		char *value;
+		int rc = 0;
+
+		end = line + strcspn(line, "\n");
+		if (*end)
+			*end++ = '\0';
+		value = strchr(line, ' ');
+		if (!value)
+			continue;
+		*value++ = '\0';
+		if (!strcmp(line, "file"))
+			decoded.file = value;
+		else if (!strcmp(line, "line"))
+			rc = info_number(line, value, 1, INT32_MAX, &decoded.line, err);
+		else if (!strcmp(line, "tags"))
+			decoded.tags = value;
+		else if (!strcmp(line, "locks"))
+			decoded.locks = value;
+		else if (!strcmp(line, "exclusive"))
+			rc = info_number(line, value, 0, 1, &decoded.exclusive, err);
+		else if (!strcmp(line, "weight"))
+			rc = info_number(line, value, 1, 1 << 20, &decoded.weight, err);
+		if (rc)
+			return rc;
+	}
+	*info = decoded;
+	return 0;
 }
 
 int pt__write_all(int fd, const void *data, size_t len, struct pt__buf *err)

@@ -50,6 +50,7 @@ struct pt__command {
 enum pt__event_type {
 	PT__EVENT_HELLO,	/* version, pid */
 	PT__EVENT_TEST,		/* suite, name, timeout_ms: one listed test */
+	PT__EVENT_TEST_INFO,	/* payload: the last listed test's attributes (below) */
 	PT__EVENT_LISTED,	/* the list is complete */
 	PT__EVENT_READY,	/* the init phase succeeded */
 	PT__EVENT_INIT_FAILED,	/* payload: why */
@@ -86,6 +87,26 @@ struct pt__event {
 };
 
 /*
+ * What a listing may say about a test beyond its name and time limit, in a
+ * test-info frame right after its test frame. The payload is lines of "KEY
+ * VALUE"; keys this version does not know are ignored, so that workers may
+ * say more than an older runner reads.
+ */
+struct pt__test_info {
+	const char *file;  /* where the test is defined; NULL: unknown */
+	int line;	   /* 0: unknown */
+	const char *tags;  /* space-separated names; NULL: none */
+	const char *locks; /* space-separated lock names it holds while it runs; NULL: none */
+	int exclusive;	   /* 1: nothing else runs beside it */
+	int weight;	   /* how many of the -j slots it counts for; 0 means 1 */
+};
+
+/* Where a decoded test-info's strings live. */
+struct pt__test_info_storage {
+	char text[PT__PROTOCOL_MAX_HEADER];
+};
+
+/*
  * Where a decoded message's words live: the decoder copies the header here
  * and points the message's strings into it; the payload points into the
  * decoded input. Both must outlive the use of the message.
@@ -111,6 +132,20 @@ int pt__protocol_decode_command(const char *data, size_t len, struct pt__command
 				struct pt__buf *err);
 int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *event,
 			      struct pt__frame_storage *storage, size_t *used, struct pt__buf *err);
+
+/*
+ * Appends a test-info frame for info to out. Attributes that would not fit
+ * a frame, or hold a newline, are left out.
+ */
+void pt__protocol_encode_test_info(struct pt__buf *out, const struct pt__test_info *info);
+
+/*
+ * Reads a test-info event's payload into info, its strings copied into
+ * storage. Returns 0, or PT__EPROTOCOL with one line in err when the payload
+ * is longer than a header may be or a known key has a malformed value.
+ */
+int pt__protocol_decode_test_info(const char *payload, size_t len, struct pt__test_info *info,
+				  struct pt__test_info_storage *storage, struct pt__buf *err);
 
 /* The name of a command's or an event's verb ("run", "result"), for messages about it. */
 const char *pt__protocol_command_name(enum pt__command_type type);

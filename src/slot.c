@@ -61,7 +61,7 @@ static void describe_stop(const struct pt__slot *slot, struct pt__buf *out)
 
 static const char *why_not_run(const struct pt__slot_context *ctx)
 {
-	return ctx->interrupting ? "interrupted" : "not run: --failfast after a failure";
+	return ctx->interrupting ? "interrupted" : ctx->results.stop_reason;
 }
 
 static void drop_work(struct pt__slot *slot)
@@ -232,6 +232,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 	struct pt__fork_server *server = uses_server(ctx, program) ? &ctx->servers[program] : NULL;
 	struct pt__worker_options options = {
 		.path = prog->path,
+		.args = prog->args,
 		.env = (native ? ctx->config->native_envs
 			       : ctx->config->exec_envs)[slot->worker.number - 1],
 		.native = native,
@@ -516,7 +517,7 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 		pt__buf_reset(&result->message);
 		enum pt__status verdict = pt__verdict_of_executable(
 			status, slot->worker.out_buf.data, slot->worker.out_buf.len, leaked,
-			&result->message);
+			&result->tap, &result->message);
 		if (!pt__status_failed(verdict))
 			pt__worker_discard_output(&slot->worker, (off_t[2]){-1, -1});
 		finish_test(ctx, slot, index, verdict, duration);

@@ -13,6 +13,7 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 	program->path = pt__xstrdup(path);
 	program->name = pt__xstrdup(name);
 	program->kind = kind;
+	program->args = NULL;
 	return list->nr_programs++;
 }
 
@@ -34,7 +35,34 @@ size_t pt__test_list_add_test(struct pt__test_list *list, size_t program, const 
 	}
 	test->id = pt__buf_detach(&id);
 	test->timeout_ms = timeout_ms;
+	test->attributes.weight = 1;
 	return list->nr_tests++;
+}
+
+static char *copy_or_null(const char *text)
+{
+	return text && *text ? pt__xstrdup(text) : NULL;
+}
+
+static void release_attributes(struct pt__test_attributes *attributes)
+{
+	free(attributes->file);
+	free(attributes->tags);
+	free(attributes->locks);
+}
+
+void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
+				  const struct pt__test_attributes *what)
+{
+	struct pt__test_attributes *attributes = &list->tests[index].attributes;
+
+	release_attributes(attributes);
+	*attributes = *what;
+	attributes->file = copy_or_null(what->file);
+	attributes->tags = copy_or_null(what->tags);
+	attributes->locks = copy_or_null(what->locks);
+	if (attributes->weight < 1)
+		attributes->weight = 1;
 }
 
 void pt__test_list_release(struct pt__test_list *list)
@@ -48,9 +76,11 @@ void pt__test_list_release(struct pt__test_list *list)
 		free(test->suite);
 		free(test->name);
 		free(test->id);
+		release_attributes(&test->attributes);
 		pt__buf_release(&test->result.message);
 		pt__buf_release(&test->result.out);
 		pt__buf_release(&test->result.err);
+		pt__tap_stream_release(&test->result.tap);
 	}
 	free(list->programs);
 	free(list->tests);

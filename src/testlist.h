@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "tap.h"
 
 enum pt__program_kind {
 	PT__PROGRAM_NATIVE, /* speaks the worker protocol (built with partest.h, or a script) */
@@ -19,7 +20,7 @@ enum pt__program_kind {
 /* How a program's workers come to life (src/start_method.c chooses). */
 enum pt__start_method {
 	PT__START_SPAWN,   /* a fresh process per worker, which runs the init phase */
-	PT__START_FORK,    /* forked from a server that ran the global set-up once */
+	PT__START_FORK,	   /* forked from a server that ran the global set-up once */
 	PT__START_ISOLATE, /* a fresh process per test (forked, or exec'd) */
 };
 
@@ -30,6 +31,8 @@ struct pt__program {
 	bool forkable; /* built with partest.h: can be its own fork server */
 	enum pt__start_method start;
 	const char *start_reason; /* why, for --explain: a static string */
+	char *const *args;	  /* EXEC only: arguments after its path (partest ... :: ARGS), */
+				  /* NULL-terminated, not owned; NULL for none */
 };
 
 enum pt__status {
@@ -49,6 +52,20 @@ struct pt__result {
 	struct pt__buf message; /* why it failed, crashed or was skipped */
 	struct pt__buf out;	/* captured stdout */
 	struct pt__buf err;	/* captured stderr */
+	/* An executable's TAP test points (none if its output was not TAP) and
+	 * whether it bailed out: for the summary's counts, and for reports that
+	 * show each point as a test case. */
+	struct pt__tap_stream tap;
+};
+
+/* What a program's listing said about a test beyond its name (test-info). */
+struct pt__test_attributes {
+	char *file;	/* where it is defined; NULL: unknown */
+	int line;	/* 0: unknown */
+	char *tags;	/* space-separated; NULL: none */
+	char *locks;	/* space-separated lock names; NULL: none */
+	bool exclusive; /* nothing else runs beside it */
+	int weight;	/* -j slots it takes while it runs, at least 1 */
 };
 
 struct pt__test {
@@ -57,6 +74,7 @@ struct pt__test {
 	char *name;	/* NULL for an EXEC program */
 	char *id;	/* "program::suite::name", or the program's name */
 	int timeout_ms; /* from .timeout; 0 means the run's --timeout */
+	struct pt__test_attributes attributes;
 	struct pt__result result;
 };
 
@@ -77,6 +95,9 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 /* suite and name NULL for an EXEC program. Returns the new test's index. */
 size_t pt__test_list_add_test(struct pt__test_list *list, size_t program, const char *suite,
 			      const char *name, int timeout_ms);
+/* Replaces test index's attributes with copies of file, tags and locks and the rest of what. */
+void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
+				  const struct pt__test_attributes *what);
 void pt__test_list_release(struct pt__test_list *list);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */

@@ -15,4 +15,9 @@ printf '#!/bin/sh\nexit 0\n' >script.sh
 chmod +x script.sh
 run --list ./fixtures script.sh
 check "an executable is listed by its path" sh -c 'tail -n 1 out | grep -qx script.sh'
+run --list -v "$PROGRAMS/attributes"
+check "-v adds where each test is defined" \
+	grep -q 'attributes::tagged::plain  .*tests/programs/attributes.c:14$' out
+check "-v adds a test's tags" \
+	grep -q 'attributes::tagged::database_and_slow  .*attributes.c:4  \[db slow\]$' out
 done_testing

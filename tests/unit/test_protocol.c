@@ -201,3 +201,71 @@ PT_TEARDOWN(protocol)
 {
 	pt__buf_release(&err);
 }
+
+/* Decodes the one test-info frame in frame into info. */
+static int decode_info(const struct pt__buf *frame, struct pt__test_info *info,
+		       struct pt__test_info_storage *info_storage)
+{
+	size_t used;
+
+	if (decode_event(frame->data, frame->len, &used) != 1 || used != frame->len ||
+	    event.type != PT__EVENT_TEST_INFO)
+		return -1;
+	return pt__protocol_decode_test_info(event.payload, event.payload_len, info, info_storage,
+					     &err);
+}
+
+PT_TEST(protocol, test_info_round_trips)
+{
+	static struct pt__test_info_storage info_storage;
+	struct pt__buf frame = PT__BUF_INIT;
+	struct pt__test_info info;
+
+	pt__protocol_encode_test_info(&frame, &(struct pt__test_info){.file = "t/my file.c",
+								      .line = 42,
+								      .tags = "db slow",
+								      .locks = "port-8080",
+								      .exclusive = 1,
+								      .weight = 3});
+	PT_ASSERT_INT(decode_info(&frame, &info, &info_storage), ==, 0);
+	PT_EXPECT_STR(info.file, ==, "t/my file.c");
+	PT_EXPECT_INT(info.line, ==, 42);
+	PT_EXPECT_STR(info.tags, ==, "db slow");
+	PT_EXPECT_STR(info.locks, ==, "port-8080");
+	PT_EXPECT_INT(info.exclusive, ==, 1);
+	PT_EXPECT_INT(info.weight, ==, 3);
+	pt__buf_release(&frame);
+}
+
+PT_TEST(protocol, test_info_leaves_out_what_is_not_given_or_would_break_a_line)
+{
+	static struct pt__test_info_storage info_storage;
+	struct pt__buf frame = PT__BUF_INIT;
+	struct pt__test_info info;
+
+	pt__protocol_encode_test_info(&frame,
+				      &(struct pt__test_info){.file = "a\nline 1", .line = 7});
+	PT_ASSERT_INT(decode_info(&frame, &info, &info_storage), ==, 0);
+	PT_EXPECT_NULL(info.file);
+	PT_EXPECT_INT(info.line, ==, 7);
+	PT_EXPECT_NULL(info.tags);
+	PT_EXPECT_INT(info.weight, ==, 0);
+	pt__buf_release(&frame);
+}
+
+PT_TEST(protocol, test_info_ignores_unknown_keys_and_rejects_bad_numbers)
+{
+	static struct pt__test_info_storage info_storage;
+	struct pt__test_info info;
+	const char known[] = "colour blue\ntags x\n";
+	const char bad[] = "weight heavy\n";
+
+	pt__buf_reset(&err);
+	PT_ASSERT_INT(
+		pt__protocol_decode_test_info(known, strlen(known), &info, &info_storage, &err), ==,
+		0);
+	PT_EXPECT_STR(info.tags, ==, "x");
+	PT_ASSERT_INT(pt__protocol_decode_test_info(bad, strlen(bad), &info, &info_storage, &err),
+		      ==, PT__EPROTOCOL);
+	PT_EXPECT_STR(err.data, ==, "\"test-info\" with a bad weight \"heavy\"");
+}
