@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "cancel.h"
 #include "clock.h"
+#include "cpus.h"
 #include "error.h"
 #include "db/provision.h"
 #include "discover.h"
@@ -78,8 +79,7 @@ static int exit_status(int rc)
 
 static int count_workers(const struct run *run)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int workers = run->options.jobs ? run->options.jobs : (int)(cpus > 0 ? cpus : 1);
+	int workers = run->options.jobs ? run->options.jobs : pt__cpus_available();
 
 	if ((size_t)workers > run->plan.nr_groups)
 		workers = run->plan.nr_groups ? (int)run->plan.nr_groups : 1;

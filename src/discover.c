@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "error.h"
 #include "event_reader.h"
+#include "exec_format.h"
 #include "find_program.h"
 #include "environ.h"
 #include "native.h"
@@ -39,9 +40,36 @@ static bool matches(const char *const *filters, const char *id)
 	return false;
 }
 
+/* Appends text with its control characters as C escapes (\n, \x1b), so that it stays one line. */
+static void add_escaped(struct pt__buf *out, const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '\n')
+			pt__buf_adds(out, "\\n");
+		else if (*c == '\t')
+			pt__buf_adds(out, "\\t");
+		else if (*c == '\r')
+			pt__buf_adds(out, "\\r");
+		else if (*c < 0x20 || *c == 0x7f)
+			pt__buf_addf(out, "\\x%02x", *c);
+		else
+			pt__buf_addc(out, (char)*c);
+	}
+}
+
+static bool has_control_character(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return true;
+	return false;
+}
+
 /*
  * Resolves what the user wrote to an executable file: a name without a
- * slash is looked up in the current directory, then on PATH.
+ * slash is looked up in the current directory, then on PATH. A path with a
+ * control character (a newline, an escape) is refused: it would break the
+ * one line per test of --list, the console and the reports.
  */
 static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 {
@@ -49,6 +77,12 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 	struct stat st;
 	int rc = 0;
 
+	if (has_control_character(given)) {
+		pt__buf_adds(err, "cannot run \"");
+		add_escaped(err, given);
+		pt__buf_adds(err, "\": its path holds a control character");
+		return PT__EUSAGE;
+	}
 	if (!strchr(given, '/') && access(given, F_OK)) {
 		if (pt__find_program(given, NULL, path, &ignored)) {
 			pt__buf_addf(err,
@@ -76,6 +110,18 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 		return PT__EUSAGE;
 	}
 	return 0;
+}
+
+/* Resolves given (see resolve), and checks that the kernel can execute what it names. */
+static int resolve_executable(const char *given, struct pt__buf *path, struct pt__buf *err)
+{
+	struct pt__buf why = PT__BUF_INIT;
+	int rc = resolve(given, path, err);
+
+	if (!rc && (rc = pt__exec_format_check(path->data, &why)))
+		pt__buf_addf(err, "cannot run \"%s\": %s", given, why.data);
+	pt__buf_release(&why);
+	return rc;
 }
 
 /* Adds one listed test, if a filter lets it through. Returns whether it did. */
@@ -250,7 +296,7 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 	int rc = 0;
 
 	for (size_t i = 0; i < nr_programs && !rc; i++) {
-		rc = resolve(programs[i], &path, err);
+		rc = resolve_executable(programs[i], &path, err);
 		if (rc)
 			break;
 		enum pt__program_speech speech = pt__program_speech(path.data);

@@ -126,6 +126,24 @@ void pt__fork_server_stop(struct pt__fork_server *server)
 	pt__close_fd(&server->commands);
 }
 
+void pt__fork_server_end_by(struct pt__fork_server *server, int64_t term_at_us, int64_t now_us,
+			    int64_t grace_us)
+{
+	pt__fork_server_stop(server);
+	if (server->pid <= 0 || server->kill_stage)
+		return;
+	server->kill_at_us = term_at_us;
+	pt__fork_server_escalate(server, now_us, grace_us);
+}
+
+void pt__fork_server_escalate(struct pt__fork_server *server, int64_t now_us, int64_t grace_us)
+{
+	if (!server->kill_at_us || now_us < server->kill_at_us || server->pid <= 0)
+		return;
+	pt__fork_server_signal(server, server->kill_stage ? SIGKILL : SIGTERM, NULL);
+	server->kill_at_us = server->kill_stage++ ? 0 : now_us + grace_us;
+}
+
 void pt__fork_server_release(struct pt__fork_server *server)
 {
 	pt__close_fd(&server->commands);

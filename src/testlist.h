@@ -52,6 +52,7 @@ struct pt__result {
 	struct pt__buf message; /* why it failed, crashed or was skipped */
 	struct pt__buf out;	/* captured stdout */
 	struct pt__buf err;	/* captured stderr */
+	uint64_t written;	/* bytes it wrote to both, kept or not */
 	/* An executable's TAP test points (none if its output was not TAP) and
 	 * whether it bailed out: for the summary's counts, and for reports that
 	 * show each point as a test case. */
