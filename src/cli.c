@@ -235,8 +235,10 @@ static int execute(struct run *run, struct pt__buf *err)
 	if (run->options.explain) {
 		for (size_t p = 0; p < run->list.nr_programs; p++) {
 			const struct pt__program *program = &run->list.programs[p];
-			printf("%s: %s, %s: %s\n", program->name,
-			       program->forkable		     ? "native"
+			printf("%s: %s%s, %s: %s\n", program->name,
+			       program->adapter ? program->adapter : "",
+			       program->adapter			     ? " (through partest's adapter)"
+			       : program->forkable		     ? "native"
 			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
 								     : "executable",
 			       pt__start_method_name(program->start), program->start_reason);

@@ -30,6 +30,11 @@ struct pt__program {
 	bool forkable; /* built with partest.h: can be its own fork server */
 	enum pt__start_method start;
 	const char *start_reason; /* why, for --explain: a static string */
+	/* Started as argv (argv[0] is what is executed) instead of path alone:
+	 * partest's adapter for a framework's binary or a build's tests, path
+	 * then naming what it drives; NULL otherwise. */
+	char **argv;
+	const char *adapter; /* the adapter's kind ("gtest", "ctest"...); NULL: none */
 };
 
 enum pt__status {
