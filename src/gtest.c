@@ -174,9 +174,21 @@ static void finish(struct pt__adapter *adapter, struct console *console,
 	console->next++;
 }
 
+/* Disabled tests are not run: each is reported skipped when its turn comes. */
+static void skip_disabled(struct pt__adapter *adapter, struct console *console)
+{
+	static const char why[] = "disabled (DISABLED_)";
+
+	while (console->next < console->nr && disabled(&console->tests[console->next])) {
+		pt__adapter_result(adapter, PT__WIRE_SKIP, 0, why, sizeof(why) - 1);
+		console->next++;
+	}
+}
+
 /* Reads one line of the console (its newline included, if any). */
 static void read_line(struct pt__adapter *adapter, struct console *console, const char *line)
 {
+	skip_disabled(adapter, console);
 	if (console->next >= console->nr)
 		return;
 	const struct pt__adapter_test *test = &console->tests[console->next];
@@ -195,6 +207,7 @@ static void read_line(struct pt__adapter *adapter, struct console *console, cons
 		finish(adapter, console, PT__WIRE_SKIP);
 	else if (console->failure_seen || (console->failure_seen = opens_message(line)))
 		pt__buf_adds(&console->message, line);
+	skip_disabled(adapter, console);
 }
 
 /* Starts the binary on tests[0..n). Returns its pid and stdout, or -1 with why. */
@@ -207,7 +220,9 @@ static pid_t start_batch(const struct pt__adapter *adapter, const struct pt__ada
 
 	pt__buf_adds(&filter, "--gtest_filter=");
 	for (size_t i = 0; i < n; i++)
-		pt__buf_addf(&filter, "%s%s.%s", i ? ":" : "", tests[i].suite, tests[i].name);
+		if (!disabled(&tests[i]))
+			pt__buf_addf(&filter, "%s%s.%s", filter.data[filter.len - 1] == '=' ? "" : ":",
+				     tests[i].suite, tests[i].name);
 	char *argv[] = {(char *)binary(adapter), filter.data, "--gtest_color=no", NULL};
 	if (!pt__pipe(pipe_fds, why)) {
 		struct pt__spawn spawn = {
@@ -238,8 +253,12 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 	char chunk[65536];
 	int out = -1, status = 0;
 	ssize_t got;
-	pid_t pid = start_batch(adapter, tests, n, &out, &why);
+	pid_t pid = 0;
 
+	skip_disabled(adapter, &console);
+	if (console.next == n)
+		return;
+	pid = start_batch(adapter, tests, n, &out, &why);
 	if (pid < 0) {
 		for (size_t i = 0; i < n; i++)
 			pt__adapter_result(adapter, PT__WIRE_FAIL, 0, why.data, why.len);
@@ -287,7 +306,7 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 
 /*
  * Runs tests as batches: the longest runs that the binary runs in this
- * order (one process each); a disabled or unknown test on its own.
+ * order (one process each); a test it does not list on its own.
  */
 static void gtest_run(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n)
 {
@@ -297,8 +316,7 @@ static void gtest_run(struct pt__adapter *adapter, const struct pt__adapter_test
 	for (size_t i = 0; i < n;) {
 		size_t end = i;
 		long last = -1, at;
-		while (end < n && !disabled(&tests[end]) &&
-		       (at = position_of(gtest, &tests[end])) > last) {
+		while (end < n && (at = position_of(gtest, &tests[end])) > last) {
 			last = at;
 			end++;
 		}
@@ -308,12 +326,8 @@ static void gtest_run(struct pt__adapter *adapter, const struct pt__adapter_test
 			continue;
 		}
 		pt__buf_reset(&why);
-		if (disabled(&tests[i]))
-			pt__buf_adds(&why, "disabled (DISABLED_)");
-		else
-			pt__buf_addf(&why, "\"%s\" does not list it", binary(adapter));
-		pt__adapter_result(adapter, disabled(&tests[i]) ? PT__WIRE_SKIP : PT__WIRE_FAIL, 0,
-				   why.data, why.len);
+		pt__buf_addf(&why, "\"%s\" does not list it", binary(adapter));
+		pt__adapter_result(adapter, PT__WIRE_FAIL, 0, why.data, why.len);
 		i++;
 	}
 	pt__buf_release(&why);
