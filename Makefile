@@ -46,11 +46,14 @@ TEST_LIBS = -lpthread
 # The database clients: the runner's backends, and the test programs and
 # examples that open databases themselves.
 DB_LIBS = $(SQLITE_LIBS) $(PQ_LIBS) $(MARIADB_LIBS)
+# JSON, for the lists of tests ctest and meson print: required.
+JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson)
+JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson)
 # What the runner links besides its objects and libpartest.a.
-LIBS = $(DB_LIBS) $(TEST_LIBS) -lm
+LIBS = $(DB_LIBS) $(JANSSON_LIBS) $(TEST_LIBS) -lm
 
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude $(SQLITE_CFLAGS) $(PQ_CFLAGS) \
-	$(MARIADB_CFLAGS) $(CPPFLAGS)
+	$(MARIADB_CFLAGS) $(JANSSON_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS)
 
 # libpartest.a, the test library: lib/ and the few pieces of src/ a worker

@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "adapter.h"
+#include "ctest_adapter.h"
 #include "gtest.h"
 
 int pt__adapter_main(int argc, char **argv)
 {
 	static const struct pt__adapter_kind *const kinds[] = {
 		&pt__gtest_adapter,
+		&pt__ctest_adapter,
 	};
 
 	for (size_t i = 0; argc > 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++) {

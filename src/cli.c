@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "error.h"
 #include "db/provision.h"
+#include "ctest_discover.h"
 #include "discover.h"
 #include "environ.h"
 #include "options.h"
@@ -228,6 +229,9 @@ static int execute(struct run *run, struct pt__buf *err)
 
 	rc = pt__discover(&run->list, run->options.programs, run->options.nr_programs,
 			  run->options.filters, &run->cancel, err);
+	for (size_t i = 0; !rc && i < run->options.nr_ctest_dirs; i++)
+		rc = pt__ctest_discover(&run->list, run->options.ctest_dirs[i],
+					run->options.filters, err);
 	if (rc)
 		return exit_status(rc);
 	for (size_t p = 0; p < run->list.nr_programs; p++)

@@ -47,6 +47,8 @@ struct pt__options {
 	size_t nr_config_args, alloc_config_args;
 	const char **programs; /* the programs to run */
 	size_t nr_programs;
+	const char **ctest_dirs; /* --ctest: CMake build directories whose tests to run */
+	size_t nr_ctest_dirs;
 };
 
 /* What the command line is for. */
