@@ -24,6 +24,7 @@
 #include "error.h"
 #include "forkserver.h"
 #include "queue.h"
+#include "resources.h"
 #include "results.h"
 #include "signals.h"
 #include "slot.h"
@@ -275,25 +276,45 @@ static void reap(struct pool *pool)
 
 /* ---- scheduling ---- */
 
+/* The work the slots are running, for the locks and slots it holds (src/resources.c). */
+static size_t running_work(const struct pool *pool, const struct pt__work **running)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < pool->nr_slots; i++)
+		if (pool->slots[i].has_work)
+			running[n++] = &pool->slots[i].work;
+	return n;
+}
+
 static void assign_work(struct pool *pool)
 {
+	const struct pt__work **running = pt__xcalloc((size_t)pool->nr_slots, sizeof(*running));
+
 	for (int i = 0; i < pool->nr_slots; i++) {
 		struct pt__slot *slot = &pool->slots[i];
-		const struct pt__work *next = pt__queue_peek(&pool->ctx.queue);
+		size_t nr_running = running_work(pool, running);
+		long at = pt__resources_next(pool->ctx.list, &pool->ctx.queue, running, nr_running,
+					     pool->nr_slots);
+		const struct pt__work *next =
+			at < 0 ? NULL : &pool->ctx.queue.items[pool->ctx.queue.head + (size_t)at];
 		struct pt__work work;
 		if (slot->state != PT__SLOT_EMPTY && slot->state != PT__SLOT_IDLE)
 			continue;
 		/* Nothing left, or the next work is another program's: an idle
-		 * worker makes way for a fresh one. */
+		 * worker makes way for a fresh one. Work that waits for a lock
+		 * or for free slots keeps the idle worker waiting. */
 		if (pt__slot_context_stopping(&pool->ctx) || !next ||
 		    (slot->state == PT__SLOT_IDLE && next->program != slot->program)) {
-			if (slot->state == PT__SLOT_IDLE)
+			if (slot->state == PT__SLOT_IDLE && (next || !pool->ctx.queue.len ||
+							     pt__slot_context_stopping(&pool->ctx)))
 				pt__slot_retire(&pool->ctx, slot);
 			continue;
 		}
-		pt__queue_pop(&pool->ctx.queue, &work);
+		pt__queue_take(&pool->ctx.queue, (size_t)at, &work);
 		pt__slot_start_work(&pool->ctx, slot, work);
 	}
+	free(running);
 }
 
 static void interrupt(struct pool *pool)

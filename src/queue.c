@@ -36,6 +36,15 @@ bool pt__queue_pop(struct pt__queue *queue, struct pt__work *work)
 	return true;
 }
 
+void pt__queue_take(struct pt__queue *queue, size_t index, struct pt__work *work)
+{
+	struct pt__work *at = &queue->items[queue->head + index];
+
+	*work = *at;
+	memmove(at, at + 1, (queue->len - index - 1) * sizeof(*at));
+	queue->len--;
+}
+
 const struct pt__work *pt__queue_peek(const struct pt__queue *queue)
 {
 	return queue->len ? &queue->items[queue->head] : NULL;

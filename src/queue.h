@@ -32,6 +32,9 @@ void pt__queue_push_front(struct pt__queue *queue, struct pt__work work);
 /* Takes the first work into *work. Returns false when the queue is empty. */
 bool pt__queue_pop(struct pt__queue *queue, struct pt__work *work);
 
+/* Takes the work at index (0: the first) into *work; the others keep their order. */
+void pt__queue_take(struct pt__queue *queue, size_t index, struct pt__work *work);
+
 /* The first work, without taking it; NULL when empty. */
 const struct pt__work *pt__queue_peek(const struct pt__queue *queue);
 
