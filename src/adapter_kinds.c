@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "adapter.h"
+#include "criterion.h"
 #include "ctest_adapter.h"
 #include "gtest.h"
 
@@ -12,6 +13,7 @@ int pt__adapter_main(int argc, char **argv)
 	static const struct pt__adapter_kind *const kinds[] = {
 		&pt__gtest_adapter,
 		&pt__ctest_adapter,
+		&pt__criterion_adapter,
 	};
 
 	for (size_t i = 0; argc > 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
