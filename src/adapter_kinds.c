@@ -7,6 +7,7 @@
 #include "criterion.h"
 #include "ctest_adapter.h"
 #include "gtest.h"
+#include "meson_adapter.h"
 
 int pt__adapter_main(int argc, char **argv)
 {
@@ -14,6 +15,7 @@ int pt__adapter_main(int argc, char **argv)
 		&pt__gtest_adapter,
 		&pt__ctest_adapter,
 		&pt__criterion_adapter,
+		&pt__meson_adapter,
 	};
 
 	for (size_t i = 0; argc > 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++) {

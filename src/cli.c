@@ -19,6 +19,7 @@
 #include "db/provision.h"
 #include "ctest_discover.h"
 #include "discover.h"
+#include "meson_discover.h"
 #include "environ.h"
 #include "options.h"
 #include "plan.h"
@@ -231,6 +232,9 @@ static int execute(struct run *run, struct pt__buf *err)
 			  run->options.filters, &run->cancel, err);
 	for (size_t i = 0; !rc && i < run->options.nr_ctest_dirs; i++)
 		rc = pt__ctest_discover(&run->list, run->options.ctest_dirs[i],
+					run->options.filters, err);
+	for (size_t i = 0; !rc && i < run->options.nr_meson_dirs; i++)
+		rc = pt__meson_discover(&run->list, run->options.meson_dirs[i],
 					run->options.filters, err);
 	if (rc)
 		return exit_status(rc);

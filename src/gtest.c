@@ -32,16 +32,15 @@ static const char *workdir(const struct pt__adapter *adapter)
 
 /*
  * Reads --gtest_list_tests: "Suite." lines, then "  Name" lines, either
- * followed by "  # TypeParam = ..." or "  # GetParam() = ...". Calls found
- * for each test. Returns 0, or PT__ERUN with one line in why.
+ * followed by "  # TypeParam = ..." or "  # GetParam() = ...".
  */
-static int list_tests(const struct pt__adapter *adapter,
-		      void (*found)(void *ctx, const char *suite, const char *name), void *ctx,
-		      struct pt__buf *why)
+int pt__gtest_list(const char *binary, const char *workdir,
+		   void (*found)(void *ctx, const char *suite, const char *name), void *ctx,
+		   struct pt__buf *why)
 {
-	char *argv[] = {(char *)binary(adapter), "--gtest_list_tests", NULL};
+	char *argv[] = {(char *)binary, "--gtest_list_tests", NULL};
 	struct pt__buf out = PT__BUF_INIT, suite = PT__BUF_INIT;
-	int rc = pt__command_output(argv, workdir(adapter), &out, why);
+	int rc = pt__command_output(argv, workdir, &out, why);
 
 	for (char *line = out.data, *next; !rc && line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -70,7 +69,7 @@ static void send_listed(void *ctx, const char *suite, const char *name)
 
 static int gtest_list(struct pt__adapter *adapter, struct pt__buf *why)
 {
-	return list_tests(adapter, send_listed, adapter, why);
+	return pt__gtest_list(binary(adapter), workdir(adapter), send_listed, adapter, why);
 }
 
 static void remember(void *ctx, const char *suite, const char *name)
@@ -88,7 +87,7 @@ static int gtest_init(struct pt__adapter *adapter, struct pt__buf *why)
 	struct gtest *gtest = pt__xcalloc(1, sizeof(*gtest));
 
 	adapter->state = gtest;
-	return list_tests(adapter, remember, gtest, why);
+	return pt__gtest_list(binary(adapter), workdir(adapter), remember, gtest, why);
 }
 
 static void gtest_release(struct pt__adapter *adapter)

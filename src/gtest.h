@@ -15,4 +15,13 @@
 
 extern const struct pt__adapter_kind pt__gtest_adapter;
 
+/*
+ * Lists the tests of the GoogleTest binary (run in workdir, NULL: here):
+ * found(ctx, suite, name) for each, in its order. Returns 0, or PT__ERUN
+ * with one line in why.
+ */
+int pt__gtest_list(const char *binary, const char *workdir,
+		   void (*found)(void *ctx, const char *suite, const char *name), void *ctx,
+		   struct pt__buf *why);
+
 #endif

@@ -30,6 +30,7 @@ const char pt__options_usage[] =
 	"                        programs on Linux, spawn otherwise; see --explain)\n"
 	"      --explain         say how each program's workers will start, and why\n"
 	"      --ctest DIR       run a CMake build's tests, as ctest would (repeatable)\n"
+	"      --meson DIR       run a meson build's tests, as meson test would (repeatable)\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
 	"      --state-dir DIR   where durations are kept (default: .partest)\n"
@@ -67,12 +68,14 @@ enum {
 	OPT_START,
 	OPT_EXPLAIN,
 	OPT_CTEST,
+	OPT_MESON,
 };
 
 static const struct option long_options[] = {
 	{"jobs", required_argument, NULL, 'j'},
 	{"filter", required_argument, NULL, OPT_FILTER},
 	{"ctest", required_argument, NULL, OPT_CTEST},
+	{"meson", required_argument, NULL, OPT_MESON},
 	{"list", no_argument, NULL, OPT_LIST},
 	{"shuffle", optional_argument, NULL, OPT_SHUFFLE},
 	{"reverse", no_argument, NULL, OPT_REVERSE},
@@ -245,6 +248,7 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			break;
 		case OPT_EXPLAIN: options->explain = true; break;
 		case OPT_CTEST: append(&options->ctest_dirs, &options->nr_ctest_dirs, optarg); break;
+		case OPT_MESON: append(&options->meson_dirs, &options->nr_meson_dirs, optarg); break;
 		case 'h': options->action = PT__ACTION_HELP; return 0;
 		case OPT_VERSION: options->action = PT__ACTION_VERSION; return 0;
 		case ':':
@@ -359,7 +363,8 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_adds(err, "db clean needs a --db to clean");
 		return PT__EUSAGE;
 	}
-	if (mode == PT__MODE_RUNNER && !options->nr_programs && !options->nr_ctest_dirs) {
+	if (mode == PT__MODE_RUNNER && !options->nr_programs && !options->nr_ctest_dirs &&
+	    !options->nr_meson_dirs) {
 		pt__buf_adds(err, "no programs to run (see --help)");
 		return PT__EUSAGE;
 	}
@@ -393,6 +398,7 @@ void pt__options_release(struct pt__options *options)
 	free(options->db_inputs);
 	free(options->programs);
 	free(options->ctest_dirs);
+	free(options->meson_dirs);
 	for (size_t i = 0; i < options->nr_config_args; i++)
 		free(options->config_args[i]);
 	free(options->config_args);

@@ -49,6 +49,8 @@ struct pt__options {
 	size_t nr_programs;
 	const char **ctest_dirs; /* --ctest: CMake build directories whose tests to run */
 	size_t nr_ctest_dirs;
+	const char **meson_dirs; /* --meson: meson build directories whose tests to run */
+	size_t nr_meson_dirs;
 };
 
 /* What the command line is for. */
