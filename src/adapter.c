@@ -189,7 +189,8 @@ int pt__adapter_serve(const struct pt__adapter_kind *kind, char **args, int nr_a
 			pt__buf_consume(&input, used);
 		}
 		if (decoded < 0) {
-			fprintf(stderr, "partest: the adapter was sent a bad frame: %s\n", why.data);
+			fprintf(stderr, "partest: the adapter was sent a bad frame: %s\n",
+				why.data);
 			_exit(70);
 		}
 		/* What has come is run now: under --failfast tests come one by one. */

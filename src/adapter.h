@@ -39,8 +39,8 @@ struct pt__adapter;
 
 /* A framework's side of the adapter. */
 struct pt__adapter_kind {
-	const char *name;		/* as on the command line: "gtest" */
-	int min_args, max_args;		/* how many ARGs it takes */
+	const char *name;	/* as on the command line: "gtest" */
+	int min_args, max_args; /* how many ARGs it takes */
 	/* Lists the tests, one pt__adapter_list_test each. Returns 0, or
 	 * PT__ERUN with one line in why. */
 	int (*list)(struct pt__adapter *adapter, struct pt__buf *why);

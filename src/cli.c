@@ -245,8 +245,8 @@ static int execute(struct run *run, struct pt__buf *err)
 			const struct pt__program *program = &run->list.programs[p];
 			printf("%s: %s%s, %s: %s\n", program->name,
 			       program->adapter ? program->adapter : "",
-			       program->adapter			     ? " (through partest's adapter)"
-			       : program->forkable		     ? "native"
+			       program->adapter	   ? " (through partest's adapter)"
+			       : program->forkable ? "native"
 			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
 								     : "executable",
 			       pt__start_method_name(program->start), program->start_reason);

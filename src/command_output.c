@@ -9,8 +9,7 @@
 #include "find_program.h"
 #include "spawn.h"
 
-int pt__command_output(char *const *argv, const char *cwd, struct pt__buf *out,
-		       struct pt__buf *err)
+int pt__command_output(char *const *argv, const char *cwd, struct pt__buf *out, struct pt__buf *err)
 {
 	struct pt__buf path = PT__BUF_INIT;
 	int pipe_fds[2], status = 0, rc;

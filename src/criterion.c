@@ -94,8 +94,7 @@ static void report(struct pt__adapter *adapter, json_t *verdict, int64_t duratio
 	else if (!strcmp(status, "ERRORED"))
 		pt__buf_adds(&message, "errored: ");
 	for (size_t i = 0; i < json_array_size(messages); i++)
-		pt__buf_addf(&message, "%s%s", i ? "\n" : "",
-			     text(json_array_get(messages, i)));
+		pt__buf_addf(&message, "%s%s", i ? "\n" : "", text(json_array_get(messages, i)));
 	if (wire == PT__WIRE_FAIL && !json_array_size(messages))
 		pt__buf_adds(&message, "Criterion says it failed (an unexpected signal or exit "
 				       "status, or no message)");

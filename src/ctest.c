@@ -23,7 +23,8 @@ static char **string_list(const json_t *value)
 	} else if (json_is_array(value)) {
 		for (size_t i = 0; i < n; i++)
 			if (json_is_string(json_array_get(value, i)))
-				list[at++] = pt__xstrdup(json_string_value(json_array_get(value, i)));
+				list[at++] =
+					pt__xstrdup(json_string_value(json_array_get(value, i)));
 	}
 	return list;
 }
@@ -66,9 +67,9 @@ static void read_property(struct pt__ctest_entry *entry, const char *name, const
 	else if (!strcmp(name, "ENVIRONMENT"))
 		entry->environment = string_list(value);
 	else if (!strcmp(name, "TIMEOUT"))
-		entry->timeout_ms = (int)(1000 * (json_is_string(value)
-							  ? strtod(json_string_value(value), NULL)
-							  : json_number_value(value)));
+		entry->timeout_ms =
+			(int)(1000 * (json_is_string(value) ? strtod(json_string_value(value), NULL)
+							    : json_number_value(value)));
 	else if (!strcmp(name, "WILL_FAIL"))
 		entry->will_fail = truth(value);
 	else if (!strcmp(name, "DISABLED"))
@@ -102,8 +103,9 @@ static void read_property(struct pt__ctest_entry *entry, const char *name, const
 /* Every list of an entry exists, empty at least. */
 static void fill_lists(struct pt__ctest_entry *entry)
 {
-	char ***lists[] = {&entry->command,	   &entry->environment,	     &entry->pass_regex,
-			   &entry->fail_regex,	   &entry->skip_regex,	     &entry->fixtures_setup,
+	char ***lists[] = {&entry->command,	     &entry->environment,
+			   &entry->pass_regex,	     &entry->fail_regex,
+			   &entry->skip_regex,	     &entry->fixtures_setup,
 			   &entry->fixtures_cleanup, &entry->fixtures_required};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
@@ -189,8 +191,9 @@ void pt__ctest_release(struct pt__ctest *ctest)
 		free(entry->workdir);
 		free(entry->labels);
 		free(entry->locks);
-		char **lists[] = {entry->command,	  entry->environment,	     entry->pass_regex,
-				  entry->fail_regex,	  entry->skip_regex,	     entry->fixtures_setup,
+		char **lists[] = {entry->command,	   entry->environment,
+				  entry->pass_regex,	   entry->fail_regex,
+				  entry->skip_regex,	   entry->fixtures_setup,
 				  entry->fixtures_cleanup, entry->fixtures_required};
 		for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
 			free_list(lists[l]);

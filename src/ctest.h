@@ -20,11 +20,11 @@ struct pt__ctest_entry {
 	int timeout_ms;	    /* TIMEOUT; 0: none */
 	bool will_fail, disabled, run_serial;
 	bool has_skip_code;
-	int skip_code;	    /* SKIP_RETURN_CODE */
+	int skip_code; /* SKIP_RETURN_CODE */
 	char **pass_regex, **fail_regex, **skip_regex;
-	char *labels;	    /* LABELS, space-separated; NULL: none */
-	char *locks;	    /* RESOURCE_LOCK, space-separated; NULL: none */
-	int processors;	    /* PROCESSORS; 0: not given */
+	char *labels;	/* LABELS, space-separated; NULL: none */
+	char *locks;	/* RESOURCE_LOCK, space-separated; NULL: none */
+	int processors; /* PROCESSORS; 0: not given */
 	char **fixtures_setup, **fixtures_cleanup, **fixtures_required;
 	bool other_properties; /* it has properties beyond the ones above */
 };

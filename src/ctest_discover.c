@@ -61,8 +61,9 @@ static bool gtest_entry(const struct pt__ctest_entry *entry, struct pt__buf *tes
 {
 	const char *filter = NULL;
 
-	if (!entry->command[0] || entry->will_fail || entry->has_skip_code || entry->other_properties ||
-	    *entry->environment || *entry->pass_regex || *entry->fail_regex || in_fixture(entry))
+	if (!entry->command[0] || entry->will_fail || entry->has_skip_code ||
+	    entry->other_properties || *entry->environment || *entry->pass_regex ||
+	    *entry->fail_regex || in_fixture(entry))
 		return false;
 	for (char **arg = entry->command + 1; *arg; arg++) {
 		if (!strncmp(*arg, "--gtest_filter=", 15) && !filter)
@@ -123,8 +124,7 @@ struct placement {
 	bool selected;
 };
 
-static void place(struct placement *placed, const struct pt__ctest *ctest, size_t *parent,
-		  size_t i)
+static void place(struct placement *placed, const struct pt__ctest *ctest, size_t *parent, size_t i)
 {
 	const struct pt__ctest_entry *entry = &ctest->entries[i];
 	struct pt__buf test = PT__BUF_INIT;
@@ -137,7 +137,7 @@ static void place(struct placement *placed, const struct pt__ctest *ctest, size_
 	} else if (in_fixture(entry)) {
 		/* A group of the fixtures it shares, named after its first. */
 		const struct pt__ctest_entry *root = &ctest->entries[root_of(parent, i)];
-		const char *first = *root->fixtures_setup	? *root->fixtures_setup
+		const char *first = *root->fixtures_setup     ? *root->fixtures_setup
 				    : *root->fixtures_cleanup ? *root->fixtures_cleanup
 							      : *root->fixtures_required;
 		pt__buf_addf(&placed->suite, "fixture-%s", first);
@@ -203,7 +203,8 @@ int pt__ctest_discover(struct pt__test_list *list, const char *build_dir,
 	for (size_t i = 0; i < ctest.nr; i++) {
 		place(&placed[i], &ctest, parent, i);
 		pt__buf_reset(&id);
-		pt__buf_addf(&id, "%s::%s::%s", build_name, placed[i].suite.data, placed[i].name.data);
+		pt__buf_addf(&id, "%s::%s::%s", build_name, placed[i].suite.data,
+			     placed[i].name.data);
 		placed[i].selected = placed[i].gtest || matches(filters, id.data);
 	}
 	pull_fixtures(&ctest, placed);
@@ -212,7 +213,8 @@ int pt__ctest_discover(struct pt__test_list *list, const char *build_dir,
 		for (size_t i = 0; i < ctest.nr; i++) {
 			const struct pt__ctest_entry *entry = &ctest.entries[i];
 			if (!placed[i].selected ||
-			    (pass < 0 ? in_fixture(entry) : !in_fixture(entry) || role(entry) != pass))
+			    (pass < 0 ? in_fixture(entry)
+				      : !in_fixture(entry) || role(entry) != pass))
 				continue;
 			if (placed[i].gtest) {
 				size_t program = gtest_program(
@@ -222,8 +224,8 @@ int pt__ctest_discover(struct pt__test_list *list, const char *build_dir,
 				pt__buf_addf(&id, "%s::%s::%s", list->programs[program].name,
 					     placed[i].suite.data, placed[i].name.data);
 				if (matches(filters, id.data))
-					add(list, program, placed[i].suite.data, placed[i].name.data,
-					    entry);
+					add(list, program, placed[i].suite.data,
+					    placed[i].name.data, entry);
 				continue;
 			}
 			if (build_program == (size_t)-1) {

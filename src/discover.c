@@ -263,7 +263,8 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 		list->programs[program].forkable = speech == PT__SPEAKS_NATIVE;
 		if (speech == PT__SPEAKS_GTEST || speech == PT__SPEAKS_CRITERION)
 			pt__adapter_attach(&list->programs[program],
-					   speech == PT__SPEAKS_GTEST ? "gtest" : "criterion", NULL);
+					   speech == PT__SPEAKS_GTEST ? "gtest" : "criterion",
+					   NULL);
 		if (native)
 			rc = list_native(list, program, filters, cancel, err);
 		else if (matches(filters, list->programs[program].name))

@@ -52,7 +52,8 @@ int pt__gtest_list(const char *binary, const char *workdir,
 		size_t len = strlen(line);
 		if (line[0] == ' ' && line[1] == ' ' && line[2] && line[2] != ' ' && suite.len) {
 			found(ctx, suite.data, line + 2);
-		} else if (line[0] != ' ' && len > 1 && line[len - 1] == '.' && !strchr(line, ' ')) {
+		} else if (line[0] != ' ' && len > 1 && line[len - 1] == '.' &&
+			   !strchr(line, ' ')) {
 			pt__buf_reset(&suite);
 			pt__buf_add(&suite, line, len - 1);
 		}
@@ -220,8 +221,9 @@ static pid_t start_batch(const struct pt__adapter *adapter, const struct pt__ada
 	pt__buf_adds(&filter, "--gtest_filter=");
 	for (size_t i = 0; i < n; i++)
 		if (!disabled(&tests[i]))
-			pt__buf_addf(&filter, "%s%s.%s", filter.data[filter.len - 1] == '=' ? "" : ":",
-				     tests[i].suite, tests[i].name);
+			pt__buf_addf(&filter, "%s%s.%s",
+				     filter.data[filter.len - 1] == '=' ? "" : ":", tests[i].suite,
+				     tests[i].name);
 	char *argv[] = {(char *)binary(adapter), filter.data, "--gtest_color=no", NULL};
 	if (!pt__pipe(pipe_fds, why)) {
 		struct pt__spawn spawn = {

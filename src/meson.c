@@ -28,7 +28,8 @@ static char **environment(const json_t *object)
 	json_t *value;
 	size_t at = 0;
 
-	json_object_foreach ((json_t *)object, name, value) {
+	json_object_foreach((json_t *)object, name, value)
+	{
 		struct pt__buf entry = PT__BUF_INIT;
 		if (!json_is_string(value))
 			continue;
@@ -76,9 +77,9 @@ static void read_entry(struct pt__meson *meson, const json_t *test)
 	entry->is_parallel = !json_is_false(json_object_get(test, "is_parallel"));
 	entry->priority = (int)json_integer_value(json_object_get(test, "priority"));
 	entry->protocol = !protocol || !strcmp(protocol, "exitcode") ? PT__MESON_EXITCODE
-			  : !strcmp(protocol, "gtest")		       ? PT__MESON_GTEST
-			  : !strcmp(protocol, "tap")		       ? PT__MESON_TAP
-								       : PT__MESON_EXITCODE;
+			  : !strcmp(protocol, "gtest")		     ? PT__MESON_GTEST
+			  : !strcmp(protocol, "tap")		     ? PT__MESON_TAP
+								     : PT__MESON_EXITCODE;
 	entry->suites = suites(json_object_get(test, "suite"));
 }
 

@@ -113,8 +113,9 @@ static enum pt__wire_status judge(const struct pt__meson_entry *entry, int statu
 		}
 		if (tap == PT__TAP_NONE)
 			pt__buf_adds(message, "no TAP output");
-		return tap == PT__TAP_SKIP ? PT__WIRE_SKIP : tap == PT__TAP_PASS ? PT__WIRE_PASS
-										 : PT__WIRE_FAIL;
+		return tap == PT__TAP_SKIP   ? PT__WIRE_SKIP
+		       : tap == PT__TAP_PASS ? PT__WIRE_PASS
+					     : PT__WIRE_FAIL;
 	}
 	if (code == 77) {
 		pt__buf_adds(message, "exited with status 77 (skip)");
@@ -136,7 +137,8 @@ static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test
 		int64_t started = pt__now_us();
 
 		if (!entry) {
-			pt__buf_addf(&message, "the build has no test \"%s\" any more", tests[i].name);
+			pt__buf_addf(&message, "the build has no test \"%s\" any more",
+				     tests[i].name);
 		} else {
 			int status = run_command(adapter->state, entry, &output, &message);
 			if (status != -1)

@@ -247,8 +247,12 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			}
 			break;
 		case OPT_EXPLAIN: options->explain = true; break;
-		case OPT_CTEST: append(&options->ctest_dirs, &options->nr_ctest_dirs, optarg); break;
-		case OPT_MESON: append(&options->meson_dirs, &options->nr_meson_dirs, optarg); break;
+		case OPT_CTEST:
+			append(&options->ctest_dirs, &options->nr_ctest_dirs, optarg);
+			break;
+		case OPT_MESON:
+			append(&options->meson_dirs, &options->nr_meson_dirs, optarg);
+			break;
 		case 'h': options->action = PT__ACTION_HELP; return 0;
 		case OPT_VERSION: options->action = PT__ACTION_VERSION; return 0;
 		case ':':

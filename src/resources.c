@@ -15,7 +15,8 @@ static struct needs needs_of(const struct pt__test_list *list, const struct pt__
 	struct needs needs = {1, false};
 
 	for (size_t t = 0; t < work->nr_tests; t++) {
-		const struct pt__test_attributes *attributes = &list->tests[work->tests[t]].attributes;
+		const struct pt__test_attributes *attributes =
+			&list->tests[work->tests[t]].attributes;
 		if (attributes->weight > needs.weight)
 			needs.weight = attributes->weight;
 		needs.exclusive = needs.exclusive || attributes->exclusive;
@@ -48,7 +49,8 @@ static bool shares_lock(const struct pt__test_list *list, const struct pt__work 
 		while (locks && *locks) {
 			size_t len = strcspn(locks, " ");
 			for (size_t o = 0; len && o < other->nr_tests; o++)
-				if (names(list->tests[other->tests[o]].attributes.locks, locks, len))
+				if (names(list->tests[other->tests[o]].attributes.locks, locks,
+					  len))
 					return true;
 			locks += len;
 			locks += strspn(locks, " ");

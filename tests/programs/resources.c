@@ -59,9 +59,18 @@ static void hold(const char *lock, int may_run_beside, int exclusive_self)
 	unlink(mine);
 }
 
-PT_TEST(lock_a, holds_port, .locks = "port-8080") { hold("port-8080", 99, 0); }
-PT_TEST(lock_b, holds_port, .locks = "gpu port-8080") { hold("port-8080", 99, 0); }
-PT_TEST(lock_c, holds_port, .locks = "port-8080") { hold("port-8080", 99, 0); }
+PT_TEST(lock_a, holds_port, .locks = "port-8080")
+{
+	hold("port-8080", 99, 0);
+}
+PT_TEST(lock_b, holds_port, .locks = "gpu port-8080")
+{
+	hold("port-8080", 99, 0);
+}
+PT_TEST(lock_c, holds_port, .locks = "port-8080")
+{
+	hold("port-8080", 99, 0);
+}
 
 PT_TEST(alone, runs_alone, .exclusive = 1)
 {
@@ -74,10 +83,28 @@ PT_TEST(alone, runs_alone, .exclusive = 1)
 }
 
 /* Under -j 3 a test of weight 2 leaves room for one more. */
-PT_TEST(heavy, weighs_two, .weight = 2) { hold(NULL, 1, 0); }
+PT_TEST(heavy, weighs_two, .weight = 2)
+{
+	hold(NULL, 1, 0);
+}
 
-PT_TEST(plain_1, runs) { hold(NULL, 99, 0); }
-PT_TEST(plain_2, runs) { hold(NULL, 99, 0); }
-PT_TEST(plain_3, runs) { hold(NULL, 99, 0); }
-PT_TEST(plain_4, runs) { hold(NULL, 99, 0); }
-PT_TEST(plain_5, runs) { hold(NULL, 99, 0); }
+PT_TEST(plain_1, runs)
+{
+	hold(NULL, 99, 0);
+}
+PT_TEST(plain_2, runs)
+{
+	hold(NULL, 99, 0);
+}
+PT_TEST(plain_3, runs)
+{
+	hold(NULL, 99, 0);
+}
+PT_TEST(plain_4, runs)
+{
+	hold(NULL, 99, 0);
+}
+PT_TEST(plain_5, runs)
+{
+	hold(NULL, 99, 0);
+}
