@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/leaks.h"
 #include "error.h"
 #include "find_program.h"
 #include "spawn.h"
@@ -67,6 +68,19 @@ void pt__adapter_result(struct pt__adapter *adapter, enum pt__wire_status status
 		.payload = message ? message : "",
 		.payload_len = message ? len : 0,
 	});
+}
+
+bool pt__adapter_leaked(struct pt__buf *message)
+{
+	struct pt__children none = {NULL, 0, 0};
+	struct pt__buf left = PT__BUF_INIT;
+	bool leaked = pt__leaks_kill_new(&none, &left) > 0;
+
+	if (leaked)
+		pt__buf_addf(message, "%sleft processes running after it exited: %s; they were killed",
+			     message->len ? "\n" : "", left.data);
+	pt__buf_release(&left);
+	return leaked;
 }
 
 _Noreturn void pt__adapter_die_like(int wait_status, const char *what, const char *test)
@@ -149,6 +163,7 @@ int pt__adapter_serve(const struct pt__adapter_kind *kind, char **args, int nr_a
 	char chunk[65536];
 
 	unsetenv(PT__PROTOCOL_ENV);
+	pt__leaks_adopt_orphans();
 	fcntl(PT__PROTOCOL_COMMAND_FD, F_SETFD, FD_CLOEXEC);
 	fcntl(PT__PROTOCOL_EVENT_FD, F_SETFD, FD_CLOEXEC);
 	send_event(&(struct pt__event){

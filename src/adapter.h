@@ -20,6 +20,7 @@
 #ifndef PT_ADAPTER_H
 #define PT_ADAPTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,13 @@ void pt__adapter_list_test(struct pt__adapter *adapter, const char *suite, const
 /* Reports the next test of the batch: its status, duration and message. */
 void pt__adapter_result(struct pt__adapter *adapter, enum pt__wire_status status,
 			int64_t duration_us, const char *message, size_t len);
+
+/*
+ * After a test's processes ended: kills what it left running (the adapter
+ * adopts orphans, so daemons count too) and says so in message. Returns
+ * whether it left anything; a test that passed is then a leak.
+ */
+bool pt__adapter_leaked(struct pt__buf *message);
 
 /*
  * The framework's process ended with wait_status while a test ran: says so

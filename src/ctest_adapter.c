@@ -199,6 +199,8 @@ static void run_one(struct pt__adapter *adapter, const struct pt__adapter_test *
 		int status = run_command(&state->ctest, entry, &output, &message);
 		if (status != -1)
 			verdict = judge(entry, status, pt__buf_str(&output), &message);
+		if (pt__adapter_leaked(&message) && verdict != PT__WIRE_FAIL)
+			verdict = PT__WIRE_LEAK;
 	}
 	if (entry && verdict == PT__WIRE_FAIL)
 		for (char **f = entry->fixtures_setup; *f; f++)

@@ -143,6 +143,8 @@ static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test
 			int status = run_command(adapter->state, entry, &output, &message);
 			if (status != -1)
 				verdict = judge(entry, status, &output, &message);
+			if (pt__adapter_leaked(&message) && verdict != PT__WIRE_FAIL)
+				verdict = PT__WIRE_LEAK;
 		}
 		pt__adapter_result(adapter, verdict, pt__now_us() - started, message.data,
 				   message.len);

@@ -41,7 +41,7 @@ for test in tests:
         ids = [i for i in partest if i.startswith("build::") and i.endswith("::" + name)]
     print(name, ctest.get(name), partest[ids[0]] if len(ids) == 1 else None)
 PY
-check "every ctest test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 31 ] && ! grep -q None verdicts'
+check "every ctest test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 33 ] && ! grep -q None verdicts'
 check "every verdict is ctest's" sh -c '! awk "\$2 != \$3" verdicts | grep .'
 awk '$2 != $3 { print "# differs: " $0 }' verdicts
 check "GoogleTest entries ran through their binary" grep -q 'PASS .*build/gtest_sample::Typed/1::ZeroIsFalse' out
@@ -57,6 +57,13 @@ check "a test that requires a fixture brings its set-up and clean-up" \
 	last_line_is '3 passed, 0 failed, 0 skipped'
 check "set-up, test, clean-up in order" sh -c \
 	'grep -o "db_[a-z]*  \[" out | tr -d " [" | tr "\n" " " | grep -qx "db_up db_uses db_down "'
+
+sqlite3 test.db 'create table t (x)'
+run -j2 --db sqlite:test.db --filter '*::database_url' --ctest build
+check "a test gets its worker's DATABASE_URL" last_line_is '1 passed, 0 failed, 0 skipped'
+PROBE_LEAK=1 run -j2 --filter '*::leaks' --ctest build
+check "a test that leaves a process behind is a leak" grep -q 'LEAK .*build::leaks::leaks' out
+check "which is killed, and named" out_has 'left processes running after it exited: pid'
 
 run --ctest nowhere
 check "a build that is not there: exit 2" status_is 2

@@ -37,7 +37,7 @@ for test in tests:
         verdict = partest.get("build::%s::%s" % (word, word))
     print(name.replace(" ", "_"), meson.get(name), verdict)
 PY
-check "every meson test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 12 ] && ! grep -q None verdicts'
+check "every meson test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 13 ] && ! grep -q None verdicts'
 check "every verdict is meson's" sh -c '! awk "\$2 != \$3" verdicts | grep .'
 awk '$2 != $3 { print "# differs: " $0 }' verdicts
 check "the gtest protocol's binary ran test by test" grep -q 'CRASH .*build/gtest_sample::Crashing::Aborts' out
@@ -48,6 +48,9 @@ check "a name with a space becomes a word" out_has 'build::times_out::times_out'
 run --list -v --meson build
 check "suites are the test's tags" out_has 'build::in_suites::in_suites  [fast db]'
 check "higher priority is listed, so run, first" sh -c 'head -n 1 out | grep -q "build::first::first"'
+
+PROBE_LEAK=1 run -j2 --filter '*::leaks' --meson build
+check "a test that leaves a process behind is a leak" grep -q 'LEAK .*build::leaks::leaks' out
 
 run --meson nowhere
 check "a build that is not there: exit 2" status_is 2

@@ -25,6 +25,17 @@ int main(int argc, char **argv)
 		const char *value = getenv(arg);
 		return value && argc > 3 && !strcmp(value, argv[3]) ? 0 : 1;
 	}
+	if (!strcmp(what, "env-set"))
+		return getenv(arg) && *getenv(arg) ? 0 : 1;
+	if (!strcmp(what, "leak-if-asked")) {
+		/* With PROBE_LEAK set, leaves a process behind that holds no output. */
+		if (getenv("PROBE_LEAK") && fork() == 0) {
+			(void)!freopen("/dev/null", "w", stdout);
+			(void)!freopen("/dev/null", "w", stderr);
+			sleep(30);
+		}
+		return 0;
+	}
 	if (!strcmp(what, "cwd-has"))
 		return stat(arg, &st) ? 1 : 0;
 	if (!strcmp(what, "sleep")) {
