@@ -38,5 +38,10 @@ check "an expected signal passes" grep -q 'PASS .*expectations::raises' out
 check "an expected exit status passes" grep -q 'PASS .*expectations::exits_three' out
 check "a failure keeps its file:line" out_has 'criterion_sample.c:16: arithmetic is broken'
 check "a skip keeps its reason" out_has 'not today'
+# A suite of 100 tests: Criterion 2.4 crashes on a --filter that names them all.
+"$PARTEST_SOURCE/bench/gen_native.sh" criterion 100 >hundred.c
+cc -o hundred hundred.c -lcriterion || exit 1
+run -j1 ./hundred
+check "a suite of 100 tests runs, in several runs of the binary" last_line_is '100 passed, 0 failed, 0 skipped'
 check "nothing is left behind" no_run_dirs_left
 done_testing
