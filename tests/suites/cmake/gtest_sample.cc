@@ -2,8 +2,10 @@
 // failing, skipped, disabled, typed, parameterised, and one that crashes in
 // the middle of its suite. With GTEST_SAMPLE_LOG set, each process of it
 // appends a line there, so that a test can count them.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -44,6 +46,15 @@ TEST(Crashing, Aborts)
 }
 
 TEST(Crashing, After) { SUCCEED(); }
+
+// Hangs only when asked to, so that ctest and meson need no time limit for it.
+TEST(Slow, SleepsWhenAsked)
+{
+	if (std::getenv("GTEST_SAMPLE_HANG"))
+		std::this_thread::sleep_for(std::chrono::seconds(30));
+}
+
+TEST(Slow, After) { SUCCEED(); }
 
 template <typename T> class Typed : public ::testing::Test {};
 using TypedTypes = ::testing::Types<int, long>;
