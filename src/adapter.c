@@ -77,7 +77,8 @@ bool pt__adapter_leaked(struct pt__buf *message)
 	bool leaked = pt__leaks_kill_new(&none, &left) > 0;
 
 	if (leaked)
-		pt__buf_addf(message, "%sleft processes running after it exited: %s; they were killed",
+		pt__buf_addf(message,
+			     "%sleft processes running after it exited: %s; they were killed",
 			     message->len ? "\n" : "", left.data);
 	pt__buf_release(&left);
 	return leaked;

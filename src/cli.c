@@ -119,6 +119,7 @@ static int build_environments(struct run *run, struct pt__buf *err)
 		pt__buf_addf(&value, "%d", run->workers);
 		pt__environ_set(env, "PARTEST_WORKERS", value.data);
 		pt__environ_set(env, "PARTEST_RUN_ID", run->rundir.id);
+		pt__environ_set_harness(env);
 		pt__environ_unset(env, PT__PROTOCOL_ENV);
 		for (size_t i = 0; i < run->nr_dbs; i++) {
 			const struct pt__db *db = &run->dbs[i];
@@ -142,6 +143,7 @@ static int build_environments(struct run *run, struct pt__buf *err)
 	pt__buf_addf(&value, "%d", run->workers);
 	pt__environ_set(server, "PARTEST_WORKERS", value.data);
 	pt__environ_set(server, "PARTEST_RUN_ID", run->rundir.id);
+	pt__environ_set_harness(server);
 	pt__environ_set(server, PT__PROTOCOL_ENV, "1");
 
 	/* Native workers get the same as executables, plus the protocol's marker. */
@@ -240,6 +242,9 @@ static int execute(struct run *run, struct pt__buf *err)
 		return exit_status(rc);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
 		pt__start_method_choose(&run->list.programs[p], run->options.start);
+	for (size_t p = 0; p < run->list.nr_programs; p++)
+		if (run->list.programs[p].kind == PT__PROGRAM_EXEC)
+			run->list.programs[p].args = run->options.program_args;
 	if (run->options.explain) {
 		for (size_t p = 0; p < run->list.nr_programs; p++) {
 			const struct pt__program *program = &run->list.programs[p];
@@ -352,6 +357,7 @@ static void release(struct run *run)
 	if (run->junit)
 		fclose(run->junit);
 	pt__rundir_remove(&run->rundir);
+	pt__console_release(&run->console);
 	pt__timings_release(&run->timings);
 	pt__plan_release(&run->plan);
 	pt__test_list_release(&run->list);

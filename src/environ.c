@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <partest.h>
+
 #include "buf.h"
 #include "xalloc.h"
 
@@ -58,6 +60,12 @@ void pt__environ_unset(struct pt__environ *env, const char *name)
 	free(env->vars[at]);
 	memmove(&env->vars[at], &env->vars[at + 1], (env->nr - at) * sizeof(*env->vars));
 	env->nr--;
+}
+
+void pt__environ_set_harness(struct pt__environ *env)
+{
+	pt__environ_set(env, "HARNESS_ACTIVE", "1");
+	pt__environ_set(env, "HARNESS_VERSION", PT_VERSION);
 }
 
 void pt__environ_release(struct pt__environ *env)

@@ -104,8 +104,8 @@ static enum pt__wire_status judge(const struct pt__meson_entry *entry, int statu
 	int code = WEXITSTATUS(status);
 	if (entry->protocol == PT__MESON_TAP) {
 		enum pt__tap_verdict tap =
-			pt__tap_judge(output->data ? output->data : "", output->len, message);
-		if (tap == PT__TAP_FAIL)
+			pt__tap_judge(output->data ? output->data : "", output->len, NULL, message);
+		if (tap == PT__TAP_FAIL || tap == PT__TAP_BAIL_OUT)
 			return PT__WIRE_FAIL;
 		if (code) {
 			pt__describe_wait_status(status, message);

@@ -38,6 +38,7 @@ const char pt__options_usage[] =
 	"      --db-setup CMD    builds the template databases once per run\n"
 	"      --db-inputs FILE  a file the set-up depends on (repeatable)\n"
 	"      --keepdb          keep built templates while their inputs are unchanged\n"
+	"  :: ARGS...            arguments for every executable program (as prove's ::)\n"
 	"  -h, --help            this text\n"
 	"      --version         partest's version\n"
 	"\n"
@@ -354,6 +355,14 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_addf(err, "PARTEST_START=\"%s\": expected spawn, fork, isolate or auto",
 			     start_env);
 		return PT__EUSAGE;
+	}
+	/* As prove's: what follows "::" is for the programs, not for partest. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "::")) {
+			options->program_args = argv + i + 1;
+			argc = i;
+			break;
+		}
 	}
 	if ((rc = apply_options(options, argc, argv, err)) || options->action != PT__ACTION_RUN)
 		return rc;

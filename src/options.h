@@ -51,6 +51,7 @@ struct pt__options {
 	size_t nr_ctest_dirs;
 	const char **meson_dirs; /* --meson: meson build directories whose tests to run */
 	size_t nr_meson_dirs;
+	char *const *program_args; /* after "::": every executable's arguments, NULL-terminated */
 };
 
 /* What the command line is for. */

@@ -471,8 +471,7 @@ static void pool_release(struct pool *pool)
 
 	while (pt__queue_pop(&ctx->queue, &rest)) {
 		pt__results_not_run(&ctx->results, &rest, 0,
-				    ctx->interrupting ? "interrupted"
-						      : "not run: --failfast after a failure");
+				    ctx->interrupting ? "interrupted" : ctx->results.stop_reason);
 		free(rest.tests);
 	}
 	pt__queue_release(&ctx->queue);

@@ -33,8 +33,15 @@ void pt__results_finish(struct pt__results *results, size_t index, enum pt__stat
 	results->done++;
 	if (pt__status_failed(status)) {
 		results->failed++;
-		if (results->config->failfast)
+		if (results->config->failfast && !results->failfast_tripped) {
 			results->failfast_tripped = true;
+			results->stop_reason = "not run: --failfast after a failure";
+		}
+	}
+	/* "Bail out!" ends the run as under prove: no further test starts. */
+	if (result->tap.bailed_out && !results->failfast_tripped) {
+		results->failfast_tripped = true;
+		results->stop_reason = "not run: a TAP program bailed out";
 	}
 	if (results->config->test_done)
 		results->config->test_done(results->config->ctx, results->list, index);

@@ -19,7 +19,8 @@ struct pt__results {
 	struct pt__test_list *list;
 	const struct pt__pool_config *config; /* failfast, test_done and its ctx */
 	size_t total, done, failed;
-	bool failfast_tripped; /* a test failed under --failfast */
+	bool failfast_tripped;	 /* a test failed under --failfast, or a TAP program bailed out */
+	const char *stop_reason; /* once tripped, what the tests not run are told: static */
 };
 
 /* Starts recording for list's tests. Allocates nothing. */

@@ -32,7 +32,7 @@ void pt__slot_init(struct pt__slot *slot, int number)
 
 static const char *why_not_run(const struct pt__slot_context *ctx)
 {
-	return ctx->interrupting ? "interrupted" : "not run: --failfast after a failure";
+	return ctx->interrupting ? "interrupted" : ctx->results.stop_reason;
 }
 
 static void drop_work(struct pt__slot *slot)
@@ -177,6 +177,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 	struct pt__worker_options options = {
 		.path = prog->path,
 		.argv = prog->argv,
+		.args = prog->args,
 		.env = (native ? ctx->config->native_envs
 			       : ctx->config->exec_envs)[slot->worker.number - 1],
 		.native = native,
@@ -469,7 +470,7 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 		pt__buf_reset(&result->message);
 		enum pt__status verdict = pt__verdict_of_executable(
 			status, slot->worker.out_buf.data, slot->worker.out_buf.len, leaked,
-			&result->message);
+			&result->tap, &result->message);
 		finish_test(ctx, slot, index, verdict, duration);
 		drop_work(slot);
 		return;

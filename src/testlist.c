@@ -15,6 +15,7 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 	program->kind = kind;
 	program->argv = NULL;
 	program->adapter = NULL;
+	program->args = NULL;
 	return list->nr_programs++;
 }
 
@@ -84,6 +85,7 @@ void pt__test_list_release(struct pt__test_list *list)
 		pt__buf_release(&test->result.message);
 		pt__buf_release(&test->result.out);
 		pt__buf_release(&test->result.err);
+		pt__tap_stream_release(&test->result.tap);
 	}
 	free(list->programs);
 	free(list->tests);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "tap.h"
 
 enum pt__program_kind {
 	PT__PROGRAM_NATIVE, /* speaks the worker protocol (built with partest.h, or a script) */
@@ -30,6 +31,8 @@ struct pt__program {
 	bool forkable; /* built with partest.h: can be its own fork server */
 	enum pt__start_method start;
 	const char *start_reason; /* why, for --explain: a static string */
+	char *const *args;	  /* EXEC only: arguments after its path (partest ... :: ARGS), */
+				  /* NULL-terminated, not owned; NULL for none */
 	/* Started as argv (argv[0] is what is executed) instead of path alone:
 	 * partest's adapter for a framework's binary or a build's tests, path
 	 * then naming what it drives; NULL otherwise. */
@@ -54,6 +57,10 @@ struct pt__result {
 	struct pt__buf message; /* why it failed, crashed or was skipped */
 	struct pt__buf out;	/* captured stdout */
 	struct pt__buf err;	/* captured stderr */
+	/* An executable's TAP test points (none if its output was not TAP) and
+	 * whether it bailed out: for the summary's counts, and for reports that
+	 * show each point as a test case. */
+	struct pt__tap_stream tap;
 };
 
 /* What a program's listing said about a test beyond its name (test-info). */

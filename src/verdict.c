@@ -3,25 +3,26 @@
 #include <sys/wait.h>
 
 #include "spawn.h"
-#include "tap.h"
 
 enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size_t len, bool leaked,
-					  struct pt__buf *message)
+					  struct pt__tap_stream *tap, struct pt__buf *message)
 {
 	struct pt__buf details = PT__BUF_INIT;
-	enum pt__tap_verdict tap = pt__tap_judge(out ? out : "", len, &details);
+	enum pt__tap_verdict judged = pt__tap_judge(out ? out : "", len, tap, &details);
+	bool tap_failed = judged == PT__TAP_FAIL || judged == PT__TAP_BAIL_OUT;
 	enum pt__status verdict;
 
 	if (WIFSIGNALED(wait_status)) {
 		verdict = PT__CRASH;
 		pt__describe_wait_status(wait_status, message);
-	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 77 &&
-		   tap != PT__TAP_FAIL) {
+	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 77 && !tap_failed) {
 		verdict = PT__SKIP;
 		pt__buf_adds(message, details.len ? details.data : "exited with status 77 (skip)");
-	} else if (tap == PT__TAP_FAIL) {
+	} else if (tap_failed) {
 		verdict = PT__FAIL;
 		pt__buf_add(message, details.data, details.len);
+		if (judged == PT__TAP_BAIL_OUT)
+			pt__buf_adds(message, "bailed out: no further test starts\n");
 		if (WEXITSTATUS(wait_status)) {
 			pt__buf_addc(message, '\n');
 			pt__describe_wait_status(wait_status, message);
@@ -29,7 +30,7 @@ enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size
 	} else if (WEXITSTATUS(wait_status)) {
 		verdict = PT__FAIL;
 		pt__describe_wait_status(wait_status, message);
-	} else if (tap == PT__TAP_SKIP) {
+	} else if (judged == PT__TAP_SKIP) {
 		verdict = PT__SKIP;
 		pt__buf_add(message, details.data, details.len);
 	} else {

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "error.h"
 #include "clock.h"
 #include "spawn.h"
+#include "xalloc.h"
 
 /* Captured output beyond this much per test is dropped, and counted. */
 #define CAPTURE_LIMIT (4u << 20)
@@ -50,10 +52,24 @@ int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *serve
 	return rc;
 }
 
+/* The program's argv: its path, then its arguments. The caller frees the array. */
+static char **program_argv(const struct pt__worker_options *options)
+{
+	size_t nr = 0;
+	char **argv;
+
+	while (options->args && options->args[nr])
+		nr++;
+	argv = pt__xcalloc(nr + 2, sizeof(*argv));
+	argv[0] = (char *)options->path;
+	for (size_t i = 0; i < nr; i++)
+		argv[i + 1] = options->args[i];
+	return argv;
+}
+
 int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options *options,
 		     struct pt__buf *err)
 {
-	char *argv[] = {(char *)options->path, NULL};
 	int out[2] = {-1, -1}, errs[2] = {-1, -1};
 	int commands[2] = {-1, -1}, events[2] = {-1, -1};
 	int child_out, child_err, rc;
@@ -88,6 +104,7 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 		    (rc = pt__worker_ask_fork(worker, options->server, options->env, err)))
 			goto fail;
 	} else {
+		char **argv = program_argv(options);
 		struct pt__spawn spawn = {
 			.path = options->argv ? options->argv[0] : options->path,
 			.argv = options->argv ? options->argv : argv,
@@ -97,7 +114,9 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 				options->native ? events[1] : PT__SPAWN_NONE},
 			.new_group = true,
 		};
-		if ((rc = pt__spawn(&spawn, &worker->pid, err)))
+		rc = pt__spawn(&spawn, &worker->pid, err);
+		free(argv);
+		if (rc)
 			goto fail;
 	}
 	pt__close_fd(&commands[0]);

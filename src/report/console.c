@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
 #include "../clock.h"
+#include "../xalloc.h"
+#include "visible.h"
 
 #define RED	   "\033[31m"
 #define GREEN	   "\033[32m"
@@ -57,19 +60,114 @@ static const char *status_color(enum pt__status status)
 	}
 }
 
-/* Writes text with every line indented, ending in a newline. */
+/* Writes text from a test on one line, its control characters made visible. */
+static void put_visible(FILE *out, const char *text)
+{
+	struct pt__buf shown = PT__BUF_INIT;
+
+	pt__visible_add(&shown, text, strlen(text), false);
+	fputs(pt__buf_str(&shown), out);
+	pt__buf_release(&shown);
+}
+
+/*
+ * Writes text from a test with every line indented, ending in a newline,
+ * its control characters made visible.
+ */
 static void indented(FILE *out, const char *indent, const char *text, size_t len)
 {
+	struct pt__buf shown = PT__BUF_INIT;
 	bool at_start = true;
 
-	for (size_t i = 0; i < len; i++) {
+	pt__visible_add(&shown, text, len, true);
+	for (size_t i = 0; i < shown.len; i++) {
 		if (at_start)
 			fputs(indent, out);
-		fputc(text[i], out);
-		at_start = text[i] == '\n';
+		fputc(shown.data[i], out);
+		at_start = shown.data[i] == '\n';
 	}
 	if (!at_start)
 		fputc('\n', out);
+	pt__buf_release(&shown);
+}
+
+/* "PASS    id  [worker 1, 0.012 s]", with the count of TAP test points if any. */
+static void test_line(struct pt__console *console, const struct pt__test *test)
+{
+	const struct pt__result *result = &test->result;
+	size_t points = result->tap.nr_points;
+
+	fprintf(console->out, "%s%-7s%s ", paint(console, status_color(result->status)),
+		pt__status_word(result->status), paint(console, RESET));
+	put_visible(console->out, test->id);
+	fprintf(console->out, "  [worker %d, %.3f s", result->worker, result->duration_us / 1e6);
+	if (points)
+		fprintf(console->out, ", %zu TAP test point%s", points, points == 1 ? "" : "s");
+	fputs("]\n", console->out);
+}
+
+/* Names each TAP test point marked TODO that passed, as prove's "TODO passed". */
+static void todo_passed_lines(struct pt__console *console, const struct pt__tap_stream *tap)
+{
+	for (size_t i = 0; i < tap->nr_points; i++) {
+		const struct pt__tap_point *point = &tap->points[i];
+		if (point->status != PT__TAP_POINT_TODO_PASSED)
+			continue;
+		fprintf(console->out, "    %sTODO passed%s: ok %ju", paint(console, YELLOW),
+			paint(console, RESET), point->number);
+		if (*point->description) {
+			fputs(" - ", console->out);
+			put_visible(console->out, point->description);
+		}
+		fputs(" # TODO", console->out);
+		if (*point->reason) {
+			fputc(' ', console->out);
+			put_visible(console->out, point->reason);
+		}
+		fputc('\n', console->out);
+	}
+}
+
+/* Counts each program's tests, again whenever tests were added to the list. */
+static void count_program_tests(struct pt__console *console, const struct pt__test_list *list)
+{
+	if (!console->program_tests) {
+		console->nr_programs = list->nr_programs;
+		console->program_tests = pt__xcalloc(list->nr_programs, sizeof(size_t));
+		console->program_finished = pt__xcalloc(list->nr_programs, sizeof(size_t));
+	} else if (console->tests_counted == list->nr_tests) {
+		return;
+	}
+	memset(console->program_tests, 0, console->nr_programs * sizeof(size_t));
+	for (size_t i = 0; i < list->nr_tests; i++)
+		console->program_tests[list->tests[i].program]++;
+	console->tests_counted = list->nr_tests;
+}
+
+/*
+ * Off a terminal, a program that speaks the protocol gets a line when its
+ * last test finished: "done    PROGRAM  [12 tests: 11 passed, 1 failed, 0
+ * skipped]". (An executable's one test has its own line.)
+ */
+static void program_line(struct pt__console *console, const struct pt__test_list *list,
+			 size_t program)
+{
+	size_t by_status[PT__LEAK + 1] = {0}, failed = 0;
+
+	count_program_tests(console, list);
+	if (++console->program_finished[program] != console->program_tests[program])
+		return;
+	for (size_t i = 0; i < list->nr_tests; i++) {
+		if (list->tests[i].program != program)
+			continue;
+		by_status[list->tests[i].result.status]++;
+		failed += pt__status_failed(list->tests[i].result.status);
+	}
+	fputs("done    ", console->out);
+	put_visible(console->out, list->programs[program].name);
+	fprintf(console->out, "  [%zu test%s: %zu passed, %zu failed, %zu skipped]\n",
+		console->program_tests[program], console->program_tests[program] == 1 ? "" : "s",
+		by_status[PT__PASS], failed, by_status[PT__SKIP]);
 }
 
 void pt__console_test_done(struct pt__console *console, const struct pt__test_list *list,
@@ -78,15 +176,18 @@ void pt__console_test_done(struct pt__console *console, const struct pt__test_li
 	const struct pt__test *test = &list->tests[index];
 	const struct pt__result *result = &test->result;
 	bool failed = pt__status_failed(result->status);
+	bool executable = list->programs[test->program].kind == PT__PROGRAM_EXEC;
+	/* Off a terminal and without -v: a line per finished program. */
+	bool per_program = !console->live && console->verbose < 1;
 
-	if (!failed && console->verbose < 1)
-		return;
-	clear_status(console);
-	fprintf(console->out, "%s%-7s%s %s  [worker %d, %.3f s]\n",
-		paint(console, status_color(result->status)), pt__status_word(result->status),
-		paint(console, RESET), test->id, result->worker, result->duration_us / 1e6);
-	if (result->message.len && (failed || result->status == PT__SKIP))
-		indented(console->out, "    ", result->message.data, result->message.len);
+	if (failed || console->verbose >= 1 || result->tap.counts[PT__TAP_POINT_TODO_PASSED] ||
+	    (executable && per_program)) {
+		clear_status(console);
+		test_line(console, test);
+		if (result->message.len && (failed || result->status == PT__SKIP))
+			indented(console->out, "    ", result->message.data, result->message.len);
+		todo_passed_lines(console, &result->tap);
+	}
 	if (failed && !console->no_capture) {
 		if (result->out.len) {
 			fprintf(console->out, "    %s--- stdout ---%s\n", paint(console, BOLD),
@@ -99,6 +200,8 @@ void pt__console_test_done(struct pt__console *console, const struct pt__test_li
 			indented(console->out, "    ", result->err.data, result->err.len);
 		}
 	}
+	if (per_program && !executable)
+		program_line(console, list, test->program);
 	fflush(console->out);
 }
 
@@ -126,14 +229,58 @@ void pt__console_passthrough(struct pt__console *console, int fd, const char *da
 
 void pt__console_note(struct pt__console *console, const char *fmt, ...)
 {
+	struct pt__buf note = PT__BUF_INIT;
 	va_list ap;
 
 	clear_status(console);
 	va_start(ap, fmt);
-	vfprintf(console->out, fmt, ap);
+	pt__buf_vaddf(&note, fmt, ap);
 	va_end(ap);
+	put_visible(console->out, pt__buf_str(&note));
 	fputc('\n', console->out);
 	fflush(console->out);
+	pt__buf_release(&note);
+}
+
+/*
+ * "3 programs, 41 TAP test points: 40 ok, 1 not ok; 2 skipped, 1 TODO, 1
+ * TODO passed", when TAP programs ran. "ok" is prove's: SKIP and TODO
+ * points are ok.
+ */
+static void tap_summary(struct pt__console *console, const struct pt__test_list *list)
+{
+	size_t counts[PT__TAP_POINT_TODO_PASSED + 1] = {0}, programs = 0, points = 0;
+
+	for (size_t i = 0; i < list->nr_tests; i++) {
+		const struct pt__tap_stream *tap = &list->tests[i].result.tap;
+		if (!tap->nr_points)
+			continue;
+		programs++;
+		points += tap->nr_points;
+		for (size_t k = 0; k <= PT__TAP_POINT_TODO_PASSED; k++)
+			counts[k] += tap->counts[k];
+	}
+	if (!programs)
+		return;
+	fprintf(console->out, "%zu program%s, %zu TAP test point%s: %zu ok, %zu not ok", programs,
+		programs == 1 ? "" : "s", points, points == 1 ? "" : "s",
+		points - counts[PT__TAP_POINT_NOT_OK], counts[PT__TAP_POINT_NOT_OK]);
+	struct {
+		enum pt__tap_point_status status;
+		const char *what;
+	} details[] = {
+		{PT__TAP_POINT_SKIPPED, "skipped"},
+		{PT__TAP_POINT_TODO, "TODO"},
+		{PT__TAP_POINT_TODO_PASSED, "TODO passed"},
+	};
+	const char *sep = "; ";
+	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++) {
+		if (!counts[details[i].status])
+			continue;
+		fprintf(console->out, "%s%zu %s", sep, counts[details[i].status], details[i].what);
+		sep = ", ";
+	}
+	fputc('\n', console->out);
 }
 
 void pt__console_summary(struct pt__console *console, const struct pt__test_list *list,
@@ -163,8 +310,16 @@ void pt__console_summary(struct pt__console *console, const struct pt__test_list
 		sep = ", ";
 	}
 	fputc('\n', console->out);
+	tap_summary(console, list);
 	fprintf(console->out, "%s%zu passed, %zu failed, %zu skipped%s\n",
 		paint(console, tally.failed ? RED : GREEN), tally.by_status[PT__PASS], tally.failed,
 		tally.by_status[PT__SKIP], paint(console, RESET));
 	fflush(console->out);
+}
+
+void pt__console_release(struct pt__console *console)
+{
+	free(console->program_tests);
+	free(console->program_finished);
+	console->program_tests = console->program_finished = NULL;
 }

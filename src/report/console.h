@@ -1,7 +1,11 @@
 /*
  * The report people read: on a terminal a live status line and each
- * failure as it happens; elsewhere plain lines without escape codes; always
- * a closing summary whose last line is "N passed, N failed, N skipped".
+ * failure as it happens; elsewhere plain lines without escape codes, a
+ * line per finished program; always a closing summary whose last line is
+ * "N passed, N failed, N skipped". Text that comes from tests (their ids,
+ * messages and output) never reaches the terminal raw: control characters
+ * are written out visibly (report/visible.h). Colours are the console's own,
+ * and only when it decides to use them.
  */
 #ifndef PT_CONSOLE_H
 #define PT_CONSOLE_H
@@ -22,6 +26,10 @@ struct pt__console {
 	bool status_shown;
 	double start; /* monotonic seconds at the start */
 	int workers;
+	/* Off a terminal, a line per finished program: per program, its tests
+	 * (counted when the list had tests_counted tests) and those finished. */
+	size_t *program_tests, *program_finished;
+	size_t nr_programs, tests_counted;
 };
 
 void pt__console_init(struct pt__console *console, const struct pt__options *options, FILE *out);
@@ -34,5 +42,6 @@ void pt__console_note(struct pt__console *console, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pt__console_summary(struct pt__console *console, const struct pt__test_list *list,
 			 bool interrupted);
+void pt__console_release(struct pt__console *console);
 
 #endif
