@@ -17,7 +17,9 @@
 #include "cpus.h"
 #include "error.h"
 #include "db/provision.h"
+#include "ctest_discover.h"
 #include "discover.h"
+#include "meson_discover.h"
 #include "environ.h"
 #include "last_failed.h"
 #include "list_json.h"
@@ -273,6 +275,12 @@ static int execute(struct run *run, struct pt__buf *err)
 
 	rc = pt__discover(&run->list, run->options.programs, run->options.nr_programs,
 			  run->options.filters, &run->cancel, err);
+	for (size_t i = 0; !rc && i < run->options.nr_ctest_dirs; i++)
+		rc = pt__ctest_discover(&run->list, run->options.ctest_dirs[i],
+					run->options.filters, err);
+	for (size_t i = 0; !rc && i < run->options.nr_meson_dirs; i++)
+		rc = pt__meson_discover(&run->list, run->options.meson_dirs[i],
+					run->options.filters, err);
 	if (rc)
 		return exit_status(rc);
 	if (select_tests(run, &rc, err))
@@ -285,8 +293,10 @@ static int execute(struct run *run, struct pt__buf *err)
 	if (run->options.explain) {
 		for (size_t p = 0; p < run->list.nr_programs; p++) {
 			const struct pt__program *program = &run->list.programs[p];
-			printf("%s: %s, %s: %s\n", program->name,
-			       program->forkable		     ? "native"
+			printf("%s: %s%s, %s: %s\n", program->name,
+			       program->adapter ? program->adapter : "",
+			       program->adapter	   ? " (through partest's adapter)"
+			       : program->forkable ? "native"
 			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
 								     : "executable",
 			       pt__start_method_name(program->start), program->start_reason);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "adapter.h"
 #include "cancel.h"
 #include "clock.h"
 #include "error.h"
@@ -163,7 +164,8 @@ static int add_info(struct pt__test_list *list, const struct pt__event *event, s
 }
 
 /* Starts path to list its tests: "list" and end of input already sent. */
-static int start_listing(const char *path, pid_t *pid, int *events, struct pt__buf *err)
+static int start_listing(const char *path, char *const *program_argv, pid_t *pid, int *events,
+			 struct pt__buf *err)
 {
 	char *argv[] = {(char *)path, NULL};
 	struct pt__buf command = PT__BUF_INIT;
@@ -183,8 +185,8 @@ static int start_listing(const char *path, pid_t *pid, int *events, struct pt__b
 	pt__environ_init(&env);
 	pt__environ_set(&env, PT__PROTOCOL_ENV, "1");
 	struct pt__spawn spawn = {
-		.path = path,
-		.argv = argv,
+		.path = program_argv ? program_argv[0] : path,
+		.argv = program_argv ? program_argv : argv,
 		.envp = env.vars,
 		.fds = {PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0],
 			event_pipe[1]},
@@ -243,7 +245,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	int events, status = 0, decoded, rc;
 	pid_t pid;
 
-	if ((rc = start_listing(path, &pid, &events, err)))
+	if ((rc = start_listing(path, list->programs[program].argv, &pid, &events, err)))
 		return rc;
 	pt__event_reader_init(&reader, events);
 	while (!exited && !why.len) {
@@ -305,6 +307,10 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 			pt__test_list_add_program(list, path.data, pt__program_name(programs[i]),
 						  native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
 		list->programs[program].forkable = speech == PT__SPEAKS_NATIVE;
+		if (speech == PT__SPEAKS_GTEST || speech == PT__SPEAKS_CRITERION)
+			pt__adapter_attach(&list->programs[program],
+					   speech == PT__SPEAKS_GTEST ? "gtest" : "criterion",
+					   NULL);
 		if (native)
 			rc = list_native(list, program, filters, cancel, err);
 		else if (matches(filters, list->programs[program].name))

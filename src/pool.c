@@ -24,6 +24,7 @@
 #include "error.h"
 #include "forkserver.h"
 #include "queue.h"
+#include "resources.h"
 #include "results.h"
 #include "signals.h"
 #include "slot.h"
@@ -292,38 +293,60 @@ static void reap(struct pool *pool)
 
 /* ---- scheduling ---- */
 
-/* The position of the first queued work the slot may take, or the queue's length. */
-static size_t first_fitting(const struct pool *pool, const struct pt__slot *slot)
+/* The work the slots are running, for the locks and slots it holds (src/resources.c). */
+static size_t running_work(const struct pool *pool, const struct pt__work **running)
 {
-	const struct pt__work *work;
-	size_t i = 0;
+	size_t n = 0;
 
-	while ((work = pt__queue_at(&pool->ctx.queue, i)) &&
-	       !pt__slot_fits(&pool->ctx, slot, work->program))
-		i++;
-	return i;
+	for (int i = 0; i < pool->nr_slots; i++)
+		if (pool->slots[i].has_work)
+			running[n++] = &pool->slots[i].work;
+	return n;
+}
+
+/* A slot asking for work, and the context it is judged in. */
+struct slot_choice {
+	const struct pt__slot_context *ctx;
+	const struct pt__slot *slot;
+};
+
+/* Whether the slot of a slot_choice may take work (see pt__slot_fits). */
+static bool slot_may_take(const struct pt__work *work, const void *choice)
+{
+	const struct slot_choice *c = choice;
+
+	return pt__slot_fits(c->ctx, c->slot, work->program);
 }
 
 static void assign_work(struct pool *pool)
 {
+	const struct pt__work **running = pt__xcalloc((size_t)pool->nr_slots, sizeof(*running));
+
 	for (int i = 0; i < pool->nr_slots; i++) {
 		struct pt__slot *slot = &pool->slots[i];
 		if (slot->state != PT__SLOT_EMPTY && slot->state != PT__SLOT_IDLE)
 			continue;
-		size_t at = first_fitting(pool, slot);
-		const struct pt__work *next = pt__queue_at(&pool->ctx.queue, at);
+		size_t nr_running = running_work(pool, running);
+		struct slot_choice choice = {&pool->ctx, slot};
+		long at = pt__resources_next(pool->ctx.list, &pool->ctx.queue, running, nr_running,
+					     pool->nr_slots, slot_may_take, &choice);
+		const struct pt__work *next =
+			at < 0 ? NULL : pt__queue_at(&pool->ctx.queue, (size_t)at);
 		struct pt__work work;
 		/* Nothing left for it, or the next work is another program's: an
-		 * idle worker makes way for a fresh one. */
+		 * idle worker makes way for a fresh one. Work that waits for a
+		 * lock or for free slots keeps the idle worker waiting. */
 		if (pt__slot_context_stopping(&pool->ctx) || !next ||
 		    (slot->state == PT__SLOT_IDLE && next->program != slot->program)) {
-			if (slot->state == PT__SLOT_IDLE)
+			if (slot->state == PT__SLOT_IDLE &&
+			    (next || !pool->ctx.queue.len || pt__slot_context_stopping(&pool->ctx)))
 				pt__slot_retire(&pool->ctx, slot);
 			continue;
 		}
-		pt__queue_take(&pool->ctx.queue, at, &work);
+		pt__queue_take(&pool->ctx.queue, (size_t)at, &work);
 		pt__slot_start_work(&pool->ctx, slot, work);
 	}
+	free(running);
 }
 
 static void interrupt(struct pool *pool)

@@ -243,6 +243,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 	struct pt__fork_server *server = uses_server(ctx, program) ? &ctx->servers[program] : NULL;
 	struct pt__worker_options options = {
 		.path = prog->path,
+		.argv = prog->argv,
 		.args = prog->args,
 		.env = (native ? ctx->config->native_envs
 			       : ctx->config->exec_envs)[slot->worker.number - 1],

@@ -23,8 +23,24 @@ int pt__start_request_parse(const char *text, enum pt__start_request *request)
 	return -1;
 }
 
+/* A program that partest's adapter drives: spawned, as a script worker is. */
+static void choose_for_adapter(struct pt__program *program, enum pt__start_request request)
+{
+	program->start = request == PT__REQUEST_ISOLATE ? PT__START_ISOLATE : PT__START_SPAWN;
+	program->start_reason = request == PT__REQUEST_ISOLATE
+					? "asked for: an adapter, and a process of the program, "
+					  "for each test"
+					: "its workers are partest's adapter, spawned: each runs "
+					  "the tests it is given in as few processes of the "
+					  "program as their order allows";
+}
+
 void pt__start_method_choose(struct pt__program *program, enum pt__start_request request)
 {
+	if (program->adapter) {
+		choose_for_adapter(program, request);
+		return;
+	}
 	if (program->kind == PT__PROGRAM_EXEC) {
 		program->start = request == PT__REQUEST_ISOLATE ? PT__START_ISOLATE : PT__START_SPAWN;
 		program->start_reason = "an executable is one test, always run in a fresh process";

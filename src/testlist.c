@@ -13,6 +13,8 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 	program->path = pt__xstrdup(path);
 	program->name = pt__xstrdup(name);
 	program->kind = kind;
+	program->argv = NULL;
+	program->adapter = NULL;
 	program->args = NULL;
 	return list->nr_programs++;
 }
@@ -95,6 +97,9 @@ void pt__test_list_release(struct pt__test_list *list)
 	for (size_t i = 0; i < list->nr_programs; i++) {
 		free(list->programs[i].path);
 		free(list->programs[i].name);
+		for (char **arg = list->programs[i].argv; arg && *arg; arg++)
+			free(*arg);
+		free(list->programs[i].argv);
 	}
 	for (size_t i = 0; i < list->nr_tests; i++)
 		release_test(&list->tests[i]);

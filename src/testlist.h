@@ -33,6 +33,11 @@ struct pt__program {
 	const char *start_reason; /* why, for --explain: a static string */
 	char *const *args;	  /* EXEC only: arguments after its path (partest ... :: ARGS), */
 				  /* NULL-terminated, not owned; NULL for none */
+	/* Started as argv (argv[0] is what is executed) instead of path alone:
+	 * partest's adapter for a framework's binary or a build's tests, path
+	 * then naming what it drives; NULL otherwise. */
+	char **argv;
+	const char *adapter; /* the adapter's kind ("gtest", "ctest"...); NULL: none */
 };
 
 enum pt__status {

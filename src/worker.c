@@ -104,8 +104,8 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 	} else {
 		char **argv = program_argv(options);
 		struct pt__spawn spawn = {
-			.path = options->path,
-			.argv = argv,
+			.path = options->argv ? options->argv[0] : options->path,
+			.argv = options->argv ? options->argv : argv,
 			.envp = options->env,
 			.fds = {PT__SPAWN_DEVNULL, child_out, child_err,
 				options->native ? commands[0] : PT__SPAWN_NONE,

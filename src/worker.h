@@ -49,6 +49,7 @@ struct pt__worker {
 /* How to start a worker's process. */
 struct pt__worker_options {
 	const char *path;		/* the program */
+	char *const *argv;		/* its arguments, argv[0] included; NULL: path alone */
 	char *const *args;		/* arguments after its path, NULL-terminated; NULL: none */
 	char *const *env;		/* its whole environment */
 	bool native;			/* it speaks the protocol */
