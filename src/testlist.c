@@ -14,6 +14,8 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 	program->name = pt__xstrdup(name);
 	program->kind = kind;
 	program->args = NULL;
+	program->owned_args = NULL;
+	program->speech = PT__SPEAKS_NOTHING;
 	return list->nr_programs++;
 }
 
@@ -65,11 +67,28 @@ void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
 		attributes->weight = 1;
 }
 
+char **pt__program_argv(const char *path, char *const *args)
+{
+	size_t nr = 0;
+	char **argv;
+
+	while (args && args[nr])
+		nr++;
+	argv = pt__xcalloc(nr + 2, sizeof(*argv));
+	argv[0] = (char *)path;
+	for (size_t i = 0; i < nr; i++)
+		argv[i + 1] = args[i];
+	return argv;
+}
+
 void pt__test_list_release(struct pt__test_list *list)
 {
 	for (size_t i = 0; i < list->nr_programs; i++) {
 		free(list->programs[i].path);
 		free(list->programs[i].name);
+		for (size_t k = 0; list->programs[i].owned_args && list->programs[i].owned_args[k]; k++)
+			free(list->programs[i].owned_args[k]);
+		free(list->programs[i].owned_args);
 	}
 	for (size_t i = 0; i < list->nr_tests; i++) {
 		struct pt__test *test = &list->tests[i];

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "tap.h"
+#include "native.h"
 
 enum pt__program_kind {
 	PT__PROGRAM_NATIVE, /* speaks the worker protocol (built with partest.h, or a script) */
@@ -26,13 +27,16 @@ enum pt__start_method {
 
 struct pt__program {
 	char *path; /* what is executed */
+	enum pt__program_speech speech; /* what it speaks, as src/native.c tells */
 	char *name; /* as the user wrote it; the first part of each test id */
 	enum pt__program_kind kind;
 	bool forkable; /* built with partest.h: can be its own fork server */
 	enum pt__start_method start;
 	const char *start_reason; /* why, for --explain: a static string */
-	char *const *args;	  /* EXEC only: arguments after its path (partest ... :: ARGS), */
-				  /* NULL-terminated, not owned; NULL for none */
+	char *const *args;	  /* arguments after its path, NULL-terminated; NULL for none: */
+				  /* an EXEC's (partest ... :: ARGS, not owned), or a Python */
+				  /* project's (the adapter, its mode, the script, its operands) */
+	char **owned_args;	  /* args, when the list owns them (a Python project's) */
 };
 
 enum pt__status {
@@ -99,6 +103,9 @@ size_t pt__test_list_add_test(struct pt__test_list *list, size_t program, const 
 void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
 				  const struct pt__test_attributes *what);
 void pt__test_list_release(struct pt__test_list *list);
+
+/* {path, args..., NULL}: an argv for a program's path and its args (or NULL). Free the array alone. */
+char **pt__program_argv(const char *path, char *const *args);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */
 const char *pt__status_word(enum pt__status status);
