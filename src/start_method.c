@@ -23,6 +23,45 @@ int pt__start_request_parse(const char *text, enum pt__start_request *request)
 	return -1;
 }
 
+/*
+ * A program run by partest's Python adapter: its fork server runs the
+ * project's global set-up (for Django: django.setup(), finding the tests,
+ * the system checks) once, and each worker, forked or spawned, points the
+ * project at its own databases in its init phase.
+ */
+static void choose_for_python(struct pt__program *program, enum pt__start_request request)
+{
+	switch (request) {
+	case PT__REQUEST_SPAWN:
+		program->start = PT__START_SPAWN;
+		program->start_reason = "asked for: each worker a fresh Python that sets the "
+					"project up itself, then connects to its own databases";
+		return;
+	case PT__REQUEST_FORK:
+		program->start = PT__START_FORK;
+		program->start_reason = "asked for: the project is set up once in the adapter's "
+					"fork server and workers are forked from it, each then "
+					"connecting to its own databases";
+		return;
+	case PT__REQUEST_ISOLATE:
+		program->start = PT__START_ISOLATE;
+		program->start_reason = "asked for: every test in its own process, forked from the "
+					"adapter's fork server; class fixtures run around each test";
+		return;
+	case PT__REQUEST_AUTO:
+		break;
+	}
+#ifdef __linux__
+	program->start = PT__START_FORK;
+	program->start_reason = "the default for Python projects on Linux: the project is set up "
+				"once in the adapter's fork server and workers are forked from "
+				"it, each then connecting to its own databases";
+#else
+	program->start = PT__START_SPAWN;
+	program->start_reason = "the default where fork servers are not used (not Linux)";
+#endif
+}
+
 void pt__start_method_choose(struct pt__program *program, enum pt__start_request request)
 {
 	if (program->kind == PT__PROGRAM_EXEC) {
@@ -37,6 +76,10 @@ void pt__start_method_choose(struct pt__program *program, enum pt__start_request
 						: "a script that speaks the worker protocol: its workers "
 						  "are spawned (only programs built with partest.h can "
 						  "be forked from)";
+		return;
+	}
+	if (pt__speech_is_python(program->speech)) {
+		choose_for_python(program, request);
 		return;
 	}
 	switch (request) {
