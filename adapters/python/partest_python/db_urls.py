@@ -58,11 +58,13 @@ def settings_for_url(url, engine):
     fields.update(USER=unquote(parts.username or ""), PASSWORD=unquote(parts.password or ""),
                   HOST=unquote(parts.hostname or ""), PORT=str(port or ""))
     if family == "postgresql":
-        fields["NAME"] = path[0] if path else ""
-        if "host" in query:
-            fields["HOST"] = query["host"]
-        if "port" in query:
-            fields["PORT"] = query["port"]
+        # libpq's parameters may also come as query parameters (a throwaway
+        # server's URLs name their socket directory and user so).
+        fields["NAME"] = query.get("dbname") or (path[0] if path else "")
+        for param, field in (("host", "HOST"), ("port", "PORT"), ("user", "USER"),
+                             ("password", "PASSWORD")):
+            if param in query:
+                fields[field] = query[param]
     elif family == "mysql":
         fields["NAME"] = path[0] if path else ""
         if "socket" in query:

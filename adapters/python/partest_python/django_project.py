@@ -53,6 +53,10 @@ def parse_arguments(manage_py, args):
     return options
 
 
+# What says where a database is, in an alias's DATABASES entry.
+CONNECTION_FIELDS = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT")
+
+
 def env_name(alias):
     """PARTEST_DB_<ALIAS>_URL, as partest spells it (src/db/provision.c)."""
     return "PARTEST_DB_%s_URL" % "".join(c.upper() if c.isalnum() else "_" for c in alias)
@@ -205,12 +209,23 @@ class DjangoProject:
             elif db_urls.engine_family(settings["ENGINE"]) != "oracle":
                 settings["NAME"] = self.test_database_name(alias)
             for other in same:
-                connections[other].close()
-                connections[other].creation.set_as_test_mirror(settings)
+                self._follow(other, alias)
         for alias, mirrored in mirrors.items():
-            connections[alias].close()
-            connections[alias].creation.set_as_test_mirror(connections[mirrored].settings_dict)
+            self._follow(alias, mirrored)
         return [alias for alias, _ in unique]
+
+    @staticmethod
+    def _follow(alias, primary):
+        """
+        alias uses primary's database. Django's set_as_test_mirror copies
+        the NAME alone: partest's database may be on another server.
+        """
+        from django.db import connections
+
+        connections[alias].close()
+        source = connections[primary].settings_dict
+        connections[alias].settings_dict.update(
+            {field: source[field] for field in CONNECTION_FIELDS if field in source})
 
     def migrate(self):
         """--db-setup: builds every template partest created, as Django's create_test_db would."""
