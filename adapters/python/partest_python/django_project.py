@@ -109,6 +109,8 @@ class DjangoProject:
         except SystemExit as e:
             raise ProjectError("%s exited (%s) before it called execute_from_command_line" % (
                 self.manage_py, e.code))
+        except Exception as e:
+            raise ProjectError("%s failed: %s: %s" % (self.manage_py, type(e).__name__, e))
         else:
             raise ProjectError("%s did not call execute_from_command_line" % self.manage_py)
         finally:
@@ -116,7 +118,12 @@ class DjangoProject:
             sys.argv = saved_argv
         if not os.environ.get("DJANGO_SETTINGS_MODULE"):
             raise ProjectError("%s did not set DJANGO_SETTINGS_MODULE" % self.manage_py)
-        django.setup()
+        try:
+            django.setup()
+        except Exception as e:
+            raise ProjectError("%s: django.setup() with DJANGO_SETTINGS_MODULE=%s failed: %s: %s"
+                               % (self.manage_py, os.environ["DJANGO_SETTINGS_MODULE"],
+                                  type(e).__name__, e))
         self._timed("django.setup()", started)
 
     def runner(self):

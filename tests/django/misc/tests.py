@@ -1,3 +1,4 @@
+import os
 import unittest
 
 
@@ -10,3 +11,10 @@ class PlainUnittest(unittest.TestCase):
 
     def test_sorted(self):
         self.assertEqual(sorted(self.numbers), [1, 2, 3])
+
+
+class DebugMode(unittest.TestCase):
+    def test_debug_is_what_the_run_asked_for(self):
+        """DEBUG is False in tests, as Django makes it, unless --debug-mode."""
+        from django.conf import settings
+        self.assertEqual(settings.DEBUG, os.environ.get('SHOP_EXPECT_DEBUG') == '1')
