@@ -1,6 +1,6 @@
 """A plain unittest suite: a Python file that runs unittest.main(), or dotted names."""
+import importlib
 import os
-import runpy
 import sys
 import unittest
 
@@ -11,7 +11,8 @@ class UnittestModule:
     """
     The tests unittest.main() would run for the file: those of the file
     itself, or those named after it (dotted names, as `python3 -m unittest`
-    takes them, imported with the file's directory first on sys.path).
+    takes them, imported with the file's directory first on sys.path). The
+    file must be importable under its own name (test_units.py as test_units).
     """
 
     def __init__(self, script, names):
@@ -20,16 +21,14 @@ class UnittestModule:
         self.index = None
 
     def load(self):
-        sys.path.insert(0, os.path.dirname(self.script))
+        """Imports the script as a module of its own name, as `python3 -m unittest NAME` would."""
+        folder, name = os.path.split(self.script)
+        sys.path.insert(0, folder)
         loader = unittest.defaultTestLoader
         if self.names:
             suite = loader.loadTestsFromNames(self.names)
         else:
-            namespace = runpy.run_path(self.script, run_name="partest_unittest_main")
-            module = type(sys)("partest_unittest_main")
-            module.__dict__.update(namespace)
-            suite = loader.loadTestsFromModule(module)
-            sys.modules.setdefault(module.__name__, module)
+            suite = loader.loadTestsFromModule(importlib.import_module(os.path.splitext(name)[0]))
         self.index = TestIndex(suite)
 
     def global_setup(self):
