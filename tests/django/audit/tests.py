@@ -3,6 +3,7 @@ from django.test import TestCase, TransactionTestCase
 
 from audit.models import Entry
 from catalog.models import Category
+from shop.clock import note_test_start as setUpModule  # noqa: F401
 
 
 class AuditTests(TestCase):

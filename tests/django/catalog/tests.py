@@ -5,6 +5,7 @@ from django.db import connections
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from .models import Category, Product
+from shop.clock import note_test_start as setUpModule  # noqa: F401
 
 
 class CategoryTests(TestCase):

@@ -1,5 +1,6 @@
 import os
 import unittest
+from shop.clock import note_test_start as setUpModule  # noqa: F401
 
 
 class PlainUnittest(unittest.TestCase):

@@ -3,6 +3,7 @@ from django.test import TestCase, tag
 
 from catalog.models import Category, Product
 from orders.models import Order
+from shop.clock import note_test_start as setUpModule  # noqa: F401
 
 
 class OrderTests(TestCase):
