@@ -26,6 +26,13 @@ PARTEST_OPTIONS = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose mistakes are ProjectErrors: one line, said by partest."""
+
+    def error(self, message):
+        raise ProjectError("%s: %s" % (self.prog, message))
+
+
 def parse_arguments(manage_py, args):
     """The labels and `manage.py test` options given after the manage.py."""
     for arg in args:
@@ -33,7 +40,7 @@ def parse_arguments(manage_py, args):
         if name in PARTEST_OPTIONS:
             raise ProjectError("%s: %s is partest's option here: give %s before %s" % (
                 manage_py, name, PARTEST_OPTIONS[name], manage_py))
-    parser = argparse.ArgumentParser(prog="partest ... %s" % manage_py, add_help=False)
+    parser = _Parser(prog=manage_py, add_help=False)
     parser.add_argument("labels", nargs="*")
     parser.add_argument("--settings")
     parser.add_argument("--pythonpath")
