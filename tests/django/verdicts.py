@@ -14,10 +14,14 @@ import re
 import sys
 import xml.etree.ElementTree as ElementTree
 
-LINE = re.compile(r"^(\w+) \(([\w.]+)\)(?: .*)? \.\.\. ?(.*)$")
+LINE = re.compile(r"^\s*(\w+) \(([\w.]+)\)(?: .*)? \.\.\. ?(.*)$")
+# A test with a docstring: its description line, then the docstring's first line and the verdict.
+DESCRIPTION = re.compile(r"^(\w+) \(([\w.]+)\)$")
+VERDICT = re.compile(r"^.* \.\.\. ?(.*)$")
 SUMMARY = re.compile(r"^(FAIL|ERROR): (\w+) \(([\w.]+)\)")
 WORDS = {"ok": "pass", "FAIL": "fail", "ERROR": "fail", "expected failure": "pass",
-         "unexpected success": "fail"}
+         "unexpected success": "fail", "": "pass"}
+WORST = {"fail": 2, "skip": 1, "pass": 0}
 
 
 def test_id(method, where):
@@ -25,22 +29,39 @@ def test_id(method, where):
     return where if where.endswith("." + method) else where + "." + method
 
 
+def word_verdict(word):
+    word = word.strip()
+    return "skip" if word.startswith("skipped") else WORDS.get(word)
+
+
 def django_verdicts(path):
+    """Each test's worst verdict: a subTest's failure (its own line in Django 4) fails it."""
     verdicts = {}
+
+    def note(test, verdict):
+        if verdict is not None and WORST[verdict] >= WORST[verdicts.get(test, "pass")]:
+            verdicts[test] = verdict
+
+    pending = None
     for line in open(path, encoding="utf-8", errors="replace"):
         line = line.rstrip("\n")
         match = LINE.match(line)
         if match:
             method, where, word = match.groups()
-            if word.startswith("skipped"):
-                verdict = "skip"
-            else:
-                verdict = WORDS.get(word.strip(), "pass" if not word.strip() else None)
-            if verdict is not None:
-                verdicts.setdefault(test_id(method, where), verdict)
+            note(test_id(method, where), word_verdict(word))
+            pending = None
+            continue
+        match = DESCRIPTION.match(line)
+        if match:
+            pending = test_id(match.group(1), match.group(2))
+            continue
+        match = VERDICT.match(line)
+        if pending and match:
+            note(pending, word_verdict(match.group(1)))
+        pending = None
         match = SUMMARY.match(line)
         if match:
-            verdicts[test_id(match.group(2), match.group(3))] = "fail"
+            note(test_id(match.group(2), match.group(3)), "fail")
     return verdicts
 
 

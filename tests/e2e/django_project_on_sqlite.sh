@@ -38,7 +38,7 @@ check "an error says so, with its exception" out_has 'catalog.models.Category.Do
 check "the failed subTest, with its parameters" out_has '(price=3)'
 check "a test's output is its own" grep -q 'output of a failing test' spawn4.xml
 check "the skip's reason" grep -q 'not today' fork2.xml
-check "no test database is left" [ -z "$(ls project | grep test_)" ]
+check "no test database is left" [ -z "$(ls project | grep '^test_.*sqlite3')" ]
 check "no run directory is left" no_run_dirs_left
 
 partest_in_project -j2 --keepdb manage.py
