@@ -43,8 +43,9 @@ start_postgresql() {
 		--no-sync >/dev/null
 	as_postgres "$pg_bindir/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w -s \
 		-o "-k $tmp/pg -c listen_addresses= -c fsync=off" start
-	for db in shop shop_other; do
-		psql -X -q "host=$tmp/pg user=partest dbname=postgres" -c "CREATE DATABASE $db"
+	local name
+	for name in shop shop_other; do
+		psql -X -q "host=$tmp/pg user=partest dbname=postgres" -c "CREATE DATABASE $name"
 	done
 	export SHOP_ENGINE=postgresql SHOP_DB_HOST="$tmp/pg" SHOP_DB_USER=partest
 }
