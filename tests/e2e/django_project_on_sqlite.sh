@@ -5,8 +5,8 @@
 # `manage.py test --parallel 2`, forked (the default) and spawned, at -j2
 # and -j4 (tests that commit rows and count them pass: each worker has its
 # own databases); outcomes, subTests and captured output reach the console
-# and JUnit; nothing is left behind, and --keepdb keeps the templates until
-# a migration changes.
+# and JUnit, without tblib; nothing is left behind, and --keepdb keeps the
+# templates until a migration changes.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/django_lib.sh"
 
@@ -40,6 +40,13 @@ check "a test's output is its own" grep -q 'output of a failing test' spawn4.xml
 check "the skip's reason" grep -q 'not today' fork2.xml
 check "no test database is left" [ -z "$(ls project | grep '^test_.*sqlite3')" ]
 check "no run directory is left" no_run_dirs_left
+
+# Django 3.2's own --parallel needs tblib to report an exception; the adapter does not.
+mkdir no_tblib no_tblib/tblib
+echo 'raise ImportError("tblib is hidden")' >no_tblib/tblib/__init__.py
+PYTHONPATH="$work/no_tblib${PYTHONPATH:+:$PYTHONPATH}" partest_in_project -j2 --junit ../no_tblib.xml manage.py
+check "without tblib: every verdict is manage.py test's" same_verdicts no_tblib.xml
+check "... errors reported with their exception" out_has 'catalog.models.Category.DoesNotExist'
 
 partest_in_project -j2 --keepdb manage.py
 check "--keepdb: the same verdicts" last_line_is '25 passed, 3 failed, 1 skipped'
