@@ -243,11 +243,11 @@ static int execute(struct run *run, struct pt__buf *err)
 		for (size_t p = 0; p < run->list.nr_programs; p++) {
 			const struct pt__program *program = &run->list.programs[p];
 			printf("%s: %s, %s: %s\n", program->name,
-			       program->speech == PT__SPEAKS_DJANGO	     ? "Django project"
-			       : program->speech == PT__SPEAKS_UNITTEST	     ? "unittest script"
-			       : program->forkable		     ? "native"
-			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
-								     : "executable",
+			       program->speech == PT__SPEAKS_DJANGO	? "Django project"
+			       : program->speech == PT__SPEAKS_UNITTEST ? "unittest script"
+			       : program->forkable			? "native"
+			       : program->kind == PT__PROGRAM_NATIVE	? "script worker"
+									: "executable",
 			       pt__start_method_name(program->start), program->start_reason);
 		}
 		return EXIT_PASSED;

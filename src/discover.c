@@ -117,11 +117,10 @@ static int add_info(struct pt__test_list *list, const struct pt__event *event, s
 	return 0;
 }
 
-/* Starts path (with argv, or alone) to list its tests: "list" and end of input already sent. */
-static int start_listing(const char *path, char *const *argv, pid_t *pid, int *events,
+/* Starts path (with args, or alone) to list its tests: "list" and end of input already sent. */
+static int start_listing(const char *path, char *const *args, pid_t *pid, int *events,
 			 struct pt__buf *err)
 {
-	char *path_alone[] = {(char *)path, NULL};
 	struct pt__buf command = PT__BUF_INIT;
 	struct pt__environ env;
 	int commands[2], event_pipe[2], rc;
@@ -138,15 +137,17 @@ static int start_listing(const char *path, char *const *argv, pid_t *pid, int *e
 	}
 	pt__environ_init(&env);
 	pt__environ_set(&env, PT__PROTOCOL_ENV, "1");
+	char **argv = pt__program_argv(path, args);
 	struct pt__spawn spawn = {
 		.path = path,
-		.argv = argv ? argv : path_alone,
+		.argv = argv,
 		.envp = env.vars,
 		.fds = {PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0],
 			event_pipe[1]},
 		.new_group = true,
 	};
 	rc = pt__spawn(&spawn, pid, err);
+	free(argv);
 	pt__environ_release(&env);
 	close(commands[0]);
 	close(event_pipe[1]);
@@ -188,9 +189,9 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 		       const struct pt__cancel *cancel, struct pt__buf *err)
 {
 	const char *path = list->programs[program].path;
-	char *const *argv = list->programs[program].argv;
+	const struct pt__program *prog = &list->programs[program];
 	/* A Python project is known by its script, not by the Python that runs it. */
-	const char *shown = argv ? argv[3] : path;
+	const char *shown = prog->owned_args ? prog->args[2] : path;
 	int64_t started = pt__now_us();
 	struct pt__cancel hello =
 		pt__cancel_until(cancel, started + PT__PROTOCOL_HELLO_MS * 1000LL);
@@ -202,7 +203,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	int events, status = 0, decoded, rc;
 	pid_t pid;
 
-	if ((rc = start_listing(path, argv, &pid, &events, err)))
+	if ((rc = start_listing(path, prog->args, &pid, &events, err)))
 		return rc;
 	pt__event_reader_init(&reader, events);
 	while (!exited && !why.len) {
@@ -274,7 +275,8 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 		size_t program =
 			pt__test_list_add_program(list, path.data, pt__program_name(programs[i]),
 						  native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
-		list->programs[program].argv = argv;
+		list->programs[program].owned_args = argv;
+		list->programs[program].args = argv ? argv + 1 : NULL;
 		list->programs[program].speech = speech;
 		list->programs[program].forkable =
 			speech == PT__SPEAKS_NATIVE || pt__speech_is_python(speech);

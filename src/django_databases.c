@@ -64,8 +64,7 @@ static void add_quoted(struct pt__buf *command, const char *word)
  * Runs argv with its stdout into out (stderr is partest's own). Returns 0,
  * or PT__EUSAGE when it fails (why in err) or PT__ERUN when it cannot start.
  */
-static int capture(char *const *argv, const char *script, struct pt__buf *out,
-		   struct pt__buf *err)
+static int capture(char *const *argv, const char *script, struct pt__buf *out, struct pt__buf *err)
 {
 	extern char **environ;
 	char chunk[4096];
@@ -112,8 +111,8 @@ static int capture(char *const *argv, const char *script, struct pt__buf *out,
 }
 
 /* Adds what the adapter said ("db ALIAS URL", "input PATH" lines) to options. */
-static void add_described(struct pt__options *options, struct pt__django_databases *dbs,
-			  char *text, bool add_inputs)
+static void add_described(struct pt__options *options, struct pt__django_databases *dbs, char *text,
+			  bool add_inputs)
 {
 	for (char *line = text, *next; *line; line = next) {
 		next = line + strcspn(line, "\n");

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#define PT__NATIVE_MARKER "\177partest-native-program:protocol=1"
+#define PT__NATIVE_MARKER	 "\177partest-native-program:protocol=1"
 #define PT__SCRIPT_WORKER_MARKER "partest-worker-protocol: 1"
 
 enum pt__program_speech {

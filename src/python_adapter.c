@@ -30,8 +30,10 @@ static int find_adapter(const char *script, struct pt__buf *path, struct pt__buf
 
 	if (named && *named) {
 		if (access(named, R_OK)) {
-			pt__buf_addf(err, "cannot run \"%s\": PARTEST_PYTHON_ADAPTER=\"%s\" cannot be read",
-				     script, named);
+			pt__buf_addf(
+				err,
+				"cannot run \"%s\": PARTEST_PYTHON_ADAPTER=\"%s\" cannot be read",
+				script, named);
 			return PT__EUSAGE;
 		}
 		pt__buf_adds(path, named);
@@ -64,7 +66,8 @@ int pt__python_adapter_argv(const char *mode, const char *script, const char *co
 
 	if (pt__find_program(named && *named ? named : "python3", NULL, &python, &why)) {
 		pt__buf_addf(err, "cannot run \"%s\": its Python: %s%s", script, why.data,
-			     named && *named ? " (PARTEST_PYTHON)" : "; name one in PARTEST_PYTHON");
+			     named && *named ? " (PARTEST_PYTHON)"
+					     : "; name one in PARTEST_PYTHON");
 		rc = PT__EUSAGE;
 		goto out;
 	}

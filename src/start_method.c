@@ -45,11 +45,11 @@ static void choose_for_python(struct pt__program *program, enum pt__start_reques
 		return;
 	case PT__REQUEST_ISOLATE:
 		program->start = PT__START_ISOLATE;
-		program->start_reason = "asked for: every test in its own process, forked from the "
-					"adapter's fork server; class fixtures run around each test";
+		program->start_reason =
+			"asked for: every test in its own process, forked from the "
+			"adapter's fork server; class fixtures run around each test";
 		return;
-	case PT__REQUEST_AUTO:
-		break;
+	case PT__REQUEST_AUTO: break;
 	}
 #ifdef __linux__
 	program->start = PT__START_FORK;
@@ -65,17 +65,20 @@ static void choose_for_python(struct pt__program *program, enum pt__start_reques
 void pt__start_method_choose(struct pt__program *program, enum pt__start_request request)
 {
 	if (program->kind == PT__PROGRAM_EXEC) {
-		program->start = request == PT__REQUEST_ISOLATE ? PT__START_ISOLATE : PT__START_SPAWN;
+		program->start =
+			request == PT__REQUEST_ISOLATE ? PT__START_ISOLATE : PT__START_SPAWN;
 		program->start_reason = "an executable is one test, always run in a fresh process";
 		return;
 	}
 	if (!program->forkable) {
-		program->start = request == PT__REQUEST_ISOLATE ? PT__START_ISOLATE : PT__START_SPAWN;
-		program->start_reason = request == PT__REQUEST_ISOLATE
-						? "asked for: a script worker is spawned for each test"
-						: "a script that speaks the worker protocol: its workers "
-						  "are spawned (only programs built with partest.h can "
-						  "be forked from)";
+		program->start =
+			request == PT__REQUEST_ISOLATE ? PT__START_ISOLATE : PT__START_SPAWN;
+		program->start_reason =
+			request == PT__REQUEST_ISOLATE
+				? "asked for: a script worker is spawned for each test"
+				: "a script that speaks the worker protocol: its workers "
+				  "are spawned (only programs built with partest.h can "
+				  "be forked from)";
 		return;
 	}
 	if (pt__speech_is_python(program->speech)) {
@@ -100,8 +103,7 @@ void pt__start_method_choose(struct pt__program *program, enum pt__start_request
 					"program's server (spawned if the set-up leaves threads "
 					"running); suite fixtures run around each test";
 		return;
-	case PT__REQUEST_AUTO:
-		break;
+	case PT__REQUEST_AUTO: break;
 	}
 #ifdef __linux__
 	program->start = PT__START_FORK;

@@ -86,8 +86,9 @@ void pt__test_list_release(struct pt__test_list *list)
 	for (size_t i = 0; i < list->nr_programs; i++) {
 		free(list->programs[i].path);
 		free(list->programs[i].name);
-		for (size_t k = 0; list->programs[i].owned_args && list->programs[i].owned_args[k]; k++)
-			free(list->programs[i].owned_args[k]);
+		char **owned = list->programs[i].owned_args;
+		for (size_t k = 0; owned && owned[k]; k++)
+			free(owned[k]);
 		free(list->programs[i].owned_args);
 	}
 	for (size_t i = 0; i < list->nr_tests; i++) {

@@ -27,7 +27,6 @@ enum pt__start_method {
 
 struct pt__program {
 	char *path; /* what is executed */
-	enum pt__program_speech speech; /* what it speaks, as src/native.c tells */
 	char *name; /* as the user wrote it; the first part of each test id */
 	enum pt__program_kind kind;
 	bool forkable; /* built with partest.h: can be its own fork server */
@@ -37,6 +36,7 @@ struct pt__program {
 				  /* an EXEC's (partest ... :: ARGS, not owned), or a Python */
 				  /* project's (the adapter, its mode, the script, its operands) */
 	char **owned_args;	  /* args, when the list owns them (a Python project's) */
+	enum pt__program_speech speech; /* what it speaks, as src/native.c tells */
 };
 
 enum pt__status {
@@ -104,7 +104,7 @@ void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
 				  const struct pt__test_attributes *what);
 void pt__test_list_release(struct pt__test_list *list);
 
-/* {path, args..., NULL}: an argv for a program's path and its args (or NULL). Free the array alone. */
+/* {path, args..., NULL} for a program and its args (or NULL); the caller frees the array. */
 char **pt__program_argv(const char *path, char *const *args);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */
