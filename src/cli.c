@@ -20,6 +20,7 @@
 #include "ctest_discover.h"
 #include "discover.h"
 #include "meson_discover.h"
+#include "django_databases.h"
 #include "environ.h"
 #include "last_failed.h"
 #include "list_json.h"
@@ -48,6 +49,7 @@ struct run {
 	struct pt__selection selection; /* --skip, --tag, --rerun-failed, --partition */
 	struct pt__rundir rundir;
 	struct pt__db_context db_context;
+	struct pt__django_databases django; /* what a Django project adds to --db */
 	struct pt__cancel cancel; /* what ends a wait early: Ctrl-C, SIGTERM */
 	struct pt__db *dbs;
 	size_t nr_dbs;
@@ -295,10 +297,12 @@ static int execute(struct run *run, struct pt__buf *err)
 			const struct pt__program *program = &run->list.programs[p];
 			printf("%s: %s%s, %s: %s\n", program->name,
 			       program->adapter ? program->adapter : "",
-			       program->adapter	   ? " (through partest's adapter)"
-			       : program->forkable ? "native"
-			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
-								     : "executable",
+			       program->adapter ? " (through partest's adapter)"
+			       : program->speech == PT__SPEAKS_DJANGO	? "Django project"
+			       : program->speech == PT__SPEAKS_UNITTEST ? "unittest script"
+			       : program->forkable			? "native"
+			       : program->kind == PT__PROGRAM_NATIVE	? "script worker"
+									: "executable",
 			       pt__start_method_name(program->start), program->start_reason);
 		}
 		return EXIT_PASSED;
@@ -416,6 +420,7 @@ static void release(struct run *run)
 	pt__plan_release(&run->plan);
 	pt__test_list_release(&run->list);
 	pt__options_release(&run->options);
+	pt__django_databases_release(&run->django);
 }
 
 /* partest db clean: drop what dead runs left behind. Returns the exit status. */
@@ -468,6 +473,9 @@ int pt__cli_main(int argc, char **argv)
 	run.db_context.run_id = run.rundir.id;
 	run.db_context.run_dir = run.rundir.path;
 	run.db_context.state_dir = run.options.state_dir;
+	if (mode == PT__MODE_RUNNER &&
+	    (rc = pt__django_databases_add(&run.options, &run.django, &err)))
+		goto fail;
 	run.db_context.setup_cmd = run.options.db_setup;
 	run.db_context.inputs = run.options.db_inputs;
 	run.db_context.keepdb = run.options.keepdb;

@@ -20,6 +20,7 @@
 #include "environ.h"
 #include "native.h"
 #include "protocol.h"
+#include "python_adapter.h"
 #include "signals.h"
 #include "spawn.h"
 #include "xalloc.h"
@@ -105,7 +106,7 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 		pt__buf_addf(err, "cannot run \"%s\": it is a directory", given);
 		return PT__EUSAGE;
 	}
-	if (access(given, X_OK)) {
+	if (access(given, X_OK) && !pt__speech_is_python(pt__program_speech(given))) {
 		pt__buf_addf(err, "cannot run \"%s\": %s", given,
 			     errno == EACCES ? "it is not executable" : strerror(errno));
 		return PT__EUSAGE;
@@ -163,11 +164,14 @@ static int add_info(struct pt__test_list *list, const struct pt__event *event, s
 	return 0;
 }
 
-/* Starts path to list its tests: "list" and end of input already sent. */
-static int start_listing(const char *path, char *const *program_argv, pid_t *pid, int *events,
+/*
+ * Starts path to list its tests, with args (or alone), or as program_argv
+ * when an adapter speaks for it: "list" and end of input already sent.
+ */
+static int start_listing(const char *path, char *const *args, char *const *program_argv,
+			 pid_t *pid, int *events,
 			 struct pt__buf *err)
 {
-	char *argv[] = {(char *)path, NULL};
 	struct pt__buf command = PT__BUF_INIT;
 	struct pt__environ env;
 	int commands[2], event_pipe[2], rc;
@@ -184,6 +188,7 @@ static int start_listing(const char *path, char *const *program_argv, pid_t *pid
 	}
 	pt__environ_init(&env);
 	pt__environ_set(&env, PT__PROTOCOL_ENV, "1");
+	char **argv = pt__program_argv(path, args);
 	struct pt__spawn spawn = {
 		.path = program_argv ? program_argv[0] : path,
 		.argv = program_argv ? program_argv : argv,
@@ -193,6 +198,7 @@ static int start_listing(const char *path, char *const *program_argv, pid_t *pid
 		.new_group = true,
 	};
 	rc = pt__spawn(&spawn, pid, err);
+	free(argv);
 	pt__environ_release(&env);
 	close(commands[0]);
 	close(event_pipe[1]);
@@ -234,6 +240,9 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 		       const struct pt__cancel *cancel, struct pt__buf *err)
 {
 	const char *path = list->programs[program].path;
+	const struct pt__program *prog = &list->programs[program];
+	/* A Python project is known by its script, not by the Python that runs it. */
+	const char *shown = prog->owned_args ? prog->args[2] : path;
 	int64_t started = pt__now_us();
 	struct pt__cancel hello =
 		pt__cancel_until(cancel, started + PT__PROTOCOL_HELLO_MS * 1000LL);
@@ -245,7 +254,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	int events, status = 0, decoded, rc;
 	pid_t pid;
 
-	if ((rc = start_listing(path, list->programs[program].argv, &pid, &events, err)))
+	if ((rc = start_listing(path, prog->args, prog->argv, &pid, &events, err)))
 		return rc;
 	pt__event_reader_init(&reader, events);
 	while (!exited && !why.len) {
@@ -284,7 +293,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 			pt__buf_adds(&why, " before it listed them");
 	}
 	if (why.len) {
-		pt__buf_addf(err, "cannot list the tests of \"%s\": %s", path, why.data);
+		pt__buf_addf(err, "cannot list the tests of \"%s\": %s", shown, why.data);
 		rc = rc ? rc : PT__ERUN;
 	}
 	pt__buf_release(&why);
@@ -303,10 +312,27 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 			break;
 		enum pt__program_speech speech = pt__program_speech(path.data);
 		bool native = speech != PT__SPEAKS_NOTHING;
+		char **argv = NULL;
+		/* A Python project takes the operands after it: its labels and options. */
+		if (pt__speech_is_python(speech)) {
+			rc = pt__python_adapter_argv(pt__python_adapter_mode(speech), path.data,
+						     programs + i + 1, nr_programs - i - 1, &argv,
+						     err);
+			if (rc)
+				break;
+			pt__buf_reset(&path);
+			pt__buf_adds(&path, argv[0]);
+		}
 		size_t program =
 			pt__test_list_add_program(list, path.data, pt__program_name(programs[i]),
 						  native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
-		list->programs[program].forkable = speech == PT__SPEAKS_NATIVE;
+		list->programs[program].owned_args = argv;
+		list->programs[program].args = argv ? argv + 1 : NULL;
+		list->programs[program].speech = speech;
+		list->programs[program].forkable =
+			speech == PT__SPEAKS_NATIVE || pt__speech_is_python(speech);
+		if (argv)
+			nr_programs = i + 1;
 		if (speech == PT__SPEAKS_GTEST || speech == PT__SPEAKS_CRITERION)
 			pt__adapter_attach(&list->programs[program],
 					   speech == PT__SPEAKS_GTEST ? "gtest" : "criterion",

@@ -45,12 +45,12 @@ struct pt__fork_server {
 #define PT__FORK_FDS 4
 
 /*
- * Starts the program at path as a fork server with env, its output going
- * to a file in dir, and asks it to serve. Returns 0, or PT__ERUN with the
- * reason in err.
+ * Starts the program at path (with args after it, NULL-terminated, or NULL)
+ * as a fork server with env, its output going to a file in dir, and
+ * asks it to serve. Returns 0, or PT__ERUN with the reason in err.
  */
-int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
-			  const char *dir, int64_t now_us, struct pt__buf *err);
+int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *args,
+			  char *const *env, const char *dir, int64_t now_us, struct pt__buf *err);
 
 /* Asks for worker number `worker`. Returns 0, or PT__ERUN with the reason in err. */
 int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],

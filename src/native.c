@@ -38,6 +38,35 @@ static enum pt__program_speech framework(const void *image, size_t size)
 	return PT__SPEAKS_NOTHING;
 }
 
+/*
+ * A Python file (a name ending in ".py", or a "#!" line naming python) that
+ * the adapter runs: what its text says it is, or PT__SPEAKS_NOTHING.
+ */
+static enum pt__program_speech python_speech(const char *path, const char *text, size_t len)
+{
+	size_t name_len = strlen(path);
+	size_t first_line = len;
+	const char *newline = memchr(text, '\n', len);
+
+	if (newline)
+		first_line = (size_t)(newline - text);
+	bool python = (name_len > 3 && !strcmp(path + name_len - 3, ".py")) ||
+		      (len > 2 && !memcmp(text, "#!", 2) && memmem(text, first_line, "python", 6));
+	if (!python)
+		return PT__SPEAKS_NOTHING;
+	if (memmem(text, len, "DJANGO_SETTINGS_MODULE", 22) &&
+	    memmem(text, len, "execute_from_command_line", 25))
+		return PT__SPEAKS_DJANGO;
+	if (memmem(text, len, "unittest.main(", 14))
+		return PT__SPEAKS_UNITTEST;
+	return PT__SPEAKS_NOTHING;
+}
+
+bool pt__speech_is_python(enum pt__program_speech speech)
+{
+	return speech == PT__SPEAKS_DJANGO || speech == PT__SPEAKS_UNITTEST;
+}
+
 enum pt__program_speech pt__program_speech(const char *path)
 {
 	struct stat st;
@@ -65,6 +94,8 @@ enum pt__program_speech pt__program_speech(const char *path)
 		if (memmem(image, head, PT__SCRIPT_WORKER_MARKER, strlen(PT__SCRIPT_WORKER_MARKER)))
 			speech = PT__SPEAKS_PROTOCOL;
 	}
+	if (speech == PT__SPEAKS_NOTHING)
+		speech = python_speech(path, image, (size_t)st.st_size);
 	munmap(image, (size_t)st.st_size);
 	return speech;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "native.h"
 #include "xalloc.h"
 
 const char pt__options_usage[] =
@@ -17,7 +18,8 @@ const char pt__options_usage[] =
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
 	"\n"
-	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU)\n"
+	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU);\n"
+	"                        also --parallel N, as Django spells it\n"
 	"      --filter GLOB     run only tests whose id matches (repeatable)\n"
 	"      --list            print the test ids and exit\n"
 	"      --shuffle[=SEED]  run groups in a random order (the seed is printed)\n"
@@ -95,6 +97,7 @@ enum {
 
 static const struct option long_options[] = {
 	{"jobs", required_argument, NULL, 'j'},
+	{"parallel", required_argument, NULL, 'j'}, /* Django's name for it */
 	{"filter", required_argument, NULL, OPT_FILTER},
 	{"ctest", required_argument, NULL, OPT_CTEST},
 	{"meson", required_argument, NULL, OPT_MESON},
@@ -403,6 +406,15 @@ static int read_config(struct pt__options *options, struct pt__buf *err)
 	return rc;
 }
 
+/* A Django project brings its own databases (src/django_databases.c). */
+static bool names_a_django_project(const struct pt__options *options)
+{
+	for (size_t i = 0; i < options->nr_programs; i++)
+		if (pt__program_speech(options->programs[i]) == PT__SPEAKS_DJANGO)
+			return true;
+	return false;
+}
+
 /* pt__options_parse() without the release on failure. */
 static int parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
 		 struct pt__buf *err)
@@ -454,7 +466,7 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_adds(err, "--db-setup needs a --db to build");
 		return PT__EUSAGE;
 	}
-	if (options->keepdb && !options->nr_dbs) {
+	if (options->keepdb && !options->nr_dbs && !names_a_django_project(options)) {
 		pt__buf_adds(err, "--keepdb needs a --db");
 		return PT__EUSAGE;
 	}

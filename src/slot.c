@@ -255,7 +255,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 	int rc;
 
 	if (server && server->state == PT__SERVER_NONE &&
-	    (rc = pt__fork_server_start(server, prog->path, ctx->config->server_env,
+	    (rc = pt__fork_server_start(server, prog->path, prog->args, ctx->config->server_env,
 					ctx->config->capture_dir, pt__now_us(), err)))
 		return rc;
 	slot->program = program;

@@ -50,21 +50,6 @@ int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *serve
 	return rc;
 }
 
-/* The program's argv: its path, then its arguments. The caller frees the array. */
-static char **program_argv(const struct pt__worker_options *options)
-{
-	size_t nr = 0;
-	char **argv;
-
-	while (options->args && options->args[nr])
-		nr++;
-	argv = pt__xcalloc(nr + 2, sizeof(*argv));
-	argv[0] = (char *)options->path;
-	for (size_t i = 0; i < nr; i++)
-		argv[i + 1] = options->args[i];
-	return argv;
-}
-
 int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options *options,
 		     struct pt__buf *err)
 {
@@ -102,7 +87,7 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 		    (rc = pt__worker_ask_fork(worker, options->server, options->env, err)))
 			goto fail;
 	} else {
-		char **argv = program_argv(options);
+		char **argv = pt__program_argv(options->path, options->args);
 		struct pt__spawn spawn = {
 			.path = options->argv ? options->argv[0] : options->path,
 			.argv = options->argv ? options->argv : argv,
