@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "error.h"
 #include "db/provision.h"
+#include "db/secrets.h"
 #include "discover.h"
 #include "environ.h"
 #include "options.h"
@@ -54,16 +55,20 @@ struct run {
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Every message goes through pt__secrets_mask: no password reaches stderr. */
 static void say(const char *fmt, ...)
 {
+	struct pt__buf text = PT__BUF_INIT, shown = PT__BUF_INIT;
 	va_list ap;
 
-	fflush(stdout);
-	fputs("partest: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pt__buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	pt__secrets_mask(pt__buf_str(&text), &shown);
+	fflush(stdout);
+	fprintf(stderr, "partest: %s\n", pt__buf_str(&shown));
+	pt__buf_release(&text);
+	pt__buf_release(&shown);
 }
 
 /* The exit status for a code of the error rule (error.h). */
@@ -414,6 +419,7 @@ out:
 		unlink(run.options.junit);
 	}
 	release(&run);
+	pt__secrets_clear();
 	pt__buf_release(&err);
 	return rc;
 }

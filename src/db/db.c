@@ -58,8 +58,29 @@ void pt__db_free_clone_urls(struct pt__db *db)
 	db->clone_urls = NULL;
 }
 
+size_t pt__db_utf8_length(const char *str)
+{
+	size_t n = 0;
+
+	for (const char *c = str; *c; c++)
+		n += ((unsigned char)*c & 0xC0) != 0x80;
+	return n;
+}
+
+/* The length in bytes of str's first max characters. */
+static size_t utf8_chars_cut(const char *str, size_t max)
+{
+	size_t len = 0;
+
+	for (size_t chars = 0; str[len]; len++) {
+		if (((unsigned char)str[len] & 0xC0) != 0x80 && chars++ == max)
+			break;
+	}
+	return len;
+}
+
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
-		       struct pt__buf *out)
+		       bool in_chars, struct pt__buf *out)
 {
 	struct pt__buf suffix = PT__BUF_INIT;
 	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
@@ -68,7 +89,9 @@ void pt__db_clone_name(const char *template_name, const char *run_id, int k, siz
 	for (const char *c = run; *c && suffix.len < 32; c++)
 		pt__buf_addc(&suffix, isalnum((unsigned char)*c) ? *c : '_');
 	pt__buf_addf(&suffix, "_%d", k);
-	pt__buf_add(out, template_name, utf8_cut(template_name, max - suffix.len));
+	pt__buf_add(out, template_name,
+		    in_chars ? utf8_chars_cut(template_name, max - suffix.len)
+			     : utf8_cut(template_name, max - suffix.len));
 	pt__buf_add(out, suffix.data, suffix.len);
 	pt__buf_release(&suffix);
 }

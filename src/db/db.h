@@ -102,10 +102,14 @@ void pt__db_redact_url(const char *url, struct pt__buf *out);
 /*
  * The name of clone k of template_name for run run_id ("partest-<pid>-<rnd>"):
  * "<template>_pt<pid>_<rnd>_<k>", the template's name shortened (never
- * inside a UTF-8 sequence) so that the whole fits in max bytes.
+ * inside a UTF-8 sequence) so that the whole fits in max bytes, or in max
+ * characters when in_chars (MySQL counts characters).
  */
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
-		       struct pt__buf *out);
+		       bool in_chars, struct pt__buf *out);
+
+/* How many UTF-8 characters str holds (its bytes that do not continue one). */
+size_t pt__db_utf8_length(const char *str);
 
 /*
  * Makes url, which db takes over, db's template_url. The string it replaces

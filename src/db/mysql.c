@@ -53,6 +53,7 @@
 #include "admin.h"
 #include "clones.h"
 #include "owner.h"
+#include "secrets.h"
 #include "url_escape.h"
 
 #define REGISTRY_TABLE	    "`" PT__MY_REGISTRY "`.`databases`"
@@ -246,6 +247,8 @@ static int mysql_open(struct pt__db *db, struct pt__buf *err)
 		return PT__ERUN;
 	}
 	db->state = state;
+	if (state->url.password)
+		pt__secrets_add(state->url.password);
 	if (state->url.throwaway)
 		return 0; /* the URL is known once the server runs */
 	pt__my_url_format(&state->url, state->url.dbname, &url);
@@ -1310,7 +1313,7 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	memset(&contents, 0, sizeof(contents));
 	if ((rc = lock_template(db, err)))
 		return rc;
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX,
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX, true,
 				 format_clone_url);
 	if ((rc = read_contents(db, &contents, err)) || (rc = create_clones(db, &contents, err)))
 		goto fail;

@@ -25,6 +25,7 @@
 #include "admin.h"
 #include "clones.h"
 #include "owner.h"
+#include "secrets.h"
 #include "url_escape.h"
 #include "postgres.h"
 
@@ -387,6 +388,71 @@ static int literal_sql(struct pt__db *db, const char *prefix, const char *value,
 	return 0;
 }
 
+/* Whether value is a whole number from min to max. */
+static bool is_number(const char *value, long min, long max)
+{
+	char *end;
+	long n = strtol(value, &end, 10);
+
+	return *value && !*end && n >= min && n <= max;
+}
+
+/*
+ * What libpq would refuse only when it connects, refused here, where it is
+ * the --db's fault (exit 2): a port that is not one (each of a host
+ * list's), a timeout or keepalive that is not a number, an unknown
+ * sslmode. The password is remembered to be hidden.
+ */
+static int check_options(const struct pt__db *db, PQconninfoOption *options,
+			 struct pt__buf *err)
+{
+	static const char *const numbers[] = {"connect_timeout", "keepalives", "keepalives_idle",
+					      "keepalives_interval", "keepalives_count",
+					      "tcp_user_timeout"};
+	static const char *const sslmodes[] = {"disable", "allow",     "prefer",
+					       "require", "verify-ca", "verify-full"};
+	struct pt__buf why = PT__BUF_INIT;
+
+	for (PQconninfoOption *o = options; o->keyword && !why.len; o++) {
+		if (!o->val)
+			continue;
+		if (!strcmp(o->keyword, "password") && *o->val)
+			pt__secrets_add(o->val);
+		if (!strcmp(o->keyword, "port")) {
+			for (const char *p = o->val; !why.len;) {
+				size_t len = strcspn(p, ",");
+				char *port = pt__xstrndup(p, len);
+				if (*port && !is_number(port, 1, 65535))
+					pt__buf_addf(&why, "the port \"%s\" is not a number from 1 to 65535",
+						     port);
+				free(port);
+				if (!p[len])
+					break;
+				p += len + 1;
+			}
+		}
+		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+			if (!strcmp(o->keyword, numbers[i]) && *o->val &&
+			    !is_number(o->val, 0, 2147483647))
+				pt__buf_addf(&why, "%s \"%s\" is not a whole number", o->keyword, o->val);
+		if (!strcmp(o->keyword, "sslmode") && *o->val) {
+			bool known = false;
+			for (size_t i = 0; i < sizeof(sslmodes) / sizeof(sslmodes[0]); i++)
+				known = known || !strcmp(o->val, sslmodes[i]);
+			if (!known)
+				pt__buf_addf(&why,
+					     "sslmode \"%s\" is not one of disable, allow, prefer, "
+					     "require, verify-ca, verify-full",
+					     o->val);
+		}
+	}
+	if (!why.len)
+		return 0;
+	pt__db_url_error(err, db->url, why.data);
+	pt__buf_release(&why);
+	return PT__EUSAGE;
+}
+
 static int postgres_open(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = pt__xcalloc(1, sizeof(*state));
@@ -415,7 +481,7 @@ static int postgres_open(struct pt__db *db, struct pt__buf *err)
 		return PT__EUSAGE;
 	}
 	db->template_url = pt__buf_detach(&url);
-	return 0;
+	return check_options(db, state->options, err);
 }
 
 static void postgres_close(struct pt__db *db)
@@ -870,7 +936,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	pt__buf_reset(&state->marker);
 	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX,
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
 				 format_clone_url);
 
 	ours = postgres_template_is_ours(db, err);

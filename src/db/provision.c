@@ -25,6 +25,7 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "backends.h"
+#include "secrets.h"
 
 /* How much of a failing --db-setup's output the message keeps: the end. */
 #define SETUP_OUTPUT_KEEP   (64 * 1024)
@@ -57,6 +58,7 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 	int rc = 0;
 
 	memset(db, 0, sizeof(*db));
+	pt__secrets_add_url(spec);
 	pt__db_redact_url(spec, &shown);
 	/* An '=' before the scheme's ':' ends an alias; one after is the URL's. */
 	if (eq && (!colon || eq < colon)) {
@@ -84,6 +86,8 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 out:
 	pt__buf_release(&shown);
 	if (rc) {
+		if (db->state)
+			db->backend->close(db);
 		free(db->alias);
 		free(db->url);
 		free(db->template_url);
