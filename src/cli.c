@@ -27,6 +27,7 @@
 #include "report/junit.h"
 #include "rundir.h"
 #include "signals.h"
+#include "state_dir.h"
 #include "start_method.h"
 #include "testlist.h"
 #include "timings.h"
@@ -245,6 +246,10 @@ static int execute(struct run *run, struct pt__buf *err)
 		return EXIT_USAGE;
 	}
 
+	struct pt__buf why = PT__BUF_INIT;
+	if (pt__state_dir_prepare(run->options.state_dir, &why))
+		say("warning: %s; durations and template records are not kept", why.data);
+	pt__buf_release(&why);
 	pt__timings_load(&run->timings, run->options.state_dir);
 	struct pt__plan_order order = {run->options.shuffle, run->options.seed,
 				       run->options.reverse};

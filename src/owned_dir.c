@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,8 +22,11 @@ int pt__owned_dir_claim(const char *dir, struct pt__buf *err)
 	int err_no = 0;
 
 	pt__buf_addf(&path, "%s/owner", dir);
-	FILE *file = fopen(path.data, "we");
+	int fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!file) {
+		if (fd >= 0)
+			close(fd);
 		err_no = errno;
 	} else {
 		fprintf(file, "%ld %llu\n", pid, pt__process_start_time(pid));

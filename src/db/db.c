@@ -23,6 +23,7 @@
 #include "../spawn.h"
 #include "../environ.h"
 #include "../signals.h"
+#include "../state_dir.h"
 #include "../xalloc.h"
 
 static bool has_prefix(const char *str, const char *prefix)
@@ -177,76 +178,18 @@ void pt__db_redact_url(const char *url, struct pt__buf *out)
 
 int pt__db_make_dirs(const char *path, struct pt__buf *err)
 {
-	char *copy = pt__xstrdup(path);
-	int err_no = 0;
-
-	for (char *slash = copy + 1;; slash++) {
-		bool last = !*slash;
-		if (*slash != '/' && !last)
-			continue;
-		*slash = '\0';
-		if (mkdir(copy, 0777) && errno != EEXIST) {
-			err_no = errno;
-			break;
-		}
-		if (last)
-			break;
-		*slash = '/';
-	}
-	if (!err_no) {
-		struct stat st;
-		if (stat(path, &st))
-			err_no = errno;
-		else if (!S_ISDIR(st.st_mode))
-			err_no = ENOTDIR;
-	}
-	if (err_no)
-		pt__buf_addf(err, "cannot create directory \"%s\": %s", copy, strerror(err_no));
-	free(copy);
-	return err_no ? PT__ERUN : 0;
+	return pt__make_dirs_nofollow(path, err);
 }
 
 int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err)
 {
-	struct pt__buf temp = PT__BUF_INIT;
-	int fd, err_no = 0;
-
-	pt__buf_addf(&temp, "%s.%ld.tmp", path, (long)getpid());
-	fd = open(temp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		err_no = errno;
-		goto out;
-	}
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_no = errno;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (!err_no && fsync(fd))
-		err_no = errno;
-	if (close(fd) && !err_no)
-		err_no = errno;
-	if (!err_no && rename(temp.data, path))
-		err_no = errno;
-	if (err_no)
-		unlink(temp.data);
-out:
-	if (err_no)
-		pt__buf_addf(err, "cannot write \"%s\": %s", path, strerror(err_no));
-	pt__buf_release(&temp);
-	return err_no ? PT__ERUN : 0;
+	return pt__write_file_atomic(path, data, len, err);
 }
 
 int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err)
 {
 	char chunk[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = pt__open_nofollow(path);
 	int err_no = 0;
 
 	if (fd < 0 && errno == ENOENT)

@@ -128,15 +128,18 @@ void pt__db_free_clone_urls(struct pt__db *db);
 #define PT__DB_HASH_INIT 0xcbf29ce484222325ULL
 unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len);
 
-/* mkdir -p. On failure says 'cannot create directory "DIR": why' in err. */
+/* mkdir -p, refusing a symbolic link where a directory is made or found
+ * (pt__make_dirs_nofollow). On failure says 'cannot create directory
+ * "DIR": why' in err. */
 int pt__db_make_dirs(const char *path, struct pt__buf *err);
 
-/* Replaces path's contents with len bytes of data through a temporary
- * file and rename(), so readers see the old or the new file, never a part.
+/* Replaces path's contents with len bytes of data through a new temporary
+ * file and rename() (pt__write_file_atomic), so readers see the old or the
+ * new file, never a part, and a planted symbolic link is never followed.
  * On failure path is unchanged and err says 'cannot write "PATH": why'. */
 int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err);
 
-/* Appends all of path to out. Returns 1, or 0 when there is no such file,
+/* Appends all of path (not a symbolic link) to out. Returns 1, or 0 when there is no such file,
  * or PT__ERUN with 'cannot read "PATH": why' in err. */
 int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err);
 

@@ -224,12 +224,17 @@ static int fingerprint_matches(const struct pt__db *db, unsigned long long finge
 	return matches;
 }
 
+/* Removes the record, unless STATE/templates is a link someone planted. */
 static void forget_fingerprint(const struct pt__db *db)
 {
-	struct pt__buf path = PT__BUF_INIT;
+	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT;
+	struct stat st;
 
+	pt__buf_addf(&dir, "%s/templates", db->ctx->state_dir);
 	record_path(db, &path);
-	unlink(path.data);
+	if (!lstat(dir.data, &st) && S_ISDIR(st.st_mode))
+		unlink(path.data);
+	pt__buf_release(&dir);
 	pt__buf_release(&path);
 }
 
@@ -496,10 +501,15 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 			goto fail;
 		}
 	}
-	for (size_t i = 0; i < nr; i++)
-		if (!setup_per_clone(&dbs[i]) &&
-		    (rc = remember_fingerprint(&dbs[i], fingerprint, err)))
-			goto fail;
+	/* Without its record a template is only rebuilt next time: the run
+	 * goes on (the unusable state directory was warned about). */
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		if (!setup_per_clone(&dbs[i]))
+			remember_fingerprint(&dbs[i], fingerprint, &ignored);
+		pt__buf_release(&ignored);
+	}
+	rc = 0;
 	goto out;
 fail:
 	drop_built_templates(dbs, nr);
