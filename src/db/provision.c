@@ -25,6 +25,7 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "backends.h"
+#include "inputs.h"
 #include "secrets.h"
 
 /* How much of a failing --db-setup's output the message keeps: the end. */
@@ -146,9 +147,11 @@ static void hash_field(unsigned long long *hash, const char *tag, const void *da
  * What decides the templates' contents, as one 64-bit FNV-1a hash (no
  * library partest already needs offers a hash; this only has to notice
  * change, not resist an adversary): the set-up command, the bytes of every
- * --db-inputs file in order, each backend's fingerprint text and each URL.
+ * --db-inputs file in order (inputs.h), each backend's fingerprint text and
+ * each URL.
  * Every field is framed with a tag and its length so that moving bytes from
- * one field to the next changes the hash. A missing input is a usage error.
+ * one field to the next changes the hash. A missing input, or one that is
+ * not a file or directory, is a usage error.
  */
 static int compute_fingerprint(const struct pt__db *dbs, size_t nr, unsigned long long *out,
 			       struct pt__buf *err)
@@ -159,38 +162,8 @@ static int compute_fingerprint(const struct pt__db *dbs, size_t nr, unsigned lon
 	int rc = 0;
 
 	hash_field(&hash, "setup", ctx->setup_cmd, strlen(ctx->setup_cmd));
-	for (size_t i = 0; ctx->inputs && ctx->inputs[i]; i++) {
-		const char *path = ctx->inputs[i];
-		char chunk[65536];
-		unsigned long long size = 0;
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0) {
-			pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
-				     strerror(errno));
-			rc = PT__EUSAGE;
-			goto out;
-		}
-		hash_field(&hash, "input", path, strlen(path));
-		for (;;) {
-			ssize_t n = read(fd, chunk, sizeof(chunk));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
-					     strerror(errno));
-				close(fd);
-				rc = PT__EUSAGE;
-				goto out;
-			}
-			if (!n)
-				break;
-			hash = pt__db_hash(hash, chunk, (size_t)n);
-			size += (unsigned long long)n;
-		}
-		close(fd);
-		hash = pt__db_hash(hash, &size, sizeof(size));
-	}
+	if ((rc = pt__db_hash_inputs(ctx->inputs, &hash, err)))
+		goto out;
 	for (size_t i = 0; i < nr; i++) {
 		const char *url = pt__db_template_url(&dbs[i]);
 		pt__buf_reset(&text);
