@@ -60,6 +60,13 @@ struct pt__db_backend {
 	/* False when the backend has no template to copy and --db-setup runs
 	 * on each clone instead (Oracle's setup strategy). NULL: always true. */
 	bool (*has_template)(const struct pt__db *db);
+	/*
+	 * Appends what names the template on its server, the same however the
+	 * URL reaches it (localhost or 127.0.0.1, TCP or a socket, extra
+	 * parameters): the server's own identity and the database's name.
+	 * NULL: the template's URL says it (SQLite's absolute path).
+	 */
+	int (*identify)(struct pt__db *db, struct pt__buf *out, struct pt__buf *err);
 	/* A server's engine: its admin connection (admin.h). NULL: no server. */
 	const struct pt__db_admin_ops *admin;
 };

@@ -33,6 +33,7 @@
 
 #ifdef PT_HAVE_MARIADB
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <mysql.h>
@@ -496,6 +497,30 @@ static int mysql_drop_template(struct pt__db *db, struct pt__buf *err)
 		unregister_database(db, state->url.dbname);
 	pt__buf_release(&what);
 	return rc;
+}
+
+/*
+ * The server's host name and data directory (MariaDB has no server UUID)
+ * and the template's name, in lower case where the server folds names.
+ */
+static int mysql_identify(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	char *server = NULL;
+	int rc = pt__db_admin_value(db, "identify the server",
+				    "SELECT CONCAT(@@hostname, ':', @@datadir, ':', "
+				    "@@lower_case_table_names)",
+				    &server, err);
+
+	if (rc < 0)
+		return rc;
+	pt__buf_addf(out, "%s/", server ? server : "");
+	for (const char *c = state->url.dbname; *c; c++)
+		pt__buf_addc(out, server && server[strlen(server) - 1] != '0'
+					  ? (char)tolower((unsigned char)*c)
+					  : *c);
+	free(server);
+	return 0;
 }
 
 static int mysql_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
@@ -1417,6 +1442,7 @@ const struct pt__db_backend pt__db_mysql = {
 	.clone = mysql_clone,
 	.drop_clones = mysql_drop_clones,
 	.reap = mysql_reap,
+	.identify = mysql_identify,
 	.admin = &mysql_admin,
 };
 

@@ -453,6 +453,22 @@ static int check_options(const struct pt__db *db, PQconninfoOption *options,
 	return PT__EUSAGE;
 }
 
+/* The cluster's system identifier and the template's name. */
+static int postgres_identify(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	char *cluster = NULL;
+	int rc = pt__db_admin_value(db, "identify the server",
+				    "SELECT system_identifier::text FROM pg_control_system()",
+				    &cluster, err);
+
+	if (rc < 0)
+		return rc;
+	pt__buf_addf(out, "%s/%s", cluster ? cluster : "", state->url.dbname);
+	free(cluster);
+	return 0;
+}
+
 static int postgres_open(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = pt__xcalloc(1, sizeof(*state));
@@ -1071,6 +1087,7 @@ const struct pt__db_backend pt__db_postgres = {
 	.clone = postgres_clone,
 	.drop_clones = postgres_drop_clones,
 	.reap = postgres_reap,
+	.identify = postgres_identify,
 	.admin = &postgres_admin,
 };
 

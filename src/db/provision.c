@@ -514,28 +514,64 @@ static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	return 0;
 }
 
-/* Two --db naming one alias or one template would fight over it. */
-static int check_distinct(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
+/* Says in err that --db first and --db second name one template. */
+static int same_template(const struct pt__db *first, const struct pt__db *second,
+			 struct pt__buf *err)
 {
-	for (size_t i = 0; i < nr; i++) {
-		for (size_t j = 0; j < i; j++) {
+	struct pt__buf url = PT__BUF_INIT;
+
+	pt__db_redact_url(pt__db_template_url(second), &url);
+	pt__buf_addf(err, "--db %s and --db %s name the same database \"%s\"", first->alias,
+		     second->alias, url.data);
+	pt__buf_release(&url);
+	return PT__EUSAGE;
+}
+
+/*
+ * Two --db naming one alias (PARTEST_DB_<ALIAS>_URL ignores case) or one
+ * template would fight over it, and a run would wait for the template's
+ * lock that it holds itself. A server's template is compared by what the
+ * server says it is (identify), so that localhost and 127.0.0.1, TCP and a
+ * socket, or an extra parameter do not hide it.
+ */
+static int check_distinct(struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	struct pt__buf *ids = pt__xcalloc(nr, sizeof(*ids));
+	int rc = 0;
+
+	for (size_t i = 0; i < nr && !rc; i++) {
+		for (size_t j = 0; j < i && !rc; j++) {
 			if (!strcmp(dbs[i].alias, dbs[j].alias)) {
 				pt__buf_addf(err, "--db: the alias \"%s\" is given twice",
 					     dbs[i].alias);
-				return PT__EUSAGE;
-			}
-			if (!strcmp(pt__db_template_url(&dbs[i]), pt__db_template_url(&dbs[j]))) {
-				struct pt__buf url = PT__BUF_INIT;
-				pt__db_redact_url(pt__db_template_url(&dbs[i]), &url);
+				rc = PT__EUSAGE;
+			} else if (!strcasecmp(dbs[i].alias, dbs[j].alias)) {
 				pt__buf_addf(err,
-					     "--db %s and --db %s name the same database \"%s\"",
-					     dbs[j].alias, dbs[i].alias, url.data);
-				pt__buf_release(&url);
-				return PT__EUSAGE;
+					     "--db: the aliases \"%s\" and \"%s\" differ only in "
+					     "case; PARTEST_DB_<ALIAS>_URL cannot tell them apart",
+					     dbs[j].alias, dbs[i].alias);
+				rc = PT__EUSAGE;
+			} else if (!strcmp(pt__db_template_url(&dbs[i]),
+					   pt__db_template_url(&dbs[j]))) {
+				rc = same_template(&dbs[j], &dbs[i], err);
 			}
 		}
 	}
-	return 0;
+	for (size_t i = 0; i < nr && !rc; i++) {
+		bool shares = false;
+		for (size_t j = 0; j < nr; j++)
+			shares = shares || (j != i && dbs[j].backend == dbs[i].backend);
+		if (shares && dbs[i].backend->identify)
+			rc = dbs[i].backend->identify(&dbs[i], &ids[i], err);
+		for (size_t j = 0; j < i && !rc; j++)
+			if (dbs[j].backend == dbs[i].backend && ids[i].len && ids[j].len &&
+			    !strcmp(ids[i].data, ids[j].data))
+				rc = same_template(&dbs[j], &dbs[i], err);
+	}
+	for (size_t i = 0; i < nr; i++)
+		pt__buf_release(&ids[i]);
+	free(ids);
+	return rc;
 }
 
 int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err)
