@@ -41,8 +41,13 @@ struct pt__db_backend {
 	void (*close)(struct pt__db *db);
 	/* 1 if the template exists, 0 if not. */
 	int (*template_exists)(struct pt__db *db, struct pt__buf *err);
-	/* 1 if partest created the existing template (its marker is there). */
-	int (*template_is_ours)(struct pt__db *db, struct pt__buf *err);
+	/*
+	 * 1 if partest created the existing template (its marker is there);
+	 * with this_run, only if this run did. A server backend takes the
+	 * template's lock first, so that what it answers holds until the
+	 * drop that may follow.
+	 */
+	int (*template_is_ours)(struct pt__db *db, bool this_run, struct pt__buf *err);
 	/* Creates an empty template carrying partest's marker. */
 	int (*create_template)(struct pt__db *db, struct pt__buf *err);
 	/* Drops the template; only ever called when it is ours. */

@@ -455,16 +455,20 @@ static int mysql_template_exists(struct pt__db *db, struct pt__buf *err)
 	return rc;
 }
 
-static int mysql_template_is_ours(struct pt__db *db, struct pt__buf *err)
+static int mysql_template_is_ours(struct pt__db *db, bool this_run, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	char kind[16] = "", run[64];
-	int rc = database_exists(db, state->url.dbname, err);
+	char kind[16] = "", run[64] = "";
+	int rc = lock_template(db, err);
 
+	if (!rc)
+		rc = database_exists(db, state->url.dbname, err);
 	if (rc <= 0)
 		return rc;
 	rc = read_registry(db, state->url.dbname, kind, sizeof(kind), run, sizeof(run), err);
-	return rc < 0 ? rc : rc == 1 && !strcmp(kind, "template");
+	return rc < 0 ? rc
+		      : rc == 1 && !strcmp(kind, "template") &&
+				(!this_run || !strcmp(run, db->ctx->run_id));
 }
 
 static int mysql_create_template(struct pt__db *db, struct pt__buf *err)

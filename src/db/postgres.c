@@ -591,7 +591,7 @@ static int read_comment(struct pt__db *db, const char *name, bool *exists, char 
 	return 0;
 }
 
-static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
+static int postgres_template_is_ours(struct pt__db *db, bool this_run, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__db_owner marker;
@@ -599,9 +599,11 @@ static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
 	bool exists;
 	int rc;
 
-	if ((rc = read_comment(db, state->url.dbname, &exists, &comment, err)))
+	if ((rc = lock_template(db, err)) ||
+	    (rc = read_comment(db, state->url.dbname, &exists, &comment, err)))
 		return rc;
-	rc = exists && pt__db_owner_parse(comment, &marker) && !marker.clone;
+	rc = exists && pt__db_owner_parse(comment, &marker) && !marker.clone &&
+	     (!this_run || !strcmp(marker.run_id, db->ctx->run_id));
 	free(comment);
 	return rc;
 }
@@ -955,7 +957,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
 				 format_clone_url);
 
-	ours = postgres_template_is_ours(db, err);
+	ours = postgres_template_is_ours(db, false, err);
 	if (ours < 0) {
 		rc = ours;
 		goto fail;

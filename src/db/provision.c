@@ -384,7 +384,7 @@ static void drop_built_templates(struct pt__db *dbs, size_t nr)
 		if (!dbs[i].template_built)
 			continue;
 		forget_fingerprint(&dbs[i]);
-		if (dbs[i].backend->template_is_ours(&dbs[i], &ignored) == 1)
+		if (dbs[i].backend->template_is_ours(&dbs[i], true, &ignored) == 1)
 			dbs[i].backend->drop_template(&dbs[i], &ignored);
 		dbs[i].template_built = false;
 	}
@@ -419,7 +419,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 			goto out;
 		exists[i] = rc == 1;
 		if (exists[i]) {
-			rc = db->backend->template_is_ours(db, err);
+			rc = db->backend->template_is_ours(db, false, err);
 			if (rc < 0)
 				goto out;
 			if (!rc) {
@@ -457,7 +457,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		struct pt__db *db = &dbs[i];
 		if (setup_per_clone(db))
 			continue;
-		rc = db->backend->template_is_ours(db, err);
+		rc = db->backend->template_is_ours(db, true, err);
 		if (rc < 0)
 			goto fail;
 		if (!rc) {
@@ -636,7 +636,8 @@ int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		where = first ? &later : err;
 		if (db->template_built && !db->ctx->keepdb) {
 			forget_fingerprint(db);
-			rc = db->backend->template_is_ours(db, where);
+			/* Another run may have rebuilt it since: that one is its. */
+			rc = db->backend->template_is_ours(db, true, where);
 			rc = rc == 1 ? db->backend->drop_template(db, where) : rc;
 			db->template_built = false;
 			if (rc && !first)
