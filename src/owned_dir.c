@@ -116,7 +116,8 @@ static bool claimed_by_dead_owner(const char *dir)
 }
 
 static void reap_one(const char *path, const char *name,
-		     void (*before_remove)(const char *path, const char *name, void *arg), void *arg)
+		     void (*before_remove)(const char *path, const char *name, void *arg),
+		     void *arg)
 {
 	if (before_remove)
 		before_remove(path, name, arg);

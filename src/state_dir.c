@@ -106,8 +106,7 @@ int pt__state_dir_prepare(const char *dir, struct pt__buf *err)
 	struct stat st;
 
 	/* The directory itself may be a link the user made; what is in it may not. */
-	if ((stat(dir, &st) || !S_ISDIR(st.st_mode)) &&
-	    (rc = pt__make_dirs_nofollow(dir, &why)))
+	if ((stat(dir, &st) || !S_ISDIR(st.st_mode)) && (rc = pt__make_dirs_nofollow(dir, &why)))
 		goto out;
 	pt__buf_addf(&path, "%s/.gitignore", dir);
 	fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);

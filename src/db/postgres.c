@@ -403,12 +403,11 @@ static bool is_number(const char *value, long min, long max)
  * list's), a timeout or keepalive that is not a number, an unknown
  * sslmode. The password is remembered to be hidden.
  */
-static int check_options(const struct pt__db *db, PQconninfoOption *options,
-			 struct pt__buf *err)
+static int check_options(const struct pt__db *db, PQconninfoOption *options, struct pt__buf *err)
 {
-	static const char *const numbers[] = {"connect_timeout", "keepalives", "keepalives_idle",
-					      "keepalives_interval", "keepalives_count",
-					      "tcp_user_timeout"};
+	static const char *const numbers[] = {"connect_timeout",  "keepalives",
+					      "keepalives_idle",  "keepalives_interval",
+					      "keepalives_count", "tcp_user_timeout"};
 	static const char *const sslmodes[] = {"disable", "allow",     "prefer",
 					       "require", "verify-ca", "verify-full"};
 	struct pt__buf why = PT__BUF_INIT;
@@ -423,8 +422,10 @@ static int check_options(const struct pt__db *db, PQconninfoOption *options,
 				size_t len = strcspn(p, ",");
 				char *port = pt__xstrndup(p, len);
 				if (*port && !is_number(port, 1, 65535))
-					pt__buf_addf(&why, "the port \"%s\" is not a number from 1 to 65535",
-						     port);
+					pt__buf_addf(
+						&why,
+						"the port \"%s\" is not a number from 1 to 65535",
+						port);
 				free(port);
 				if (!p[len])
 					break;
@@ -434,7 +435,8 @@ static int check_options(const struct pt__db *db, PQconninfoOption *options,
 		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
 			if (!strcmp(o->keyword, numbers[i]) && *o->val &&
 			    !is_number(o->val, 0, 2147483647))
-				pt__buf_addf(&why, "%s \"%s\" is not a whole number", o->keyword, o->val);
+				pt__buf_addf(&why, "%s \"%s\" is not a whole number", o->keyword,
+					     o->val);
 		if (!strcmp(o->keyword, "sslmode") && *o->val) {
 			bool known = false;
 			for (size_t i = 0; i < sizeof(sslmodes) / sizeof(sslmodes[0]); i++)

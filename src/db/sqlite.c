@@ -291,8 +291,8 @@ static int sqlite_template_is_ours(struct pt__db *db, bool this_run, struct pt__
 	record_contents(state->path, &st, &want);
 	pt__buf_addf(&run, "run %s\n", db->ctx->run_id);
 	rc = rc && have.len >= want.len && !memcmp(have.data, want.data, want.len) &&
-	     (!this_run || (have.len == want.len + run.len &&
-			    !memcmp(have.data + want.len, run.data, run.len)));
+	     (!this_run ||
+	      (have.len == want.len + run.len && !memcmp(have.data + want.len, run.data, run.len)));
 out:
 	pt__buf_release(&run);
 	pt__buf_release(&why);

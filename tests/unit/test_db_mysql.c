@@ -69,8 +69,7 @@ PT_TEST(my_url, bad_urls_are_usage_errors_without_the_password)
 	pt__buf_reset(&err);
 	PT_EXPECT_INT(pt__my_url_parse("mysql://h:99999/db", &url, &err), ==, PT__EUSAGE);
 	pt__buf_reset(&err);
-	PT_EXPECT_INT(pt__my_url_parse("mysql://h/partest_registry", &url, &err), ==,
-		      PT__EUSAGE);
+	PT_EXPECT_INT(pt__my_url_parse("mysql://h/partest_registry", &url, &err), ==, PT__EUSAGE);
 	pt__buf_reset(&err);
 	PT_EXPECT_INT(pt__my_url_parse("mysql+tmp://u@h/db", &url, &err), ==, PT__EUSAGE);
 }

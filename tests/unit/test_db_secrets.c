@@ -43,8 +43,8 @@ PT_TEST(secrets, an_unencoded_password_is_hidden_however_a_client_splits_it)
 
 PT_TEST(secrets, query_and_key_value_passwords_are_hidden)
 {
-	expect_hidden("postgresql://app@/tpl?host=x&password=hunter22", "password=hunter22 is wrong",
-		      "hunter22");
+	expect_hidden("postgresql://app@/tpl?host=x&password=hunter22",
+		      "password=hunter22 is wrong", "hunter22");
 	expect_hidden("host=db user=app password=hunter33 dbname=x", "saw hunter33", "hunter33");
 }
 
