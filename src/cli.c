@@ -18,6 +18,7 @@
 #include "error.h"
 #include "db/provision.h"
 #include "ctest_discover.h"
+#include "db/secrets.h"
 #include "discover.h"
 #include "meson_discover.h"
 #include "django_databases.h"
@@ -33,6 +34,7 @@
 #include "rundir.h"
 #include "selection.h"
 #include "signals.h"
+#include "state_dir.h"
 #include "start_method.h"
 #include "testlist.h"
 #include "timings.h"
@@ -63,16 +65,20 @@ struct run {
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Every message goes through pt__secrets_mask: no password reaches stderr. */
 static void say(const char *fmt, ...)
 {
+	struct pt__buf text = PT__BUF_INIT, shown = PT__BUF_INIT;
 	va_list ap;
 
-	fflush(stdout);
-	fputs("partest: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pt__buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	pt__secrets_mask(pt__buf_str(&text), &shown);
+	fflush(stdout);
+	fprintf(stderr, "partest: %s\n", pt__buf_str(&shown));
+	pt__buf_release(&text);
+	pt__buf_release(&shown);
 }
 
 /* The exit status for a code of the error rule (error.h). */
@@ -247,6 +253,10 @@ static bool select_tests(struct run *run, int *status, struct pt__buf *err)
 	*status = rc ? exit_status(rc) : EXIT_PASSED;
 	if (rc)
 		return true;
+	struct pt__buf why = PT__BUF_INIT;
+	if (pt__state_dir_prepare(options->state_dir, &why))
+		say("warning: %s; durations and template records are not kept", why.data);
+	pt__buf_release(&why);
 	pt__timings_load(&run->timings, options->state_dir);
 	pt__selection_apply(&run->selection, &run->list, &run->timings);
 	if (run->selection.partitioned)
@@ -496,6 +506,7 @@ fail:
 	rc = exit_status(rc);
 out:
 	release(&run);
+	pt__secrets_clear();
 	pt__buf_release(&err);
 	return rc;
 }
