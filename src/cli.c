@@ -254,7 +254,7 @@ static bool select_tests(struct run *run, int *status, struct pt__buf *err)
 	if (rc)
 		return true;
 	struct pt__buf why = PT__BUF_INIT;
-	if (pt__state_dir_prepare(options->state_dir, &why))
+	if (!options->list && !options->explain && pt__state_dir_prepare(options->state_dir, &why))
 		say("warning: %s; durations and template records are not kept", why.data);
 	pt__buf_release(&why);
 	pt__timings_load(&run->timings, options->state_dir);

@@ -13,9 +13,10 @@
 
 struct pt__event_reader {
 	int fd;				  /* non-blocking; -1 once closed */
-	struct pt__buf received;	  /* bytes not yet decoded */
+	struct pt__buf received;	  /* bytes read, from start on not yet consumed */
+	size_t start;			  /* where the last decoded event begins */
 	struct pt__frame_storage storage; /* the last decoded event's words */
-	size_t decoded;			  /* its bytes, still at the start of received */
+	size_t decoded;			  /* its bytes, from start on */
 };
 
 /* Starts reading fd (or nothing, for -1). Allocates nothing. */

@@ -108,7 +108,12 @@ my_start_mariadb() {
 
 my_stop() {
 	[ -n "${MYSERVER:-}" ] || return 0
-	[ -f "$MYSERVER/pid" ] && kill -KILL "$(cat "$MYSERVER/pid")" 2>/dev/null
-	sleep 0.2
+	if [ -f "$MYSERVER/pid" ]; then
+		pid=$(cat "$MYSERVER/pid")
+		kill -KILL "$pid" 2>/dev/null
+		# The server is this shell's child: reap it, so that nothing of
+		# it is left for partest to find once the script has exited.
+		wait "$pid" 2>/dev/null
+	fi
 	rm -rf "$MYSERVER"
 }
