@@ -7,6 +7,8 @@ BINDIR ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
+# The Python adapter: partest looks for it in ../share/partest/python from its bindir.
+ADAPTERDIR ?= $(PREFIX)/share/partest/python
 PKG_CONFIG ?= pkg-config
 
 CC ?= cc
@@ -155,6 +157,9 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@TEST_LIBS@|$(TEST_LIBS)|' partest.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/partest.pc
 	install -m 644 docs/partest.1 $(DESTDIR)$(MANDIR)/man1/partest.1
+	install -d $(DESTDIR)$(ADAPTERDIR)/partest_python
+	install -m 755 adapters/python/partest_adapter.py $(DESTDIR)$(ADAPTERDIR)/partest_adapter.py
+	install -m 644 adapters/python/partest_python/*.py $(DESTDIR)$(ADAPTERDIR)/partest_python
 
 format:
 	clang-format -i include/*.h lib/*.[ch] src/*.[ch] src/db/*.[ch] src/report/*.[ch] \

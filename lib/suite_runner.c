@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../src/xalloc.h"
+#include "crash_guard.h"
 
 void pt__suite_runner_init(struct pt__suite_runner *runner, const struct pt__registry *registry,
 			   const struct pt__suite_runner_hooks *hooks)
@@ -77,7 +78,19 @@ static void begin_suite(struct pt__suite_runner *runner, const char *suite)
 	pt__buf_release(&teardown.message);
 	runner->suite = pt__xstrdup(suite);
 	runner->suite_setup.status = PT__OUTCOME_PASS;
-	pt__suite_runner_call_fixture(runner, PT__KIND_SUITE_SETUP, suite, &runner->suite_setup);
+	const struct pt__registration *setup =
+		pt__registry_fixture(runner->registry, PT__KIND_SUITE_SETUP, suite);
+	if (!setup)
+		return;
+	/* Its crash fails the suite's tests here, instead of killing each
+	 * worker that tries one of them. */
+	struct pt__buf what = PT__BUF_INIT;
+	pt__buf_addf(&what, "PT_SUITE_SETUP(%s)", suite);
+	hook_before(runner, setup);
+	pt__crash_guard_call(setup->fn, what.data, &runner->suite_setup);
+	fflush(NULL);
+	hook_after(runner, setup, &runner->suite_setup);
+	pt__buf_release(&what);
 }
 
 size_t pt__suite_runner_run_test(struct pt__suite_runner *runner,

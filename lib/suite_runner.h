@@ -57,8 +57,9 @@ bool pt__suite_runner_call_fixture(struct pt__suite_runner *runner, enum pt__kin
  * Runs test into outcome. A skipped test does not run (SKIP, with the
  * reason). Otherwise its suite becomes the current one (ending the previous
  * one, whose tear-down's failure only the hooks see, and running its
- * set-up); when that set-up failed the test does not run ("suite set-up
- * failed: MESSAGE"; a set-up that skipped passes its skip on). Otherwise the
+ * set-up, whose crash is caught and fails it: lib/crash_guard.h); when that
+ * set-up failed the test does not run ("suite set-up failed: MESSAGE"; a
+ * set-up that skipped passes its skip on). Otherwise the
  * test runs between its suite's PT_SETUP and PT_TEARDOWN, and the processes
  * it left running are killed and named on a line of outcome's message.
  * Returns how many were killed.

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #ifdef __linux__
@@ -84,22 +86,31 @@ static void init(struct worker *worker)
 {
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 
+	struct pt__buf why = PT__BUF_INIT;
+
 	if (!worker->forked) {
 		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_GLOBAL_SETUP, NULL,
 					      &outcome);
 		worker->global_setup_ran = outcome.status != PT__OUTCOME_FAIL;
+		if (!worker->global_setup_ran)
+			pt__buf_adds(&why, "in PT_GLOBAL_SETUP: ");
 	}
 	if (outcome.status != PT__OUTCOME_FAIL) {
 		pt__suite_runner_call_fixture(&worker->runner, PT__KIND_WORKER_SETUP, NULL,
 					      &outcome);
 		worker->worker_setup_ran = outcome.status != PT__OUTCOME_FAIL;
+		if (!worker->worker_setup_ran)
+			pt__buf_adds(&why, "in PT_WORKER_SETUP: ");
 	}
 	fflush(NULL);
-	if (outcome.status == PT__OUTCOME_FAIL)
-		send_with_message(worker, (struct pt__event){.type = PT__EVENT_INIT_FAILED},
-				  &outcome.message);
-	else
+	if (outcome.status == PT__OUTCOME_FAIL) {
+		/* Which set-up failed, then how. */
+		pt__buf_add(&why, outcome.message.data, outcome.message.len);
+		send_with_message(worker, (struct pt__event){.type = PT__EVENT_INIT_FAILED}, &why);
+	} else {
 		send_event(worker, &(struct pt__event){.type = PT__EVENT_READY});
+	}
+	pt__buf_release(&why);
 	pt__buf_release(&outcome.message);
 }
 
@@ -111,6 +122,34 @@ static enum pt__wire_status wire_status(enum pt__outcome_status status)
 	case PT__OUTCOME_SKIP: return PT__WIRE_SKIP;
 	}
 	return PT__WIRE_FAIL;
+}
+
+/*
+ * Says on message when some of what the test wrote may not have reached its
+ * output files: a write to stdout or stderr failed, or the file system that
+ * holds the file is full (a test that fills the disk takes its neighbours'
+ * output with it). The runner reads those files, and would otherwise show
+ * less than was written without a word.
+ */
+static void note_lost_output(struct pt__buf *message)
+{
+	static const char *const names[] = {"stdout", "stderr"};
+	FILE *streams[] = {stdout, stderr};
+
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		struct statvfs fs;
+		bool failed = ferror(streams[i]);
+		bool full = !fstat(i + 1, &st) && S_ISREG(st.st_mode) && !fstatvfs(i + 1, &fs) &&
+			    fs.f_bavail == 0;
+		clearerr(streams[i]);
+		if (!failed && !full)
+			continue;
+		if (message->len)
+			pt__buf_addc(message, '\n');
+		pt__buf_addf(message, "[partest: some of this test's %s may be lost: %s]", names[i],
+			     full ? "the file system holding it is full" : "writing it failed");
+	}
 }
 
 static void run_test(struct worker *worker, size_t seq, const char *suite, const char *name)
@@ -127,6 +166,7 @@ static void run_test(struct worker *worker, size_t seq, const char *suite, const
 	} else {
 		killed = pt__suite_runner_run_test(&worker->runner, test, &outcome);
 	}
+	note_lost_output(&outcome.message);
 	status = wire_status(outcome.status);
 	if (killed && outcome.status != PT__OUTCOME_FAIL)
 		status = PT__WIRE_LEAK;

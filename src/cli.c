@@ -14,9 +14,14 @@
 #include "buf.h"
 #include "cancel.h"
 #include "clock.h"
+#include "cpus.h"
 #include "error.h"
 #include "db/provision.h"
+#include "ctest_discover.h"
+#include "db/secrets.h"
 #include "discover.h"
+#include "meson_discover.h"
+#include "django_databases.h"
 #include "environ.h"
 #include "last_failed.h"
 #include "list_json.h"
@@ -29,6 +34,7 @@
 #include "rundir.h"
 #include "selection.h"
 #include "signals.h"
+#include "state_dir.h"
 #include "start_method.h"
 #include "testlist.h"
 #include "timings.h"
@@ -45,6 +51,7 @@ struct run {
 	struct pt__selection selection; /* --skip, --tag, --rerun-failed, --partition */
 	struct pt__rundir rundir;
 	struct pt__db_context db_context;
+	struct pt__django_databases django; /* what a Django project adds to --db */
 	struct pt__cancel cancel; /* what ends a wait early: Ctrl-C, SIGTERM */
 	struct pt__db *dbs;
 	size_t nr_dbs;
@@ -58,16 +65,20 @@ struct run {
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Every message goes through pt__secrets_mask: no password reaches stderr. */
 static void say(const char *fmt, ...)
 {
+	struct pt__buf text = PT__BUF_INIT, shown = PT__BUF_INIT;
 	va_list ap;
 
-	fflush(stdout);
-	fputs("partest: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pt__buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	pt__secrets_mask(pt__buf_str(&text), &shown);
+	fflush(stdout);
+	fprintf(stderr, "partest: %s\n", pt__buf_str(&shown));
+	pt__buf_release(&text);
+	pt__buf_release(&shown);
 }
 
 /* The exit status for a code of the error rule (error.h). */
@@ -78,8 +89,7 @@ static int exit_status(int rc)
 
 static int count_workers(const struct run *run)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int workers = run->options.jobs ? run->options.jobs : (int)(cpus > 0 ? cpus : 1);
+	int workers = run->options.jobs ? run->options.jobs : pt__cpus_available();
 
 	if ((size_t)workers > run->plan.nr_groups)
 		workers = run->plan.nr_groups ? (int)run->plan.nr_groups : 1;
@@ -243,6 +253,10 @@ static bool select_tests(struct run *run, int *status, struct pt__buf *err)
 	*status = rc ? exit_status(rc) : EXIT_PASSED;
 	if (rc)
 		return true;
+	struct pt__buf why = PT__BUF_INIT;
+	if (pt__state_dir_prepare(options->state_dir, &why))
+		say("warning: %s; durations and template records are not kept", why.data);
+	pt__buf_release(&why);
 	pt__timings_load(&run->timings, options->state_dir);
 	pt__selection_apply(&run->selection, &run->list, &run->timings);
 	if (run->selection.partitioned)
@@ -273,6 +287,12 @@ static int execute(struct run *run, struct pt__buf *err)
 
 	rc = pt__discover(&run->list, run->options.programs, run->options.nr_programs,
 			  run->options.filters, &run->cancel, err);
+	for (size_t i = 0; !rc && i < run->options.nr_ctest_dirs; i++)
+		rc = pt__ctest_discover(&run->list, run->options.ctest_dirs[i],
+					run->options.filters, err);
+	for (size_t i = 0; !rc && i < run->options.nr_meson_dirs; i++)
+		rc = pt__meson_discover(&run->list, run->options.meson_dirs[i],
+					run->options.filters, err);
 	if (rc)
 		return exit_status(rc);
 	if (select_tests(run, &rc, err))
@@ -285,10 +305,14 @@ static int execute(struct run *run, struct pt__buf *err)
 	if (run->options.explain) {
 		for (size_t p = 0; p < run->list.nr_programs; p++) {
 			const struct pt__program *program = &run->list.programs[p];
-			printf("%s: %s, %s: %s\n", program->name,
-			       program->forkable		     ? "native"
-			       : program->kind == PT__PROGRAM_NATIVE ? "script worker"
-								     : "executable",
+			printf("%s: %s%s, %s: %s\n", program->name,
+			       program->adapter ? program->adapter : "",
+			       program->adapter ? " (through partest's adapter)"
+			       : program->speech == PT__SPEAKS_DJANGO	? "Django project"
+			       : program->speech == PT__SPEAKS_UNITTEST ? "unittest script"
+			       : program->forkable			? "native"
+			       : program->kind == PT__PROGRAM_NATIVE	? "script worker"
+									: "executable",
 			       pt__start_method_name(program->start), program->start_reason);
 		}
 		return EXIT_PASSED;
@@ -406,6 +430,7 @@ static void release(struct run *run)
 	pt__plan_release(&run->plan);
 	pt__test_list_release(&run->list);
 	pt__options_release(&run->options);
+	pt__django_databases_release(&run->django);
 }
 
 /* partest db clean: drop what dead runs left behind. Returns the exit status. */
@@ -458,6 +483,9 @@ int pt__cli_main(int argc, char **argv)
 	run.db_context.run_id = run.rundir.id;
 	run.db_context.run_dir = run.rundir.path;
 	run.db_context.state_dir = run.options.state_dir;
+	if (mode == PT__MODE_RUNNER &&
+	    (rc = pt__django_databases_add(&run.options, &run.django, &err)))
+		goto fail;
 	run.db_context.setup_cmd = run.options.db_setup;
 	run.db_context.inputs = run.options.db_inputs;
 	run.db_context.keepdb = run.options.keepdb;
@@ -478,6 +506,7 @@ fail:
 	rc = exit_status(rc);
 out:
 	release(&run);
+	pt__secrets_clear();
 	pt__buf_release(&err);
 	return rc;
 }

@@ -10,14 +10,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "adapter.h"
 #include "cancel.h"
 #include "clock.h"
 #include "error.h"
 #include "event_reader.h"
+#include "exec_format.h"
 #include "find_program.h"
 #include "environ.h"
 #include "native.h"
 #include "protocol.h"
+#include "python_adapter.h"
 #include "signals.h"
 #include "spawn.h"
 #include "xalloc.h"
@@ -39,9 +42,36 @@ static bool matches(const char *const *filters, const char *id)
 	return false;
 }
 
+/* Appends text with its control characters as C escapes (\n, \x1b), so that it stays one line. */
+static void add_escaped(struct pt__buf *out, const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '\n')
+			pt__buf_adds(out, "\\n");
+		else if (*c == '\t')
+			pt__buf_adds(out, "\\t");
+		else if (*c == '\r')
+			pt__buf_adds(out, "\\r");
+		else if (*c < 0x20 || *c == 0x7f)
+			pt__buf_addf(out, "\\x%02x", *c);
+		else
+			pt__buf_addc(out, (char)*c);
+	}
+}
+
+static bool has_control_character(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return true;
+	return false;
+}
+
 /*
  * Resolves what the user wrote to an executable file: a name without a
- * slash is looked up in the current directory, then on PATH.
+ * slash is looked up in the current directory, then on PATH. A path with a
+ * control character (a newline, an escape) is refused: it would break the
+ * one line per test of --list, the console and the reports.
  */
 static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 {
@@ -49,6 +79,12 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 	struct stat st;
 	int rc = 0;
 
+	if (has_control_character(given)) {
+		pt__buf_adds(err, "cannot run \"");
+		add_escaped(err, given);
+		pt__buf_adds(err, "\": its path holds a control character");
+		return PT__EUSAGE;
+	}
 	if (!strchr(given, '/') && access(given, F_OK)) {
 		if (pt__find_program(given, NULL, path, &ignored)) {
 			pt__buf_addf(err,
@@ -70,12 +106,24 @@ static int resolve(const char *given, struct pt__buf *path, struct pt__buf *err)
 		pt__buf_addf(err, "cannot run \"%s\": it is a directory", given);
 		return PT__EUSAGE;
 	}
-	if (access(given, X_OK)) {
+	if (access(given, X_OK) && !pt__speech_is_python(pt__program_speech(given))) {
 		pt__buf_addf(err, "cannot run \"%s\": %s", given,
 			     errno == EACCES ? "it is not executable" : strerror(errno));
 		return PT__EUSAGE;
 	}
 	return 0;
+}
+
+/* Resolves given (see resolve), and checks that the kernel can execute what it names. */
+static int resolve_executable(const char *given, struct pt__buf *path, struct pt__buf *err)
+{
+	struct pt__buf why = PT__BUF_INIT;
+	int rc = resolve(given, path, err);
+
+	if (!rc && (rc = pt__exec_format_check(path->data, &why)))
+		pt__buf_addf(err, "cannot run \"%s\": %s", given, why.data);
+	pt__buf_release(&why);
+	return rc;
 }
 
 /* Adds one listed test, if a filter lets it through. Returns whether it did. */
@@ -116,10 +164,14 @@ static int add_info(struct pt__test_list *list, const struct pt__event *event, s
 	return 0;
 }
 
-/* Starts path to list its tests: "list" and end of input already sent. */
-static int start_listing(const char *path, pid_t *pid, int *events, struct pt__buf *err)
+/*
+ * Starts path to list its tests, with args (or alone), or as program_argv
+ * when an adapter speaks for it: "list" and end of input already sent.
+ */
+static int start_listing(const char *path, char *const *args, char *const *program_argv,
+			 pid_t *pid, int *events,
+			 struct pt__buf *err)
 {
-	char *argv[] = {(char *)path, NULL};
 	struct pt__buf command = PT__BUF_INIT;
 	struct pt__environ env;
 	int commands[2], event_pipe[2], rc;
@@ -136,15 +188,17 @@ static int start_listing(const char *path, pid_t *pid, int *events, struct pt__b
 	}
 	pt__environ_init(&env);
 	pt__environ_set(&env, PT__PROTOCOL_ENV, "1");
+	char **argv = pt__program_argv(path, args);
 	struct pt__spawn spawn = {
-		.path = path,
-		.argv = argv,
+		.path = program_argv ? program_argv[0] : path,
+		.argv = program_argv ? program_argv : argv,
 		.envp = env.vars,
 		.fds = {PT__SPAWN_DEVNULL, PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, commands[0],
 			event_pipe[1]},
 		.new_group = true,
 	};
 	rc = pt__spawn(&spawn, pid, err);
+	free(argv);
 	pt__environ_release(&env);
 	close(commands[0]);
 	close(event_pipe[1]);
@@ -186,6 +240,9 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 		       const struct pt__cancel *cancel, struct pt__buf *err)
 {
 	const char *path = list->programs[program].path;
+	const struct pt__program *prog = &list->programs[program];
+	/* A Python project is known by its script, not by the Python that runs it. */
+	const char *shown = prog->owned_args ? prog->args[2] : path;
 	int64_t started = pt__now_us();
 	struct pt__cancel hello =
 		pt__cancel_until(cancel, started + PT__PROTOCOL_HELLO_MS * 1000LL);
@@ -197,7 +254,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 	int events, status = 0, decoded, rc;
 	pid_t pid;
 
-	if ((rc = start_listing(path, &pid, &events, err)))
+	if ((rc = start_listing(path, prog->args, prog->argv, &pid, &events, err)))
 		return rc;
 	pt__event_reader_init(&reader, events);
 	while (!exited && !why.len) {
@@ -236,7 +293,7 @@ static int list_native(struct pt__test_list *list, size_t program, const char *c
 			pt__buf_adds(&why, " before it listed them");
 	}
 	if (why.len) {
-		pt__buf_addf(err, "cannot list the tests of \"%s\": %s", path, why.data);
+		pt__buf_addf(err, "cannot list the tests of \"%s\": %s", shown, why.data);
 		rc = rc ? rc : PT__ERUN;
 	}
 	pt__buf_release(&why);
@@ -250,15 +307,36 @@ int pt__discover(struct pt__test_list *list, const char *const *programs, size_t
 	int rc = 0;
 
 	for (size_t i = 0; i < nr_programs && !rc; i++) {
-		rc = resolve(programs[i], &path, err);
+		rc = resolve_executable(programs[i], &path, err);
 		if (rc)
 			break;
 		enum pt__program_speech speech = pt__program_speech(path.data);
 		bool native = speech != PT__SPEAKS_NOTHING;
+		char **argv = NULL;
+		/* A Python project takes the operands after it: its labels and options. */
+		if (pt__speech_is_python(speech)) {
+			rc = pt__python_adapter_argv(pt__python_adapter_mode(speech), path.data,
+						     programs + i + 1, nr_programs - i - 1, &argv,
+						     err);
+			if (rc)
+				break;
+			pt__buf_reset(&path);
+			pt__buf_adds(&path, argv[0]);
+		}
 		size_t program =
 			pt__test_list_add_program(list, path.data, pt__program_name(programs[i]),
 						  native ? PT__PROGRAM_NATIVE : PT__PROGRAM_EXEC);
-		list->programs[program].forkable = speech == PT__SPEAKS_NATIVE;
+		list->programs[program].owned_args = argv;
+		list->programs[program].args = argv ? argv + 1 : NULL;
+		list->programs[program].speech = speech;
+		list->programs[program].forkable =
+			speech == PT__SPEAKS_NATIVE || pt__speech_is_python(speech);
+		if (argv)
+			nr_programs = i + 1;
+		if (speech == PT__SPEAKS_GTEST || speech == PT__SPEAKS_CRITERION)
+			pt__adapter_attach(&list->programs[program],
+					   speech == PT__SPEAKS_GTEST ? "gtest" : "criterion",
+					   NULL);
 		if (native)
 			rc = list_native(list, program, filters, cancel, err);
 		else if (matches(filters, list->programs[program].name))

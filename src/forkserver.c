@@ -3,17 +3,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "spawn.h"
+#include "testlist.h"
 
-int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
-			  const char *dir, int64_t now_us, struct pt__buf *err)
+int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *args,
+			  char *const *env, const char *dir, int64_t now_us, struct pt__buf *err)
 {
-	char *argv[] = {(char *)path, NULL};
 	int sockets[2] = {-1, -1}, events[2] = {-1, -1}, rc = 0;
 
 	server->output = pt__unlinked_file(dir, err);
@@ -35,6 +36,7 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 	}
 	if (rc || (rc = pt__pipe(events, err)))
 		goto fail;
+	char **argv = pt__program_argv(path, args);
 	struct pt__spawn spawn = {
 		.path = path,
 		.argv = argv,
@@ -42,7 +44,9 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 		.fds = {PT__SPAWN_DEVNULL, server->output, server->output, sockets[1], events[1]},
 		.new_group = true,
 	};
-	if ((rc = pt__spawn(&spawn, &server->pid, err)))
+	rc = pt__spawn(&spawn, &server->pid, err);
+	free(argv);
+	if (rc)
 		goto fail;
 	close(sockets[1]);
 	close(events[1]);
@@ -124,6 +128,24 @@ void pt__fork_server_signal(struct pt__fork_server *server, int signo, const cha
 void pt__fork_server_stop(struct pt__fork_server *server)
 {
 	pt__close_fd(&server->commands);
+}
+
+void pt__fork_server_end_by(struct pt__fork_server *server, int64_t term_at_us, int64_t now_us,
+			    int64_t grace_us)
+{
+	pt__fork_server_stop(server);
+	if (server->pid <= 0 || server->kill_stage)
+		return;
+	server->kill_at_us = term_at_us;
+	pt__fork_server_escalate(server, now_us, grace_us);
+}
+
+void pt__fork_server_escalate(struct pt__fork_server *server, int64_t now_us, int64_t grace_us)
+{
+	if (!server->kill_at_us || now_us < server->kill_at_us || server->pid <= 0)
+		return;
+	pt__fork_server_signal(server, server->kill_stage ? SIGKILL : SIGTERM, NULL);
+	server->kill_at_us = server->kill_stage++ ? 0 : now_us + grace_us;
 }
 
 void pt__fork_server_release(struct pt__fork_server *server)

@@ -31,6 +31,8 @@ struct pt__fork_server {
 	int output;			/* the server's stdout and stderr, an unlinked file */
 	struct pt__buf why;		/* why it failed, was refused or ended */
 	int64_t started_us;
+	int kill_stage;	    /* 0, 1 after SIGTERM, 2 after SIGKILL */
+	int64_t kill_at_us; /* when to signal harder; 0: never */
 };
 
 #define PT__FORK_SERVER_INIT                                                                       \
@@ -43,12 +45,12 @@ struct pt__fork_server {
 #define PT__FORK_FDS 4
 
 /*
- * Starts the program at path as a fork server with env, its output going
- * to a file in dir, and asks it to serve. Returns 0, or PT__ERUN with the
- * reason in err.
+ * Starts the program at path (with args after it, NULL-terminated, or NULL)
+ * as a fork server with env, its output going to a file in dir, and
+ * asks it to serve. Returns 0, or PT__ERUN with the reason in err.
  */
-int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *env,
-			  const char *dir, int64_t now_us, struct pt__buf *err);
+int pt__fork_server_start(struct pt__fork_server *server, const char *path, char *const *args,
+			  char *const *env, const char *dir, int64_t now_us, struct pt__buf *err);
 
 /* Asks for worker number `worker`. Returns 0, or PT__ERUN with the reason in err. */
 int pt__fork_server_fork(struct pt__fork_server *server, int worker, const int fds[PT__FORK_FDS],
@@ -63,6 +65,17 @@ void pt__fork_server_signal(struct pt__fork_server *server, int signo, const cha
 
 /* Asks the server to end: it kills its workers, tears down and exits. */
 void pt__fork_server_stop(struct pt__fork_server *server);
+
+/*
+ * Asks the server to end, and makes sure it does: SIGTERM to its process
+ * group at term_at_us (now, if that has passed), SIGKILL grace_us later,
+ * as pt__fork_server_escalate finds them due.
+ */
+void pt__fork_server_end_by(struct pt__fork_server *server, int64_t term_at_us, int64_t now_us,
+			    int64_t grace_us);
+
+/* Signals harder if the server's time is up at now_us. */
+void pt__fork_server_escalate(struct pt__fork_server *server, int64_t now_us, int64_t grace_us);
 
 /* Closes what is left open. */
 void pt__fork_server_release(struct pt__fork_server *server);

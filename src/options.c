@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "native.h"
 #include "xalloc.h"
 
 const char pt__options_usage[] =
@@ -17,7 +18,8 @@ const char pt__options_usage[] =
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
 	"\n"
-	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU)\n"
+	"  -j, --jobs N|auto     worker processes (default: auto, one per CPU);\n"
+	"                        also --parallel N, as Django spells it\n"
 	"      --filter GLOB     run only tests whose id matches (repeatable)\n"
 	"      --list            print the test ids and exit\n"
 	"      --shuffle[=SEED]  run groups in a random order (the seed is printed)\n"
@@ -37,6 +39,8 @@ const char pt__options_usage[] =
 	"      --partition SPEC  run one shard: slice:K/N, hash:K/N, time:K/N, auto[:N]\n"
 	"      --durations-from FILE  durations for time: from a JUnit or event file\n"
 	"      --format FORMAT   --list as text (default) or json (JSON Lines)\n"
+	"      --ctest DIR       run a CMake build's tests, as ctest would (repeatable)\n"
+	"      --meson DIR       run a meson build's tests, as meson test would (repeatable)\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
 	"      --events FILE     write the run as JSON Lines as it goes (- for stdout)\n"
@@ -87,11 +91,16 @@ enum {
 	OPT_EVENTS,
 	OPT_TAP,
 	OPT_DURATIONS,
+	OPT_CTEST,
+	OPT_MESON,
 };
 
 static const struct option long_options[] = {
 	{"jobs", required_argument, NULL, 'j'},
+	{"parallel", required_argument, NULL, 'j'}, /* Django's name for it */
 	{"filter", required_argument, NULL, OPT_FILTER},
+	{"ctest", required_argument, NULL, OPT_CTEST},
+	{"meson", required_argument, NULL, OPT_MESON},
 	{"list", no_argument, NULL, OPT_LIST},
 	{"shuffle", optional_argument, NULL, OPT_SHUFFLE},
 	{"reverse", no_argument, NULL, OPT_REVERSE},
@@ -311,6 +320,12 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			}
 			options->list_json = !strcmp(optarg, "json");
 			break;
+		case OPT_CTEST:
+			append(&options->ctest_dirs, &options->nr_ctest_dirs, optarg);
+			break;
+		case OPT_MESON:
+			append(&options->meson_dirs, &options->nr_meson_dirs, optarg);
+			break;
 		case 'h': options->action = PT__ACTION_HELP; return 0;
 		case OPT_VERSION: options->action = PT__ACTION_VERSION; return 0;
 		case ':':
@@ -391,6 +406,15 @@ static int read_config(struct pt__options *options, struct pt__buf *err)
 	return rc;
 }
 
+/* A Django project brings its own databases (src/django_databases.c). */
+static bool names_a_django_project(const struct pt__options *options)
+{
+	for (size_t i = 0; i < options->nr_programs; i++)
+		if (pt__program_speech(options->programs[i]) == PT__SPEAKS_DJANGO)
+			return true;
+	return false;
+}
+
 /* pt__options_parse() without the release on failure. */
 static int parse(struct pt__options *options, int argc, char **argv, enum pt__options_mode mode,
 		 struct pt__buf *err)
@@ -433,7 +457,8 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_adds(err, "db clean needs a --db to clean");
 		return PT__EUSAGE;
 	}
-	if (mode == PT__MODE_RUNNER && !options->nr_programs) {
+	if (mode == PT__MODE_RUNNER && !options->nr_programs && !options->nr_ctest_dirs &&
+	    !options->nr_meson_dirs) {
 		pt__buf_adds(err, "no programs to run (see --help)");
 		return PT__EUSAGE;
 	}
@@ -441,7 +466,7 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_adds(err, "--db-setup needs a --db to build");
 		return PT__EUSAGE;
 	}
-	if (options->keepdb && !options->nr_dbs) {
+	if (options->keepdb && !options->nr_dbs && !names_a_django_project(options)) {
 		pt__buf_adds(err, "--keepdb needs a --db");
 		return PT__EUSAGE;
 	}
@@ -477,6 +502,8 @@ void pt__options_release(struct pt__options *options)
 	free(options->skips);
 	free(options->tags);
 	free(options->exclude_tags);
+	free(options->ctest_dirs);
+	free(options->meson_dirs);
 	for (size_t i = 0; i < options->nr_config_args; i++)
 		free(options->config_args[i]);
 	free(options->config_args);

@@ -50,6 +50,10 @@ struct pt__options {
 	size_t nr_config_args, alloc_config_args;
 	const char **programs; /* the programs to run */
 	size_t nr_programs;
+	const char **ctest_dirs; /* --ctest: CMake build directories whose tests to run */
+	size_t nr_ctest_dirs;
+	const char **meson_dirs; /* --meson: meson build directories whose tests to run */
+	size_t nr_meson_dirs;
 	char *const *program_args; /* after "::": every executable's arguments, NULL-terminated */
 
 	const char *partition;	    /* --partition, resolved ("hash:2/4"); NULL: not partitioned */

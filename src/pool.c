@@ -24,6 +24,7 @@
 #include "error.h"
 #include "forkserver.h"
 #include "queue.h"
+#include "resources.h"
 #include "results.h"
 #include "signals.h"
 #include "slot.h"
@@ -167,6 +168,11 @@ static void read_server_events(struct pool *pool, size_t program)
 	pt__buf_release(&why);
 }
 
+static int64_t kill_grace_us(const struct pool *pool)
+{
+	return (int64_t)(pool->ctx.config->kill_grace * 1e6);
+}
+
 /* A server that fails after the last test is reported as a failed test, with its output. */
 static void add_server_teardown_failure(struct pool *pool, size_t program, int status,
 					const char *how)
@@ -176,7 +182,14 @@ static void add_server_teardown_failure(struct pool *pool, size_t program, int s
 	char chunk[4096];
 	ssize_t n;
 
-	pt__buf_addf(&message, "the fork server %s after the last test", how);
+	if (pool->ctx.servers[program].kill_stage)
+		pt__buf_addf(
+			&message,
+			"the fork server's global tear-down did not end within %.3g s; it then ",
+			(double)(kill_grace_us(pool) + PT__TEARDOWN_LIMIT_US) / 1e6);
+	else
+		pt__buf_adds(&message, "the fork server ");
+	pt__buf_addf(&message, "%s after the last test", how);
 	size_t index = pt__results_add(results, program, "[global]", "[teardown]", message.data,
 				       message.len);
 	for (off_t at = 0;
@@ -207,7 +220,8 @@ static void server_exited(struct pool *pool, size_t program, int status)
 			pt__buf_addf(&message, " (%s)", server->why.data);
 		server_failed(pool, program, message.data);
 	} else if (server->state == PT__SERVER_SERVING && pool->stopping_servers &&
-		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		   !pool->ctx.interrupting && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		/* (Interrupted, it was stopped by us: that is no failure of its own.) */
 		add_server_teardown_failure(pool, program, status, how.data);
 	} else if (server->state == PT__SERVER_SERVING && !pool->stopping_servers) {
 		/* Died under its workers: they die with it; a new one is started on demand. */
@@ -241,14 +255,18 @@ static bool servers_running(const struct pool *pool)
 	return false;
 }
 
-/* Asks every server to tear down and exit: no more work is coming. */
+/* Asks every server to tear down and exit, within the tear-down limit: no more work is coming. */
 static void stop_servers(struct pool *pool)
 {
+	int64_t now = pt__now_us();
+
 	if (pool->stopping_servers)
 		return;
 	pool->stopping_servers = true;
 	for (size_t p = 0; p < pool->ctx.list->nr_programs; p++)
-		pt__fork_server_stop(&pool->ctx.servers[p]);
+		pt__fork_server_end_by(&pool->ctx.servers[p],
+				       now + kill_grace_us(pool) + PT__TEARDOWN_LIMIT_US, now,
+				       kill_grace_us(pool));
 }
 
 /*
@@ -275,25 +293,60 @@ static void reap(struct pool *pool)
 
 /* ---- scheduling ---- */
 
+/* The work the slots are running, for the locks and slots it holds (src/resources.c). */
+static size_t running_work(const struct pool *pool, const struct pt__work **running)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < pool->nr_slots; i++)
+		if (pool->slots[i].has_work)
+			running[n++] = &pool->slots[i].work;
+	return n;
+}
+
+/* A slot asking for work, and the context it is judged in. */
+struct slot_choice {
+	const struct pt__slot_context *ctx;
+	const struct pt__slot *slot;
+};
+
+/* Whether the slot of a slot_choice may take work (see pt__slot_fits). */
+static bool slot_may_take(const struct pt__work *work, const void *choice)
+{
+	const struct slot_choice *c = choice;
+
+	return pt__slot_fits(c->ctx, c->slot, work->program);
+}
+
 static void assign_work(struct pool *pool)
 {
+	const struct pt__work **running = pt__xcalloc((size_t)pool->nr_slots, sizeof(*running));
+
 	for (int i = 0; i < pool->nr_slots; i++) {
 		struct pt__slot *slot = &pool->slots[i];
-		const struct pt__work *next = pt__queue_peek(&pool->ctx.queue);
-		struct pt__work work;
 		if (slot->state != PT__SLOT_EMPTY && slot->state != PT__SLOT_IDLE)
 			continue;
-		/* Nothing left, or the next work is another program's: an idle
-		 * worker makes way for a fresh one. */
+		size_t nr_running = running_work(pool, running);
+		struct slot_choice choice = {&pool->ctx, slot};
+		long at = pt__resources_next(pool->ctx.list, &pool->ctx.queue, running, nr_running,
+					     pool->nr_slots, slot_may_take, &choice);
+		const struct pt__work *next =
+			at < 0 ? NULL : pt__queue_at(&pool->ctx.queue, (size_t)at);
+		struct pt__work work;
+		/* Nothing left for it, or the next work is another program's: an
+		 * idle worker makes way for a fresh one. Work that waits for a
+		 * lock or for free slots keeps the idle worker waiting. */
 		if (pt__slot_context_stopping(&pool->ctx) || !next ||
 		    (slot->state == PT__SLOT_IDLE && next->program != slot->program)) {
-			if (slot->state == PT__SLOT_IDLE)
+			if (slot->state == PT__SLOT_IDLE &&
+			    (next || !pool->ctx.queue.len || pt__slot_context_stopping(&pool->ctx)))
 				pt__slot_retire(&pool->ctx, slot);
 			continue;
 		}
-		pt__queue_pop(&pool->ctx.queue, &work);
+		pt__queue_take(&pool->ctx.queue, (size_t)at, &work);
 		pt__slot_start_work(&pool->ctx, slot, work);
 	}
+	free(running);
 }
 
 static void interrupt(struct pool *pool)
@@ -308,12 +361,12 @@ static void interrupt(struct pool *pool)
 			else if (slot->state != PT__SLOT_EMPTY)
 				pt__slot_abandon(&pool->ctx, slot, "interrupted");
 		}
-		for (size_t p = 0; p < pool->ctx.list->nr_programs; p++) {
-			struct pt__fork_server *server = &pool->ctx.servers[p];
-			if (server->state == PT__SERVER_STARTING)
-				pt__fork_server_signal(server, SIGTERM, NULL);
-			pt__fork_server_stop(server);
-		}
+		/* Servers go at once too, whatever they are doing (a global
+		 * set-up or tear-down that hangs). */
+		int64_t now = pt__now_us();
+		for (size_t p = 0; p < pool->ctx.list->nr_programs; p++)
+			pt__fork_server_end_by(&pool->ctx.servers[p], now, now,
+					       kill_grace_us(pool));
 	}
 	if (pt__cancel_interrupts(pool->ctx.config->cancel) > 1) {
 		/* A second Ctrl-C: no more waiting. */
@@ -331,6 +384,11 @@ static int poll_timeout(const struct pool *pool)
 
 	for (int i = 0; i < pool->nr_slots; i++) {
 		int64_t at = pt__slot_next_deadline(&pool->slots[i]);
+		if (at && at < wake)
+			wake = at;
+	}
+	for (size_t p = 0; p < pool->ctx.list->nr_programs; p++) {
+		int64_t at = pool->ctx.servers[p].kill_at_us;
 		if (at && at < wake)
 			wake = at;
 	}
@@ -424,6 +482,7 @@ static void pool_init(struct pool *pool, struct pt__test_list *list, const struc
 	ctx->config = config;
 	pt__results_init(&ctx->results, list, config);
 	ctx->broken = pt__xcalloc(list->nr_programs, sizeof(*ctx->broken));
+	ctx->unfit = pt__xcalloc(list->nr_programs * (size_t)config->workers, sizeof(*ctx->unfit));
 	ctx->servers = pt__xcalloc(list->nr_programs, sizeof(*ctx->servers));
 	for (size_t p = 0; p < list->nr_programs; p++)
 		ctx->servers[p] = (struct pt__fork_server)PT__FORK_SERVER_INIT;
@@ -462,6 +521,7 @@ static void pool_release(struct pool *pool)
 	}
 	free(ctx->servers);
 	free(ctx->broken);
+	free(ctx->unfit);
 	free(pool->slots);
 }
 
@@ -480,7 +540,8 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		if (pt__cancel_interrupts(config->cancel))
 			interrupt(&pool);
 		assign_work(&pool);
-		if (all_empty(&pool) && (!pool.ctx.queue.len || pt__slot_context_stopping(&pool.ctx))) {
+		if (all_empty(&pool) &&
+		    (!pool.ctx.queue.len || pt__slot_context_stopping(&pool.ctx))) {
 			if (!servers_running(&pool))
 				break;
 			stop_servers(&pool);
@@ -500,6 +561,8 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		int64_t now = pt__now_us();
 		for (int i = 0; i < pool.nr_slots; i++)
 			pt__slot_check_deadlines(&pool.ctx, &pool.slots[i], now);
+		for (size_t p = 0; p < list->nr_programs; p++)
+			pt__fork_server_escalate(&pool.ctx.servers[p], now, kill_grace_us(&pool));
 		report_progress(&pool);
 	}
 	kill_orphans(&pool);

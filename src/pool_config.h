@@ -12,6 +12,19 @@
 #include "cancel.h"
 #include "testlist.h"
 
+/*
+ * The most of a test's stdout, of its stderr and of its message that is
+ * kept for the reports; the rest is counted and said to be dropped.
+ */
+#define PT__OUTPUT_LIMIT (4u << 20)
+
+/*
+ * How long a worker or fork server that was told no more work is coming
+ * may spend in its global tear-downs before it gets SIGTERM (then SIGKILL
+ * after the kill grace).
+ */
+#define PT__TEARDOWN_LIMIT_US 10000000
+
 struct pt__pool_progress {
 	size_t done, total, failed, running;
 };

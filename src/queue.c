@@ -41,6 +41,20 @@ const struct pt__work *pt__queue_peek(const struct pt__queue *queue)
 	return queue->len ? &queue->items[queue->head] : NULL;
 }
 
+const struct pt__work *pt__queue_at(const struct pt__queue *queue, size_t i)
+{
+	return i < queue->len ? &queue->items[queue->head + i] : NULL;
+}
+
+void pt__queue_take(struct pt__queue *queue, size_t i, struct pt__work *work)
+{
+	struct pt__work *at = &queue->items[queue->head + i];
+
+	*work = *at;
+	memmove(at, at + 1, (queue->len - i - 1) * sizeof(*at));
+	queue->len--;
+}
+
 struct pt__work pt__work_tail(const struct pt__work *work, size_t from)
 {
 	struct pt__work tail = {work->program, NULL, work->nr_tests - from};

@@ -35,6 +35,12 @@ bool pt__queue_pop(struct pt__queue *queue, struct pt__work *work);
 /* The first work, without taking it; NULL when empty. */
 const struct pt__work *pt__queue_peek(const struct pt__queue *queue);
 
+/* The work at position i (0 is the first), without taking it; NULL past the end. */
+const struct pt__work *pt__queue_at(const struct pt__queue *queue, size_t i);
+
+/* Takes the work at position i (which must exist) into *work; the rest keep their order. */
+void pt__queue_take(struct pt__queue *queue, size_t i, struct pt__work *work);
+
 /* Copies tests[from..] of work into a new work of the same program. */
 struct pt__work pt__work_tail(const struct pt__work *work, size_t from);
 

@@ -22,11 +22,26 @@ void pt__results_set_message(struct pt__results *results, size_t index, const ch
 	va_end(ap);
 }
 
+/* A message over the output limit keeps its beginning and says how much went. */
+static void cap_message(struct pt__buf *message)
+{
+	struct pt__buf kept = PT__BUF_INIT;
+
+	if (message->len <= PT__OUTPUT_LIMIT)
+		return;
+	pt__buf_add(&kept, message->data, PT__OUTPUT_LIMIT);
+	pt__buf_addf(&kept, "\n[partest: %zu more bytes of the message were dropped]",
+		     message->len - PT__OUTPUT_LIMIT);
+	pt__buf_release(message);
+	*message = kept;
+}
+
 void pt__results_finish(struct pt__results *results, size_t index, enum pt__status status,
 			int worker, int64_t duration_us)
 {
 	struct pt__result *result = &results->list->tests[index].result;
 
+	cap_message(&result->message);
 	result->status = status;
 	result->worker = worker;
 	result->duration_us = duration_us;

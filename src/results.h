@@ -34,7 +34,8 @@ void pt__results_set_message(struct pt__results *results, size_t index, const ch
 /*
  * Test index ended with status on worker (1..N, 0 for none) after
  * duration_us: recorded, counted, reported. Its output is whatever the
- * caller put in its result before.
+ * caller put in its result before; its message is cut to PT__OUTPUT_LIMIT
+ * bytes, with a note of how much was dropped.
  */
 void pt__results_finish(struct pt__results *results, size_t index, enum pt__status status,
 			int worker, int64_t duration_us);

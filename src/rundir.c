@@ -37,7 +37,7 @@ int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
 		return PT__ERUN;
 	}
 	if (pt__owned_dir_claim(path.data, err)) {
-		pt__remove_tree(path.data);
+		pt__owned_dir_remove(path.data);
 		pt__buf_release(&path);
 		return PT__ERUN;
 	}
@@ -49,7 +49,7 @@ int pt__rundir_create(struct pt__rundir *rundir, struct pt__buf *err)
 void pt__rundir_remove(struct pt__rundir *rundir)
 {
 	if (rundir->path)
-		pt__remove_tree(rundir->path);
+		pt__owned_dir_remove(rundir->path);
 	free(rundir->path);
 	free(rundir->id);
 	rundir->path = rundir->id = NULL;

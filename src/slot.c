@@ -22,10 +22,39 @@ bool pt__slot_context_stopping(const struct pt__slot_context *ctx)
 	return ctx->interrupting || ctx->results.failfast_tripped;
 }
 
+static bool *unfit_flag(const struct pt__slot_context *ctx, size_t program, int number)
+{
+	return &ctx->unfit[program * (size_t)ctx->config->workers + (size_t)(number - 1)];
+}
+
+bool pt__slot_fits(const struct pt__slot_context *ctx, const struct pt__slot *slot, size_t program)
+{
+	return ctx->broken[program].len || !*unfit_flag(ctx, program, slot->worker.number);
+}
+
 void pt__slot_init(struct pt__slot *slot, int number)
 {
 	memset(slot, 0, sizeof(*slot));
 	pt__worker_init(&slot->worker, number);
+}
+
+static void describe_slot(const struct pt__slot *slot, struct pt__buf *out)
+{
+	pt__buf_addf(out, "worker %d (pid %ld)", slot->worker.number, (long)slot->worker.pid);
+}
+
+/*
+ * Why the slot's worker was stopped. A reason about the worker itself (a
+ * crash status: it broke the protocol, it did not start in time) names the
+ * worker, once.
+ */
+static void describe_stop(const struct pt__slot *slot, struct pt__buf *out)
+{
+	if (slot->stop_status == PT__CRASH) {
+		describe_slot(slot, out);
+		pt__buf_addc(out, ' ');
+	}
+	pt__buf_adds(out, pt__buf_str(&slot->stop_reason));
 }
 
 /* ---- the slot's work ---- */
@@ -47,7 +76,7 @@ static void finish_test(struct pt__slot_context *ctx, struct pt__slot *slot, siz
 {
 	struct pt__result *result = &ctx->list->tests[index].result;
 
-	pt__worker_take_output(&slot->worker, &result->out, &result->err);
+	pt__worker_take_output(&slot->worker, &result->out, &result->err, &result->written);
 	pt__results_finish(&ctx->results, index, status, slot->worker.number, duration_us);
 }
 
@@ -97,6 +126,32 @@ static void add_late_failure(struct pt__slot_context *ctx, struct pt__slot *slot
 	finish_test(ctx, slot, index, status, 0);
 }
 
+/*
+ * The init phase failed on the slot's worker (status: FAIL when it said
+ * so, CRASH when it died or did not start in time), as message says. That
+ * is reported once, as a failed test of its own; the worker runs none of
+ * the program's tests from then on and its work goes back to the queue for
+ * the other workers. When it failed on every worker, the program is broken
+ * and its tests fail with the last reason.
+ */
+static void init_failed(struct pt__slot_context *ctx, struct pt__slot *slot, enum pt__status status,
+			const char *message)
+{
+	bool everywhere = true;
+
+	*unfit_flag(ctx, slot->program, slot->worker.number) = true;
+	add_late_failure(ctx, slot, "[global]", "[init]", status, message, strlen(message));
+	for (int number = 1; number <= ctx->config->workers; number++)
+		everywhere = everywhere && *unfit_flag(ctx, slot->program, number);
+	if (everywhere) {
+		struct pt__buf why = PT__BUF_INIT;
+		pt__buf_addf(&why, "no worker could run it: %s", message);
+		break_program(ctx, slot, why.data);
+		pt__buf_release(&why);
+	}
+	requeue_from(ctx, slot, slot->next);
+}
+
 /* ---- driving the worker ---- */
 
 /* The slot's next test starts now, as far as the runner can tell; none
@@ -122,7 +177,7 @@ void pt__slot_retire(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	slot->state = PT__SLOT_RETIRING;
 	/* Global tear-downs get a generous while before they are cut short. */
-	pt__worker_stop(&slot->worker, true, grace_us(ctx) + 10000000);
+	pt__worker_stop(&slot->worker, true, grace_us(ctx) + PT__TEARDOWN_LIMIT_US);
 }
 
 /* Sends "run" commands up to the window, and "end" after the last test. */
@@ -130,7 +185,8 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	size_t window = ctx->config->failfast ? 1 : SIZE_MAX;
 
-	if (pt__slot_context_stopping(ctx) && slot->sent == slot->next && slot->next < slot->work.nr_tests) {
+	if (pt__slot_context_stopping(ctx) && slot->sent == slot->next &&
+	    slot->next < slot->work.nr_tests) {
 		/* --failfast tripped: what this worker has not started never will. */
 		pt__results_not_run(&ctx->results, &slot->work, slot->next, why_not_run(ctx));
 		drop_work(slot);
@@ -187,6 +243,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 	struct pt__fork_server *server = uses_server(ctx, program) ? &ctx->servers[program] : NULL;
 	struct pt__worker_options options = {
 		.path = prog->path,
+		.argv = prog->argv,
 		.args = prog->args,
 		.env = (native ? ctx->config->native_envs
 			       : ctx->config->exec_envs)[slot->worker.number - 1],
@@ -198,7 +255,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 	int rc;
 
 	if (server && server->state == PT__SERVER_NONE &&
-	    (rc = pt__fork_server_start(server, prog->path, ctx->config->server_env,
+	    (rc = pt__fork_server_start(server, prog->path, prog->args, ctx->config->server_env,
 					ctx->config->capture_dir, pt__now_us(), err)))
 		return rc;
 	slot->program = program;
@@ -321,11 +378,6 @@ void pt__slot_forked(struct pt__slot *slot, pid_t pid)
 		pt__worker_signal(&slot->worker, SIGKILL);
 }
 
-static void describe_slot(const struct pt__slot *slot, struct pt__buf *out)
-{
-	pt__buf_addf(out, "worker %d (pid %ld)", slot->worker.number, (long)slot->worker.pid);
-}
-
 /* ---- events from the worker ---- */
 
 /* Handles one event. Returns 0, or -1 when it broke the protocol (why says how). */
@@ -354,9 +406,9 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 	}
 	if (event->type == PT__EVENT_INIT_FAILED && slot->state == PT__SLOT_STARTING) {
 		struct pt__buf message = PT__BUF_INIT;
-		pt__buf_addf(&message, "global set-up failed on worker %d: ", slot->worker.number);
+		pt__buf_addf(&message, "the init phase failed on worker %d: ", slot->worker.number);
 		pt__buf_add(&message, event->payload, event->payload_len);
-		break_program(ctx, slot, message.data);
+		init_failed(ctx, slot, PT__FAIL, pt__buf_str(&message));
 		pt__buf_release(&message);
 		pt__slot_retire(ctx, slot);
 		return 0;
@@ -369,7 +421,13 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 				     event->seq, index);
 			return -1;
 		}
-		pt__worker_read_capture(&slot->worker, (off_t[2]){event->out_end, event->err_end});
+		/* Only a failed test's output is kept: memory does not grow
+		 * with what passing tests write. */
+		off_t ends[2] = {event->out_end, event->err_end};
+		if (pt__status_failed(statuses[event->status]))
+			pt__worker_read_capture(&slot->worker, ends);
+		else
+			pt__worker_discard_output(&slot->worker, ends);
 		pt__results_set_message(&ctx->results, index, "%.*s", (int)event->payload_len,
 					event->payload);
 		finish_test(ctx, slot, index, statuses[event->status], event->duration_us);
@@ -417,12 +475,8 @@ void pt__slot_read_events(struct pt__slot_context *ctx, struct pt__slot *slot)
 	while (slot->state != PT__SLOT_STOPPING &&
 	       (decoded = pt__event_reader_next(&slot->worker.events, &event, &why))) {
 		if (decoded < 0 || handle_event(ctx, slot, &event, &why)) {
-			struct pt__buf who = PT__BUF_INIT;
-			describe_slot(slot, &who);
-			pt__slot_stop(ctx, slot, PT__CRASH, false,
-				      "%s broke the worker protocol: %s", pt__buf_str(&who),
+			pt__slot_stop(ctx, slot, PT__CRASH, false, "broke the worker protocol: %s",
 				      pt__buf_str(&why));
-			pt__buf_release(&who);
 			break;
 		}
 	}
@@ -430,13 +484,8 @@ void pt__slot_read_events(struct pt__slot_context *ctx, struct pt__slot *slot)
 	 * means the fork server let go of the descriptor. */
 	if (slot->worker.events.fd < 0 && slot->worker.pid > 0 &&
 	    slot->state != PT__SLOT_STOPPING && slot->state != PT__SLOT_RETIRING &&
-	    slot->state != PT__SLOT_EMPTY) {
-		struct pt__buf who = PT__BUF_INIT;
-		describe_slot(slot, &who);
-		pt__slot_stop(ctx, slot, PT__CRASH, true, "%s closed the protocol descriptor",
-			      pt__buf_str(&who));
-		pt__buf_release(&who);
-	}
+	    slot->state != PT__SLOT_EMPTY)
+		pt__slot_stop(ctx, slot, PT__CRASH, true, "closed the protocol descriptor");
 	pt__buf_release(&why);
 }
 
@@ -481,12 +530,14 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 		enum pt__status verdict = pt__verdict_of_executable(
 			status, slot->worker.out_buf.data, slot->worker.out_buf.len, leaked,
 			&result->tap, &result->message);
+		if (!pt__status_failed(verdict))
+			pt__worker_discard_output(&slot->worker, (off_t[2]){-1, -1});
 		finish_test(ctx, slot, index, verdict, duration);
 		drop_work(slot);
 		return;
 	}
 	if (slot->state == PT__SLOT_STOPPING && slot->stop_status == PT__NOT_RUN) {
-		pt__worker_take_output(&slot->worker, &result->out, &result->err);
+		pt__worker_take_output(&slot->worker, &result->out, &result->err, &result->written);
 		pt__results_set_message(&ctx->results, index, "%s",
 					pt__buf_str(&slot->stop_reason));
 		result->status = PT__NOT_RUN;
@@ -494,8 +545,8 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 	} else {
 		enum pt__status verdict = PT__CRASH;
 		if (slot->state == PT__SLOT_STOPPING && slot->worker.kill_stage) {
-			pt__buf_addf(&message, "%s; the worker then ",
-				     pt__buf_str(&slot->stop_reason));
+			describe_stop(slot, &message);
+			pt__buf_adds(&message, "; the worker then ");
 			pt__describe_wait_status(status, &message);
 		} else {
 			/* It ended by itself (perhaps after closing the protocol): a crash. */
@@ -526,7 +577,8 @@ static void judge_teardown(struct pt__slot_context *ctx, struct pt__slot *slot, 
 		return;
 	}
 	if (stopped) {
-		pt__buf_addf(&message, "%s; the worker then ", pt__buf_str(&slot->stop_reason));
+		describe_stop(slot, &message);
+		pt__buf_adds(&message, "; the worker then ");
 		pt__describe_wait_status(status, &message);
 	} else {
 		describe_slot(slot, &message);
@@ -557,21 +609,17 @@ void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int st
 	} else if (slot->state == PT__SLOT_STARTING ||
 		   (slot->state == PT__SLOT_STOPPING && slot->has_work)) {
 		describe_slot(slot, &message);
-		/* A reason that names the worker already (a protocol error) is not
-		 * prefixed with it twice. */
-		if (slot->stop_reason.len &&
-		    !strncmp(slot->stop_reason.data, message.data, message.len))
-			pt__buf_reset(&message);
-		else
-			pt__buf_addc(&message, ' ');
-		if (slot->stop_reason.len)
+		pt__buf_addc(&message, ' ');
+		/* Why it was stopped, if it was: one that ended by itself (after
+		 * closing the protocol, say) simply ended. */
+		if (slot->stop_reason.len && slot->worker.kill_stage)
 			pt__buf_addf(&message, "%s; it then ", pt__buf_str(&slot->stop_reason));
 		pt__describe_wait_status(status, &message);
 		pt__buf_adds(&message, " during its init phase");
 		if (ctx->interrupting)
 			requeue_from(ctx, slot, 0);
 		else
-			break_program(ctx, slot, message.data);
+			init_failed(ctx, slot, PT__CRASH, message.data);
 	} else if (slot->has_work) {
 		requeue_from(ctx, slot, slot->next);
 	} else if (slot->state == PT__SLOT_RETIRING && slot->worker.native &&

@@ -63,14 +63,24 @@ struct pt__slot_context {
 	struct pt__test_list *list;
 	const struct pt__pool_config *config;
 	struct pt__results results;
-	struct pt__queue queue;		 /* work not yet taken */
-	struct pt__buf *broken;		 /* per program: why it cannot run, or empty */
+	struct pt__queue queue; /* work not yet taken */
+	struct pt__buf *broken; /* per program: why it cannot run, or empty */
+	/* [program * workers + number - 1]: its init phase failed on that
+	 * worker, which runs none of its tests from then on. */
+	bool *unfit;
 	struct pt__fork_server *servers; /* per program */
 	bool interrupting;
 };
 
 /* True once no new test may start: interrupted, or --failfast tripped. */
 bool pt__slot_context_stopping(const struct pt__slot_context *ctx);
+
+/*
+ * Whether the slot may take work of program: not when the program's init
+ * phase failed on its worker, unless it failed everywhere (the program is
+ * broken: taking its work fails it).
+ */
+bool pt__slot_fits(const struct pt__slot_context *ctx, const struct pt__slot *slot, size_t program);
 
 /* Initialises an empty slot numbered number. Allocates nothing. */
 void pt__slot_init(struct pt__slot *slot, int number);

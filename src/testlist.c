@@ -13,7 +13,11 @@ size_t pt__test_list_add_program(struct pt__test_list *list, const char *path, c
 	program->path = pt__xstrdup(path);
 	program->name = pt__xstrdup(name);
 	program->kind = kind;
+	program->argv = NULL;
+	program->adapter = NULL;
 	program->args = NULL;
+	program->owned_args = NULL;
+	program->speech = PT__SPEAKS_NOTHING;
 	return list->nr_programs++;
 }
 
@@ -90,11 +94,32 @@ void pt__test_list_keep(struct pt__test_list *list, const bool *keep)
 	list->nr_tests = kept;
 }
 
+char **pt__program_argv(const char *path, char *const *args)
+{
+	size_t nr = 0;
+	char **argv;
+
+	while (args && args[nr])
+		nr++;
+	argv = pt__xcalloc(nr + 2, sizeof(*argv));
+	argv[0] = (char *)path;
+	for (size_t i = 0; i < nr; i++)
+		argv[i + 1] = args[i];
+	return argv;
+}
+
 void pt__test_list_release(struct pt__test_list *list)
 {
 	for (size_t i = 0; i < list->nr_programs; i++) {
 		free(list->programs[i].path);
 		free(list->programs[i].name);
+		for (char **arg = list->programs[i].argv; arg && *arg; arg++)
+			free(*arg);
+		free(list->programs[i].argv);
+		char **owned = list->programs[i].owned_args;
+		for (size_t k = 0; owned && owned[k]; k++)
+			free(owned[k]);
+		free(list->programs[i].owned_args);
 	}
 	for (size_t i = 0; i < list->nr_tests; i++)
 		release_test(&list->tests[i]);

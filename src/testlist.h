@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "tap.h"
+#include "native.h"
 
 enum pt__program_kind {
 	PT__PROGRAM_NATIVE, /* speaks the worker protocol (built with partest.h, or a script) */
@@ -31,8 +32,16 @@ struct pt__program {
 	bool forkable; /* built with partest.h: can be its own fork server */
 	enum pt__start_method start;
 	const char *start_reason; /* why, for --explain: a static string */
-	char *const *args;	  /* EXEC only: arguments after its path (partest ... :: ARGS), */
-				  /* NULL-terminated, not owned; NULL for none */
+	char *const *args;	  /* arguments after its path, NULL-terminated; NULL for none: */
+				  /* an EXEC's (partest ... :: ARGS, not owned), or a Python */
+				  /* project's (the adapter, its mode, the script, its operands) */
+	char **owned_args;	  /* args, when the list owns them (a Python project's) */
+	enum pt__program_speech speech; /* what it speaks, as src/native.c tells */
+	/* Started as argv (argv[0] is what is executed) instead of path and args:
+	 * partest's adapter for a framework's binary or a build's tests, path
+	 * then naming what it drives; NULL otherwise. */
+	char **argv;
+	const char *adapter; /* the adapter's kind ("gtest", "ctest"...); NULL: none */
 };
 
 enum pt__status {
@@ -52,6 +61,7 @@ struct pt__result {
 	struct pt__buf message; /* why it failed, crashed or was skipped */
 	struct pt__buf out;	/* captured stdout */
 	struct pt__buf err;	/* captured stderr */
+	uint64_t written;	/* bytes it wrote to both, kept or not */
 	/* An executable's TAP test points (none if its output was not TAP) and
 	 * whether it bailed out: for the summary's counts, and for reports that
 	 * show each point as a test case. */
@@ -101,6 +111,9 @@ void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
 /* Drops every test i for which keep[i] is false; the rest keep their order. */
 void pt__test_list_keep(struct pt__test_list *list, const bool *keep);
 void pt__test_list_release(struct pt__test_list *list);
+
+/* {path, args..., NULL} for a program and its args (or NULL); the caller frees the array. */
+char **pt__program_argv(const char *path, char *const *args);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */
 const char *pt__status_word(enum pt__status status);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "state_dir.h"
 #include "xalloc.h"
 
 static int compare_entries(const void *a, const void *b)
@@ -30,10 +31,14 @@ void pt__timings_load(struct pt__timings *timings, const char *state_dir)
 
 	memset(timings, 0, sizeof(*timings));
 	file_path(&path, state_dir);
-	FILE *file = fopen(path.data, "re");
+	int fd = pt__open_nofollow(path.data);
 	pt__buf_release(&path);
-	if (!file)
+	FILE *file = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!file) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((len = getline(&line, &cap, file)) > 0) {
 		char *tab = strchr(line, '\t');
 		char *end;
@@ -72,13 +77,14 @@ int64_t pt__timings_get(const struct pt__timings *timings, const char *id)
 int pt__timings_save(struct pt__timings *timings, const char *state_dir,
 		     const struct pt__test_list *list, struct pt__buf *err)
 {
-	struct pt__buf path = PT__BUF_INIT, temp = PT__BUF_INIT;
+	struct pt__buf path = PT__BUF_INIT;
 	size_t known = timings->nr;
 
 	for (size_t i = 0; i < list->nr_tests; i++) {
 		const struct pt__test *test = &list->tests[i];
 		enum pt__status status = test->result.status;
-		if (status != PT__PASS && status != PT__FAIL && status != PT__LEAK)
+		/* A crash or a time-out took its time too: the next run starts it early. */
+		if (status == PT__NOT_RUN || status == PT__SKIP)
 			continue;
 		struct pt__timing *entry = find(timings, test->id);
 		if (entry && entry < timings->entries + known) {
@@ -93,29 +99,18 @@ int pt__timings_save(struct pt__timings *timings, const char *state_dir,
 	if (timings->nr)
 		qsort(timings->entries, timings->nr, sizeof(*timings->entries), compare_entries);
 
-	if (mkdir(state_dir, 0777) && errno != EEXIST) {
-		pt__buf_addf(err, "cannot create \"%s\": %s", state_dir, strerror(errno));
-		return PT__ERUN;
-	}
+	struct pt__buf contents = PT__BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < timings->nr; i++)
+		pt__buf_addf(&contents, "%lld\t%s\n", (long long)timings->entries[i].duration_us,
+			     timings->entries[i].id);
 	file_path(&path, state_dir);
-	pt__buf_addf(&temp, "%s.%ld", path.data, (long)getpid());
-	FILE *file = fopen(temp.data, "we");
-	int why = file ? 0 : errno;
-	if (file) {
-		for (size_t i = 0; i < timings->nr; i++)
-			fprintf(file, "%lld\t%s\n", (long long)timings->entries[i].duration_us,
-				timings->entries[i].id);
-		if (fclose(file) || rename(temp.data, path.data)) {
-			why = errno;
-			unlink(temp.data);
-		}
-	}
-	if (why)
-		pt__buf_addf(err, "cannot save the test durations in \"%s\": %s", path.data,
-			     strerror(why));
+	rc = pt__write_file_atomic(path.data, contents.data ? contents.data : "", contents.len,
+				   err);
 	pt__buf_release(&path);
-	pt__buf_release(&temp);
-	return why ? PT__ERUN : 0;
+	pt__buf_release(&contents);
+	return rc;
 }
 
 void pt__timings_release(struct pt__timings *timings)

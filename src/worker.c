@@ -9,11 +9,9 @@
 
 #include "error.h"
 #include "clock.h"
+#include "pool_config.h"
 #include "spawn.h"
 #include "xalloc.h"
-
-/* Captured output beyond this much per test is dropped, and counted. */
-#define CAPTURE_LIMIT (4u << 20)
 
 void pt__worker_init(struct pt__worker *worker, int number)
 {
@@ -50,21 +48,6 @@ int pt__worker_ask_fork(struct pt__worker *worker, struct pt__fork_server *serve
 	pt__close_fd(&worker->fork_fds[3]);
 	worker->awaiting_fork = false;
 	return rc;
-}
-
-/* The program's argv: its path, then its arguments. The caller frees the array. */
-static char **program_argv(const struct pt__worker_options *options)
-{
-	size_t nr = 0;
-	char **argv;
-
-	while (options->args && options->args[nr])
-		nr++;
-	argv = pt__xcalloc(nr + 2, sizeof(*argv));
-	argv[0] = (char *)options->path;
-	for (size_t i = 0; i < nr; i++)
-		argv[i + 1] = options->args[i];
-	return argv;
 }
 
 int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options *options,
@@ -104,10 +87,10 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 		    (rc = pt__worker_ask_fork(worker, options->server, options->env, err)))
 			goto fail;
 	} else {
-		char **argv = program_argv(options);
+		char **argv = pt__program_argv(options->path, options->args);
 		struct pt__spawn spawn = {
-			.path = options->path,
-			.argv = argv,
+			.path = options->argv ? options->argv[0] : options->path,
+			.argv = options->argv ? options->argv : argv,
 			.envp = options->env,
 			.fds = {PT__SPAWN_DEVNULL, child_out, child_err,
 				options->native ? commands[0] : PT__SPAWN_NONE,
@@ -185,12 +168,14 @@ void pt__worker_close_input(struct pt__worker *worker, bool after_flush)
 	pt__buf_reset(&worker->to_send);
 }
 
-static void add_captured(struct pt__worker *worker, struct pt__buf *buf, const char *data,
-			 size_t len)
+/* Keeps output of stream i (0 stdout, 1 stderr) up to PT__OUTPUT_LIMIT per test, counting the rest. */
+static void add_captured(struct pt__worker *worker, int i, const char *data, size_t len)
 {
-	if (buf->len + len > CAPTURE_LIMIT) {
-		size_t room = buf->len < CAPTURE_LIMIT ? CAPTURE_LIMIT - buf->len : 0;
-		worker->dropped += len - room;
+	struct pt__buf *buf = i ? &worker->err_buf : &worker->out_buf;
+
+	if (buf->len + len > PT__OUTPUT_LIMIT) {
+		size_t room = buf->len < PT__OUTPUT_LIMIT ? PT__OUTPUT_LIMIT - buf->len : 0;
+		worker->dropped[i] += len - room;
 		len = room;
 	}
 	pt__buf_add(buf, data, len);
@@ -206,8 +191,7 @@ static void drain(struct pt__worker *worker, int *fd, int which, pt__worker_outp
 		if (n > 0) {
 			if (echo)
 				echo(ctx, which, chunk, (size_t)n);
-			add_captured(worker, which == 1 ? &worker->out_buf : &worker->err_buf,
-				     chunk, (size_t)n);
+			add_captured(worker, which - 1, chunk, (size_t)n);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -224,18 +208,24 @@ void pt__worker_drain_output(struct pt__worker *worker, pt__worker_output_fn *ec
 	drain(worker, &worker->err, 2, echo, ctx);
 }
 
+/* Where output file i is to be read up to: ends[i], or its end (-1, or an offset gone past). */
+static off_t capture_end(const struct pt__worker *worker, int i, const off_t ends[2])
+{
+	struct stat st;
+
+	if (ends[i] >= 0 && ends[i] >= worker->captured[i])
+		return ends[i];
+	return fstat(worker->capture[i], &st) ? worker->captured[i] : st.st_size;
+}
+
 void pt__worker_read_capture(struct pt__worker *worker, const off_t ends[2])
 {
 	char chunk[65536];
 
 	for (int i = 0; i < 2; i++) {
-		struct pt__buf *buf = i ? &worker->err_buf : &worker->out_buf;
-		struct stat st;
-		off_t end = ends[i];
 		if (worker->capture[i] < 0)
 			continue;
-		if (end < 0 || end < worker->captured[i])
-			end = fstat(worker->capture[i], &st) ? worker->captured[i] : st.st_size;
+		off_t end = capture_end(worker, i, ends);
 		while (worker->captured[i] < end) {
 			size_t want = (size_t)(end - worker->captured[i]);
 			ssize_t n = pread(worker->capture[i], chunk,
@@ -245,24 +235,54 @@ void pt__worker_read_capture(struct pt__worker *worker, const off_t ends[2])
 				continue;
 			if (n <= 0)
 				break;
-			add_captured(worker, buf, chunk, (size_t)n);
+			add_captured(worker, i, chunk, (size_t)n);
 			worker->captured[i] += n;
 		}
 	}
 }
 
-void pt__worker_take_output(struct pt__worker *worker, struct pt__buf *out, struct pt__buf *err)
+void pt__worker_discard_output(struct pt__worker *worker, const off_t ends[2])
 {
+	struct pt__buf *bufs[2] = {&worker->out_buf, &worker->err_buf};
+
+	for (int i = 0; i < 2; i++) {
+		/* What went over the limit was not kept either. */
+		worker->not_kept[i] += bufs[i]->len + worker->dropped[i];
+		worker->dropped[i] = 0;
+		pt__buf_release(bufs[i]);
+		if (worker->capture[i] < 0)
+			continue;
+		off_t end = capture_end(worker, i, ends);
+		if (end > worker->captured[i]) {
+			worker->not_kept[i] += (size_t)(end - worker->captured[i]);
+			worker->captured[i] = end;
+		}
+	}
+}
+
+void pt__worker_take_output(struct pt__worker *worker, struct pt__buf *out, struct pt__buf *err,
+			    uint64_t *written)
+{
+	static const char *const streams[2] = {"stdout", "stderr"};
+	struct pt__buf *bufs[2] = {out, err};
+
 	pt__buf_release(out);
 	pt__buf_release(err);
 	*out = worker->out_buf;
 	*err = worker->err_buf;
-	if (worker->dropped)
-		pt__buf_addf(err, "\n[partest: %zu more bytes of output were dropped]\n",
-			     worker->dropped);
+	*written = out->len + err->len;
+	for (int i = 0; i < 2; i++) {
+		*written += worker->dropped[i] + worker->not_kept[i];
+		if (worker->dropped[i])
+			pt__buf_addf(bufs[i], "\n[partest: %zu more bytes of %s were dropped]\n",
+				     worker->dropped[i], streams[i]);
+		if (worker->not_kept[i])
+			pt__buf_addf(bufs[i], "[partest: %zu bytes written to %s, not kept]\n",
+				     worker->not_kept[i], streams[i]);
+		worker->dropped[i] = worker->not_kept[i] = 0;
+	}
 	worker->out_buf = (struct pt__buf)PT__BUF_INIT;
 	worker->err_buf = (struct pt__buf)PT__BUF_INIT;
-	worker->dropped = 0;
 }
 
 void pt__worker_signal(struct pt__worker *worker, int signo)
@@ -328,7 +348,8 @@ void pt__worker_reset(struct pt__worker *worker)
 	pt__buf_reset(&worker->to_send);
 	pt__buf_reset(&worker->out_buf);
 	pt__buf_reset(&worker->err_buf);
-	worker->dropped = 0;
+	for (int i = 0; i < 2; i++)
+		worker->dropped[i] = worker->not_kept[i] = 0;
 	worker->pid = 0;
 	worker->forked = false;
 	worker->kill_stage = 0;

@@ -40,7 +40,8 @@ struct pt__worker {
 	bool close_after_flush;		 /* end its input once the commands are written */
 	struct pt__buf to_send;		 /* commands not yet written */
 	struct pt__buf out_buf, err_buf; /* output not yet taken */
-	size_t dropped;			 /* output bytes over the capture limit */
+	size_t dropped[2];		 /* stdout, stderr bytes over the capture limit */
+	size_t not_kept[2];		 /* stdout, stderr bytes counted, not kept */
 	int kill_stage;			 /* 0, 1 after SIGTERM, 2 after SIGKILL */
 	int64_t kill_at_us;		 /* when to signal harder; 0: never */
 };
@@ -48,6 +49,7 @@ struct pt__worker {
 /* How to start a worker's process. */
 struct pt__worker_options {
 	const char *path;		/* the program */
+	char *const *argv;		/* its arguments, argv[0] included; NULL: path alone */
 	char *const *args;		/* arguments after its path, NULL-terminated; NULL: none */
 	char *const *env;		/* its whole environment */
 	bool native;			/* it speaks the protocol */
@@ -91,8 +93,21 @@ void pt__worker_drain_output(struct pt__worker *worker, pt__worker_output_fn *ec
 /* Reads a native worker's output files up to ends[] (-1: to their end). */
 void pt__worker_read_capture(struct pt__worker *worker, const off_t ends[2]);
 
-/* Moves the output read so far into out and err, with a note of what was dropped. */
-void pt__worker_take_output(struct pt__worker *worker, struct pt__buf *out, struct pt__buf *err);
+/*
+ * Lets go of the output of a test whose output is not to be kept (it
+ * passed): a native worker's files are skipped up to ends[] (-1: to their
+ * end) without being read, what an executable wrote is freed; both are
+ * only counted, for pt__worker_take_output to say.
+ */
+void pt__worker_discard_output(struct pt__worker *worker, const off_t ends[2]);
+
+/*
+ * Moves the output read so far into out and err, with a note of what was
+ * dropped over the limit and of what was counted but not kept; *written is
+ * set to all the test wrote to both, kept or not.
+ */
+void pt__worker_take_output(struct pt__worker *worker, struct pt__buf *out, struct pt__buf *err,
+			    uint64_t *written);
 
 /* Sends signo to the worker's process group, if it has a process. */
 void pt__worker_signal(struct pt__worker *worker, int signo);

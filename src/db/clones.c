@@ -13,14 +13,14 @@ void pt__db_clones_init(struct pt__db_clones *clones, struct pt__db *db)
 }
 
 void pt__db_clones_init_named(struct pt__db_clones *clones, struct pt__db *db,
-			      const char *template_name, size_t max,
+			      const char *template_name, size_t max, bool in_chars,
 			      void (*format_url)(const struct pt__db *db, const char *name,
 						 struct pt__buf *url))
 {
 	pt__db_clones_init(clones, db);
 	for (int k = 0; k < clones->nr; k++) {
 		struct pt__buf name = PT__BUF_INIT, url = PT__BUF_INIT;
-		pt__db_clone_name(template_name, db->ctx->run_id, k + 1, max, &name);
+		pt__db_clone_name(template_name, db->ctx->run_id, k + 1, max, in_chars, &name);
 		format_url(db, name.data, &url);
 		clones->items[k].name = pt__buf_detach(&name);
 		db->clone_urls[k] = pt__buf_detach(&url);

@@ -40,10 +40,10 @@ void pt__db_clones_init(struct pt__db_clones *clones, struct pt__db *db);
 
 /*
  * pt__db_clones_init, with clone k named pt__db_clone_name(template_name,
- * run id, k + 1, max) and its URL format_url(db, name).
+ * run id, k + 1, max, in_chars) and its URL format_url(db, name).
  */
 void pt__db_clones_init_named(struct pt__db_clones *clones, struct pt__db *db,
-			      const char *template_name, size_t max,
+			      const char *template_name, size_t max, bool in_chars,
 			      void (*format_url)(const struct pt__db *db, const char *name,
 						 struct pt__buf *url));
 

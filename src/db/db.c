@@ -23,6 +23,7 @@
 #include "../spawn.h"
 #include "../environ.h"
 #include "../signals.h"
+#include "../state_dir.h"
 #include "../xalloc.h"
 
 static bool has_prefix(const char *str, const char *prefix)
@@ -58,8 +59,29 @@ void pt__db_free_clone_urls(struct pt__db *db)
 	db->clone_urls = NULL;
 }
 
+size_t pt__db_utf8_length(const char *str)
+{
+	size_t n = 0;
+
+	for (const char *c = str; *c; c++)
+		n += ((unsigned char)*c & 0xC0) != 0x80;
+	return n;
+}
+
+/* The length in bytes of str's first max characters. */
+static size_t utf8_chars_cut(const char *str, size_t max)
+{
+	size_t len = 0;
+
+	for (size_t chars = 0; str[len]; len++) {
+		if (((unsigned char)str[len] & 0xC0) != 0x80 && chars++ == max)
+			break;
+	}
+	return len;
+}
+
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
-		       struct pt__buf *out)
+		       bool in_chars, struct pt__buf *out)
 {
 	struct pt__buf suffix = PT__BUF_INIT;
 	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
@@ -68,7 +90,9 @@ void pt__db_clone_name(const char *template_name, const char *run_id, int k, siz
 	for (const char *c = run; *c && suffix.len < 32; c++)
 		pt__buf_addc(&suffix, isalnum((unsigned char)*c) ? *c : '_');
 	pt__buf_addf(&suffix, "_%d", k);
-	pt__buf_add(out, template_name, utf8_cut(template_name, max - suffix.len));
+	pt__buf_add(out, template_name,
+		    in_chars ? utf8_chars_cut(template_name, max - suffix.len)
+			     : utf8_cut(template_name, max - suffix.len));
 	pt__buf_add(out, suffix.data, suffix.len);
 	pt__buf_release(&suffix);
 }
@@ -154,76 +178,18 @@ void pt__db_redact_url(const char *url, struct pt__buf *out)
 
 int pt__db_make_dirs(const char *path, struct pt__buf *err)
 {
-	char *copy = pt__xstrdup(path);
-	int err_no = 0;
-
-	for (char *slash = copy + 1;; slash++) {
-		bool last = !*slash;
-		if (*slash != '/' && !last)
-			continue;
-		*slash = '\0';
-		if (mkdir(copy, 0777) && errno != EEXIST) {
-			err_no = errno;
-			break;
-		}
-		if (last)
-			break;
-		*slash = '/';
-	}
-	if (!err_no) {
-		struct stat st;
-		if (stat(path, &st))
-			err_no = errno;
-		else if (!S_ISDIR(st.st_mode))
-			err_no = ENOTDIR;
-	}
-	if (err_no)
-		pt__buf_addf(err, "cannot create directory \"%s\": %s", copy, strerror(err_no));
-	free(copy);
-	return err_no ? PT__ERUN : 0;
+	return pt__make_dirs_nofollow(path, err);
 }
 
 int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err)
 {
-	struct pt__buf temp = PT__BUF_INIT;
-	int fd, err_no = 0;
-
-	pt__buf_addf(&temp, "%s.%ld.tmp", path, (long)getpid());
-	fd = open(temp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		err_no = errno;
-		goto out;
-	}
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_no = errno;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (!err_no && fsync(fd))
-		err_no = errno;
-	if (close(fd) && !err_no)
-		err_no = errno;
-	if (!err_no && rename(temp.data, path))
-		err_no = errno;
-	if (err_no)
-		unlink(temp.data);
-out:
-	if (err_no)
-		pt__buf_addf(err, "cannot write \"%s\": %s", path, strerror(err_no));
-	pt__buf_release(&temp);
-	return err_no ? PT__ERUN : 0;
+	return pt__write_file_atomic(path, data, len, err);
 }
 
 int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err)
 {
 	char chunk[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = pt__open_nofollow(path);
 	int err_no = 0;
 
 	if (fd < 0 && errno == ENOENT)

@@ -41,8 +41,13 @@ struct pt__db_backend {
 	void (*close)(struct pt__db *db);
 	/* 1 if the template exists, 0 if not. */
 	int (*template_exists)(struct pt__db *db, struct pt__buf *err);
-	/* 1 if partest created the existing template (its marker is there). */
-	int (*template_is_ours)(struct pt__db *db, struct pt__buf *err);
+	/*
+	 * 1 if partest created the existing template (its marker is there);
+	 * with this_run, only if this run did. A server backend takes the
+	 * template's lock first, so that what it answers holds until the
+	 * drop that may follow.
+	 */
+	int (*template_is_ours)(struct pt__db *db, bool this_run, struct pt__buf *err);
 	/* Creates an empty template carrying partest's marker. */
 	int (*create_template)(struct pt__db *db, struct pt__buf *err);
 	/* Drops the template; only ever called when it is ours. */
@@ -60,6 +65,13 @@ struct pt__db_backend {
 	/* False when the backend has no template to copy and --db-setup runs
 	 * on each clone instead (Oracle's setup strategy). NULL: always true. */
 	bool (*has_template)(const struct pt__db *db);
+	/*
+	 * Appends what names the template on its server, the same however the
+	 * URL reaches it (localhost or 127.0.0.1, TCP or a socket, extra
+	 * parameters): the server's own identity and the database's name.
+	 * NULL: the template's URL says it (SQLite's absolute path).
+	 */
+	int (*identify)(struct pt__db *db, struct pt__buf *out, struct pt__buf *err);
 	/* A server's engine: its admin connection (admin.h). NULL: no server. */
 	const struct pt__db_admin_ops *admin;
 };
@@ -102,10 +114,14 @@ void pt__db_redact_url(const char *url, struct pt__buf *out);
 /*
  * The name of clone k of template_name for run run_id ("partest-<pid>-<rnd>"):
  * "<template>_pt<pid>_<rnd>_<k>", the template's name shortened (never
- * inside a UTF-8 sequence) so that the whole fits in max bytes.
+ * inside a UTF-8 sequence) so that the whole fits in max bytes, or in max
+ * characters when in_chars (MySQL counts characters).
  */
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
-		       struct pt__buf *out);
+		       bool in_chars, struct pt__buf *out);
+
+/* How many UTF-8 characters str holds (its bytes that do not continue one). */
+size_t pt__db_utf8_length(const char *str);
 
 /*
  * Makes url, which db takes over, db's template_url. The string it replaces
@@ -124,15 +140,18 @@ void pt__db_free_clone_urls(struct pt__db *db);
 #define PT__DB_HASH_INIT 0xcbf29ce484222325ULL
 unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len);
 
-/* mkdir -p. On failure says 'cannot create directory "DIR": why' in err. */
+/* mkdir -p, refusing a symbolic link where a directory is made or found
+ * (pt__make_dirs_nofollow). On failure says 'cannot create directory
+ * "DIR": why' in err. */
 int pt__db_make_dirs(const char *path, struct pt__buf *err);
 
-/* Replaces path's contents with len bytes of data through a temporary
- * file and rename(), so readers see the old or the new file, never a part.
+/* Replaces path's contents with len bytes of data through a new temporary
+ * file and rename() (pt__write_file_atomic), so readers see the old or the
+ * new file, never a part, and a planted symbolic link is never followed.
  * On failure path is unchanged and err says 'cannot write "PATH": why'. */
 int pt__db_write_file(const char *path, const char *data, size_t len, struct pt__buf *err);
 
-/* Appends all of path to out. Returns 1, or 0 when there is no such file,
+/* Appends all of path (not a symbolic link) to out. Returns 1, or 0 when there is no such file,
  * or PT__ERUN with 'cannot read "PATH": why' in err. */
 int pt__db_read_file(const char *path, struct pt__buf *out, struct pt__buf *err);
 

@@ -33,6 +33,7 @@
 
 #ifdef PT_HAVE_MARIADB
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <mysql.h>
@@ -53,6 +54,7 @@
 #include "admin.h"
 #include "clones.h"
 #include "owner.h"
+#include "secrets.h"
 #include "url_escape.h"
 
 #define REGISTRY_TABLE	    "`" PT__MY_REGISTRY "`.`databases`"
@@ -68,6 +70,7 @@ struct my_state {
 	bool server_started;
 	MYSQL *admin;
 	bool locked;		     /* holds the template's named lock */
+	int comments;		     /* databases carry comments: 1, 0, or -1 not known yet */
 	struct pt__db_clones clones; /* made: its row is in the registry */
 };
 
@@ -235,6 +238,7 @@ static int mysql_open(struct pt__db *db, struct pt__buf *err)
 	struct pt__buf url = PT__BUF_INIT;
 	int rc;
 
+	state->comments = -1;
 	if ((rc = pt__my_url_parse(db->url, &state->url, err))) {
 		free(state);
 		return rc;
@@ -246,6 +250,8 @@ static int mysql_open(struct pt__db *db, struct pt__buf *err)
 		return PT__ERUN;
 	}
 	db->state = state;
+	if (state->url.password)
+		pt__secrets_add(state->url.password);
 	if (state->url.throwaway)
 		return 0; /* the URL is known once the server runs */
 	pt__my_url_format(&state->url, state->url.dbname, &url);
@@ -372,6 +378,72 @@ static int read_registry(struct pt__db *db, const char *name, char *kind, size_t
 	return rc;
 }
 
+/* 1 when the server keeps a comment with a database (MariaDB 10.5 and later). */
+static int has_comments(struct pt__db *db, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int rc;
+
+	if (state->comments >= 0)
+		return state->comments;
+	rc = pt__db_admin_count(db, "ask whether databases carry comments",
+				"SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+				"'information_schema' AND TABLE_NAME = 'SCHEMATA' AND "
+				"COLUMN_NAME = 'SCHEMA_COMMENT'",
+				err);
+	if (rc >= 0)
+		state->comments = rc > 0;
+	return rc < 0 ? rc : rc > 0;
+}
+
+/*
+ * " COMMENT '<marker>'" for a database this run creates, where the server
+ * keeps one: the proof, besides the registry row, that partest made it,
+ * which a database someone dropped and made again under that name lacks.
+ */
+static int marker_clause(struct pt__db *db, bool clone, struct pt__buf *out, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf marker = PT__BUF_INIT;
+	int rc = has_comments(db, err);
+
+	if (rc > 0) {
+		pt__db_owner_format_this_run(db->ctx, clone, &marker);
+		pt__buf_adds(out, " COMMENT ");
+		add_literal(state->admin, marker.data, out);
+	}
+	pt__buf_release(&marker);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * 1 when database name carries the marker of the run run_id (a clone's or
+ * a template's), or the server keeps no comments (the registry row alone
+ * then says it); 0 when it lacks it: made again by someone else.
+ */
+static int marker_matches(struct pt__db *db, const char *name, bool clone, const char *run_id,
+			  struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	struct pt__db_owner owner;
+	char *comment = NULL;
+	int rc = has_comments(db, err);
+
+	if (rc <= 0)
+		return rc < 0 ? rc : 1;
+	pt__buf_adds(&sql, "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE "
+			   "SCHEMA_NAME = ");
+	add_literal(state->admin, name, &sql);
+	rc = pt__db_admin_value(db, "read a database's comment", sql.data, &comment, err);
+	if (rc >= 0)
+		rc = rc == 1 && pt__db_owner_parse(comment, &owner) && owner.clone == clone &&
+		     !strcmp(owner.run_id, run_id);
+	free(comment);
+	pt__buf_release(&sql);
+	return rc;
+}
+
 /* 1 if database name exists. */
 static int database_exists(struct pt__db *db, const char *name, struct pt__buf *err)
 {
@@ -451,32 +523,39 @@ static int mysql_template_exists(struct pt__db *db, struct pt__buf *err)
 	return rc;
 }
 
-static int mysql_template_is_ours(struct pt__db *db, struct pt__buf *err)
+static int mysql_template_is_ours(struct pt__db *db, bool this_run, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	char kind[16] = "", run[64];
-	int rc = database_exists(db, state->url.dbname, err);
+	char kind[16] = "", run[64] = "";
+	int rc = lock_template(db, err);
 
+	if (!rc)
+		rc = database_exists(db, state->url.dbname, err);
 	if (rc <= 0)
 		return rc;
 	rc = read_registry(db, state->url.dbname, kind, sizeof(kind), run, sizeof(run), err);
-	return rc < 0 ? rc : rc == 1 && !strcmp(kind, "template");
+	if (rc != 1 || strcmp(kind, "template") || (this_run && strcmp(run, db->ctx->run_id)))
+		return rc < 0 ? rc : 0;
+	return marker_matches(db, state->url.dbname, false, run, err);
 }
 
 static int mysql_create_template(struct pt__db *db, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	struct pt__buf what = PT__BUF_INIT;
+	struct pt__buf what = PT__BUF_INIT, marker = PT__BUF_INIT;
 	int rc;
 
 	/* The row first: a run killed in between leaves a row, never an unmarked database. */
-	if ((rc = register_database(db, state->url.dbname, "template", err)))
+	if ((rc = register_database(db, state->url.dbname, "template", err)) ||
+	    (rc = marker_clause(db, false, &marker, err)))
 		return rc;
 	pt__buf_addf(&what, "create the template \"%s\"", state->url.dbname);
-	rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname, "", err);
+	rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname,
+				  pt__buf_str(&marker), err);
 	if (rc)
 		unregister_database(db, state->url.dbname);
 	pt__buf_release(&what);
+	pt__buf_release(&marker);
 	return rc;
 }
 
@@ -493,6 +572,30 @@ static int mysql_drop_template(struct pt__db *db, struct pt__buf *err)
 		unregister_database(db, state->url.dbname);
 	pt__buf_release(&what);
 	return rc;
+}
+
+/*
+ * The server's host name and data directory (MariaDB has no server UUID)
+ * and the template's name, in lower case where the server folds names.
+ */
+static int mysql_identify(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	char *server = NULL;
+	int rc = pt__db_admin_value(db, "identify the server",
+				    "SELECT CONCAT(@@hostname, ':', @@datadir, ':', "
+				    "@@lower_case_table_names)",
+				    &server, err);
+
+	if (rc < 0)
+		return rc;
+	pt__buf_addf(out, "%s/", server ? server : "");
+	for (const char *c = state->url.dbname; *c; c++)
+		pt__buf_addc(out, server && server[strlen(server) - 1] != '0'
+					  ? (char)tolower((unsigned char)*c)
+					  : *c);
+	free(server);
+	return 0;
 }
 
 static int mysql_fingerprint(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
@@ -1257,7 +1360,8 @@ static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__
 	if (rc < 0)
 		return rc;
 	rc = 0;
-	if (!strcmp(kind, "clone") && !strcmp(run, db->ctx->run_id)) {
+	if (!strcmp(kind, "clone") && !strcmp(run, db->ctx->run_id) &&
+	    (rc = marker_matches(db, clone->name, true, run, err)) == 1) {
 		pt__buf_addf(&what, "drop the clone \"%s\"", clone->name);
 		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name,
 					  "", err);
@@ -1278,6 +1382,7 @@ static int create_clones(struct pt__db *db, const struct contents *contents, str
 	if (contents->charset)
 		pt__buf_addf(&suffix, " CHARACTER SET %s COLLATE %s", contents->charset,
 			     contents->collation);
+	rc = marker_clause(db, true, &suffix, err);
 	for (int k = 0; !rc && k < state->clones.nr; k++) {
 		struct pt__db_clone *clone = &state->clones.items[k];
 		if ((rc = register_database(db, clone->name, "clone", err)))
@@ -1310,7 +1415,7 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	memset(&contents, 0, sizeof(contents));
 	if ((rc = lock_template(db, err)))
 		return rc;
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX,
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX, true,
 				 format_clone_url);
 	if ((rc = read_contents(db, &contents, err)) || (rc = create_clones(db, &contents, err)))
 		goto fail;
@@ -1365,18 +1470,21 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 	struct my_state *state = db->state;
 	struct pt__db_leftovers list = {NULL, 0, 0};
 	struct pt__db_rows rows = PT__DB_ROWS_INIT;
-	struct pt__db_statement look = {
-		.what = "look for clones left by dead runs",
-		.sql = "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL "
-		       "FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
-		       "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'clone' ORDER BY r.name",
-	};
-	struct pt__buf why = PT__BUF_INIT;
-	int code, rc;
+	struct pt__db_statement look = {.what = "look for clones left by dead runs"};
+	struct pt__buf why = PT__BUF_INIT, sql = PT__BUF_INIT;
+	int comments, code = 0, rc;
 
 	/* A throwaway server is new: nothing there to reap. */
 	if (state->url.throwaway && !state->server_started)
 		return 0;
+	if ((comments = has_comments(db, err)) < 0)
+		return comments;
+	pt__buf_addf(&sql,
+		     "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL, "
+		     "%s FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
+		     "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'clone' ORDER BY r.name",
+		     comments ? "s.SCHEMA_COMMENT" : "NULL");
+	look.sql = sql.data;
 	rc = pt__db_admin_run(db, &look, &rows, &code, &why);
 	if (rc && !no_registry(code))
 		pt__buf_add(err, why.data, why.len);
@@ -1389,13 +1497,20 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 							 .start = strtoull(row[4], NULL, 10)}};
 		snprintf(item.owner.run_id, sizeof(item.owner.run_id), "%s", row[1]);
 		snprintf(item.owner.host, sizeof(item.owner.host), "%s", row[2]);
-		if (strcmp(row[5], "0"))
+		struct pt__db_owner marker;
+		bool remade = strcmp(row[5], "0") && comments &&
+			      !(pt__db_owner_parse(row[6], &marker) && marker.clone &&
+				!strcmp(marker.run_id, row[1]));
+		if (remade)
+			unregister_database(db, row[0]); /* someone else's now: left alone */
+		else if (strcmp(row[5], "0"))
 			pt__db_leftovers_add(&list, &item);
 		else if (pt__db_owner_dead(&item.owner, db->ctx))
 			unregister_database(db, row[0]); /* killed before it was created */
 	}
 	pt__db_rows_release(&rows);
 	pt__buf_release(&why);
+	pt__buf_release(&sql);
 	if (!rc)
 		pt__db_reap_leftovers(db, &list, drop_leftover, state->shared.where, dropped);
 	pt__db_leftovers_release(&list);
@@ -1414,6 +1529,7 @@ const struct pt__db_backend pt__db_mysql = {
 	.clone = mysql_clone,
 	.drop_clones = mysql_drop_clones,
 	.reap = mysql_reap,
+	.identify = mysql_identify,
 	.admin = &mysql_admin,
 };
 

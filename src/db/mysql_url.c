@@ -161,11 +161,12 @@ int pt__my_url_parse(const char *url, struct pt__my_url *out, struct pt__buf *er
 				      "(mysql://user:password@host:port/NAME)");
 		goto out;
 	}
-	if (name.len > PT__MY_NAME_MAX || name.data[name.len - 1] == ' ') {
+	if (pt__db_utf8_length(name.data) > PT__MY_NAME_MAX || strlen(name.data) != name.len ||
+	    name.data[name.len - 1] == ' ') {
 		rc = pt__db_url_error(
 			err, url,
-			"the database name must be 1 to 64 bytes and not end in a space "
-			"(MySQL's rules)");
+			"the database name must be 1 to 64 characters, without NUL, and not end "
+			"in a space (MySQL's rules)");
 		goto out;
 	}
 	if (!strcasecmp(name.data, PT__MY_REGISTRY)) {

@@ -487,7 +487,17 @@ static int oracle_template_exists(struct pt__db *db, struct pt__buf *err)
 	return rc;
 }
 
-static int oracle_template_is_ours(struct pt__db *db, struct pt__buf *err)
+/* The registry's marker (rows' first value) names this run. */
+static bool marker_is_this_runs(const struct pt__db *db, const struct pt__db_rows *rows)
+{
+	struct pt__db_owner owner;
+	const char *marker = pt__db_rows_get(rows, 0, 0);
+
+	return marker && pt__db_owner_parse(marker, &owner) &&
+	       !strcmp(owner.run_id, db->ctx->run_id);
+}
+
+static int oracle_template_is_ours(struct pt__db *db, bool this_run, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT, why = PT__BUF_INIT;
@@ -504,7 +514,7 @@ static int oracle_template_is_ours(struct pt__db *db, struct pt__buf *err)
 	else if (rc)
 		pt__buf_add(err, why.data, why.len);
 	else
-		rc = rows.nr > 0;
+		rc = rows.nr > 0 && (!this_run || marker_is_this_runs(db, &rows));
 	pt__db_rows_release(&rows);
 	pt__buf_release(&why);
 	pt__buf_release(&sql);

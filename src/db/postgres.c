@@ -25,6 +25,7 @@
 #include "admin.h"
 #include "clones.h"
 #include "owner.h"
+#include "secrets.h"
 #include "url_escape.h"
 #include "postgres.h"
 
@@ -387,6 +388,89 @@ static int literal_sql(struct pt__db *db, const char *prefix, const char *value,
 	return 0;
 }
 
+/* Whether value is a whole number from min to max. */
+static bool is_number(const char *value, long min, long max)
+{
+	char *end;
+	long n = strtol(value, &end, 10);
+
+	return *value && !*end && n >= min && n <= max;
+}
+
+/*
+ * What libpq would refuse only when it connects, refused here, where it is
+ * the --db's fault (exit 2): a port that is not one (each of a host
+ * list's), a timeout or keepalive that is not a number, an unknown
+ * sslmode. The password is remembered to be hidden.
+ */
+static int check_options(const struct pt__db *db, PQconninfoOption *options, struct pt__buf *err)
+{
+	static const char *const numbers[] = {"connect_timeout",  "keepalives",
+					      "keepalives_idle",  "keepalives_interval",
+					      "keepalives_count", "tcp_user_timeout"};
+	static const char *const sslmodes[] = {"disable", "allow",     "prefer",
+					       "require", "verify-ca", "verify-full"};
+	struct pt__buf why = PT__BUF_INIT;
+
+	for (PQconninfoOption *o = options; o->keyword && !why.len; o++) {
+		if (!o->val)
+			continue;
+		if (!strcmp(o->keyword, "password") && *o->val)
+			pt__secrets_add(o->val);
+		if (!strcmp(o->keyword, "port")) {
+			for (const char *p = o->val; !why.len;) {
+				size_t len = strcspn(p, ",");
+				char *port = pt__xstrndup(p, len);
+				if (*port && !is_number(port, 1, 65535))
+					pt__buf_addf(
+						&why,
+						"the port \"%s\" is not a number from 1 to 65535",
+						port);
+				free(port);
+				if (!p[len])
+					break;
+				p += len + 1;
+			}
+		}
+		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+			if (!strcmp(o->keyword, numbers[i]) && *o->val &&
+			    !is_number(o->val, 0, 2147483647))
+				pt__buf_addf(&why, "%s \"%s\" is not a whole number", o->keyword,
+					     o->val);
+		if (!strcmp(o->keyword, "sslmode") && *o->val) {
+			bool known = false;
+			for (size_t i = 0; i < sizeof(sslmodes) / sizeof(sslmodes[0]); i++)
+				known = known || !strcmp(o->val, sslmodes[i]);
+			if (!known)
+				pt__buf_addf(&why,
+					     "sslmode \"%s\" is not one of disable, allow, prefer, "
+					     "require, verify-ca, verify-full",
+					     o->val);
+		}
+	}
+	if (!why.len)
+		return 0;
+	pt__db_url_error(err, db->url, why.data);
+	pt__buf_release(&why);
+	return PT__EUSAGE;
+}
+
+/* The cluster's system identifier and the template's name. */
+static int postgres_identify(struct pt__db *db, struct pt__buf *out, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	char *cluster = NULL;
+	int rc = pt__db_admin_value(db, "identify the server",
+				    "SELECT system_identifier::text FROM pg_control_system()",
+				    &cluster, err);
+
+	if (rc < 0)
+		return rc;
+	pt__buf_addf(out, "%s/%s", cluster ? cluster : "", state->url.dbname);
+	free(cluster);
+	return 0;
+}
+
 static int postgres_open(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = pt__xcalloc(1, sizeof(*state));
@@ -415,7 +499,7 @@ static int postgres_open(struct pt__db *db, struct pt__buf *err)
 		return PT__EUSAGE;
 	}
 	db->template_url = pt__buf_detach(&url);
-	return 0;
+	return check_options(db, state->options, err);
 }
 
 static void postgres_close(struct pt__db *db)
@@ -509,7 +593,7 @@ static int read_comment(struct pt__db *db, const char *name, bool *exists, char 
 	return 0;
 }
 
-static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
+static int postgres_template_is_ours(struct pt__db *db, bool this_run, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__db_owner marker;
@@ -517,9 +601,11 @@ static int postgres_template_is_ours(struct pt__db *db, struct pt__buf *err)
 	bool exists;
 	int rc;
 
-	if ((rc = read_comment(db, state->url.dbname, &exists, &comment, err)))
+	if ((rc = lock_template(db, err)) ||
+	    (rc = read_comment(db, state->url.dbname, &exists, &comment, err)))
 		return rc;
-	rc = exists && pt__db_owner_parse(comment, &marker) && !marker.clone;
+	rc = exists && pt__db_owner_parse(comment, &marker) && !marker.clone &&
+	     (!this_run || !strcmp(marker.run_id, db->ctx->run_id));
 	free(comment);
 	return rc;
 }
@@ -870,10 +956,10 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	pt__buf_reset(&state->marker);
 	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX,
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
 				 format_clone_url);
 
-	ours = postgres_template_is_ours(db, err);
+	ours = postgres_template_is_ours(db, false, err);
 	if (ours < 0) {
 		rc = ours;
 		goto fail;
@@ -1005,6 +1091,7 @@ const struct pt__db_backend pt__db_postgres = {
 	.clone = postgres_clone,
 	.drop_clones = postgres_drop_clones,
 	.reap = postgres_reap,
+	.identify = postgres_identify,
 	.admin = &postgres_admin,
 };
 

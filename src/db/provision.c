@@ -25,6 +25,8 @@
 #include "../signals.h"
 #include "../xalloc.h"
 #include "backends.h"
+#include "inputs.h"
+#include "secrets.h"
 
 /* How much of a failing --db-setup's output the message keeps: the end. */
 #define SETUP_OUTPUT_KEEP   (64 * 1024)
@@ -57,6 +59,7 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 	int rc = 0;
 
 	memset(db, 0, sizeof(*db));
+	pt__secrets_add_url(spec);
 	pt__db_redact_url(spec, &shown);
 	/* An '=' before the scheme's ':' ends an alias; one after is the URL's. */
 	if (eq && (!colon || eq < colon)) {
@@ -84,6 +87,8 @@ int pt__db_init(struct pt__db *db, const char *spec, const struct pt__db_context
 out:
 	pt__buf_release(&shown);
 	if (rc) {
+		if (db->state)
+			db->backend->close(db);
 		free(db->alias);
 		free(db->url);
 		free(db->template_url);
@@ -142,9 +147,11 @@ static void hash_field(unsigned long long *hash, const char *tag, const void *da
  * What decides the templates' contents, as one 64-bit FNV-1a hash (no
  * library partest already needs offers a hash; this only has to notice
  * change, not resist an adversary): the set-up command, the bytes of every
- * --db-inputs file in order, each backend's fingerprint text and each URL.
+ * --db-inputs file in order (inputs.h), each backend's fingerprint text and
+ * each URL.
  * Every field is framed with a tag and its length so that moving bytes from
- * one field to the next changes the hash. A missing input is a usage error.
+ * one field to the next changes the hash. A missing input, or one that is
+ * not a file or directory, is a usage error.
  */
 static int compute_fingerprint(const struct pt__db *dbs, size_t nr, unsigned long long *out,
 			       struct pt__buf *err)
@@ -155,38 +162,8 @@ static int compute_fingerprint(const struct pt__db *dbs, size_t nr, unsigned lon
 	int rc = 0;
 
 	hash_field(&hash, "setup", ctx->setup_cmd, strlen(ctx->setup_cmd));
-	for (size_t i = 0; ctx->inputs && ctx->inputs[i]; i++) {
-		const char *path = ctx->inputs[i];
-		char chunk[65536];
-		unsigned long long size = 0;
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0) {
-			pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
-				     strerror(errno));
-			rc = PT__EUSAGE;
-			goto out;
-		}
-		hash_field(&hash, "input", path, strlen(path));
-		for (;;) {
-			ssize_t n = read(fd, chunk, sizeof(chunk));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				pt__buf_addf(err, "--db-inputs \"%s\": cannot read it: %s", path,
-					     strerror(errno));
-				close(fd);
-				rc = PT__EUSAGE;
-				goto out;
-			}
-			if (!n)
-				break;
-			hash = pt__db_hash(hash, chunk, (size_t)n);
-			size += (unsigned long long)n;
-		}
-		close(fd);
-		hash = pt__db_hash(hash, &size, sizeof(size));
-	}
+	if ((rc = pt__db_hash_inputs(ctx->inputs, &hash, err)))
+		goto out;
 	for (size_t i = 0; i < nr; i++) {
 		const char *url = pt__db_template_url(&dbs[i]);
 		pt__buf_reset(&text);
@@ -220,12 +197,17 @@ static int fingerprint_matches(const struct pt__db *db, unsigned long long finge
 	return matches;
 }
 
+/* Removes the record, unless STATE/templates is a link someone planted. */
 static void forget_fingerprint(const struct pt__db *db)
 {
-	struct pt__buf path = PT__BUF_INIT;
+	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT;
+	struct stat st;
 
+	pt__buf_addf(&dir, "%s/templates", db->ctx->state_dir);
 	record_path(db, &path);
-	unlink(path.data);
+	if (!lstat(dir.data, &st) && S_ISDIR(st.st_mode))
+		unlink(path.data);
+	pt__buf_release(&dir);
 	pt__buf_release(&path);
 }
 
@@ -402,7 +384,7 @@ static void drop_built_templates(struct pt__db *dbs, size_t nr)
 		if (!dbs[i].template_built)
 			continue;
 		forget_fingerprint(&dbs[i]);
-		if (dbs[i].backend->template_is_ours(&dbs[i], &ignored) == 1)
+		if (dbs[i].backend->template_is_ours(&dbs[i], true, &ignored) == 1)
 			dbs[i].backend->drop_template(&dbs[i], &ignored);
 		dbs[i].template_built = false;
 	}
@@ -437,7 +419,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 			goto out;
 		exists[i] = rc == 1;
 		if (exists[i]) {
-			rc = db->backend->template_is_ours(db, err);
+			rc = db->backend->template_is_ours(db, false, err);
 			if (rc < 0)
 				goto out;
 			if (!rc) {
@@ -475,7 +457,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		struct pt__db *db = &dbs[i];
 		if (setup_per_clone(db))
 			continue;
-		rc = db->backend->template_is_ours(db, err);
+		rc = db->backend->template_is_ours(db, true, err);
 		if (rc < 0)
 			goto fail;
 		if (!rc) {
@@ -492,10 +474,15 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 			goto fail;
 		}
 	}
-	for (size_t i = 0; i < nr; i++)
-		if (!setup_per_clone(&dbs[i]) &&
-		    (rc = remember_fingerprint(&dbs[i], fingerprint, err)))
-			goto fail;
+	/* Without its record a template is only rebuilt next time: the run
+	 * goes on (the unusable state directory was warned about). */
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		if (!setup_per_clone(&dbs[i]))
+			remember_fingerprint(&dbs[i], fingerprint, &ignored);
+		pt__buf_release(&ignored);
+	}
+	rc = 0;
 	goto out;
 fail:
 	drop_built_templates(dbs, nr);
@@ -527,28 +514,64 @@ static int check_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	return 0;
 }
 
-/* Two --db naming one alias or one template would fight over it. */
-static int check_distinct(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
+/* Says in err that --db first and --db second name one template. */
+static int same_template(const struct pt__db *first, const struct pt__db *second,
+			 struct pt__buf *err)
 {
-	for (size_t i = 0; i < nr; i++) {
-		for (size_t j = 0; j < i; j++) {
+	struct pt__buf url = PT__BUF_INIT;
+
+	pt__db_redact_url(pt__db_template_url(second), &url);
+	pt__buf_addf(err, "--db %s and --db %s name the same database \"%s\"", first->alias,
+		     second->alias, url.data);
+	pt__buf_release(&url);
+	return PT__EUSAGE;
+}
+
+/*
+ * Two --db naming one alias (PARTEST_DB_<ALIAS>_URL ignores case) or one
+ * template would fight over it, and a run would wait for the template's
+ * lock that it holds itself. A server's template is compared by what the
+ * server says it is (identify), so that localhost and 127.0.0.1, TCP and a
+ * socket, or an extra parameter do not hide it.
+ */
+static int check_distinct(struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	struct pt__buf *ids = pt__xcalloc(nr, sizeof(*ids));
+	int rc = 0;
+
+	for (size_t i = 0; i < nr && !rc; i++) {
+		for (size_t j = 0; j < i && !rc; j++) {
 			if (!strcmp(dbs[i].alias, dbs[j].alias)) {
 				pt__buf_addf(err, "--db: the alias \"%s\" is given twice",
 					     dbs[i].alias);
-				return PT__EUSAGE;
-			}
-			if (!strcmp(pt__db_template_url(&dbs[i]), pt__db_template_url(&dbs[j]))) {
-				struct pt__buf url = PT__BUF_INIT;
-				pt__db_redact_url(pt__db_template_url(&dbs[i]), &url);
+				rc = PT__EUSAGE;
+			} else if (!strcasecmp(dbs[i].alias, dbs[j].alias)) {
 				pt__buf_addf(err,
-					     "--db %s and --db %s name the same database \"%s\"",
-					     dbs[j].alias, dbs[i].alias, url.data);
-				pt__buf_release(&url);
-				return PT__EUSAGE;
+					     "--db: the aliases \"%s\" and \"%s\" differ only in "
+					     "case; PARTEST_DB_<ALIAS>_URL cannot tell them apart",
+					     dbs[j].alias, dbs[i].alias);
+				rc = PT__EUSAGE;
+			} else if (!strcmp(pt__db_template_url(&dbs[i]),
+					   pt__db_template_url(&dbs[j]))) {
+				rc = same_template(&dbs[j], &dbs[i], err);
 			}
 		}
 	}
-	return 0;
+	for (size_t i = 0; i < nr && !rc; i++) {
+		bool shares = false;
+		for (size_t j = 0; j < nr; j++)
+			shares = shares || (j != i && dbs[j].backend == dbs[i].backend);
+		if (shares && dbs[i].backend->identify)
+			rc = dbs[i].backend->identify(&dbs[i], &ids[i], err);
+		for (size_t j = 0; j < i && !rc; j++)
+			if (dbs[j].backend == dbs[i].backend && ids[i].len && ids[j].len &&
+			    !strcmp(ids[i].data, ids[j].data))
+				rc = same_template(&dbs[j], &dbs[i], err);
+	}
+	for (size_t i = 0; i < nr; i++)
+		pt__buf_release(&ids[i]);
+	free(ids);
+	return rc;
 }
 
 int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err)
@@ -613,7 +636,8 @@ int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		where = first ? &later : err;
 		if (db->template_built && !db->ctx->keepdb) {
 			forget_fingerprint(db);
-			rc = db->backend->template_is_ours(db, where);
+			/* Another run may have rebuilt it since: that one is its. */
+			rc = db->backend->template_is_ours(db, true, where);
 			rc = rc == 1 ? db->backend->drop_template(db, where) : rc;
 			db->template_built = false;
 			if (rc && !first)

@@ -260,7 +260,7 @@ void pt__db_server_release(struct pt__db_server *server)
 	stop_pid(server->kind, server->pid);
 	server->pid = 0;
 	if (server->dir)
-		pt__remove_tree(server->dir);
+		pt__owned_dir_remove(server->dir);
 	free(server->dir);
 	server->dir = NULL;
 }

@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -36,6 +38,9 @@
 #endif
 
 #include "../xalloc.h"
+
+/* How often a run waiting for a template's lock looks again. */
+#define LOCK_POLL_MS 50
 
 /* The files SQLite may keep beside a database. */
 static const char *const companions[] = {"-wal", "-shm", "-journal"};
@@ -53,6 +58,7 @@ struct sqlite_state {
 	char *record;	    /* its registry record under the state directory */
 	char **clone_paths; /* ctx->workers of them once clone ran */
 	int nr_clones;	    /* how many of clone_paths exist on disk */
+	int lock_fd;	    /* holds the template's lock, or -1 */
 };
 
 /* Resolves "." and ".." and repeated slashes; path is absolute. */
@@ -123,6 +129,7 @@ static int sqlite_open(struct pt__db *db, struct pt__buf *err)
 	pt__buf_release(&joined);
 
 	state = pt__xcalloc(1, sizeof(*state));
+	state->lock_fd = -1;
 	state->path = pt__buf_detach(&absolute);
 	{
 		struct pt__buf record = PT__BUF_INIT;
@@ -146,6 +153,8 @@ static void sqlite_close(struct pt__db *db)
 
 	if (!state)
 		return;
+	if (state->lock_fd >= 0)
+		close(state->lock_fd);
 	for (int k = 0; state->clone_paths && k < db->ctx->workers; k++)
 		free(state->clone_paths[k]);
 	free(state->clone_paths);
@@ -155,11 +164,65 @@ static void sqlite_close(struct pt__db *db)
 	db->state = NULL;
 }
 
+/*
+ * Takes the template's lock, waiting for another run to let go: an flock
+ * on STATE/sqlite/<hash>.lock, held from the first look at the template
+ * until its clones exist, and again around a tear-down's drop, so that no
+ * run copies a template another is building or drops one another is
+ * copying. Runs with different state directories do not see each other's
+ * templates as partest's, so never drop them. Without a usable state
+ * directory there is nothing to lock: the run goes on.
+ */
+static int lock_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct sqlite_state *state = db->state;
+	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, ignored = PT__BUF_INIT;
+	int fd, rc = 0;
+
+	if (state->lock_fd >= 0)
+		return 0;
+	registry_dir(db, &dir);
+	pt__buf_addf(&path, "%s.lock", state->record);
+	fd = pt__db_make_dirs(dir.data, &ignored)
+		     ? -1
+		     : open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	while (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			fd = -1;
+			break;
+		}
+		if (pt__cancelled(&db->ctx->cancel)) {
+			pt__buf_adds(err, "interrupted while waiting for the template's lock");
+			close(fd);
+			fd = -1;
+			rc = PT__EINTR;
+			break;
+		}
+		poll(NULL, 0, LOCK_POLL_MS);
+	}
+	state->lock_fd = fd;
+	pt__buf_release(&dir);
+	pt__buf_release(&path);
+	pt__buf_release(&ignored);
+	return rc;
+}
+
+static void unlock_template(struct sqlite_state *state)
+{
+	if (state->lock_fd >= 0)
+		close(state->lock_fd);
+	state->lock_fd = -1;
+}
+
 static int sqlite_template_exists(struct pt__db *db, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
 	struct stat st;
+	int rc;
 
+	if ((rc = lock_template(db, err)))
+		return rc;
 	if (!lstat(state->path, &st))
 		return 1;
 	if (errno == ENOENT)
@@ -203,14 +266,20 @@ static void record_contents(const char *path, const struct stat *st, struct pt__
 		     born_nsec);
 }
 
-/* Ours: the record names this path and the file is the one it recorded. */
-static int sqlite_template_is_ours(struct pt__db *db, struct pt__buf *err)
+/*
+ * Ours: the record names this path and the file is the one it recorded;
+ * this run's when the record's last line, "run ID", names it.
+ */
+static int sqlite_template_is_ours(struct pt__db *db, bool this_run, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
-	struct pt__buf have = PT__BUF_INIT, want = PT__BUF_INIT, why = PT__BUF_INIT;
+	struct pt__buf have = PT__BUF_INIT, want = PT__BUF_INIT, why = PT__BUF_INIT,
+		       run = PT__BUF_INIT;
 	struct stat st;
 	int rc;
 
+	if ((rc = lock_template(db, err)))
+		return rc;
 	if (lstat(state->path, &st) || !S_ISREG(st.st_mode))
 		return 0;
 	rc = pt__db_read_file(state->record, &have, &why);
@@ -220,8 +289,12 @@ static int sqlite_template_is_ours(struct pt__db *db, struct pt__buf *err)
 		goto out;
 	}
 	record_contents(state->path, &st, &want);
-	rc = rc && have.len == want.len && !memcmp(have.data, want.data, want.len);
+	pt__buf_addf(&run, "run %s\n", db->ctx->run_id);
+	rc = rc && have.len >= want.len && !memcmp(have.data, want.data, want.len) &&
+	     (!this_run ||
+	      (have.len == want.len + run.len && !memcmp(have.data + want.len, run.data, run.len)));
 out:
+	pt__buf_release(&run);
 	pt__buf_release(&why);
 	pt__buf_release(&have);
 	pt__buf_release(&want);
@@ -258,6 +331,7 @@ static int sqlite_create_template(struct pt__db *db, struct pt__buf *err)
 	}
 	close(fd);
 	record_contents(state->path, &st, &record);
+	pt__buf_addf(&record, "run %s\n", db->ctx->run_id);
 	if ((rc = pt__db_write_file(state->record, record.data, record.len, &why))) {
 		pt__buf_addf(err, "cannot record sqlite template \"%s\": %s", state->path,
 			     why.data);
@@ -580,8 +654,10 @@ static int sqlite_clone(struct pt__db *db, struct pt__buf *err)
 		if (verify_clone(state->path, state->clone_paths[k], err))
 			goto fail;
 	pt__buf_release(&dir);
+	unlock_template(state);
 	return 0;
 fail:
+	unlock_template(state);
 	sqlite3_close(src);
 	if (from >= 0)
 		close(from);

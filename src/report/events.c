@@ -140,7 +140,7 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 	add_output(&line, ",\"stdout\":", &result->out);
 	add_output(&line, ",\"stderr\":", &result->err);
 	pt__buf_adds(&line, ",\"output_bytes\":");
-	pt__decimal_add(&line, result->out.len + result->err.len);
+	pt__decimal_add(&line, result->written);
 	add_elapsed(events, &line);
 	emit(events, &line);
 }

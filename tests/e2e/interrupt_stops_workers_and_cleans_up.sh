@@ -5,11 +5,22 @@
 
 sleepy=$(private_copy sleepy)
 behaviours=$(private_copy behaviours)
+# started: waits (up to 30 s) until a test has logged its start, so that the
+# signal comes while tests run, however slow the machine (a sanitizer build).
+started() {
+	tries=0
+	while [ ! -s "$SLEEPY_LOG" ] && [ $tries -lt 300 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+}
+export SLEEPY_LOG="$work/sleepy.log"
 for signal in INT TERM; do
+	rm -f "$SLEEPY_LOG"
 	"$PARTEST" -j2 --db "sqlite:$work/items.db" --db-setup "$PROGRAMS/items_setup" \
 		--filter '*forever*' --filter '*long*' "$sleepy" >out 2>err </dev/null &
 	pid=$!
-	sleep 1
+	started
 	kill -$signal $pid
 	wait $pid
 	status=$?

@@ -61,9 +61,9 @@ check "and are dropped" logged_times 2 'DROP USER "APP_PT'
 
 # datapump with --db-setup: partest builds the template schema itself.
 # (The stand-in has no state: the template is missing at first, there
-# after the set-up, and its registry row says it is partest's.)
+# after the set-up, and its registry row says this run made it.)
 answers "once SELECT USERNAME FROM ALL_USERS WHERE USERNAME = 'APP' => ok" "$TEMPLATE_EXISTS" \
-	"WHERE r.KIND = 'template' AND r.NAME = 'APP' => rows partest template v1 run=x host=y pid=1 start=0"
+	"WHERE r.KIND = 'template' AND r.NAME = 'APP' => rows partest template v1 run=@RUN@ host=y pid=1 start=0"
 rm -f "$work/setups"
 run -j2 --db "$URL" --db-setup "$work/migrate" $(tests_for 2)
 check "built template: the run passes" status_is 0

@@ -11,7 +11,9 @@
  *   rows A|B|C;;D|E|F          rows of string columns
  *   ORA-01031: message         that error
  * any of them after "sleep=MS ": the call takes that long first, and an
- * OCIBreak meanwhile ends it with ORA-01013. No matching rule: ok.
+ * OCIBreak meanwhile ends it with ORA-01013. No matching rule: ok. "@RUN@"
+ * in an answer is the run id ("partest-...") last seen in a statement (a
+ * marker partest wrote), so that a registry row can name the run asking.
  * OCI_STANDIN_LOG names a file that gets every statement, one a line, in
  * the order they were executed. OCI_STANDIN_VERSION sets the banner.
  * Blank lines and lines starting with '#' in the script are ignored.
@@ -110,6 +112,25 @@ static void load_rules(void)
 	fclose(file);
 }
 
+/* The run id last seen in a statement, for "@RUN@" in answers. */
+static char run_seen[64];
+
+/* A copy of answer with its first "@RUN@" replaced by run_seen. */
+static char *with_run(const char *answer)
+{
+	const char *at = strstr(answer, "@RUN@");
+	size_t len = strlen(answer) + strlen(run_seen);
+	char *copy;
+
+	if (!at)
+		return dup_string(answer, strlen(answer));
+	copy = malloc(len + 1);
+	if (!copy)
+		abort();
+	snprintf(copy, len + 1, "%.*s%s%s", (int)(at - answer), answer, run_seen, at + 5);
+	return copy;
+}
+
 /* Logs text (newlines flattened) and returns a copy of its answer. */
 static char *answer_for(const char *text)
 {
@@ -134,11 +155,16 @@ static char *answer_for(const char *text)
 			close(fd);
 		}
 	}
+	const char *run = strstr(text, "run=partest-");
+	if (run) {
+		size_t len = strcspn(run + 4, " '\"");
+		snprintf(run_seen, sizeof(run_seen), "%.*s", (int)len, run + 4);
+	}
 	for (size_t i = 0; i < nr_rules; i++) {
 		if ((rules[i].once && rules[i].used) || !strstr(text, rules[i].text))
 			continue;
 		rules[i].used = true;
-		answer = dup_string(rules[i].answer, strlen(rules[i].answer));
+		answer = with_run(rules[i].answer);
 		break;
 	}
 	pthread_mutex_unlock(&lock);

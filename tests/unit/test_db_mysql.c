@@ -69,8 +69,7 @@ PT_TEST(my_url, bad_urls_are_usage_errors_without_the_password)
 	pt__buf_reset(&err);
 	PT_EXPECT_INT(pt__my_url_parse("mysql://h:99999/db", &url, &err), ==, PT__EUSAGE);
 	pt__buf_reset(&err);
-	PT_EXPECT_INT(pt__my_url_parse("mysql://h/partest_registry", &url, &err), ==,
-		      PT__EUSAGE);
+	PT_EXPECT_INT(pt__my_url_parse("mysql://h/partest_registry", &url, &err), ==, PT__EUSAGE);
 	pt__buf_reset(&err);
 	PT_EXPECT_INT(pt__my_url_parse("mysql+tmp://u@h/db", &url, &err), ==, PT__EUSAGE);
 }
@@ -82,12 +81,36 @@ PT_TEST(my_names, clone_names_fit_in_64_bytes)
 
 	memset(long_name, 'a', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
-	pt__db_clone_name("app", "partest-123-AbC", 2, PT__MY_NAME_MAX, &name);
+	pt__db_clone_name("app", "partest-123-AbC", 2, PT__MY_NAME_MAX, true, &name);
 	PT_EXPECT_STR(pt__buf_str(&name), ==, "app_pt123_AbC_2");
 	pt__buf_reset(&name);
-	pt__db_clone_name(long_name, "partest-123-AbC", 12, PT__MY_NAME_MAX, &name);
+	pt__db_clone_name(long_name, "partest-123-AbC", 12, PT__MY_NAME_MAX, true, &name);
 	PT_EXPECT_UINT(name.len, ==, PT__MY_NAME_MAX);
 	pt__buf_release(&name);
+}
+
+/* MySQL's limit is 64 characters, not bytes: "é" is two bytes, one character. */
+PT_TEST(my_names, a_name_of_64_characters_is_accepted_and_its_clones_fit)
+{
+	struct pt__my_url parsed;
+	struct pt__buf name = PT__BUF_INIT, spec = PT__BUF_INIT, why = PT__BUF_INIT;
+
+	for (int i = 0; i < PT__MY_NAME_MAX; i++)
+		pt__buf_adds(&name, "\xc3\xa9");
+	pt__buf_addf(&spec, "mysql://u@h/%s", name.data);
+	PT_ASSERT_INT(pt__my_url_parse(spec.data, &parsed, &why), ==, 0);
+	PT_EXPECT_STR(parsed.dbname, ==, name.data);
+	pt__my_url_release(&parsed);
+	pt__buf_addf(&spec, "%s", "\xc3\xa9");
+	PT_EXPECT_INT(pt__my_url_parse(spec.data, &parsed, &why), ==, PT__EUSAGE);
+	PT_EXPECT_NOT_NULL(strstr(pt__buf_str(&why), "64 characters"));
+	pt__buf_reset(&spec);
+	pt__db_clone_name(name.data, "partest-123-AbC", 12, PT__MY_NAME_MAX, true, &spec);
+	PT_EXPECT_UINT(pt__db_utf8_length(spec.data), ==, PT__MY_NAME_MAX);
+	PT_EXPECT_STR(spec.data + spec.len - strlen("_pt123_AbC_12"), ==, "_pt123_AbC_12");
+	pt__buf_release(&name);
+	pt__buf_release(&spec);
+	pt__buf_release(&why);
 }
 
 PT_TEST(my_names, identifiers_are_quoted_and_views_point_at_the_clone)

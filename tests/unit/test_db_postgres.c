@@ -99,15 +99,15 @@ PT_TEST(pg_names, clone_names_fit_in_63_bytes_and_differ_per_run_and_worker)
 	struct pt__buf a = PT__BUF_INIT, b = PT__BUF_INIT, c = PT__BUF_INIT;
 	char longest[80];
 
-	pt__db_clone_name("app", "partest-1234-AbCdEf", 2, PT__PG_NAME_MAX, &a);
+	pt__db_clone_name("app", "partest-1234-AbCdEf", 2, PT__PG_NAME_MAX, false, &a);
 	PT_EXPECT_STR(pt__buf_str(&a), ==, "app_pt1234_AbCdEf_2");
 	memset(longest, 'x', 63);
 	memcpy(longest + 55, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8); /* ends in "éééé" */
 	longest[63] = '\0';
-	pt__db_clone_name(longest, "partest-4194304-AbCdEf", 12, PT__PG_NAME_MAX, &b);
+	pt__db_clone_name(longest, "partest-4194304-AbCdEf", 12, PT__PG_NAME_MAX, false, &b);
 	PT_EXPECT_SIZE(b.len, <=, (size_t)PT__PG_NAME_MAX);
 	PT_EXPECT_TRUE(strstr(pt__buf_str(&b), "_pt4194304_AbCdEf_12") != NULL);
-	pt__db_clone_name(longest, "partest-4194304-AbCdEg", 12, PT__PG_NAME_MAX, &c);
+	pt__db_clone_name(longest, "partest-4194304-AbCdEg", 12, PT__PG_NAME_MAX, false, &c);
 	PT_EXPECT_STR(pt__buf_str(&b), !=, pt__buf_str(&c));
 	/* Cut at a character boundary: no stray UTF-8 continuation byte. */
 	size_t cut = b.len - strlen("_pt4194304_AbCdEf_12");

@@ -168,9 +168,17 @@ static bool never_ready(void *arg)
 	return false;
 }
 
-static bool file_exists(void *path)
+/* Ready once the file at path holds a whole line: the shell's builtin echo
+ * writes it in one write, and no child process is left to race the stop. */
+static bool line_written(void *path)
 {
-	return exists(path);
+	char line[64] = "";
+	FILE *in = fopen(path, "r");
+	bool whole = in && fgets(line, sizeof(line), in) && strchr(line, '\n');
+
+	if (in)
+		fclose(in);
+	return whole;
 }
 
 PT_TEST(db_server, server_that_exits_is_reported_with_its_log)
@@ -190,10 +198,8 @@ PT_TEST(db_server, server_that_exits_is_reported_with_its_log)
 
 PT_TEST(db_server, ready_server_carries_the_run_id_and_is_stopped_on_release)
 {
-	char *argv[] = {"/bin/sh", "-c",
-			"echo \"$PARTEST_RUN_ID\" >\"$0/id.tmp\"; "
-			"mv \"$0/id.tmp\" \"$0/id\"; exec sleep 60",
-			NULL, NULL};
+	char *argv[] = {"/bin/sh", "-c", "echo \"$PARTEST_RUN_ID\" >\"$0/id\"; exec sleep 60", NULL,
+			NULL};
 	struct pt__buf id = PT__BUF_INIT;
 	FILE *in;
 	char line[64] = "";
@@ -202,7 +208,7 @@ PT_TEST(db_server, ready_server_carries_the_run_id_and_is_stopped_on_release)
 	PT_ASSERT_INT(pt__db_server_make_dir(&fx.server, fx.base, &fx.err), ==, 0);
 	argv[3] = fx.server.dir;
 	pt__buf_addf(&id, "%s/id", fx.server.dir);
-	PT_ASSERT_INT(pt__db_server_start(&fx.server, argv, "testd", file_exists, id.data,
+	PT_ASSERT_INT(pt__db_server_start(&fx.server, argv, "testd", line_written, id.data,
 					  &PT__CANCEL_NEVER, &fx.err),
 		      ==, 0);
 	PT_ASSERT_NOT_NULL(in = fopen(id.data, "r"));

@@ -1,0 +1,164 @@
+#include "meson_adapter.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "environ.h"
+#include "error.h"
+#include "find_program.h"
+#include "meson.h"
+#include "spawn.h"
+#include "tap.h"
+#include "xalloc.h"
+
+static int meson_init(struct pt__adapter *adapter, struct pt__buf *why)
+{
+	struct pt__meson *meson = pt__xcalloc(1, sizeof(*meson));
+
+	adapter->state = meson;
+	return pt__meson_read(meson, adapter->args[0], why);
+}
+
+static void meson_release(struct pt__adapter *adapter)
+{
+	pt__meson_release(adapter->state);
+	free(adapter->state);
+}
+
+static int meson_list(struct pt__adapter *adapter, struct pt__buf *why)
+{
+	pt__buf_adds(why, "the meson adapter does not list: partest --meson reads the build");
+	return PT__ERUN;
+}
+
+/*
+ * Runs entry's command, its stdout going to this worker's stdout as it
+ * comes and into output, its stderr to this worker's. Returns the wait
+ * status, or -1 with why.
+ */
+static int run_command(const struct pt__meson *meson, const struct pt__meson_entry *entry,
+		       struct pt__buf *output, struct pt__buf *why)
+{
+	struct pt__buf path = PT__BUF_INIT;
+	struct pt__environ env;
+	int pipe_fds[2], status = -1;
+	char chunk[65536];
+	ssize_t got;
+	pid_t pid;
+
+	if (!entry->command[0]) {
+		pt__buf_adds(why, "it has no command");
+		return -1;
+	}
+	if (pt__find_program(entry->command[0], NULL, &path, why)) {
+		pt__buf_release(&path);
+		return -1;
+	}
+	pt__environ_init(&env);
+	for (char **set = entry->environment; *set; set++) {
+		char *eq = strchr(*set, '=');
+		*eq = '\0';
+		pt__environ_set(&env, *set, eq + 1);
+		*eq = '=';
+	}
+	if (!pt__pipe(pipe_fds, why)) {
+		struct pt__spawn spawn = {
+			.path = path.data,
+			.argv = entry->command,
+			.envp = env.vars,
+			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], PT__SPAWN_INHERIT, PT__SPAWN_NONE,
+				PT__SPAWN_NONE},
+			.cwd = entry->workdir ? entry->workdir : meson->build_dir,
+		};
+		int rc = pt__spawn(&spawn, &pid, why);
+		close(pipe_fds[1]);
+		while (!rc && (got = read(pipe_fds[0], chunk, sizeof(chunk))) != 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				break;
+			pt__write_all(1, chunk, (size_t)got, NULL);
+			pt__buf_add(output, chunk, (size_t)got);
+		}
+		close(pipe_fds[0]);
+		while (!rc && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	pt__environ_release(&env);
+	pt__buf_release(&path);
+	return status;
+}
+
+/* meson test's verdict on an entry that ran, with why in message. */
+static enum pt__wire_status judge(const struct pt__meson_entry *entry, int status,
+				  const struct pt__buf *output, struct pt__buf *message)
+{
+	if (!WIFEXITED(status)) {
+		pt__describe_wait_status(status, message);
+		return PT__WIRE_FAIL;
+	}
+	int code = WEXITSTATUS(status);
+	if (entry->protocol == PT__MESON_TAP) {
+		enum pt__tap_verdict tap =
+			pt__tap_judge(output->data ? output->data : "", output->len, NULL, message);
+		if (tap == PT__TAP_FAIL || tap == PT__TAP_BAIL_OUT)
+			return PT__WIRE_FAIL;
+		if (code) {
+			pt__describe_wait_status(status, message);
+			return PT__WIRE_FAIL;
+		}
+		if (tap == PT__TAP_NONE)
+			pt__buf_adds(message, "no TAP output");
+		return tap == PT__TAP_SKIP   ? PT__WIRE_SKIP
+		       : tap == PT__TAP_PASS ? PT__WIRE_PASS
+					     : PT__WIRE_FAIL;
+	}
+	if (code == 77) {
+		pt__buf_adds(message, "exited with status 77 (skip)");
+		return PT__WIRE_SKIP;
+	}
+	if (code == 99)
+		pt__buf_adds(message, "exited with status 99 (a hard error)");
+	else if (code)
+		pt__describe_wait_status(status, message);
+	return code ? PT__WIRE_FAIL : PT__WIRE_PASS;
+}
+
+static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct pt__meson_entry *entry = pt__meson_find(adapter->state, tests[i].name);
+		struct pt__buf message = PT__BUF_INIT, output = PT__BUF_INIT;
+		enum pt__wire_status verdict = PT__WIRE_FAIL;
+		int64_t started = pt__now_us();
+
+		if (!entry) {
+			pt__buf_addf(&message, "the build has no test \"%s\" any more",
+				     tests[i].name);
+		} else {
+			int status = run_command(adapter->state, entry, &output, &message);
+			if (status != -1)
+				verdict = judge(entry, status, &output, &message);
+			if (pt__adapter_leaked(&message) && verdict != PT__WIRE_FAIL)
+				verdict = PT__WIRE_LEAK;
+		}
+		pt__adapter_result(adapter, verdict, pt__now_us() - started, message.data,
+				   message.len);
+		pt__buf_release(&message);
+		pt__buf_release(&output);
+	}
+}
+
+const struct pt__adapter_kind pt__meson_adapter = {
+	.name = "meson",
+	.min_args = 1,
+	.max_args = 1,
+	.list = meson_list,
+	.init = meson_init,
+	.run = meson_run,
+	.release = meson_release,
+};
