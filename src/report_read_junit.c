@@ -2,10 +2,10 @@
  * A JUnit XML file read as a report, through libxml2's streaming reader:
  * the file is never held in memory as a tree, and every XML rule (entities,
  * character references, CDATA, encodings) is the parser's, not ours.
+ * libxml2 is loaded on the first file read (src/xml_loader.c).
  */
 #include "report_read.h"
 
-#include <libxml/xmlreader.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,6 +13,10 @@
 
 #include "error.h"
 #include "xalloc.h"
+#include "xml_loader.h"
+
+/* libxml2, once loaded: the same entry points for every file. */
+static const struct pt__xml *lib;
 
 /* The test case being read: its attributes and what its children said. */
 struct junit_case {
@@ -30,20 +34,20 @@ static bool is(const xmlChar *name, const char *what)
 /* A copy of attribute what of the reader's element; NULL when absent. */
 static char *attribute(xmlTextReaderPtr reader, const char *what)
 {
-	xmlChar *value = xmlTextReaderGetAttribute(reader, (const xmlChar *)what);
+	xmlChar *value = lib->get_attribute(reader, (const xmlChar *)what);
 	char *copy = value ? pt__xstrdup((const char *)value) : NULL;
 
-	xmlFree(value);
+	lib->free(value);
 	return copy;
 }
 
 /* The text inside the reader's element; NULL when it has none. */
 static char *text_inside(xmlTextReaderPtr reader)
 {
-	xmlChar *value = xmlTextReaderReadString(reader);
+	xmlChar *value = lib->read_string(reader);
 	char *copy = value && *value ? pt__xstrdup((const char *)value) : NULL;
 
-	xmlFree(value);
+	lib->free(value);
 	return copy;
 }
 
@@ -92,7 +96,7 @@ static void case_outcome(struct junit_case *c, xmlTextReaderPtr reader, const xm
 	} else {
 		c->status = status == PT__TIMEOUT ? PT__TIMEOUT : PT__CRASH;
 	}
-	char *text = xmlTextReaderIsEmptyElement(reader) ? NULL : text_inside(reader);
+	char *text = lib->is_empty_element(reader) ? NULL : text_inside(reader);
 	free(c->message);
 	c->message = text ? text : message && *message ? message : NULL;
 	if (c->message != message)
@@ -169,7 +173,7 @@ static void keep_error(void *arg, const char *message, xmlParserSeverities sever
 
 	if (first->len || severity < XML_PARSER_SEVERITY_ERROR)
 		return;
-	pt__buf_addf(first, "line %d: %s", xmlTextReaderLocatorLineNumber(locator), message);
+	pt__buf_addf(first, "line %d: %s", lib->locator_line_number(locator), message);
 	while (first->len && first->data[first->len - 1] == '\n')
 		first->data[--first->len] = '\0';
 }
@@ -177,21 +181,29 @@ static void keep_error(void *arg, const char *message, xmlParserSeverities sever
 int pt__report_read_junit(const char *path, pt__report_case_fn each_case, void *ctx,
 			  struct pt__report_info *info, struct pt__buf *err)
 {
-	xmlTextReaderPtr reader = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
 	struct junit_case c = {0};
 	struct pt__buf why = PT__BUF_INIT;
 	char *suite_name = NULL;
 	bool in_case = false, seen_root = false;
 	int more = 0, rc = 0;
+	xmlTextReaderPtr reader;
 
+	if (!lib)
+		lib = pt__xml_load(&why);
+	if (!lib) {
+		pt__buf_addf(err, "cannot read the report \"%s\": %s", path, pt__buf_str(&why));
+		pt__buf_release(&why);
+		return PT__EUSAGE;
+	}
+	reader = lib->reader_for_file(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
 	if (!reader) {
 		pt__buf_addf(err, "cannot read the report \"%s\": cannot open it", path);
 		return PT__EUSAGE;
 	}
-	xmlTextReaderSetErrorHandler(reader, keep_error, &why);
-	while (!rc && (more = xmlTextReaderRead(reader)) == 1) {
-		int type = xmlTextReaderNodeType(reader);
-		const xmlChar *element = xmlTextReaderConstLocalName(reader);
+	lib->set_error_handler(reader, keep_error, &why);
+	while (!rc && (more = lib->read(reader)) == 1) {
+		int type = lib->node_type(reader);
+		const xmlChar *element = lib->const_local_name(reader);
 		if (type == XML_READER_TYPE_END_ELEMENT && is(element, "testcase")) {
 			in_case = false;
 			rc = emit(&c, suite_name, each_case, ctx, err);
@@ -221,7 +233,7 @@ int pt__report_read_junit(const char *path, pt__report_case_fn each_case, void *
 			free(name);
 		} else if (is(element, "testcase")) {
 			case_start(&c, reader);
-			in_case = !xmlTextReaderIsEmptyElement(reader);
+			in_case = !lib->is_empty_element(reader);
 			if (!in_case)
 				rc = emit(&c, suite_name, each_case, ctx, err);
 		} else if (in_case && (is(element, "failure") || is(element, "error") ||
@@ -250,6 +262,6 @@ int pt__report_read_junit(const char *path, pt__report_case_fn each_case, void *
 	case_release(&c);
 	free(suite_name);
 	pt__buf_release(&why);
-	xmlFreeTextReader(reader);
+	lib->free_reader(reader);
 	return rc;
 }
