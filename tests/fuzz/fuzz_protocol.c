@@ -51,6 +51,12 @@ static void decode_all(decode_fn *decode, bool events, const char *data, size_t 
 			events ? message.event.payload_len : message.command.payload_len;
 		if (payload && (payload < data + at || payload + payload_len > data + at + used))
 			abort();
+		if (events && message.event.type == PT__EVENT_TEST_INFO) {
+			static struct pt__test_info_storage info_storage;
+			struct pt__test_info info;
+			pt__protocol_decode_test_info(payload, payload_len, &info, &info_storage,
+						      &err);
+		}
 		pt__buf_reset(&again);
 		if (events)
 			pt__protocol_encode_event(&again, &message.event);
@@ -65,10 +71,12 @@ static void decode_all(decode_fn *decode, bool events, const char *data, size_t 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pt__buf details = PT__BUF_INIT;
+	struct pt__tap_stream stream = {0};
 
 	decode_all(decode_event, true, (const char *)data, size);
 	decode_all(decode_command, false, (const char *)data, size);
-	pt__tap_judge((const char *)data, size, &details);
+	pt__tap_judge((const char *)data, size, &stream, &details);
+	pt__tap_stream_release(&stream);
 	pt__buf_release(&details);
 	return 0;
 }
