@@ -3,6 +3,17 @@
 # directory (clones, temp dirs) and kills the processes it left.
 . "$(dirname "$0")/lib.sh"
 
+# until_true TENTHS CMD...: runs CMD every tenth of a second until it
+# succeeds, at most TENTHS times.
+until_true() {
+	tries=$1
+	shift
+	while [ "$tries" -gt 0 ] && ! "$@"; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+
 sleepy=$(private_copy sleepy)
 cat >hang.sh <<'SCRIPT'
 #!/bin/sh
@@ -11,10 +22,11 @@ exec sleep 300
 SCRIPT
 chmod +x hang.sh
 DATABASE_URL="sqlite:$work/given.db" "$PROGRAMS/items_setup" >/dev/null
-"$PARTEST" -j2 --db "sqlite:$work/given.db" --filter '*forever*' "$sleepy" ./hang.sh \
+"$PARTEST" -j2 --db "sqlite:$work/given.db" --filter '*forever*' --filter hang.sh "$sleepy" ./hang.sh \
 	>out 2>err </dev/null &
 pid=$!
-sleep 1
+# Killed once its tests are running (slow to come under sanitizers and load).
+until_true 300 [ -s "$work/hang.pid" ]
 kill -KILL $pid
 wait $pid 2>/dev/null
 check "the killed run left its run directory" [ -n "$(ls -A "$TMPDIR")" ]
@@ -31,7 +43,8 @@ check "nor what its tests started" gone "$(cat "$work/hang.pid")"
 
 "$PARTEST" --filter '*forever*' "$sleepy" >out 2>err </dev/null &
 pid=$!
-sleep 1
+until_true 300 sh -c '[ -n "$(ls -A "$TMPDIR")" ]'
+sleep 0.5
 kill -KILL $pid
 wait $pid 2>/dev/null
 run db clean --db "sqlite:$work/given.db"
