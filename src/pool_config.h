@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "cancel.h"
 #include "testlist.h"
 
@@ -50,6 +51,25 @@ struct pt__pool_config {
 	void (*progress)(void *ctx, const struct pt__pool_progress *progress);
 	/* Called with an executable's output as it arrives, under no_capture. */
 	void (*passthrough)(void *ctx, int fd, const char *data, size_t len);
+	/*
+	 * Called before a new worker starts on slot `worker` (1..N) whose last
+	 * process must not be trusted: it crashed or timed out, or a test
+	 * failed there and is to be tried again. Gives the slot fresh database
+	 * clones and an empty TMPDIR, under the same names, so the slot's
+	 * environment stays as it is. Returns 0, or a negative PT__E* code
+	 * with one line in err (the run then stops as after a lost worker).
+	 * NULL: nothing to renew.
+	 */
+	int (*renew_slot)(void *ctx, int worker, struct pt__buf *err);
+	/*
+	 * Called under --keep-failed when `test` has failed for good on slot
+	 * `worker` and the slot's process is gone, instead of renew_slot:
+	 * sets the slot's clones and TMPDIR aside, marked as kept, and gives
+	 * the slot fresh ones as renew_slot does. Returns as renew_slot.
+	 * NULL: nothing is kept.
+	 */
+	int (*keep_slot)(void *ctx, int worker, const struct pt__test_list *list, size_t test,
+			 struct pt__buf *err);
 	char *const *server_env; /* the environment of fork servers */
 	/* Called with one line worth telling that is not a test's result: a
 	 * fork refused, processes left behind outside their groups. */
