@@ -32,58 +32,48 @@ struct junit_group {
 /* Spool bytes copied to the report at a time. */
 #define COPY_CHUNK (256 * 1024)
 
-static bool is_plain_ascii(unsigned char c)
+static bool xml_shows(uint32_t code_point)
 {
-	if (c < 0x20)
-		return c == '\t' || c == '\n';
-	return c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+	return code_point > 0x9F && code_point != 0xFFFE && code_point != 0xFFFF;
 }
 
-/* pt__xml_escape(), and in_attribute: LF and tab as references, which
- * attribute value normalisation would otherwise turn into spaces. */
+/*
+ * What XML 1.0 cannot carry, visibly: an ASCII control as \xNN, a C1
+ * control or a non-character as \uNNNN, an invalid sequence as U+FFFD.
+ */
+static void xml_escape(struct pt__buf *out, const unsigned char *bytes, size_t len,
+		       uint32_t code_point)
+{
+	if (code_point == PT__UTF8_INVALID)
+		pt__buf_adds(out, "\xEF\xBF\xBD");
+	else if (code_point < 0x80)
+		pt__buf_addf(out, "\\x%02X", bytes[0]);
+	else
+		pt__buf_addf(out, "\\u%04" PRIX32, code_point);
+}
+
+#define XML_NAMED                                                                          \
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;", \
+	['\r'] = "&#13;"
+
+static const struct pt__utf8_escapes xml_text = {
+	.named = {XML_NAMED},
+	.controls_kept = "\t\n",
+	.shown = xml_shows,
+	.escape = xml_escape,
+};
+
+/* LF and tab as references, which attribute value normalisation would otherwise turn into spaces. */
+static const struct pt__utf8_escapes xml_attribute = {
+	.named = {XML_NAMED, ['\n'] = "&#10;", ['\t'] = "&#9;"},
+	.shown = xml_shows,
+	.escape = xml_escape,
+};
+
+/* pt__xml_escape(), or for an attribute's value (in_attribute). */
 static void escape(struct pt__buf *out, const char *data, size_t len, bool in_attribute)
 {
-	const unsigned char *s = (const unsigned char *)data;
-	size_t i = 0;
-
-	while (i < len) {
-		size_t run = i;
-		while (run < len && is_plain_ascii(s[run]) &&
-		       !(in_attribute && (s[run] == '\n' || s[run] == '\t')))
-			run++;
-		if (run > i) {
-			pt__buf_add(out, s + i, run - i);
-			i = run;
-			continue;
-		}
-
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			switch (c) {
-			case '&': pt__buf_adds(out, "&amp;"); break;
-			case '<': pt__buf_adds(out, "&lt;"); break;
-			case '>': pt__buf_adds(out, "&gt;"); break;
-			case '"': pt__buf_adds(out, "&quot;"); break;
-			case '\'': pt__buf_adds(out, "&apos;"); break;
-			case '\r': pt__buf_adds(out, "&#13;"); break;
-			case '\n': pt__buf_adds(out, "&#10;"); break;
-			case '\t': pt__buf_adds(out, "&#9;"); break;
-			default: pt__buf_addf(out, "\\x%02X", c); break;
-			}
-			i++;
-			continue;
-		}
-
-		uint32_t cp;
-		size_t taken = pt__utf8_decode(s + i, len - i, &cp);
-		if (cp == PT__UTF8_INVALID)
-			pt__buf_adds(out, "\xEF\xBF\xBD");
-		else if (cp <= 0x9F || cp == 0xFFFE || cp == 0xFFFF)
-			pt__buf_addf(out, "\\u%04" PRIX32, cp);
-		else
-			pt__buf_add(out, s + i, taken);
-		i += taken;
-	}
+	pt__utf8_escape(out, data, len, in_attribute ? &xml_attribute : &xml_text);
 }
 
 void pt__xml_escape(struct pt__buf *out, const char *data, size_t len)
