@@ -11,8 +11,13 @@
  * and process start time. A row is written before its database is created
  * and deleted after it is dropped, so a run killed in between leaves a row
  * without a database (harmless, reaped), never a database without a row.
- * partest drops only databases with a row: templates it built, clones of its
- * own run, and clones whose run, on this host, is dead.
+ * The row says what to look for; the proof is in the database itself, on
+ * every version alike: an empty stored procedure, partest_template or
+ * partest_clone, whose comment is partest's marker for the run that made
+ * it. A database someone dropped and made again under a remembered name
+ * lacks it. partest drops only databases with a row and that marker:
+ * templates it built, clones of its own run, and clones whose run, on this
+ * host, is dead. Clones never copy the template's marker procedure.
  *
  * Clones (the default "copy" strategy) are made inside the server: each
  * table from its own SHOW CREATE TABLE (so foreign keys, indexes, charsets,
@@ -62,6 +67,8 @@
 #define DEFAULT_THREADS_MIN 2
 #define DEFAULT_THREADS_MAX 8
 #define CONNECT_TIMEOUT	    10
+#define MARKER_TEMPLATE	    "partest_template"
+#define MARKER_CLONE	    "partest_clone"
 
 struct my_state {
 	struct pt__db_admin shared; /* first: where the admin connection is */
@@ -70,7 +77,6 @@ struct my_state {
 	bool server_started;
 	MYSQL *admin;
 	bool locked;		     /* holds the template's named lock */
-	int comments;		     /* databases carry comments: 1, 0, or -1 not known yet */
 	struct pt__db_clones clones; /* made: its row is in the registry */
 };
 
@@ -238,7 +244,6 @@ static int mysql_open(struct pt__db *db, struct pt__buf *err)
 	struct pt__buf url = PT__BUF_INIT;
 	int rc;
 
-	state->comments = -1;
 	if ((rc = pt__my_url_parse(db->url, &state->url, err))) {
 		free(state);
 		return rc;
@@ -378,48 +383,46 @@ static int read_registry(struct pt__db *db, const char *name, char *kind, size_t
 	return rc;
 }
 
-/* 1 when the server keeps a comment with a database (MariaDB 10.5 and later). */
-static int has_comments(struct pt__db *db, struct pt__buf *err)
+/*
+ * Creates the database name (CREATE DATABASE name suffix) and marks it as
+ * this run's template or clone. A database that cannot be marked is
+ * dropped again at once: nothing unmarked of partest's stays.
+ */
+static int create_marked(struct pt__db *db, const char *name, bool clone, const char *suffix,
+			 struct pt__buf *err)
 {
 	struct my_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT, sql = PT__BUF_INIT, marker = PT__BUF_INIT;
 	int rc;
 
-	if (state->comments >= 0)
-		return state->comments;
-	rc = pt__db_admin_count(db, "ask whether databases carry comments",
-				"SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
-				"'information_schema' AND TABLE_NAME = 'SCHEMATA' AND "
-				"COLUMN_NAME = 'SCHEMA_COMMENT'",
-				err);
-	if (rc >= 0)
-		state->comments = rc > 0;
-	return rc < 0 ? rc : rc > 0;
-}
-
-/*
- * " COMMENT '<marker>'" for a database this run creates, where the server
- * keeps one: the proof, besides the registry row, that partest made it,
- * which a database someone dropped and made again under that name lacks.
- */
-static int marker_clause(struct pt__db *db, bool clone, struct pt__buf *out, struct pt__buf *err)
-{
-	struct my_state *state = db->state;
-	struct pt__buf marker = PT__BUF_INIT;
-	int rc = has_comments(db, err);
-
-	if (rc > 0) {
-		pt__db_owner_format_this_run(db->ctx, clone, &marker);
-		pt__buf_adds(out, " COMMENT ");
-		add_literal(state->admin, marker.data, out);
+	pt__buf_addf(&what, "create the %s \"%s\"", clone ? "clone" : "template", name);
+	rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", name, suffix, err);
+	if (rc)
+		goto out;
+	pt__db_owner_format_this_run(db->ctx, clone, &marker);
+	pt__buf_adds(&sql, "CREATE PROCEDURE ");
+	pt__my_add_identifier(name, &sql);
+	pt__buf_addf(&sql, ".%s() COMMENT ", clone ? MARKER_CLONE : MARKER_TEMPLATE);
+	add_literal(state->admin, marker.data, &sql);
+	pt__buf_adds(&sql, " BEGIN END");
+	pt__buf_reset(&what);
+	pt__buf_addf(&what, "mark \"%s\" as partest's (a procedure: CREATE ROUTINE is needed)",
+		     name);
+	if ((rc = pt__db_admin_exec(db, what.data, sql.data, err))) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__db_admin_command(db, "drop", "DROP DATABASE IF EXISTS ", name, "", &ignored);
+		pt__buf_release(&ignored);
 	}
+out:
+	pt__buf_release(&what);
+	pt__buf_release(&sql);
 	pt__buf_release(&marker);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /*
  * 1 when database name carries the marker of the run run_id (a clone's or
- * a template's), or the server keeps no comments (the registry row alone
- * then says it); 0 when it lacks it: made again by someone else.
+ * a template's); 0 when it lacks it: made again by someone else.
  */
 static int marker_matches(struct pt__db *db, const char *name, bool clone, const char *run_id,
 			  struct pt__buf *err)
@@ -428,14 +431,14 @@ static int marker_matches(struct pt__db *db, const char *name, bool clone, const
 	struct pt__buf sql = PT__BUF_INIT;
 	struct pt__db_owner owner;
 	char *comment = NULL;
-	int rc = has_comments(db, err);
+	int rc;
 
-	if (rc <= 0)
-		return rc < 0 ? rc : 1;
-	pt__buf_adds(&sql, "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE "
-			   "SCHEMA_NAME = ");
+	pt__buf_adds(&sql, "SELECT ROUTINE_COMMENT FROM information_schema.ROUTINES WHERE "
+			   "ROUTINE_TYPE = 'PROCEDURE' AND ROUTINE_NAME = '");
+	pt__buf_adds(&sql, clone ? MARKER_CLONE : MARKER_TEMPLATE);
+	pt__buf_adds(&sql, "' AND ROUTINE_SCHEMA = ");
 	add_literal(state->admin, name, &sql);
-	rc = pt__db_admin_value(db, "read a database's comment", sql.data, &comment, err);
+	rc = pt__db_admin_value(db, "read partest's marker", sql.data, &comment, err);
 	if (rc >= 0)
 		rc = rc == 1 && pt__db_owner_parse(comment, &owner) && owner.clone == clone &&
 		     !strcmp(owner.run_id, run_id);
@@ -542,20 +545,13 @@ static int mysql_template_is_ours(struct pt__db *db, bool this_run, struct pt__b
 static int mysql_create_template(struct pt__db *db, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	struct pt__buf what = PT__BUF_INIT, marker = PT__BUF_INIT;
 	int rc;
 
-	/* The row first: a run killed in between leaves a row, never an unmarked database. */
-	if ((rc = register_database(db, state->url.dbname, "template", err)) ||
-	    (rc = marker_clause(db, false, &marker, err)))
+	/* The row first: a run killed in between leaves a row, never a database without one. */
+	if ((rc = register_database(db, state->url.dbname, "template", err)))
 		return rc;
-	pt__buf_addf(&what, "create the template \"%s\"", state->url.dbname);
-	rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", state->url.dbname,
-				  pt__buf_str(&marker), err);
-	if (rc)
+	if ((rc = create_marked(db, state->url.dbname, false, "", err)))
 		unregister_database(db, state->url.dbname);
-	pt__buf_release(&what);
-	pt__buf_release(&marker);
 	return rc;
 }
 
@@ -824,7 +820,8 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 
 	rc = list_query(db, "list the template's routines",
 			"SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
-			"ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION') AND ROUTINE_SCHEMA = ",
+			"(ROUTINE_TYPE = 'FUNCTION' OR (ROUTINE_TYPE = 'PROCEDURE' AND ROUTINE_NAME "
+			"NOT IN ('" MARKER_TEMPLATE "', '" MARKER_CLONE "'))) AND ROUTINE_SCHEMA = ",
 			" ORDER BY 1, 2", &res, err);
 	if (rc)
 		goto out;
@@ -1332,6 +1329,14 @@ static int dump_clones(struct pt__db *db, struct pt__buf *err)
 				     state->shared.where, dump_failed ? dumper.data : loader.data);
 			add_output(dump_failed ? dump_err : load_err, err);
 			rc = PT__ERUN;
+		} else {
+			/* The dump brought the template's marker: the clone has its own. */
+			pt__buf_reset(&why);
+			pt__buf_adds(&why, "DROP PROCEDURE IF EXISTS ");
+			pt__my_add_identifier(state->clones.items[k].name, &why);
+			pt__buf_adds(&why, "." MARKER_TEMPLATE);
+			rc = pt__db_admin_exec(db, "remove the template's marker from a clone",
+					       why.data, err);
 		}
 		pt__buf_release(&why);
 		close(dump_err);
@@ -1376,25 +1381,20 @@ static int drop_clone(struct pt__db *db, struct pt__db_clone *clone, struct pt__
 static int create_clones(struct pt__db *db, const struct contents *contents, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	struct pt__buf suffix = PT__BUF_INIT, what = PT__BUF_INIT;
+	struct pt__buf suffix = PT__BUF_INIT;
 	int rc = 0;
 
 	if (contents->charset)
 		pt__buf_addf(&suffix, " CHARACTER SET %s COLLATE %s", contents->charset,
 			     contents->collation);
-	rc = marker_clause(db, true, &suffix, err);
 	for (int k = 0; !rc && k < state->clones.nr; k++) {
 		struct pt__db_clone *clone = &state->clones.items[k];
 		if ((rc = register_database(db, clone->name, "clone", err)))
 			break;
 		clone->made = true;
-		pt__buf_reset(&what);
-		pt__buf_addf(&what, "create the clone \"%s\"", clone->name);
-		rc = pt__db_admin_command(db, what.data, "CREATE DATABASE ", clone->name,
-					  suffix.data, err);
+		rc = create_marked(db, clone->name, true, pt__buf_str(&suffix), err);
 	}
 	pt__buf_release(&suffix);
-	pt__buf_release(&what);
 	return rc;
 }
 
@@ -1472,18 +1472,17 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 	struct pt__db_rows rows = PT__DB_ROWS_INIT;
 	struct pt__db_statement look = {.what = "look for clones left by dead runs"};
 	struct pt__buf why = PT__BUF_INIT, sql = PT__BUF_INIT;
-	int comments, code = 0, rc;
+	int code = 0, rc;
 
 	/* A throwaway server is new: nothing there to reap. */
 	if (state->url.throwaway && !state->server_started)
 		return 0;
-	if ((comments = has_comments(db, err)) < 0)
-		return comments;
-	pt__buf_addf(&sql,
-		     "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL, "
-		     "%s FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
-		     "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'clone' ORDER BY r.name",
-		     comments ? "s.SCHEMA_COMMENT" : "NULL");
+	pt__buf_adds(&sql, "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT "
+			   "NULL, m.ROUTINE_COMMENT FROM " REGISTRY_TABLE " r LEFT JOIN "
+			   "information_schema.SCHEMATA s ON s.SCHEMA_NAME = r.name LEFT JOIN "
+			   "information_schema.ROUTINES m ON m.ROUTINE_SCHEMA = r.name AND "
+			   "m.ROUTINE_TYPE = 'PROCEDURE' AND m.ROUTINE_NAME = '" MARKER_CLONE
+			   "' WHERE r.kind = 'clone' ORDER BY r.name");
 	look.sql = sql.data;
 	rc = pt__db_admin_run(db, &look, &rows, &code, &why);
 	if (rc && !no_registry(code))
@@ -1498,7 +1497,7 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		snprintf(item.owner.run_id, sizeof(item.owner.run_id), "%s", row[1]);
 		snprintf(item.owner.host, sizeof(item.owner.host), "%s", row[2]);
 		struct pt__db_owner marker;
-		bool remade = strcmp(row[5], "0") && comments &&
+		bool remade = strcmp(row[5], "0") &&
 			      !(pt__db_owner_parse(row[6], &marker) && marker.clone &&
 				!strcmp(marker.run_id, row[1]));
 		if (remade)

@@ -1,9 +1,11 @@
 #!/bin/sh
-# A MariaDB database that someone dropped and made again under a name
-# partest's registry remembers (a --keepdb template, a killed run's clone)
-# is never dropped, by a run or by `partest db clean`: partest's own carry
-# its marker as their comment, which the new one lacks. A run that would
-# rebuild such a template stops with exit 2, as on PostgreSQL and SQLite.
+# A MySQL or MariaDB database that someone dropped and made again under a
+# name partest's registry remembers (a --keepdb template, a killed run's
+# clone) is never dropped, by a run or by `partest db clean`: partest's own
+# carry its marker (an empty procedure whose comment names the run), which
+# the new one lacks, on every server version (see the _on_mysql and
+# _on_mariadb10.5 scripts). A run that would rebuild such a template stops
+# with exit 2, as on PostgreSQL and SQLite.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/mysql_lib.sh"
 my_start
@@ -19,11 +21,28 @@ touch "$work/started"
 exec sleep 300
 SCRIPT
 printf '#!/bin/sh\necho 1..1\necho ok 1\n' >ok.sh
-chmod +x setup.sh hang.sh ok.sh
+# What a test sees in its clone: its tables and routines, one line each.
+cat >contents.sh <<'SCRIPT'
+#!/bin/sh
+db=${DATABASE_URL##*/}; db=${db%%\?*}
+{
+	mariadb --no-defaults -S "$MY_SOCKET" -u root -N -B "$db" -e "SHOW TABLES"
+	mariadb --no-defaults -S "$MY_SOCKET" -u root -N -B -e "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '$db'"
+} >"$work/contents.$1"
+SCRIPT
+chmod +x setup.sh hang.sh ok.sh contents.sh
 export MY_SOCKET="$MYSERVER/sock"
 
 run --keepdb --db "$(url tpl)" --db-setup ./setup.sh ./ok.sh
 check "a --keepdb run builds the template" status_is 0
+check "the template carries partest's marker" \
+	[ "$(sql "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'tpl'")" = partest_template ]
+for strategy in copy dump; do
+	run -j1 --keepdb --db "$(url tpl "partest_strategy=$strategy")" --db-setup ./setup.sh \
+		./contents.sh :: $strategy
+	check "a $strategy clone holds the table and its own marker, not the template's" \
+		[ "$(sort "$work/contents.$strategy" | tr '\n' ' ')" = "items partest_clone " ]
+done
 sql "DROP DATABASE tpl; CREATE DATABASE tpl; CREATE TABLE tpl.precious (x INT); INSERT INTO tpl.precious VALUES (42)"
 run --db "$(url tpl)" --db-setup ./setup.sh ./ok.sh
 check "a run that would rebuild the re-created template: exit 2" status_is 2
