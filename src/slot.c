@@ -527,9 +527,11 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 
 	if (!slot->worker.native && slot->state == PT__SLOT_BUSY) {
 		pt__buf_reset(&result->message);
-		enum pt__status verdict = pt__verdict_of_executable(
-			status, slot->worker.out_buf.data, slot->worker.out_buf.len, leaked,
-			&result->tap, &result->message);
+		enum pt__tap_verdict judged =
+			pt__worker_judge_tap(&slot->worker, &result->tap, &message);
+		enum pt__status verdict = pt__verdict_of_executable(status, judged, &message,
+								    leaked, &result->message);
+		pt__buf_release(&message);
 		if (!pt__status_failed(verdict))
 			pt__worker_discard_output(&slot->worker, (off_t[2]){-1, -1});
 		finish_test(ctx, slot, index, verdict, duration);

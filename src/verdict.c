@@ -4,11 +4,10 @@
 
 #include "spawn.h"
 
-enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size_t len, bool leaked,
-					  struct pt__tap_stream *tap, struct pt__buf *message)
+enum pt__status pt__verdict_of_executable(int wait_status, enum pt__tap_verdict judged,
+					  const struct pt__buf *details, bool leaked,
+					  struct pt__buf *message)
 {
-	struct pt__buf details = PT__BUF_INIT;
-	enum pt__tap_verdict judged = pt__tap_judge(out ? out : "", len, tap, &details);
 	bool tap_failed = judged == PT__TAP_FAIL || judged == PT__TAP_BAIL_OUT;
 	enum pt__status verdict;
 
@@ -17,10 +16,10 @@ enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size
 		pt__describe_wait_status(wait_status, message);
 	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 77 && !tap_failed) {
 		verdict = PT__SKIP;
-		pt__buf_adds(message, details.len ? details.data : "exited with status 77 (skip)");
+		pt__buf_adds(message, details->len ? details->data : "exited with status 77 (skip)");
 	} else if (tap_failed) {
 		verdict = PT__FAIL;
-		pt__buf_add(message, details.data, details.len);
+		pt__buf_add(message, details->data, details->len);
 		if (judged == PT__TAP_BAIL_OUT)
 			pt__buf_adds(message, "bailed out: no further test starts\n");
 		if (WEXITSTATUS(wait_status)) {
@@ -32,7 +31,7 @@ enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size
 		pt__describe_wait_status(wait_status, message);
 	} else if (judged == PT__TAP_SKIP) {
 		verdict = PT__SKIP;
-		pt__buf_add(message, details.data, details.len);
+		pt__buf_add(message, details->data, details->len);
 	} else {
 		verdict = PT__PASS;
 	}
@@ -43,6 +42,5 @@ enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size
 		if (verdict == PT__PASS || verdict == PT__SKIP)
 			verdict = PT__LEAK;
 	}
-	pt__buf_release(&details);
 	return verdict;
 }

@@ -14,14 +14,15 @@
 #include "testlist.h"
 
 /*
- * Judges an executable that ended with wait_status after writing out[0..len)
- * to its stdout; leaked: processes of its group outlived it. Exit status 77
- * is a skip (automake's convention) unless its TAP says a test failed; a
- * TAP "Bail out!" is a failure whatever the exit status. Returns the status,
- * appends the reason, if any, to message, and leaves the TAP test points
- * (none if the output is not TAP) and whether it bailed out in tap.
+ * Judges an executable that ended with wait_status after its stdout was
+ * judged as TAP (judged, with details: see pt__tap_judge); leaked:
+ * processes of its group outlived it. Exit status 77 is a skip (automake's
+ * convention) unless its TAP says a test failed; a TAP "Bail out!" is a
+ * failure whatever the exit status. Returns the status and appends the
+ * reason, if any, to message.
  */
-enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size_t len, bool leaked,
-					  struct pt__tap_stream *tap, struct pt__buf *message);
+enum pt__status pt__verdict_of_executable(int wait_status, enum pt__tap_verdict judged,
+					  const struct pt__buf *details, bool leaked,
+					  struct pt__buf *message);
 
 #endif

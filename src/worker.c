@@ -13,6 +13,30 @@
 #include "spawn.h"
 #include "xalloc.h"
 
+/* The TAP judge that reads an executable's stdout as it comes. */
+struct pt__worker_tap {
+	struct pt__tap_reader *reader;
+	struct pt__tap_stream stream;
+	struct pt__buf details;
+};
+
+static void start_tap(struct pt__worker *worker)
+{
+	worker->tap = pt__xcalloc(1, sizeof(*worker->tap));
+	worker->tap->reader = pt__tap_reader_new(&worker->tap->stream, &worker->tap->details);
+}
+
+static void free_tap(struct pt__worker *worker)
+{
+	if (!worker->tap)
+		return;
+	pt__tap_reader_finish(worker->tap->reader);
+	pt__tap_stream_release(&worker->tap->stream);
+	pt__buf_release(&worker->tap->details);
+	free(worker->tap);
+	worker->tap = NULL;
+}
+
 void pt__worker_init(struct pt__worker *worker, int number)
 {
 	memset(worker, 0, sizeof(*worker));
@@ -120,6 +144,9 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 	worker->kill_at_us = 0;
 	worker->close_after_flush = false;
 	pt__buf_reset(&worker->to_send);
+	free_tap(worker);
+	if (!options->native)
+		start_tap(worker);
 	return 0;
 fail:
 	worker->awaiting_fork = false;
@@ -191,6 +218,8 @@ static void drain(struct pt__worker *worker, int *fd, int which, pt__worker_outp
 		if (n > 0) {
 			if (echo)
 				echo(ctx, which, chunk, (size_t)n);
+			if (which == 1 && worker->tap)
+				pt__tap_reader_feed(worker->tap->reader, chunk, (size_t)n);
 			add_captured(worker, which - 1, chunk, (size_t)n);
 			continue;
 		}
@@ -206,6 +235,23 @@ void pt__worker_drain_output(struct pt__worker *worker, pt__worker_output_fn *ec
 {
 	drain(worker, &worker->out, 1, echo, ctx);
 	drain(worker, &worker->err, 2, echo, ctx);
+}
+
+enum pt__tap_verdict pt__worker_judge_tap(struct pt__worker *worker, struct pt__tap_stream *stream,
+					  struct pt__buf *details)
+{
+	enum pt__tap_verdict verdict;
+
+	pt__tap_stream_release(stream);
+	if (!worker->tap)
+		return PT__TAP_NONE;
+	verdict = pt__tap_reader_finish(worker->tap->reader);
+	*stream = worker->tap->stream;
+	pt__buf_add(details, worker->tap->details.data, worker->tap->details.len);
+	pt__buf_release(&worker->tap->details);
+	free(worker->tap);
+	worker->tap = NULL;
+	return verdict;
 }
 
 /* Where output file i is to be read up to: ends[i], or its end (-1, or an offset gone past). */
@@ -350,6 +396,7 @@ void pt__worker_reset(struct pt__worker *worker)
 	pt__buf_reset(&worker->err_buf);
 	for (int i = 0; i < 2; i++)
 		worker->dropped[i] = worker->not_kept[i] = 0;
+	free_tap(worker);
 	worker->pid = 0;
 	worker->forked = false;
 	worker->kill_stage = 0;

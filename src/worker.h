@@ -25,6 +25,9 @@
 #include "event_reader.h"
 #include "forkserver.h"
 #include "protocol.h"
+#include "tap.h"
+
+struct pt__worker_tap;
 
 struct pt__worker {
 	int number; /* 1..N, kept by a replacement */
@@ -42,6 +45,7 @@ struct pt__worker {
 	struct pt__buf out_buf, err_buf; /* output not yet taken */
 	size_t dropped[2];		 /* stdout, stderr bytes over the capture limit */
 	size_t not_kept[2];		 /* stdout, stderr bytes counted, not kept */
+	struct pt__worker_tap *tap;	 /* an executable's whole stdout, read as TAP */
 	int kill_stage;			 /* 0, 1 after SIGTERM, 2 after SIGKILL */
 	int64_t kill_at_us;		 /* when to signal harder; 0: never */
 };
@@ -87,8 +91,21 @@ void pt__worker_close_input(struct pt__worker *worker, bool after_flush);
 /* Called with an executable's output as it arrives: fd is 1 or 2. */
 typedef void pt__worker_output_fn(void *ctx, int fd, const char *data, size_t len);
 
-/* Reads what is there on an executable's output pipes, passing it to echo (if any). */
+/*
+ * Reads what is there on an executable's output pipes, passing it to echo
+ * (if any) and all of its stdout to its TAP reader, while only
+ * PT__OUTPUT_LIMIT bytes of each stream are kept.
+ */
 void pt__worker_drain_output(struct pt__worker *worker, pt__worker_output_fn *echo, void *ctx);
+
+/*
+ * An executable's verdict as TAP (see pt__tap_judge), from all its stdout
+ * read so far, however much was kept: stream is released and takes its
+ * test points, details gets the lines that explain the verdict. Once per
+ * process; PT__TAP_NONE for a native worker.
+ */
+enum pt__tap_verdict pt__worker_judge_tap(struct pt__worker *worker, struct pt__tap_stream *stream,
+					  struct pt__buf *details);
 
 /* Reads a native worker's output files up to ends[] (-1: to their end). */
 void pt__worker_read_capture(struct pt__worker *worker, const off_t ends[2]);
