@@ -1,5 +1,7 @@
 #include "report_file.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,7 +10,15 @@
 #include <unistd.h>
 
 #include "../error.h"
+#include "../process_identity.h"
 #include "../xalloc.h"
+
+/* Between the target's name and the writer in a temporary file's name. */
+#define WRITER_MARK ".partest-"
+/* The host's name in it is cut to this many characters. */
+#define HOST_MAX 32
+/* mkstemp()'s six characters. */
+#define UNIQUE_LEN 6
 
 /* Says in err that file's report could not be written, and why. */
 static void say_why(const struct pt__report_file *file, int error, struct pt__buf *err)
@@ -28,24 +38,110 @@ static bool is_direct(const char *target)
 	return !stat(target, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
-/* "DIR/.BASE.XXXXXX" for target "DIR/BASE" (DIR "." when target has none),
- * or "$TMPDIR/.partest-report.XXXXXX" when target is NULL. */
+/* This host's name as temporary files carry it: letters, digits and dots, the rest '_'. */
+static void add_host(struct pt__buf *out)
+{
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	for (int i = 0; host[i] && i < HOST_MAX; i++)
+		pt__buf_addc(out, isalnum((unsigned char)host[i]) || host[i] == '.' ? host[i] : '_');
+}
+
+/* ".partest-HOST-PID-START": the run writing a temporary file, in its name. */
+static void add_writer(struct pt__buf *out)
+{
+	pt__buf_adds(out, WRITER_MARK);
+	add_host(out);
+	pt__buf_addf(out, "-%ld-%llu", (long)getpid(), pt__process_start_time((long)getpid()));
+}
+
+/* The directory of target "DIR/BASE" ("." when it has none) and its BASE. */
+static void split_target(const char *target, struct pt__buf *dir, const char **base)
+{
+	const char *slash = strrchr(target, '/');
+
+	if (slash)
+		pt__buf_add(dir, target, (size_t)(slash - target) + 1);
+	else
+		pt__buf_adds(dir, "./");
+	*base = slash ? slash + 1 : target;
+}
+
+/* "DIR/.BASE.partest-HOST-PID-START.XXXXXX" for target "DIR/BASE", or
+ * "$TMPDIR/.partest-report.XXXXXX" when target is NULL. */
 static char *temp_template(const char *target)
 {
 	struct pt__buf name = PT__BUF_INIT;
-	const char *slash = target ? strrchr(target, '/') : NULL;
+	const char *base;
 
 	if (!target) {
 		const char *tmpdir = getenv("TMPDIR");
 		pt__buf_addf(&name, "%s/.partest-report.XXXXXX",
 			     tmpdir && *tmpdir ? tmpdir : "/tmp");
-	} else if (slash) {
-		pt__buf_add(&name, target, (size_t)(slash - target) + 1);
-		pt__buf_addf(&name, ".%s.XXXXXX", slash + 1);
-	} else {
-		pt__buf_addf(&name, ".%s.XXXXXX", target);
+		return pt__buf_detach(&name);
 	}
+	split_target(target, &name, &base);
+	pt__buf_addf(&name, ".%s", base);
+	add_writer(&name);
+	pt__buf_adds(&name, ".XXXXXX");
 	return pt__buf_detach(&name);
+}
+
+/*
+ * True when name is a temporary file of target's base written by a run on
+ * this host that is dead: ".BASE.partest-HOST-PID-START.XXXXXX", HOST this
+ * host, and PID no longer the process that started at START.
+ */
+static bool left_by_dead_run(const char *name, const char *prefix, const char *host)
+{
+	size_t prefix_len = strlen(prefix), host_len = strlen(host);
+	const char *rest = name + prefix_len;
+	char *end;
+	long pid;
+	unsigned long long start;
+
+	if (strncmp(name, prefix, prefix_len) || strncmp(rest, host, host_len) ||
+	    rest[host_len] != '-' || !isdigit((unsigned char)rest[host_len + 1]))
+		return false;
+	errno = 0;
+	pid = strtol(rest + host_len + 1, &end, 10);
+	if (errno || pid <= 0 || *end != '-' || !isdigit((unsigned char)end[1]))
+		return false;
+	start = strtoull(end + 1, &end, 10);
+	if (errno || *end != '.' || strlen(end + 1) != UNIQUE_LEN)
+		return false;
+	return !pt__process_is(pid, start);
+}
+
+/*
+ * Removes the temporary files that dead runs on this host left beside
+ * target: regular files only, and only this user's. What cannot be read
+ * or removed stays, silently: it is not this run's report.
+ */
+static void remove_dead_temps(const char *target)
+{
+	struct pt__buf dir = PT__BUF_INIT, prefix = PT__BUF_INIT, host = PT__BUF_INIT;
+	const char *base;
+	struct dirent *entry;
+	DIR *listing;
+
+	split_target(target, &dir, &base);
+	pt__buf_addf(&prefix, ".%s" WRITER_MARK, base);
+	add_host(&host);
+	if ((listing = opendir(dir.data))) {
+		while ((entry = readdir(listing))) {
+			struct stat st;
+			if (left_by_dead_run(entry->d_name, prefix.data, host.data) &&
+			    !fstatat(dirfd(listing), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+			    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+				unlinkat(dirfd(listing), entry->d_name, 0);
+		}
+		closedir(listing);
+	}
+	pt__buf_release(&dir);
+	pt__buf_release(&prefix);
+	pt__buf_release(&host);
 }
 
 /* A new file of name's pattern, made with O_EXCL (mkstemp), close-on-exec,
@@ -94,6 +190,7 @@ int pt__report_file_open(struct pt__report_file *file, const char *target, const
 		errno = EISDIR;
 		fd = -1;
 	} else {
+		remove_dead_temps(target);
 		file->temp = temp_template(target);
 		fd = make_temp(file->temp);
 	}

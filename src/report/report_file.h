@@ -3,7 +3,10 @@
  * run has something to say: written to a temporary file beside the target,
  * created with O_EXCL so that no planted name is ever followed, and renamed
  * over the target at the end. A run that stops before that leaves whatever
- * was at the target exactly as it was. "-" (standard output), a character
+ * was at the target exactly as it was. The temporary file's name says which
+ * run writes it (".BASE.partest-HOST-PID-START.XXXXXX"), so that a run
+ * opening the same report removes those of runs on this host that are dead
+ * (killed before they could), and only those. "-" (standard output), a character
  * device, a FIFO or socket, and anything under /dev/ or /proc/ are written
  * directly: never created, truncated, renamed over or removed.
  */
@@ -24,7 +27,8 @@ struct pt__report_file {
 };
 
 /*
- * Opens a report called what ("JUnit report") for target. Returns 0, or
+ * Opens a report called what ("JUnit report") for target, first removing the
+ * temporary files that dead runs left beside it. Returns 0, or
  * PT__EUSAGE with one line in err ("cannot write the JUnit report
  * \"out/r.xml\": No such file or directory") and nothing created.
  */

@@ -3,17 +3,6 @@
 # directory (clones, temp dirs) and kills the processes it left.
 . "$(dirname "$0")/lib.sh"
 
-# until_true TENTHS CMD...: runs CMD every tenth of a second until it
-# succeeds, at most TENTHS times.
-until_true() {
-	tries=$1
-	shift
-	while [ "$tries" -gt 0 ] && ! "$@"; do
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-}
-
 sleepy=$(private_copy sleepy)
 cat >hang.sh <<'SCRIPT'
 #!/bin/sh

@@ -64,6 +64,17 @@ private_copy() {
 	echo "$work/$1"
 }
 
+# until_true TENTHS CMD...: runs CMD every tenth of a second until it
+# succeeds, at most TENTHS times: waiting for a sign, never a fixed time.
+until_true() {
+	tries=$1
+	shift
+	while [ "$tries" -gt 0 ] && ! "$@"; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+
 # none_running PATH: no process runs the program at PATH.
 none_running() { ! pgrep -f "^$1" >/dev/null; }
 
