@@ -26,14 +26,14 @@ chmod +x ok.sh
 run ok.sh
 check "the next run passes" status_is 0
 check "and removed the dead run's directory, clones included" [ ! -e "$TMPDIR/$left" ]
-sleep 0.2
+until_true 50 none_running "$sleepy"
 check "and no worker of the dead run is left" none_running "$sleepy"
 check "nor what its tests started" gone "$(cat "$work/hang.pid")"
 
-"$PARTEST" --filter '*forever*' "$sleepy" >out 2>err </dev/null &
+SLEEPY_LOG="$work/sleepy.log" "$PARTEST" --filter '*forever*' "$sleepy" >out 2>err </dev/null &
 pid=$!
-until_true 300 sh -c '[ -n "$(ls -A "$TMPDIR")" ]'
-sleep 0.5
+# Killed once its test runs: its run directory and clone are made by then.
+until_true 300 [ -s "$work/sleepy.log" ]
 kill -KILL $pid
 wait $pid 2>/dev/null
 run db clean --db "sqlite:$work/given.db"

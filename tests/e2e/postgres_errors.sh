@@ -64,13 +64,15 @@ check "nothing partest made is left on the server" [ -z "$(databases '%\_pt%')" 
 # The server goes away while the tests run: the clones cannot be dropped.
 cat >slow.sh <<'SCRIPT'
 #!/bin/sh
-sleep 2
+touch "$work/slow.started"
+for i in $(seq 300); do [ -e "$work/server.stopped" ] && exit 0; sleep 0.1; done
 SCRIPT
 chmod +x slow.sh
 "$PARTEST" -j2 --db "$(url 'app:s3cret-pw' tpl)" ./slow.sh >out 2>err </dev/null &
 runner=$!
-sleep 1
+until_true 300 [ -e "$work/slow.started" ]
 as_server "$PG_BINDIR/pg_ctl" -D "$PGSERVER/data" -m immediate -s stop >/dev/null 2>&1
+touch "$work/server.stopped"
 wait $runner
 status=$?
 check "the server gone during the run: exit 3" status_is 3

@@ -48,6 +48,9 @@ check "Ctrl-C: exit 130" status_is 130
 check "Ctrl-C: the clones are gone" [ "$(databases 'given\_pt%')" = given_pt1_AAAAAA_1 ]
 
 # SIGKILL: the clones stay until `partest db clean` finds their run dead.
+no_clone_sessions() {
+	[ "$(sql postgres "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'given\_pt%'")" = 0 ]
+}
 killed_run() {
 	: >"$ENV_LOG"
 	PG_WRITER_SLEEP_MS=20000 "$PARTEST" -j2 --db "$(url given)" "$PROGRAMS/pg_writers" >out 2>err </dev/null &
@@ -55,7 +58,7 @@ killed_run() {
 	for i in $(seq 100); do [ "$(wc -l <"$ENV_LOG")" -ge 2 ] && break; sleep 0.1; done
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
-	sleep 0.3 # the workers die with the runner; let their sessions end
+	until_true 100 no_clone_sessions # the workers die with the runner
 }
 killed_run
 check "SIGKILL leaves the clones" [ "$(databases 'given\_pt%' | wc -l)" -eq 3 ]
