@@ -43,6 +43,7 @@ const char pt__options_usage[] =
 	"      --meson DIR       run a meson build's tests, as meson test would (repeatable)\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
+	"      --junit-tap-points  in it, each TAP test point as its own test case\n"
 	"      --events FILE     write the run as JSON Lines as it goes (- for stdout)\n"
 	"      --tap FILE        write a TAP version 14 report\n"
 	"      --durations N     list the N slowest tests and groups at the end\n"
@@ -73,6 +74,7 @@ enum {
 	OPT_NO_CAPTURE,
 	OPT_COLOR,
 	OPT_JUNIT,
+	OPT_JUNIT_TAP_POINTS,
 	OPT_STATE_DIR,
 	OPT_DB,
 	OPT_DB_SETUP,
@@ -111,6 +113,7 @@ static const struct option long_options[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"verbose", no_argument, NULL, 'v'},
 	{"junit", required_argument, NULL, OPT_JUNIT},
+	{"junit-tap-points", no_argument, NULL, OPT_JUNIT_TAP_POINTS},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"tap", required_argument, NULL, OPT_TAP},
 	{"durations", required_argument, NULL, OPT_DURATIONS},
@@ -279,6 +282,7 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			break;
 		case 'v': options->verbose++; break;
 		case OPT_JUNIT: options->junit = optarg; break;
+		case OPT_JUNIT_TAP_POINTS: options->junit_tap_points = true; break;
 		case OPT_EVENTS: options->events = optarg; break;
 		case OPT_TAP: options->tap = optarg; break;
 		case OPT_DURATIONS:

@@ -34,6 +34,7 @@ struct pt__options {
 	enum pt__color color;  /* --color */
 	int verbose;	       /* -v: a line per test */
 	const char *junit;     /* --junit FILE */
+	bool junit_tap_points; /* --junit-tap-points: a <testcase> per TAP test point */
 	const char *events;    /* --events FILE: JSON Lines as the run goes; "-": stdout */
 	const char *tap;       /* --tap FILE: TAP version 14 */
 	size_t durations;      /* --durations N: the N slowest tests and groups; 0: none */

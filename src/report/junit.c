@@ -24,7 +24,8 @@ struct junit_group {
 	size_t program;
 	const char *suite; /* NULL for the suite-less tests of a program */
 	size_t nr_tests;
-	size_t first; /* where its tests start in the ordered index */
+	size_t nr_cases; /* its <testcase>s: a test's TAP points count one each */
+	size_t first;	 /* where its tests start in the ordered index */
 	size_t failures, errors, skipped;
 	int64_t duration_us;
 };
@@ -146,9 +147,16 @@ static bool same_group(const struct junit_group *group, size_t program, const ch
 	return strcmp(group->suite, suite) == 0;
 }
 
-static void count(struct junit_group *group, const struct pt__result *result)
+static void count_tap_points(struct junit_group *group, const struct pt__result *result);
+
+/* Counts a finished test in its group: its TAP test points instead, with tap_points. */
+static void count(struct junit_group *group, const struct pt__result *result, bool tap_points)
 {
-	group->nr_tests++;
+	if (tap_points && result->tap.nr_points) {
+		count_tap_points(group, result);
+		return;
+	}
+	group->nr_cases++;
 	if (result->duration_us > 0)
 		group->duration_us += result->duration_us;
 	switch (result->status) {
@@ -172,8 +180,8 @@ static void count(struct junit_group *group, const struct pt__result *result)
  * groups, *order the test indexes group after group, each group's tests in
  * list order. Returns the number of groups.
  */
-static size_t group_tests(const struct pt__test_list *list, struct junit_group **groups_out,
-			  size_t **order_out)
+static size_t group_tests(const struct pt__test_list *list, bool tap_points,
+			  struct junit_group **groups_out, size_t **order_out)
 {
 	struct junit_group *groups = NULL;
 	size_t nr_groups = 0, alloc_groups = 0;
@@ -204,7 +212,8 @@ static size_t group_tests(const struct pt__test_list *list, struct junit_group *
 		}
 		last = g;
 		group_of[i] = g;
-		count(&groups[g], &test->result);
+		groups[g].nr_tests++;
+		count(&groups[g], &test->result, tap_points);
 	}
 
 	size_t next = 0;
@@ -284,12 +293,20 @@ static void add_output(struct pt__buf *xml, const char *tag, const struct pt__bu
 	pt__buf_addf(xml, "</%s>\n", tag);
 }
 
+static void add_tap_points(struct pt__buf *xml, const struct pt__test_list *list,
+			   const struct pt__test *test);
+
+/* A finished test's <testcase>, or with tap_points those of its TAP test points. */
 static void add_testcase(struct pt__buf *xml, const struct pt__test_list *list,
-			 const struct pt__test *test)
+			 const struct pt__test *test, bool tap_points)
 {
 	const char *program = list->programs[test->program].name;
 	const struct pt__result *result = &test->result;
 
+	if (tap_points && result->tap.nr_points) {
+		add_tap_points(xml, list, test);
+		return;
+	}
 	pt__buf_adds(xml, "    <testcase");
 	add_attribute(xml, "name", test->suite ? test->name : program);
 	pt__buf_adds(xml, " classname=\"");
@@ -319,6 +336,111 @@ static void add_testcase(struct pt__buf *xml, const struct pt__test_list *list,
 	pt__buf_adds(xml, "    </testcase>\n");
 }
 
+/* ---- --junit-tap-points: a TAP program's test points as test cases ---- */
+
+/*
+ * True when the program's verdict needs its own <testcase> beside its test
+ * points: it did not pass and no "not ok" says why (a wrong plan, an exit
+ * status, a crash, a bail out, a leak).
+ */
+static bool program_case_needed(const struct pt__result *result)
+{
+	return result->status != PT__PASS && !result->tap.counts[PT__TAP_POINT_NOT_OK];
+}
+
+static void count_tap_points(struct junit_group *group, const struct pt__result *result)
+{
+	const size_t *counts = result->tap.counts;
+
+	group->nr_cases += result->tap.nr_points;
+	group->failures += counts[PT__TAP_POINT_NOT_OK];
+	group->skipped += counts[PT__TAP_POINT_SKIPPED] + counts[PT__TAP_POINT_TODO];
+	if (program_case_needed(result))
+		count(group, result, false);
+	else if (result->duration_us > 0)
+		group->duration_us += result->duration_us;
+}
+
+/* <skipped> or <failure> for a point that did not simply pass; nothing for one that did. */
+static void add_point_outcome(struct pt__buf *xml, const struct pt__tap_point *point,
+			      const struct pt__buf *name)
+{
+	struct pt__buf text = PT__BUF_INIT;
+	const char *tag = "skipped", *type = "SKIP";
+
+	switch (point->status) {
+	case PT__TAP_POINT_OK:
+	case PT__TAP_POINT_TODO_PASSED: return; /* prove's bonus: a pass */
+	case PT__TAP_POINT_SKIPPED:
+		pt__buf_adds(&text, point->reason && *point->reason ? point->reason : "skipped");
+		break;
+	case PT__TAP_POINT_TODO: /* an expected failure: skipped, as xfail is */
+		type = "TODO";
+		pt__buf_addf(&text, "TODO%s%s", point->reason && *point->reason ? ": " : "",
+			     point->reason ? point->reason : "");
+		break;
+	case PT__TAP_POINT_NOT_OK:
+		tag = "failure";
+		type = "FAIL";
+		pt__buf_addf(&text, "not ok %s", name->data);
+		if (point->diagnostics && *point->diagnostics)
+			pt__buf_addf(&text, "\n%s", point->diagnostics);
+		break;
+	}
+	pt__buf_addf(xml, "      <%s", tag);
+	add_first_line(xml, " message=\"", &text, "");
+	pt__buf_addf(xml, "\" type=\"%s\">", type);
+	pt__xml_escape(xml, text.data, text.len);
+	pt__buf_addf(xml, "</%s>\n", tag);
+	pt__buf_release(&text);
+}
+
+/*
+ * A <testcase> per TAP test point of test, an executable: named "N -
+ * description" (or "N"), its classname the program, no time of its own
+ * (TAP gives none: the <testsuite> has the program's). The program's
+ * output goes with its first failing point, or with its own <testcase>
+ * when its verdict needs one (program_case_needed).
+ */
+static void add_tap_points(struct pt__buf *xml, const struct pt__test_list *list,
+			   const struct pt__test *test)
+{
+	const struct pt__result *result = &test->result;
+	const char *program = list->programs[test->program].name;
+	bool output_given = program_case_needed(result);
+	struct pt__buf name = PT__BUF_INIT;
+
+	for (size_t i = 0; i < result->tap.nr_points; i++) {
+		const struct pt__tap_point *point = &result->tap.points[i];
+		bool with_output = !output_given && point->status == PT__TAP_POINT_NOT_OK &&
+				   (result->out.len || result->err.len);
+
+		pt__buf_reset(&name);
+		pt__buf_addf(&name, "%ju", point->number);
+		if (point->description && *point->description)
+			pt__buf_addf(&name, " - %s", point->description);
+		pt__buf_adds(xml, "    <testcase");
+		add_attribute(xml, "name", name.data);
+		add_attribute(xml, "classname", program);
+		pt__buf_adds(xml, " time=\"0.000\"");
+		if (point->status == PT__TAP_POINT_OK || point->status == PT__TAP_POINT_TODO_PASSED) {
+			pt__buf_adds(xml, "/>\n");
+			continue;
+		}
+		pt__buf_adds(xml, ">\n");
+		add_point_outcome(xml, point, &name);
+		if (with_output) {
+			add_output(xml, "system-out", &result->out);
+			add_output(xml, "system-err", &result->err);
+			output_given = true;
+		}
+		pt__buf_adds(xml, "    </testcase>\n");
+	}
+	if (program_case_needed(result))
+		add_testcase(xml, list, test, false);
+	pt__buf_release(&name);
+}
+
 static void add_testsuite_start(struct pt__buf *xml, const struct pt__test_list *list,
 				const struct junit_group *group, const struct pt__junit_run *run)
 {
@@ -331,7 +453,7 @@ static void add_testsuite_start(struct pt__buf *xml, const struct pt__test_list 
 	pt__buf_addf(xml,
 		     "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\""
 		     " skipped=\"%zu\" time=\"",
-		     group->nr_tests, group->failures, group->errors, group->skipped);
+		     group->nr_cases, group->failures, group->errors, group->skipped);
 	add_seconds(xml, group->duration_us);
 	pt__buf_addc(xml, '"');
 	add_attribute(xml, "timestamp", run->timestamp);
@@ -356,7 +478,7 @@ void pt__junit_test_done(struct pt__junit *junit, const struct pt__test_list *li
 
 	if (!junit->spool || junit->error)
 		return;
-	add_testcase(&xml, list, &list->tests[test]);
+	add_testcase(&xml, list, &list->tests[test], junit->tap_points);
 	errno = 0;
 	if (fwrite(xml.data, 1, xml.len, junit->spool) != xml.len) {
 		junit->error = errno ? errno : EIO;
@@ -440,7 +562,7 @@ static int add_group_cases(const struct pt__junit *junit, const struct pt__test_
 			run_offset = at->offset;
 			run_len = at->len;
 		} else if (!error) {
-			add_testcase(xml, list, &list->tests[test]);
+			add_testcase(xml, list, &list->tests[test], junit->tap_points);
 		}
 		if (!error && xml->len >= COPY_CHUNK)
 			error = flush_chunk(junit->out, xml);
@@ -456,7 +578,7 @@ int pt__junit_finish(struct pt__junit *junit, const struct pt__test_list *list,
 	struct pt__buf xml = PT__BUF_INIT;
 	struct junit_group *groups = NULL;
 	size_t *order = NULL;
-	size_t nr_groups, failures = 0, errors = 0;
+	size_t nr_groups, tests = 0, failures = 0, errors = 0;
 	int error = junit->error;
 
 	if (!error && junit->spool && fflush(junit->spool))
@@ -464,8 +586,9 @@ int pt__junit_finish(struct pt__junit *junit, const struct pt__test_list *list,
 	if (error)
 		return write_failed(junit, error, err);
 
-	nr_groups = group_tests(list, &groups, &order);
+	nr_groups = group_tests(list, junit->tap_points, &groups, &order);
 	for (size_t g = 0; g < nr_groups; g++) {
+		tests += groups[g].nr_cases;
 		failures += groups[g].failures;
 		errors += groups[g].errors;
 	}
@@ -473,7 +596,7 @@ int pt__junit_finish(struct pt__junit *junit, const struct pt__test_list *list,
 		     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<testsuites name=\"partest\" tests=\"%zu\""
 		     " failures=\"%zu\" errors=\"%zu\" time=\"",
-		     list->nr_tests, failures, errors);
+		     tests, failures, errors);
 	add_seconds(&xml, seconds_to_us(run->wall_seconds));
 	pt__buf_adds(&xml, "\">\n");
 

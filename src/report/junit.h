@@ -2,7 +2,8 @@
  * The JUnit XML report, in the dialect Jenkins and GitLab read, valid
  * against Jenkins xUnit's junit-10.xsd apart from the file and line
  * attributes of test cases (tests/schemas/junit.xsd): one <testsuite> per
- * (program, suite) pair, one <testcase> per test.
+ * (program, suite) pair, one <testcase> per test, or with tap_points one
+ * per TAP test point of an executable (--junit-tap-points).
  *
  * Written as the run goes: each finished test's <testcase> goes to a
  * scratch file at once, and the report is assembled from it at the end,
@@ -12,6 +13,7 @@
 #ifndef PT_REPORT_JUNIT_H
 #define PT_REPORT_JUNIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@ struct pt__junit {
 	size_t nr_spooled, alloc_spooled;
 	int64_t spool_size;
 	int error; /* the first errno of writing to spool; 0: none */
+	bool tap_points; /* each TAP test point of an executable as its own <testcase> */
 };
 
 /* Starts a report called name, to be written to out, with spool as its

@@ -38,6 +38,7 @@ int pt__reports_open(struct pt__reports *reports, const struct pt__options *opti
 	}
 	pt__junit_init(&reports->junit, reports->junit_file.stream, reports->junit_spool,
 		       options->junit);
+	reports->junit.tap_points = options->junit_tap_points;
 	return 0;
 }
 
