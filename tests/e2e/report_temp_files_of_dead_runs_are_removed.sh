@@ -13,7 +13,7 @@ exec sleep 300
 SCRIPT
 printf '#!/bin/sh\necho 1..1\necho ok 1\n' >ok.sh
 chmod +x hang.sh ok.sh
-temps() { ls -A | grep "^\.report\.$1\.partest-" | sort; }
+temps() { ls -A | grep "^\.report\.$1\." | sort; }
 
 "$PARTEST" -j1 --junit report.xml --events report.jsonl ./hang.sh >out 2>err </dev/null &
 pid=$!
