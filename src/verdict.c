@@ -16,7 +16,8 @@ enum pt__status pt__verdict_of_executable(int wait_status, enum pt__tap_verdict 
 		pt__describe_wait_status(wait_status, message);
 	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 77 && !tap_failed) {
 		verdict = PT__SKIP;
-		pt__buf_adds(message, details->len ? details->data : "exited with status 77 (skip)");
+		pt__buf_adds(message,
+			     details->len ? details->data : "exited with status 77 (skip)");
 	} else if (tap_failed) {
 		verdict = PT__FAIL;
 		pt__buf_add(message, details->data, details->len);

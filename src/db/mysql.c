@@ -818,11 +818,12 @@ static int read_contents(struct pt__db *db, struct contents *c, struct pt__buf *
 		add_object(c, "trigger", row[0], def[2], def[1], NULL);
 	}
 
-	rc = list_query(db, "list the template's routines",
-			"SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
-			"(ROUTINE_TYPE = 'FUNCTION' OR (ROUTINE_TYPE = 'PROCEDURE' AND ROUTINE_NAME "
-			"NOT IN ('" MARKER_TEMPLATE "', '" MARKER_CLONE "'))) AND ROUTINE_SCHEMA = ",
-			" ORDER BY 1, 2", &res, err);
+	rc = list_query(
+		db, "list the template's routines",
+		"SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+		"(ROUTINE_TYPE = 'FUNCTION' OR (ROUTINE_TYPE = 'PROCEDURE' AND ROUTINE_NAME "
+		"NOT IN ('" MARKER_TEMPLATE "', '" MARKER_CLONE "'))) AND ROUTINE_SCHEMA = ",
+		" ORDER BY 1, 2", &res, err);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < res.nr; i++) {
@@ -1497,9 +1498,9 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		snprintf(item.owner.run_id, sizeof(item.owner.run_id), "%s", row[1]);
 		snprintf(item.owner.host, sizeof(item.owner.host), "%s", row[2]);
 		struct pt__db_owner marker;
-		bool remade = strcmp(row[5], "0") &&
-			      !(pt__db_owner_parse(row[6], &marker) && marker.clone &&
-				!strcmp(marker.run_id, row[1]));
+		bool remade =
+			strcmp(row[5], "0") && !(pt__db_owner_parse(row[6], &marker) &&
+						 marker.clone && !strcmp(marker.run_id, row[1]));
 		if (remade)
 			unregister_database(db, row[0]); /* someone else's now: left alone */
 		else if (strcmp(row[5], "0"))

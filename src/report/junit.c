@@ -53,8 +53,8 @@ static void xml_escape(struct pt__buf *out, const unsigned char *bytes, size_t l
 		pt__buf_addf(out, "\\u%04" PRIX32, code_point);
 }
 
-#define XML_NAMED                                                                          \
-	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;", \
+#define XML_NAMED                                                                                  \
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;",      \
 	['\r'] = "&#13;"
 
 static const struct pt__utf8_escapes xml_text = {
@@ -423,7 +423,8 @@ static void add_tap_points(struct pt__buf *xml, const struct pt__test_list *list
 		add_attribute(xml, "name", name.data);
 		add_attribute(xml, "classname", program);
 		pt__buf_adds(xml, " time=\"0.000\"");
-		if (point->status == PT__TAP_POINT_OK || point->status == PT__TAP_POINT_TODO_PASSED) {
+		if (point->status == PT__TAP_POINT_OK ||
+		    point->status == PT__TAP_POINT_TODO_PASSED) {
 			pt__buf_adds(xml, "/>\n");
 			continue;
 		}

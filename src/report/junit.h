@@ -36,7 +36,7 @@ struct pt__junit {
 	struct pt__junit_spooled *spooled; /* [test]: where its <testcase> lies in spool */
 	size_t nr_spooled, alloc_spooled;
 	int64_t spool_size;
-	int error; /* the first errno of writing to spool; 0: none */
+	int error;	 /* the first errno of writing to spool; 0: none */
 	bool tap_points; /* each TAP test point of an executable as its own <testcase> */
 };
 

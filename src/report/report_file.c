@@ -16,9 +16,9 @@
 /* Between the target's name and the writer in a temporary file's name. */
 #define WRITER_MARK ".partest-"
 /* The host's name in it is cut to this many characters. */
-#define HOST_MAX 32
+#define HOST_MAX    32
 /* mkstemp()'s six characters. */
-#define UNIQUE_LEN 6
+#define UNIQUE_LEN  6
 
 /* Says in err that file's report could not be written, and why. */
 static void say_why(const struct pt__report_file *file, int error, struct pt__buf *err)
@@ -45,7 +45,8 @@ static void add_host(struct pt__buf *out)
 
 	gethostname(host, sizeof(host) - 1);
 	for (int i = 0; host[i] && i < HOST_MAX; i++)
-		pt__buf_addc(out, isalnum((unsigned char)host[i]) || host[i] == '.' ? host[i] : '_');
+		pt__buf_addc(out,
+			     isalnum((unsigned char)host[i]) || host[i] == '.' ? host[i] : '_');
 }
 
 /* ".partest-HOST-PID-START": the run writing a temporary file, in its name. */
