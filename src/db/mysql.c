@@ -1498,15 +1498,18 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		snprintf(item.owner.run_id, sizeof(item.owner.run_id), "%s", row[1]);
 		snprintf(item.owner.host, sizeof(item.owner.host), "%s", row[2]);
 		struct pt__db_owner marker;
-		bool remade =
-			strcmp(row[5], "0") && !(pt__db_owner_parse(row[6], &marker) &&
-						 marker.clone && !strcmp(marker.run_id, row[1]));
-		if (remade)
-			unregister_database(db, row[0]); /* someone else's now: left alone */
-		else if (strcmp(row[5], "0"))
+		bool marked = pt__db_owner_parse(row[6], &marker) && marker.clone &&
+			      !strcmp(marker.run_id, row[1]);
+		/*
+		 * A live run's row is its own business: it may be between
+		 * creating the clone and marking it.
+		 */
+		if (!pt__db_owner_dead(&item.owner, db->ctx))
+			continue;
+		if (strcmp(row[5], "0") && marked)
 			pt__db_leftovers_add(&list, &item);
-		else if (pt__db_owner_dead(&item.owner, db->ctx))
-			unregister_database(db, row[0]); /* killed before it was created */
+		else /* made again by someone else (left alone), or never made */
+			unregister_database(db, row[0]);
 	}
 	pt__db_rows_release(&rows);
 	pt__buf_release(&why);
