@@ -437,7 +437,7 @@ static int marker_matches(struct pt__db *db, const char *name, bool clone, const
 	add_literal(state->admin, name, &sql);
 	rc = pt__db_admin_value(db, "read a database's comment", sql.data, &comment, err);
 	if (rc >= 0)
-		rc = rc == 1 && pt__db_owner_parse(comment, &owner) && owner.clone == clone &&
+		rc = rc == 1 && pt__db_owner_parse(comment, &owner) && owner.clone == clone && !owner.kept &&
 		     !strcmp(owner.run_id, run_id);
 	free(comment);
 	pt__buf_release(&sql);
@@ -1517,6 +1517,48 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 	return rc && no_registry(code) ? 0 : rc;
 }
 
+/* ---- a clone made anew ---- */
+
+/*
+ * Clone k dropped (when the registry and its marker say it is this run's)
+ * and made again, under the template's lock, by the steps that make a
+ * run's clones. Those work on every clone in state->clones: for the time
+ * of the copy that holds clone k alone.
+ */
+static int mysql_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__db_clones all = state->clones;
+	struct pt__db_clone *clone = &all.items[k];
+	struct contents contents;
+	int rc;
+
+	memset(&contents, 0, sizeof(contents));
+	if ((rc = lock_template(db, err)))
+		return rc;
+	if ((rc = drop_clone(db, clone, err)))
+		goto out;
+	clone->made = false;
+	state->clones = (struct pt__db_clones){clone, 1};
+	if (!(rc = read_contents(db, &contents, err)) && !(rc = create_clones(db, &contents, err))) {
+		if (state->url.strategy == PT__MY_STRATEGY_DUMP)
+			rc = dump_clones(db, err);
+		else if (!(rc = copy_all_tables(db, &contents, err)))
+			rc = copy_objects(db, &contents, 0, err);
+	}
+	state->clones = all;
+	if (rc) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		if (!drop_clone(db, clone, &ignored))
+			clone->made = false;
+		pt__buf_release(&ignored);
+	}
+out:
+	contents_release(&contents);
+	unlock_template(db);
+	return rc;
+}
+
 const struct pt__db_backend pt__db_mysql = {
 	.name = "mysql",
 	.open = mysql_open,
@@ -1527,6 +1569,7 @@ const struct pt__db_backend pt__db_mysql = {
 	.drop_template = mysql_drop_template,
 	.fingerprint = mysql_fingerprint,
 	.clone = mysql_clone,
+	.renew_clone = mysql_renew_clone,
 	.drop_clones = mysql_drop_clones,
 	.reap = mysql_reap,
 	.identify = mysql_identify,
