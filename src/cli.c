@@ -39,6 +39,9 @@
 #include "testlist.h"
 #include "timings.h"
 #include "protocol.h"
+#include "report/failures.h"
+#include "report/shell_quote.h"
+#include "worker_env.h"
 #include "xalloc.h"
 
 enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN = 3, EXIT_INTERRUPTED = 130 };
@@ -56,8 +59,7 @@ struct run {
 	struct pt__db *dbs;
 	size_t nr_dbs;
 	bool dbs_provisioned;
-	struct pt__environ *envs;
-	char ***env_vars;
+	struct pt__worker_env worker_env; /* TMPDIRs, clone URLs: renewed and kept */
 	int workers;
 	struct pt__reports reports; /* --junit, --events, --tap, GitHub's */
 	struct pt__console console;
@@ -96,93 +98,6 @@ static int count_workers(const struct run *run)
 	return workers;
 }
 
-static const struct pt__db *default_db(const struct run *run)
-{
-	for (size_t i = 0; i < run->nr_dbs; i++)
-		if (!strcmp(run->dbs[i].alias, "default"))
-			return &run->dbs[i];
-	return run->nr_dbs ? &run->dbs[0] : NULL;
-}
-
-/*
- * Worker k's environment: its number, its private TMPDIR, its clones; and
- * the fork servers'. Returns 0, or PT__ERUN with one line in err when a
- * TMPDIR cannot be made.
- */
-static int build_environments(struct run *run, struct pt__buf *err)
-{
-	struct pt__buf value = PT__BUF_INIT, name = PT__BUF_INIT;
-	const struct pt__db *main_db = default_db(run);
-
-	run->envs = pt__xcalloc(2 * (size_t)run->workers + 1, sizeof(*run->envs));
-	run->env_vars = pt__xcalloc(2 * (size_t)run->workers, sizeof(*run->env_vars));
-	for (int k = 1; k <= run->workers; k++) {
-		struct pt__environ *env = &run->envs[k - 1];
-		pt__environ_init(env);
-		pt__buf_reset(&value);
-		pt__buf_addf(&value, "%s/worker-%d", run->rundir.path, k);
-		if (mkdir(value.data, 0700))
-			goto mkdir_failed;
-		pt__environ_set(env, "TMPDIR", value.data);
-		pt__buf_reset(&value);
-		pt__buf_addf(&value, "%d", k);
-		pt__environ_set(env, "PARTEST_WORKER", value.data);
-		pt__buf_reset(&value);
-		pt__buf_addf(&value, "%d", run->workers);
-		pt__environ_set(env, "PARTEST_WORKERS", value.data);
-		pt__environ_set(env, "PARTEST_RUN_ID", run->rundir.id);
-		pt__environ_set_harness(env);
-		pt__environ_unset(env, PT__PROTOCOL_ENV);
-		for (size_t i = 0; i < run->nr_dbs; i++) {
-			const struct pt__db *db = &run->dbs[i];
-			pt__buf_reset(&name);
-			pt__db_env_name(db->alias, &name);
-			pt__environ_set(env, name.data, db->clone_urls[k - 1]);
-			if (db == main_db)
-				pt__environ_set(env, "DATABASE_URL", db->clone_urls[k - 1]);
-		}
-		run->env_vars[k - 1] = env->vars;
-	}
-	/* Fork servers: the run's, not a worker's, and no database clone. */
-	struct pt__environ *server = &run->envs[2 * run->workers];
-	pt__environ_init(server);
-	pt__buf_reset(&value);
-	pt__buf_addf(&value, "%s/server", run->rundir.path);
-	if (mkdir(value.data, 0700))
-		goto mkdir_failed;
-	pt__environ_set(server, "TMPDIR", value.data);
-	pt__buf_reset(&value);
-	pt__buf_addf(&value, "%d", run->workers);
-	pt__environ_set(server, "PARTEST_WORKERS", value.data);
-	pt__environ_set(server, "PARTEST_RUN_ID", run->rundir.id);
-	pt__environ_set_harness(server);
-	pt__environ_set(server, PT__PROTOCOL_ENV, "1");
-
-	/* Native workers get the same as executables, plus the protocol's marker. */
-	for (int k = 1; k <= run->workers; k++) {
-		struct pt__environ *env = &run->envs[run->workers + k - 1];
-		pt__environ_init(env);
-		for (size_t i = 0; i < run->envs[k - 1].nr; i++) {
-			char *var = run->envs[k - 1].vars[i];
-			char *eq = strchr(var, '=');
-			char *var_name = pt__xstrndup(var, (size_t)(eq - var));
-			pt__environ_set(env, var_name, eq + 1);
-			free(var_name);
-		}
-		pt__environ_set(env, PT__PROTOCOL_ENV, "1");
-		run->env_vars[run->workers + k - 1] = env->vars;
-	}
-	pt__buf_release(&value);
-	pt__buf_release(&name);
-	return 0;
-
-mkdir_failed:
-	pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
-	pt__buf_release(&value);
-	pt__buf_release(&name);
-	return PT__ERUN;
-}
-
 static void on_test_start(void *ctx, const struct pt__test_list *list, size_t test, int worker)
 {
 	pt__reports_test_start(&((struct run *)ctx)->reports, list, test, worker);
@@ -207,6 +122,58 @@ static void on_output(void *ctx, int fd, const char *data, size_t len)
 static void on_note(void *ctx, const char *line)
 {
 	pt__console_note(&((struct run *)ctx)->console, "partest: %s", line);
+}
+
+static int on_renew_slot(void *ctx, int worker, struct pt__buf *err)
+{
+	return pt__worker_env_renew(&((struct run *)ctx)->worker_env, worker, err);
+}
+
+/*
+ * The command that runs test alone on fresh clones: this run's database
+ * options, then the failed-test line's filter and program.
+ */
+static void rerun_command(const struct run *run, const struct pt__test_list *list,
+			  const struct pt__test *test, struct pt__buf *out)
+{
+	const struct pt__options *options = &run->options;
+	struct pt__buf tail = PT__BUF_INIT;
+
+	pt__buf_adds(out, "partest");
+	for (size_t i = 0; i < options->nr_dbs; i++) {
+		pt__buf_adds(out, " --db ");
+		pt__shell_quote(out, options->dbs[i]);
+	}
+	if (options->db_setup) {
+		pt__buf_adds(out, " --db-setup ");
+		pt__shell_quote(out, options->db_setup);
+	}
+	for (size_t i = 0; i < options->nr_db_inputs; i++) {
+		pt__buf_adds(out, " --db-inputs ");
+		pt__shell_quote(out, options->db_inputs[i]);
+	}
+	if (options->keepdb)
+		pt__buf_adds(out, " --keepdb");
+	if (strcmp(options->state_dir, ".partest")) {
+		pt__buf_adds(out, " --state-dir ");
+		pt__shell_quote(out, options->state_dir);
+	}
+	pt__failures_rerun_command(&tail, list, test);
+	pt__buf_adds(out, tail.data + strlen("partest"));
+	pt__buf_release(&tail);
+}
+
+static int on_keep_slot(void *ctx, int worker, const struct pt__test_list *list, size_t test,
+			struct pt__buf *err)
+{
+	struct run *run = ctx;
+	struct pt__buf rerun = PT__BUF_INIT;
+	int rc;
+
+	rerun_command(run, list, &list->tests[test], &rerun);
+	rc = pt__worker_env_keep(&run->worker_env, worker, list->tests[test].id, rerun.data, err);
+	pt__buf_release(&rerun);
+	return rc;
 }
 
 /* Puts the reports in place, saying each one that could not be. */
@@ -337,13 +304,17 @@ static int execute(struct run *run, struct pt__buf *err)
 				 (unsigned long long)run->options.seed);
 
 	run->db_context.workers = run->workers;
+	if (run->options.keep_failed && (rc = pt__db_can_keep(run->dbs, run->nr_dbs, err)))
+		return exit_status(rc);
 	if (run->nr_dbs) {
 		rc = pt__db_provision(run->dbs, run->nr_dbs, err);
 		if (rc)
 			return exit_status(rc);
 		run->dbs_provisioned = true;
 	}
-	if ((rc = build_environments(run, err)))
+	if ((rc = pt__worker_env_build(&run->worker_env, run->workers, run->rundir.path,
+				       run->rundir.id, run->options.state_dir, run->dbs,
+				       run->nr_dbs, err)))
 		return exit_status(rc);
 
 	struct pt__pool_config config = {
@@ -352,8 +323,8 @@ static int execute(struct run *run, struct pt__buf *err)
 		.kill_grace = run->options.kill_grace,
 		.failfast = run->options.failfast,
 		.cancel = &run->cancel,
-		.exec_envs = (char **const *)run->env_vars,
-		.native_envs = (char **const *)run->env_vars + run->workers,
+		.exec_envs = (char **const *)run->worker_env.env_vars,
+		.native_envs = (char **const *)run->worker_env.env_vars + run->workers,
 		.capture_dir = run->rundir.path,
 		.no_capture = run->options.no_capture,
 		.test_start = on_test_start,
@@ -361,7 +332,9 @@ static int execute(struct run *run, struct pt__buf *err)
 		.progress = on_progress,
 		.passthrough = run->options.no_capture ? on_output : NULL,
 		.note = on_note,
-		.server_env = run->envs[2 * run->workers].vars,
+		.renew_slot = on_renew_slot,
+		.keep_slot = run->options.keep_failed ? on_keep_slot : NULL,
+		.server_env = run->worker_env.envs[2 * run->workers].vars,
 		.ctx = run,
 	};
 	pt__reports_run_start(&run->reports, &run->options, run->workers);
@@ -403,6 +376,13 @@ static int execute(struct run *run, struct pt__buf *err)
 	pt__reports_closing_lines(&run->reports, &closing, &run->list, run->options.durations);
 	for (char *line = closing.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
 		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
+	pt__buf_reset(&closing);
+	struct pt__buf kept = PT__BUF_INIT;
+	pt__kept_report(&run->worker_env.kept, pt__worker_env_main_db(&run->worker_env), &kept);
+	pt__secrets_mask(pt__buf_str(&kept), &closing); /* --db URLs in re-run commands */
+	for (char *line = closing.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
+		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
+	pt__buf_release(&kept);
 	pt__buf_release(&closing);
 	pt__console_summary(&run->console, &run->list, interrupted);
 	return status;
@@ -418,10 +398,7 @@ static void release(struct run *run)
 	for (size_t i = 0; i < run->nr_dbs; i++)
 		pt__db_release(&run->dbs[i]);
 	free(run->dbs);
-	for (int k = 0; run->envs && k < 2 * run->workers + 1; k++)
-		pt__environ_release(&run->envs[k]);
-	free(run->envs);
-	free(run->env_vars);
+	pt__worker_env_release(&run->worker_env);
 	pt__reports_abandon(&run->reports);
 	pt__rundir_remove(&run->rundir);
 	pt__console_release(&run->console);
@@ -433,15 +410,30 @@ static void release(struct run *run)
 	pt__django_databases_release(&run->django);
 }
 
-/* partest db clean: drop what dead runs left behind. Returns the exit status. */
+/*
+ * partest db clean: drop what dead runs left behind, and say how much
+ * --keep-failed kept that it leaves; with --kept, remove that instead.
+ * Returns the exit status.
+ */
 static int clean_databases(struct run *run, struct pt__buf *err)
 {
 	struct pt__buf dropped = PT__BUF_INIT;
-	int rc = pt__db_clean(run->dbs, run->nr_dbs, &dropped, err);
+	bool kept = run->options.kept;
+	int rc = kept ? 0 : pt__db_clean(run->dbs, run->nr_dbs, &dropped, err);
+	int databases = rc ? 0 : pt__db_kept(run->dbs, run->nr_dbs, kept, &dropped, err);
+	int dirs = databases < 0 ? 0 : pt__kept_dirs(run->options.state_dir, kept, &dropped);
 
+	if (!rc && databases < 0)
+		rc = databases;
 	if (!rc)
-		fputs(dropped.len ? dropped.data : "nothing to clean: no dead run left anything\n",
+		fputs(dropped.len ? dropped.data
+		      : kept	  ? "nothing to clean: nothing kept by --keep-failed\n"
+				  : "nothing to clean: no dead run left anything\n",
 		      stdout);
+	if (!rc && !kept && databases + dirs)
+		printf("left what --keep-failed kept: %d database%s and %d director%s (partest db "
+		       "clean --kept removes them)\n",
+		       databases, databases == 1 ? "" : "s", dirs, dirs == 1 ? "y" : "ies");
 	pt__buf_release(&dropped);
 	return rc ? exit_status(rc) : EXIT_PASSED;
 }

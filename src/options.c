@@ -13,7 +13,7 @@
 
 const char pt__options_usage[] =
 	"usage: partest [options] PROGRAM...\n"
-	"       partest db clean --db URL...\n"
+	"       partest db clean [--kept] --db URL...\n"
 	"       partest merge [--junit OUT] [--events OUT] REPORT...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
@@ -51,6 +51,8 @@ const char pt__options_usage[] =
 	"      --db-setup CMD    builds the template databases once per run\n"
 	"      --db-inputs FILE  a file the set-up depends on (repeatable)\n"
 	"      --keepdb          keep built templates while their inputs are unchanged\n"
+	"      --keep-failed     keep a failed test's database clones and TMPDIR\n"
+	"      --kept            (db clean) remove what --keep-failed kept\n"
 	"  :: ARGS...            arguments for every executable program (as prove's ::)\n"
 	"  -h, --help            this text\n"
 	"      --version         partest's version\n"
@@ -93,6 +95,8 @@ enum {
 	OPT_DURATIONS,
 	OPT_CTEST,
 	OPT_MESON,
+	OPT_KEEP_FAILED,
+	OPT_KEPT,
 };
 
 static const struct option long_options[] = {
@@ -119,6 +123,8 @@ static const struct option long_options[] = {
 	{"db-setup", required_argument, NULL, OPT_DB_SETUP},
 	{"db-inputs", required_argument, NULL, OPT_DB_INPUTS},
 	{"keepdb", no_argument, NULL, OPT_KEEPDB},
+	{"keep-failed", no_argument, NULL, OPT_KEEP_FAILED},
+	{"kept", no_argument, NULL, OPT_KEPT},
 	{"start", required_argument, NULL, OPT_START},
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"skip", required_argument, NULL, OPT_SKIP},
@@ -295,6 +301,8 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			append(&options->db_inputs, &options->nr_db_inputs, optarg);
 			break;
 		case OPT_KEEPDB: options->keepdb = true; break;
+		case OPT_KEEP_FAILED: options->keep_failed = true; break;
+		case OPT_KEPT: options->kept = true; break;
 		case OPT_START:
 			if (pt__start_request_parse(optarg, &options->start)) {
 				pt__buf_addf(
@@ -453,7 +461,11 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_addf(err, "\"%s\": db clean takes no programs", options->programs[0]);
 		return PT__EUSAGE;
 	}
-	if (mode == PT__MODE_DB_CLEAN && !options->nr_dbs) {
+	if (options->kept && mode != PT__MODE_DB_CLEAN) {
+		pt__buf_adds(err, "--kept is for partest db clean");
+		return PT__EUSAGE;
+	}
+	if (mode == PT__MODE_DB_CLEAN && !options->nr_dbs && !options->kept) {
 		pt__buf_adds(err, "db clean needs a --db to clean");
 		return PT__EUSAGE;
 	}

@@ -44,6 +44,8 @@ struct pt__options {
 	const char **db_inputs; /* --db-inputs FILE, NULL-terminated */
 	size_t nr_db_inputs;
 	bool keepdb;		      /* --keepdb */
+	bool keep_failed;	      /* --keep-failed: a failed test's clones and TMPDIR kept */
+	bool kept;		      /* db clean --kept: remove what --keep-failed kept */
 	enum pt__start_request start; /* --start, PARTEST_START */
 	bool explain;		      /* --explain: say how each program will be run */
 	char **config_args;	      /* the config file's lines as options */
