@@ -1186,18 +1186,29 @@ static int postgres_keep_clone(struct pt__db *db, int k, int serial, const char 
 	add_literal(state->admin, clone->name, &sql);
 	if ((rc = pt__db_admin_exec(db, what.data, sql.data, err)))
 		goto out;
+	if ((rc = pt__db_admin_exec(db, what.data, "BEGIN", err)))
+		goto out;
 	pt__buf_reset(&sql);
-	pt__buf_adds(&sql, "BEGIN; COMMENT ON DATABASE ");
+	pt__buf_adds(&sql, "COMMENT ON DATABASE ");
 	add_identifier(state->admin, clone->name, &sql);
 	pt__buf_adds(&sql, " IS ");
 	add_literal(state->admin, marker.data, &sql);
-	pt__buf_adds(&sql, "; ALTER DATABASE ");
-	add_identifier(state->admin, clone->name, &sql);
-	pt__buf_adds(&sql, " RENAME TO ");
-	add_identifier(state->admin, name.data, &sql);
-	pt__buf_adds(&sql, "; COMMIT");
-	if ((rc = pt__db_admin_exec(db, what.data, sql.data, err)))
+	if (!(rc = pt__db_admin_exec(db, what.data, sql.data, err))) {
+		pt__buf_reset(&sql);
+		pt__buf_adds(&sql, "ALTER DATABASE ");
+		add_identifier(state->admin, clone->name, &sql);
+		pt__buf_adds(&sql, " RENAME TO ");
+		add_identifier(state->admin, name.data, &sql);
+		rc = pt__db_admin_exec(db, what.data, sql.data, err);
+	}
+	if (!rc)
+		rc = pt__db_admin_exec(db, what.data, "COMMIT", err);
+	if (rc) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__db_admin_exec(db, "roll back", "ROLLBACK", &ignored);
+		pt__buf_release(&ignored);
 		goto out;
+	}
 	clone->made = false;
 	format_clone_url(db, name.data, url);
 out:
