@@ -109,6 +109,12 @@ static void on_test_done(void *ctx, const struct pt__test_list *list, size_t tes
 	pt__reports_test_done(&((struct run *)ctx)->reports, list, test);
 }
 
+static void on_attempt_failed(void *ctx, const struct pt__test_list *list, size_t test)
+{
+	pt__console_attempt_failed(&((struct run *)ctx)->console, list, test);
+	pt__reports_attempt_failed(&((struct run *)ctx)->reports, list, test);
+}
+
 static void on_progress(void *ctx, const struct pt__pool_progress *progress)
 {
 	pt__console_progress(&((struct run *)ctx)->console, progress);
@@ -322,6 +328,7 @@ static int execute(struct run *run, struct pt__buf *err)
 		.timeout = run->options.timeout,
 		.kill_grace = run->options.kill_grace,
 		.failfast = run->options.failfast,
+		.retries = run->options.retries,
 		.cancel = &run->cancel,
 		.exec_envs = (char **const *)run->worker_env.env_vars,
 		.native_envs = (char **const *)run->worker_env.env_vars + run->workers,
@@ -329,6 +336,7 @@ static int execute(struct run *run, struct pt__buf *err)
 		.no_capture = run->options.no_capture,
 		.test_start = on_test_start,
 		.test_done = on_test_done,
+		.attempt_failed = on_attempt_failed,
 		.progress = on_progress,
 		.passthrough = run->options.no_capture ? on_output : NULL,
 		.note = on_note,
@@ -338,7 +346,12 @@ static int execute(struct run *run, struct pt__buf *err)
 		.ctx = run,
 	};
 	pt__reports_run_start(&run->reports, &run->options, run->workers);
-	bool interrupted = pt__pool_run(&run->list, &run->plan, &config) == PT__EINTR;
+	struct pt__buf lost = PT__BUF_INIT;
+	int pool_rc = pt__pool_run(&run->list, &run->plan, &config, &lost);
+	bool interrupted = pool_rc == PT__EINTR;
+	if (pool_rc == PT__ERUN)
+		say("%s", lost.data);
+	pt__buf_release(&lost);
 	double wall = pt__now_seconds() - run->console.start;
 
 	/* A database that could not be torn down (its server gone during the
@@ -367,9 +380,10 @@ static int execute(struct run *run, struct pt__buf *err)
 	int status = EXIT_PASSED;
 	if (interrupted)
 		status = EXIT_INTERRUPTED;
-	else if (teardown_failed)
+	else if (teardown_failed || pool_rc == PT__ERUN)
 		status = EXIT_RUN;
-	else if (tally.failed || tally.by_status[PT__NOT_RUN])
+	else if (tally.failed || tally.by_status[PT__NOT_RUN] ||
+		 (run->options.flaky_fails && tally.by_status[PT__FLAKY]))
 		status = EXIT_FAILED;
 	finish_reports(run, wall, status);
 	struct pt__buf closing = PT__BUF_INIT;

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "native.h"
+#include "protocol.h"
 #include "xalloc.h"
 
 const char pt__options_usage[] =
@@ -27,6 +28,8 @@ const char pt__options_usage[] =
 	"      --timeout SECS    per-test time limit (default: none)\n"
 	"      --kill-grace SECS time between SIGTERM and SIGKILL (default: 2)\n"
 	"      --failfast        start no new test after the first failure\n"
+	"      --retries N       run a failed test again, up to N times, on a fresh worker\n"
+	"      --flaky-result pass|fail  whether a test that passed on a retry fails the run\n"
 	"      --no-capture      let test output through as it comes\n"
 	"      --color WHEN      auto, always or never (NO_COLOR is respected)\n"
 	"      --start METHOD    spawn, fork or isolate (default: fork for native\n"
@@ -97,6 +100,8 @@ enum {
 	OPT_MESON,
 	OPT_KEEP_FAILED,
 	OPT_KEPT,
+	OPT_RETRIES,
+	OPT_FLAKY_RESULT,
 };
 
 static const struct option long_options[] = {
@@ -111,6 +116,8 @@ static const struct option long_options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"kill-grace", required_argument, NULL, OPT_KILL_GRACE},
 	{"failfast", no_argument, NULL, OPT_FAILFAST},
+	{"retries", required_argument, NULL, OPT_RETRIES},
+	{"flaky-result", required_argument, NULL, OPT_FLAKY_RESULT},
 	{"no-capture", no_argument, NULL, OPT_NO_CAPTURE},
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"verbose", no_argument, NULL, 'v'},
@@ -168,6 +175,20 @@ static bool parse_count(const char *text, size_t *count)
 	if (errno || end == text || *end || value < 1 || value > 1000000000)
 		return false;
 	*count = (size_t)value;
+	return true;
+}
+
+/* Parses a count of retries from 0 to PT__RETRIES_MAX; false for anything else. */
+static bool parse_retries(const char *text, int *retries)
+{
+	char *end;
+	long value;
+
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || end == text || *end || value < 0 || value > PT__RETRIES_MAX)
+		return false;
+	*retries = (int)value;
 	return true;
 }
 
@@ -269,6 +290,21 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			}
 			break;
 		case OPT_FAILFAST: options->failfast = true; break;
+		case OPT_RETRIES:
+			if (!parse_retries(optarg, &options->retries)) {
+				pt__buf_addf(err, "--retries \"%s\": expected a number from 0 to %d",
+					     optarg, PT__RETRIES_MAX);
+				return PT__EUSAGE;
+			}
+			break;
+		case OPT_FLAKY_RESULT:
+			if (strcmp(optarg, "pass") && strcmp(optarg, "fail")) {
+				pt__buf_addf(err, "--flaky-result \"%s\": expected pass or fail",
+					     optarg);
+				return PT__EUSAGE;
+			}
+			options->flaky_fails = !strcmp(optarg, "fail");
+			break;
 		case OPT_NO_CAPTURE: options->no_capture = true; break;
 		case OPT_COLOR:
 			if (!strcmp(optarg, "auto"))

@@ -68,6 +68,8 @@ struct pt__options {
 	size_t nr_exclude_tags;
 	bool rerun_failed; /* --rerun-failed: only the tests that failed last time */
 	bool list_json;	   /* --format json: --list as JSON Lines */
+	int retries;	   /* --retries N: attempts after a failed one; a test's .retries wins */
+	bool flaky_fails;  /* --flaky-result fail: a test that passed on a retry fails the run */
 };
 
 /* What the command line is for. */

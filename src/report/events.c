@@ -11,7 +11,7 @@
 static const char *const status_names[] = {
 	[PT__NOT_RUN] = "not_run", [PT__PASS] = "pass",	  [PT__FAIL] = "fail",
 	[PT__SKIP] = "skip",	   [PT__CRASH] = "crash", [PT__TIMEOUT] = "timeout",
-	[PT__LEAK] = "leak",
+	[PT__LEAK] = "leak",	   [PT__FLAKY] = "flaky", [PT__ERROR] = "error",
 };
 
 const char *pt__events_status_name(enum pt__status status)
@@ -94,7 +94,7 @@ void pt__events_test_start(struct pt__events *events, const struct pt__test_list
 	pt__buf_adds(&line, "{\"type\":\"test_start\"");
 	add_test_names(&line, list, &list->tests[test]);
 	add_int(&line, ",\"worker\":", worker);
-	pt__buf_adds(&line, ",\"attempt\":1");
+	add_int(&line, ",\"attempt\":", (int)list->tests[test].result.nr_retried + 1);
 	add_elapsed(events, &line);
 	emit(events, &line);
 }
@@ -125,7 +125,7 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 	pt__buf_adds(&line, "\",\"duration\":");
 	pt__decimal_add_fixed(&line, result->duration_us, 6);
 	add_int(&line, ",\"worker\":", result->worker);
-	pt__buf_adds(&line, ",\"attempt\":1");
+	add_int(&line, ",\"attempt\":", (int)result->nr_retried + 1);
 	pt__buf_adds(&line, ",\"message\":");
 	if (result->message.len)
 		pt__json_add_string(&line, result->message.data, result->message.len);

@@ -42,11 +42,12 @@ void pt__events_init(struct pt__events *events, FILE *out, int64_t start_us);
 
 void pt__events_run_start(struct pt__events *events, const struct pt__events_run *run);
 
-/* Test index of list starts on worker (1..N), attempt 1. */
+/* Test index of list starts on worker (1..N): its attempt nr_retried + 1. */
 void pt__events_test_start(struct pt__events *events, const struct pt__test_list *list, size_t test,
 			   int worker);
 
-/* Test index of list has its final result. */
+/* An attempt of test index of list ended: its final result, or a failed
+ * attempt that is to be retried (attempt nr_retried + 1 either way). */
 void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test);
 
 /* The run's end: every test that never got a result (not run) is ended
