@@ -199,7 +199,7 @@ void pt__kept_report(const struct pt__kept *kept, const struct pt__db *main,
 		if (entry->tmpdir)
 			pt__buf_addf(out, "  its TMPDIR kept as %s\n", entry->tmpdir);
 		export_lines(kept, entry, main, true, "  ", out);
-		pt__buf_addf(out, "  (the same lines with the passwords: . %s/env)\n", entry->dir);
+		pt__buf_addf(out, "  (to export them unmasked: . %s/env)\n", entry->dir);
 		pt__buf_addf(out, "  re-run it alone on fresh clones: %s\n", entry->rerun);
 	}
 }

@@ -25,8 +25,8 @@ check "in the state directory" [ -n "$kept" ]
 check "the clone, with the row the test committed" \
 	[ "$(sqlite3 "$kept/default.sqlite3" 'SELECT x FROM t')" = 42 ]
 check "its URL on the console" out_has "--db default kept as sqlite:${kept}default.sqlite3"
-check "the export lines" out_has "export DATABASE_URL=${kept}default.sqlite3" ||
-	out_has "export DATABASE_URL=sqlite:${kept}default.sqlite3"
+check "the export lines" out_has "export DATABASE_URL=sqlite:${kept}default.sqlite3"
+check "and where to source them from" out_has "(to export them unmasked: . ${kept}env)"
 check "and PARTEST_DB_DEFAULT_URL" out_has "export PARTEST_DB_DEFAULT_URL=sqlite:${kept}default.sqlite3"
 check "the TMPDIR, with what the test left in it" [ "$(cat "$kept/tmp/evidence")" = evidence ]
 check "where the unmasked lines are: a file of mode 600" \
