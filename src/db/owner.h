@@ -14,11 +14,11 @@
 
 struct pt__db_owner {
 	bool clone;		  /* a clone; else a template */
-	bool kept;		  /* a clone --keep-failed set aside: the user's now */
 	char run_id[64];	  /* the run that made it */
 	char host[256];		  /* the host that run was on, spaces made '_' */
 	long pid;		  /* the runner's pid */
 	unsigned long long start; /* and its start time (0: unknown) */
+	bool kept;		  /* a clone --keep-failed set aside: the user's now */
 };
 
 /* This process, in the run ctx describes. */

@@ -666,7 +666,7 @@ int pt__db_can_keep(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	for (size_t i = 0; i < nr; i++) {
 		if (dbs[i].backend->keep_clone)
 			continue;
-		pt__buf_addf(err, "--keep-failed: partest cannot keep a %s clone yet: ",
+		pt__buf_addf(err, "--keep-failed: partest cannot keep %s clones yet: ",
 			     dbs[i].backend->name);
 		describe_db(&dbs[i], err);
 		return PT__EUSAGE;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # MySQL/MariaDB: one worker's clone is made anew from the template under
-# the same URL, the other worker's left as it is
-# (tests/unit/test_db_renew.c against a real server); --keep-failed is
-# refused before the run, since partest cannot keep a MySQL clone yet.
+# the same URL, the other worker's left as it is, and --keep-failed's
+# keeping copies the clone with its rows into a kept database that outlives
+# the run's tear-down and reaping (tests/unit/test_db_renew.c against a
+# real server); `partest db clean --kept` drops it once its run is gone.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/mysql_lib.sh"
 my_start
@@ -18,13 +19,16 @@ PARTEST_TEST_RENEW_SETUP="$work/sql \"\$DATABASE_URL\" 'CREATE TABLE t (x int)'"
 PARTEST_TEST_RENEW_SQL="$work/sql" \
 	"$PARTEST_BUILD/tests/unit/test_db_renew" >out 2>err
 status=$?
-check "renew passes on MySQL/MariaDB" status_is 0
-check "keeping is the one skipped" out_has "2 passed, 0 failed, 1 skipped"
-check "no clone of the runs is left" [ -z "$(databases 'app_pt%')" ]
-
-printf '#!/bin/sh\nexit 1\n' >"$work/fails.sh"
-chmod +x "$work/fails.sh"
-run --keep-failed --db "$(url app)" "$work/fails.sh"
-check "--keep-failed with a MySQL --db is a usage error" status_is 2
-check "said on one line" eval 'err_is_one_line && err_has "--keep-failed: partest cannot keep a mysql clone yet"'
+check "renew and keep pass on MySQL/MariaDB" status_is 0
+check "none was skipped" out_has "3 passed, 0 failed, 0 skipped"
+kept=$(databases 'app_pt%kept1')
+check "the kept clone is on the server" [ -n "$kept" ]
+check "registered as kept" [ "$(sql "SELECT kind FROM partest_registry.databases WHERE name = '$kept'")" = kept ]
+check "and marked as kept" \
+	eval '[ "$(sql "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"'$kept'"'" | cut -d" " -f1-3)" = "partest kept v1" ]'
+check "no other clone of the runs is left" [ "$(databases 'app_pt%')" = "$kept" ]
+run db clean --db "$(url app)"
+check "a plain db clean leaves it" eval '[ "$(databases "app_pt%")" = "$kept" ] && out_has "left what --keep-failed kept: 1 database"'
+run db clean --kept --db "$(url app)"
+check "db clean --kept drops it" eval '[ -z "$(databases "app_pt%")" ] && out_has "dropped the kept MySQL database \"$kept\""'
 done_testing

@@ -2,7 +2,8 @@
 # Oracle, against the stand-in client library: one worker's clone is made
 # anew (its user dropped, proven this run's, and created again with the
 # same name and password), for the datapump strategy by a fresh import and
-# for the setup strategy by running --db-setup on the new, empty schema.
+# for the setup strategy by running --db-setup on the new, empty schema;
+# --keep-failed, which cannot keep an Oracle clone, is refused.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/oracle_lib.sh"
 
@@ -28,4 +29,10 @@ status=$?
 check "setup: renew passes" status_is 0
 check "--db-setup ran on each clone, then on clone 2 again" \
 	[ "$(wc -l <"$work/setups")" = 3 ] && [ "$(sed -n 3p "$work/setups")" = "$(sed -n 2p "$work/setups")" ]
+# Oracle clones cannot be kept: --keep-failed says so before the run.
+answers "$TEMPLATE_EXISTS"
+run --keep-failed --db "$URL" $(tests_for 1)
+check "--keep-failed with an Oracle --db is a usage error" status_is 2
+check "said on one line" eval 'err_is_one_line && err_has "--keep-failed: partest cannot keep oracle clones yet"'
+check "before any clone is made" never_logged 'CREATE USER'
 done_testing
