@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,16 +165,18 @@ int pt__kept_write_env(const struct pt__kept *kept, const struct pt__kept_test *
 		       const struct pt__db *main, struct pt__buf *err)
 {
 	struct pt__buf path = PT__BUF_INIT, text = PT__BUF_INIT;
-	int rc;
+	int fd, rc = 0;
 
 	pt__buf_addf(&path, "%s/env", entry->dir);
 	pt__buf_addf(&text, "# what %s left, kept by partest --keep-failed\n", entry->test);
+	pt__buf_addf(&text, "# re-run it alone on fresh clones: %s\n", entry->rerun);
 	export_lines(kept, entry, main, false, "", &text);
-	/* Made by the state directory's writer (0666 less the umask): 0600 here. */
-	rc = pt__write_file_atomic(path.data, text.data, text.len, err);
-	if (!rc && chmod(path.data, 0600)) {
-		pt__buf_addf(err, "cannot make \"%s\" private: %s", path.data, strerror(errno));
-		unlink(path.data);
+	/* Passwords: mode 0600 from the start, in the directory this run just made. */
+	fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text.data, text.len) != (ssize_t)text.len || close(fd)) {
+		pt__buf_addf(err, "cannot write \"%s\": %s", path.data, strerror(errno));
+		if (fd >= 0)
+			unlink(path.data);
 		rc = PT__ERUN;
 	}
 	pt__buf_release(&path);

@@ -55,8 +55,9 @@ struct pt__kept_test *pt__kept_add(struct pt__kept *kept, const char *run_id, co
 int pt__kept_move_tmpdir(struct pt__kept_test *entry, const char *from, struct pt__buf *err);
 
 /*
- * Writes the entry's dir/env (mode 0600): an `export` line for each kept
- * URL (PARTEST_DB_<ALIAS>_URL, DATABASE_URL for main) and TMPDIR.
+ * Writes the entry's dir/env (mode 0600): the re-run command, unmasked, as
+ * a comment, and an `export` line for each kept URL (PARTEST_DB_<ALIAS>_URL,
+ * DATABASE_URL for main) and TMPDIR.
  */
 int pt__kept_write_env(const struct pt__kept *kept, const struct pt__kept_test *entry,
 		       const struct pt__db *main, struct pt__buf *err);

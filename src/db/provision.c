@@ -664,6 +664,13 @@ int pt__db_renew_clones(struct pt__db *dbs, size_t nr, int worker, struct pt__bu
 int pt__db_can_keep(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
 {
 	for (size_t i = 0; i < nr; i++) {
+		if (strstr(dbs[i].url, "+tmp:")) {
+			pt__buf_adds(err, "--keep-failed: a throwaway server's clones go with it at "
+					  "the end of the run: ");
+			describe_db(&dbs[i], err);
+			pt__buf_adds(err, "; give a server that stays");
+			return PT__EUSAGE;
+		}
 		if (dbs[i].backend->keep_clone)
 			continue;
 		pt__buf_addf(err, "--keep-failed: partest cannot keep %s clones yet: ",

@@ -45,8 +45,8 @@ int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct 
  */
 int pt__db_renew_clones(struct pt__db *dbs, size_t nr, int worker, struct pt__buf *err);
 
-/* 0 when every db's engine can keep a clone (--keep-failed), else
- * PT__EUSAGE with a line naming the one that cannot. */
+/* 0 when every db's clones can be kept (--keep-failed): its engine can, and
+ * its server is not a throwaway one; else PT__EUSAGE with a line naming it. */
 int pt__db_can_keep(const struct pt__db *dbs, size_t nr, struct pt__buf *err);
 
 /*

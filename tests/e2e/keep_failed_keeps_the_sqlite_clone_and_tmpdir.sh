@@ -31,6 +31,7 @@ check "and PARTEST_DB_DEFAULT_URL" out_has "export PARTEST_DB_DEFAULT_URL=sqlite
 check "the TMPDIR, with what the test left in it" [ "$(cat "$kept/tmp/evidence")" = evidence ]
 check "where the unmasked lines are: a file of mode 600" \
 	eval '[ "$(stat -c %a "$kept/env")" = 600 ] && grep -q "^export DATABASE_URL=" "$kept/env"'
+check "which also holds the re-run command" grep -q "^# re-run it alone on fresh clones: partest --db" "$kept/env"
 rerun=$(sed -n 's/^  re-run it alone on fresh clones: //p' out)
 check "the re-run command names the --db and its set-up" \
 	eval 'case "$rerun" in "partest --db "*--db-setup*fails.sh) true ;; *) false ;; esac'

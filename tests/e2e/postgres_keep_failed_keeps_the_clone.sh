@@ -48,4 +48,9 @@ check "db clean --kept succeeds" status_is 0
 check "and says it dropped the kept clone" out_has "dropped the kept PostgreSQL database \"$kept\""
 check "which is gone" [ -z "$(databases 'app_pt%')" ]
 check "with the kept directory" [ -z "$(ls "$work/.partest/kept")" ]
+
+# A throwaway server is stopped at the end of the run: nothing could be kept.
+run --keep-failed --db 'postgresql+tmp:///app' "$work/passes.sh"
+check "--keep-failed on a throwaway server is a usage error" status_is 2
+check "said on one line" eval 'err_is_one_line && err_has "--keep-failed: a throwaway server'"'"'s clones go with it"'
 done_testing
