@@ -84,6 +84,12 @@ check "every attempt has its test_start and test_end with its number" \
 	  "[('test_start', 1, None), ('test_end', 1, 'fail'), ('test_start', 2, None), ('test_end', 2, 'flaky')]" ]
 check "run_end counts the flaky tests" [ "$(field 'e[-1]["counts"]["flaky"]')" = 3 ]
 check "TAP says ok with a flaky note" grep -q '^ok [0-9]* - once.sh # flaky' report.tap
+"$PARTEST" merge events.jsonl >merged.out 2>&1
+check "partest merge reads the stream's results, not its failed attempts" \
+	grep -qx 'merged 1 reports: 6 tests, 5 passed, 1 failed, 0 skipped, 0 not run' merged.out
+"$PARTEST" merge report.xml >merged.out 2>&1
+check "and the JUnit report's" \
+	grep -qx 'merged 1 reports: 6 tests, 5 passed, 1 failed, 0 skipped, 0 not run' merged.out
 
 fresh
 run -j1 --filter '*fails_twice' --filter '*always_fails' --filter '*never_retried' "$flaky"
