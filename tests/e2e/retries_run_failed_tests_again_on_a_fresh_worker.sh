@@ -109,6 +109,28 @@ run -j1 --retries 1 --flaky-result fail ./once.sh
 check "--flaky-result fail makes it fail the run" status_is 1
 check "and says it flaky" out_has 'FLAKY   once.sh'
 
+# A suite driven through an adapter (here a unittest script) retries too.
+cat >test_flaky.py <<'PY'
+#!/usr/bin/python3
+import os, unittest
+class Flaky(unittest.TestCase):
+    def test_once(self):
+        log = os.path.join(os.environ["FLAKY_DIR"], "log")
+        with open(log, "a") as f:
+            f.write("py_once %s\n" % os.environ.get("PARTEST_ATTEMPT", "unset"))
+        marker = os.path.join(os.environ["FLAKY_DIR"], "py_once.ran")
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            self.fail("first attempt fails on purpose")
+if __name__ == "__main__":
+    unittest.main()
+PY
+chmod +x test_flaky.py
+fresh
+run -j1 --retries 1 ./test_flaky.py
+check "a unittest test that fails once is FLAKY" out_has 'FLAKY   test_flaky.py::test_flaky.Flaky::test_once'
+check "its attempts saw PARTEST_ATTEMPT 1 then 2" [ "$(attempts_of py_once)" = "1 2 " ]
+
 fresh
 run -j2 --retries 1 --state-dir state "$flaky" ./once.sh
 run -j2 --state-dir state --rerun-failed --list "$flaky" ./once.sh
