@@ -112,7 +112,9 @@ static void add_output(struct pt__buf *line, const char *key, const struct pt__b
 	pt__json_add_string(line, output->data + skip, output->len - skip);
 }
 
-void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test)
+/* The test_end of test's attempt; retried: a failed attempt that is followed by another. */
+static void test_end(struct pt__events *events, const struct pt__test_list *list, size_t test,
+		     bool retried)
 {
 	const struct pt__test *t = &list->tests[test];
 	const struct pt__result *result = &t->result;
@@ -126,6 +128,8 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 	pt__decimal_add_fixed(&line, result->duration_us, 6);
 	add_int(&line, ",\"worker\":", result->worker);
 	add_int(&line, ",\"attempt\":", (int)result->nr_retried + 1);
+	if (retried)
+		pt__buf_adds(&line, ",\"retried\":true");
 	pt__buf_adds(&line, ",\"message\":");
 	if (result->message.len)
 		pt__json_add_string(&line, result->message.data, result->message.len);
@@ -143,6 +147,17 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 	pt__decimal_add(&line, result->written);
 	add_elapsed(events, &line);
 	emit(events, &line);
+}
+
+void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test)
+{
+	test_end(events, list, test, false);
+}
+
+void pt__events_attempt_failed(struct pt__events *events, const struct pt__test_list *list,
+			       size_t test)
+{
+	test_end(events, list, test, true);
 }
 
 void pt__events_run_end(struct pt__events *events, const struct pt__test_list *list,

@@ -91,7 +91,7 @@ void pt__reports_attempt_failed(struct pt__reports *reports, const struct pt__te
 				size_t test)
 {
 	if (reports->events_file.stream)
-		pt__events_test_end(&reports->events, list, test);
+		pt__events_attempt_failed(&reports->events, list, test);
 }
 
 /* Puts file in place, or says in err why it is not (error: a write that
