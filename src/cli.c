@@ -182,6 +182,19 @@ static int on_keep_slot(void *ctx, int worker, const struct pt__test_list *list,
 	return rc;
 }
 
+/* What --keep-failed kept, the passwords in re-run commands' --db masked too. */
+static void report_kept(struct run *run)
+{
+	struct pt__buf kept = PT__BUF_INIT, shown = PT__BUF_INIT;
+
+	pt__kept_report(&run->worker_env.kept, pt__worker_env_main_db(&run->worker_env), &kept);
+	pt__secrets_mask(pt__buf_str(&kept), &shown);
+	for (char *line = shown.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
+		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
+	pt__buf_release(&kept);
+	pt__buf_release(&shown);
+}
+
 /* Puts the reports in place, saying each one that could not be. */
 static void finish_reports(struct run *run, double wall, int status)
 {
@@ -390,14 +403,8 @@ static int execute(struct run *run, struct pt__buf *err)
 	pt__reports_closing_lines(&run->reports, &closing, &run->list, run->options.durations);
 	for (char *line = closing.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
 		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
-	pt__buf_reset(&closing);
-	struct pt__buf kept = PT__BUF_INIT;
-	pt__kept_report(&run->worker_env.kept, pt__worker_env_main_db(&run->worker_env), &kept);
-	pt__secrets_mask(pt__buf_str(&kept), &closing); /* --db URLs in re-run commands */
-	for (char *line = closing.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
-		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
-	pt__buf_release(&kept);
 	pt__buf_release(&closing);
+	report_kept(run);
 	pt__console_summary(&run->console, &run->list, interrupted);
 	return status;
 }

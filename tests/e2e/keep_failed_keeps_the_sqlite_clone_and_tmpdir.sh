@@ -51,6 +51,19 @@ check "a plain db clean succeeds" status_is 0
 check "and says what it left" out_has "left what --keep-failed kept: 0 databases and 1 directory"
 check "which is still there" [ -f "$kept/default.sqlite3" ]
 
+# The run directory on another file system than the state directory (a
+# tmpfs): the clone and the TMPDIR are copied there, then removed.
+if shm=$(mktemp -d /dev/shm/partest-e2e.XXXXXX 2>/dev/null) &&
+	[ "$(stat -f -c %i "$shm")" != "$(stat -f -c %i "$work")" ]; then
+	TMPDIR=$shm run -j1 --keep-failed --db "$db" --db-setup "$setup" "$work/fails.sh"
+	other=$(ls -d "$work"/.partest/kept/*/ | grep -vF "$kept")
+	check "across file systems: the clone is kept, with its row" \
+		[ "$(sqlite3 "$other/default.sqlite3" 'SELECT x FROM t')" = 42 ]
+	check "and the TMPDIR, with what the test left" [ "$(cat "$other/tmp/evidence")" = evidence ]
+	check "nothing is left on the other file system" [ -z "$(ls -A "$shm")" ]
+	rm -rf "$shm"
+fi
+
 run db clean --kept
 check "db clean --kept succeeds" status_is 0
 check "and says what it removed" out_has "removed the kept $work/.partest/kept/"
