@@ -14,7 +14,7 @@
 
 const char pt__options_usage[] =
 	"usage: partest [options] PROGRAM...\n"
-	"       partest db clean [--kept] --db URL...\n"
+	"       partest db clean [--kept] [--db URL...]\n"
 	"       partest merge [--junit OUT] [--events OUT] REPORT...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
