@@ -140,7 +140,7 @@ check: all $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
 unit: all $(UNIT_TESTS)
 	$(RUN_OWN_TESTS) --junit $(BUILD)/unit.xml $(UNIT_TESTS)
 
-e2e: all $(HELPERS) $(EXAMPLES) $(BUILD)/tests/unit/test_db_renew
+e2e: all $(HELPERS) $(EXAMPLES)
 	$(RUN_OWN_TESTS) --junit $(BUILD)/e2e.xml $(E2E_TESTS)
 
 install: all

@@ -6,6 +6,11 @@
 # real server); `partest db clean --kept` drops it once its run is gone.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/mysql_lib.sh"
+# The unit tests' binary, which make check builds and make e2e does not.
+renew="$PARTEST_BUILD/tests/unit/test_db_renew"
+[ -x "$renew" ] || make -s -C "$PARTEST_SOURCE" BUILD="$PARTEST_BUILD" ${PARTEST_TEST_CFLAGS:+SANITIZE=1} \
+	"$renew" >/dev/null ||
+	{ echo "Bail out! cannot build $renew"; exit 1; }
 my_start
 
 cat >"$work/sql" <<SCRIPT
@@ -17,7 +22,7 @@ chmod +x "$work/sql"
 PARTEST_TEST_RENEW_URL=$(url app) \
 PARTEST_TEST_RENEW_SETUP="$work/sql \"\$DATABASE_URL\" 'CREATE TABLE t (x int)'" \
 PARTEST_TEST_RENEW_SQL="$work/sql" \
-	"$PARTEST_BUILD/tests/unit/test_db_renew" >out 2>err
+	"$renew" >out 2>err
 status=$?
 check "renew and keep pass on MySQL/MariaDB" status_is 0
 check "none was skipped" out_has "3 passed, 0 failed, 0 skipped"

@@ -6,10 +6,15 @@
 # --keep-failed, which cannot keep an Oracle clone, is refused.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/oracle_lib.sh"
+# The unit tests' binary, which make check builds and make e2e does not.
+renew="$PARTEST_BUILD/tests/unit/test_db_renew"
+[ -x "$renew" ] || make -s -C "$PARTEST_SOURCE" BUILD="$PARTEST_BUILD" ${PARTEST_TEST_CFLAGS:+SANITIZE=1} \
+	"$renew" >/dev/null ||
+	{ echo "Bail out! cannot build $renew"; exit 1; }
 
 answers "$TEMPLATE_EXISTS"
 PARTEST_TEST_RENEW_URL=$URL PARTEST_TEST_RENEW_SETUP= \
-	"$PARTEST_BUILD/tests/unit/test_db_renew" --filter '*renew_makes*' >out 2>err
+	"$renew" --filter '*renew_makes*' >out 2>err
 status=$?
 check "datapump: renew passes" status_is 0
 check "clone 2 is dropped to be made anew, and again at the end" \
@@ -24,7 +29,7 @@ check "clone 1 only at the end" \
 answers ""
 PARTEST_TEST_RENEW_URL="$URL?partest_strategy=setup" \
 PARTEST_TEST_RENEW_SETUP="echo \"\$DATABASE_URL\" >>'$work/setups'" \
-	"$PARTEST_BUILD/tests/unit/test_db_renew" --filter '*renew_makes*' >out 2>err
+	"$renew" --filter '*renew_makes*' >out 2>err
 status=$?
 check "setup: renew passes" status_is 0
 check "--db-setup ran on each clone, then on clone 2 again" \
