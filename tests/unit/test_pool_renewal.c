@@ -138,7 +138,8 @@ PT_SETUP(renewal)
 {
 	struct pt__buf err = PT__BUF_INIT;
 
-	snprintf(dir, sizeof(dir), "%s/renewal.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/renewal.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	PT_ASSERT_NOT_NULL(mkdtemp(dir));
 	PT_ASSERT_INT(pt__signals_install(&err), ==, 0);
 	pt__buf_release(&err);
