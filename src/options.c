@@ -292,7 +292,8 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 		case OPT_FAILFAST: options->failfast = true; break;
 		case OPT_RETRIES:
 			if (!parse_retries(optarg, &options->retries)) {
-				pt__buf_addf(err, "--retries \"%s\": expected a number from 0 to %d",
+				pt__buf_addf(err,
+					     "--retries \"%s\": expected a number from 0 to %d",
 					     optarg, PT__RETRIES_MAX);
 				return PT__EUSAGE;
 			}

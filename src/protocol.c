@@ -480,7 +480,8 @@ int pt__protocol_decode_test_info(const char *payload, size_t len, struct pt__te
 		else if (!strcmp(line, "weight"))
 			rc = info_number(line, value, 1, 1 << 20, &decoded.weight, err);
 		else if (!strcmp(line, "retries") &&
-			 !(rc = info_number(line, value, 0, PT__RETRIES_MAX, &decoded.retries, err)))
+			 !(rc = info_number(line, value, 0, PT__RETRIES_MAX, &decoded.retries,
+					    err)))
 			decoded.retries = decoded.retries ? decoded.retries : -1;
 		if (rc)
 			return rc;

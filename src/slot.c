@@ -149,8 +149,7 @@ static int renew(struct pt__slot_context *ctx, struct pt__slot *slot, bool keepi
 /* Under --keep-failed, test index failed for good: its slot is kept once its process is gone. */
 static bool keep_due(const struct pt__slot_context *ctx, size_t index)
 {
-	return ctx->config->keep_slot &&
-	       pt__status_failed(ctx->list->tests[index].result.status);
+	return ctx->config->keep_slot && pt__status_failed(ctx->list->tests[index].result.status);
 }
 
 static void fail_work(struct pt__slot_context *ctx, struct pt__slot *slot, const char *message)
@@ -212,6 +211,8 @@ static void init_failed(struct pt__slot_context *ctx, struct pt__slot *slot, enu
 {
 	bool everywhere = true;
 
+	/* A worker that died in its init phase may have written to its clones. */
+	slot->renew = slot->renew || status == PT__CRASH;
 	*unfit_flag(ctx, slot->program, slot->worker.number) = true;
 	add_late_failure(ctx, slot, "[global]", "[init]", status, message, strlen(message));
 	for (int number = 1; number <= ctx->config->workers; number++)
@@ -326,9 +327,8 @@ static void build_env(const struct pt__slot_context *ctx, struct pt__slot *slot,
 	char *const *base = (native ? ctx->config->native_envs
 				    : ctx->config->exec_envs)[slot->worker.number - 1];
 	size_t nr = 0, kept = 0;
-	size_t attempt = slot->has_work
-				 ? ctx->list->tests[slot->work.tests[0]].result.nr_retried + 1
-				 : 1;
+	size_t attempt =
+		slot->has_work ? ctx->list->tests[slot->work.tests[0]].result.nr_retried + 1 : 1;
 
 	while (base && base[nr])
 		nr++;
@@ -574,7 +574,8 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 			requeue_from(ctx, slot, slot->next + 1);
 			slot->keeping = true;
 			slot->kept_test = index;
-			pt__slot_stop(ctx, slot, PT__NOT_RUN, false, "stopped to keep its databases");
+			pt__slot_stop(ctx, slot, PT__NOT_RUN, false,
+				      "stopped to keep its databases");
 			return 0;
 		}
 		slot->next++;

@@ -64,13 +64,13 @@ struct pt__slot {
 	int64_t hello_by_us;	     /* its worker's hello is due; 0: said, or not due yet */
 	enum pt__status stop_status; /* what the running test becomes */
 	struct pt__buf stop_reason;
-	bool renew;	/* its last process is not to be trusted: renew before the next */
-	bool retrying;	/* stopped so that its work, one test, runs again */
-	bool keeping;	/* stopped so that its clones are kept for kept_test */
+	bool renew;    /* its last process is not to be trusted: renew before the next */
+	bool retrying; /* stopped so that its work, one test, runs again */
+	bool keeping;  /* stopped so that its clones are kept for kept_test */
 	size_t kept_test;
-	bool for_retry;		/* its process runs a retry, and no other work after it */
-	char **env;		/* its process's environment: the config's, and the attempt */
-	char attempt_var[32];	/* "PARTEST_ATTEMPT=K" */
+	bool for_retry;	      /* its process runs a retry, and no other work after it */
+	char **env;	      /* its process's environment: the config's, and the attempt */
+	char attempt_var[32]; /* "PARTEST_ATTEMPT=K" */
 };
 
 /* What every slot of a run shares; the pool owns it. */

@@ -81,11 +81,11 @@ void pt__test_list_retry(struct pt__test_list *list, size_t index)
 	struct pt__result *result = &list->tests[index].result;
 	struct pt__attempt *attempt;
 
-	result->retried = pt__xrealloc(result->retried,
-				       (result->nr_retried + 1) * sizeof(*result->retried));
+	result->retried =
+		pt__xrealloc(result->retried, (result->nr_retried + 1) * sizeof(*result->retried));
 	attempt = &result->retried[result->nr_retried++];
-	*attempt = (struct pt__attempt){result->status, result->worker, result->duration_us,
-					result->message, result->out, result->err};
+	*attempt = (struct pt__attempt){result->status,	 result->worker, result->duration_us,
+					result->message, result->out,	 result->err};
 	result->message = result->out = result->err = (struct pt__buf)PT__BUF_INIT;
 	result->status = PT__NOT_RUN;
 	result->written = 0;

@@ -51,7 +51,7 @@ enum pt__status {
 	PT__SKIP,
 	PT__CRASH, /* killed by a signal, exit() mid-test, protocol closed */
 	PT__TIMEOUT,
-	PT__LEAK, /* passed its own checks but left a process running */
+	PT__LEAK,  /* passed its own checks but left a process running */
 	PT__FLAKY, /* passed on a retry after failed attempts */
 	PT__ERROR, /* a hard error: an executable exited 99 (automake's convention) */
 };

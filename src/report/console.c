@@ -189,7 +189,8 @@ void pt__console_test_done(struct pt__console *console, const struct pt__test_li
 		clear_status(console);
 		test_line(console, test);
 		if (result->status == PT__FLAKY)
-			fprintf(console->out, "    passed on attempt %zu, after %zu failed attempt%s\n",
+			fprintf(console->out,
+				"    passed on attempt %zu, after %zu failed attempt%s\n",
 				result->nr_retried + 1, result->nr_retried,
 				result->nr_retried == 1 ? "" : "s");
 		else if (result->nr_retried)

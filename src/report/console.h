@@ -22,7 +22,7 @@ struct pt__console {
 	bool live; /* redraw a status line (stdout is a terminal) */
 	bool color;
 	int verbose;
-	bool no_capture; /* output was shown as it came: don't repeat it */
+	bool no_capture;  /* output was shown as it came: don't repeat it */
 	bool flaky_fails; /* --flaky-result fail: a flaky test fails the run */
 	bool status_shown;
 	double start; /* monotonic seconds at the start */

@@ -105,6 +105,11 @@ fresh
 run -j1 --retries 1 ./once.sh
 check "a flaky test alone passes the run" status_is 0
 fresh
+GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$work/summary.md" run -j1 --retries 1 ./once.sh
+check "in GitHub Actions a flaky test is a warning with its first attempt's message" \
+	grep -q '^::warning file=once.sh,title=once.sh::flaky: passed on attempt 2; attempt 1: exited with status 1' out
+check "and the step summary counts it" grep -q ', 1 flaky (passed on a retry)$' summary.md
+fresh
 run -j1 --retries 1 --flaky-result fail ./once.sh
 check "--flaky-result fail makes it fail the run" status_is 1
 check "and says it flaky" out_has 'FLAKY   once.sh'

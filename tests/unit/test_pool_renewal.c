@@ -13,9 +13,11 @@
 #include <sys/stat.h>
 
 #include "cancel.h"
+#include "environ.h"
 #include "error.h"
 #include "plan.h"
 #include "pool.h"
+#include "protocol.h"
 #include "signals.h"
 #include "xalloc.h"
 
@@ -24,8 +26,9 @@ extern char **environ;
 static struct pt__test_list list;
 static struct pt__plan plan;
 static struct pt__buf events;
-static char **envs[1];
-static pid_t last_pid; /* the last script's, as it wrote it */
+static char **envs[1], **native_envs[1];
+static struct pt__environ native_env; /* the runner's, and the protocol's marker */
+static pid_t last_pid;		      /* the last script's, as it wrote it */
 static bool renew_fails;
 static char dir[4096];
 
@@ -83,10 +86,13 @@ static void on_attempt_failed(void *ctx, const struct pt__test_list *l, size_t t
 		     l->tests[test].result.nr_retried + 1);
 }
 
-/* The last script's process is gone (reaped) when the slot is renewed or kept. */
+/* The last script's process is gone (reaped) when the slot is renewed or
+ * kept; "-" for a native test, whose pid the log does not know. */
 static const char *gone(void)
 {
-	return last_pid > 0 && kill(last_pid, 0) && errno == ESRCH ? "gone" : "ALIVE";
+	if (!last_pid)
+		return "-";
+	return kill(last_pid, 0) && errno == ESRCH ? "gone" : "ALIVE";
 }
 
 static int renew(void *ctx, int worker, struct pt__buf *err)
@@ -111,13 +117,17 @@ static const struct pt__cancel never = {NULL, 0};
 static struct pt__pool_config config(int retries, bool keeping)
 {
 	envs[0] = environ;
+	pt__environ_release(&native_env);
+	pt__environ_init(&native_env);
+	pt__environ_set(&native_env, PT__PROTOCOL_ENV, "1");
+	native_envs[0] = native_env.vars;
 	return (struct pt__pool_config){
 		.workers = 1,
 		.cancel = &never,
 		.kill_grace = 2,
 		.retries = retries,
 		.exec_envs = envs,
-		.native_envs = envs,
+		.native_envs = native_envs,
 		.capture_dir = dir,
 		.test_start = on_start,
 		.test_done = on_done,
@@ -138,7 +148,8 @@ PT_SETUP(renewal)
 {
 	struct pt__buf err = PT__BUF_INIT;
 
-	snprintf(dir, sizeof(dir), "%s/renewal.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/renewal.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	PT_ASSERT_NOT_NULL(mkdtemp(dir));
 	PT_ASSERT_INT(pt__signals_install(&err), ==, 0);
 	pt__buf_release(&err);
@@ -150,6 +161,7 @@ PT_TEARDOWN(renewal)
 {
 	pt__test_list_release(&list);
 	pt__plan_release(&plan);
+	pt__environ_release(&native_env);
 	pt__buf_release(&events);
 }
 
@@ -163,6 +175,33 @@ PT_TEST(renewal, a_crash_renews_the_slot_before_the_next_process_starts)
 	PT_EXPECT_STR(events.data, ==,
 		      "start crash.sh 1; done crash.sh CRASH; renew 1 gone; "
 		      "start next.sh 1; done next.sh PASS; ");
+	pt__buf_release(&err);
+}
+
+PT_TEST(renewal, under_isolate_the_test_after_a_crashed_one_starts_on_a_renewed_slot)
+{
+	const char *build = getenv("PARTEST_BUILD");
+	struct pt__buf err = PT__BUF_INIT, path = PT__BUF_INIT;
+
+	if (!build)
+		PT_SKIP("needs PARTEST_BUILD (make unit sets it) for tests/programs/flaky");
+	pt__buf_addf(&path, "%s/tests/programs/flaky", build);
+	size_t program = pt__test_list_add_program(&list, path.data, "flaky", PT__PROGRAM_NATIVE);
+	list.programs[program].start = PT__START_ISOLATE;
+	list.programs[program].forkable = false;
+	PT__GROW(plan.groups, 1, plan.alloc_groups);
+	plan.groups[0] = (struct pt__group){program, calloc(2, sizeof(size_t)), 2, 0};
+	plan.groups[0].tests[0] =
+		pt__test_list_add_test(&list, program, "flaky", "crashes_once", 0);
+	plan.groups[0].tests[1] = pt__test_list_add_test(&list, program, "flaky", "after", 0);
+	plan.nr_groups = 1;
+	setenv("FLAKY_DIR", dir, 1);
+	PT_ASSERT_INT(run(0, false, &err), ==, 0);
+	unsetenv("FLAKY_DIR");
+	PT_EXPECT_STR(events.data, ==,
+		      "start flaky::flaky::crashes_once 1; done flaky::flaky::crashes_once CRASH; "
+		      "renew 1 -; start flaky::flaky::after 1; done flaky::flaky::after PASS; ");
+	pt__buf_release(&path);
 	pt__buf_release(&err);
 }
 
