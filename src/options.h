@@ -66,6 +66,17 @@ struct pt__options {
 	size_t nr_exclude_tags;
 	bool rerun_failed; /* --rerun-failed: only the tests that failed last time */
 	bool list_json;	   /* --format json: --list as JSON Lines */
+
+	size_t repeat;	    /* --repeat N: each selected test N times; 0: once */
+	bool until_fail;    /* --until-fail: stop at the first failure */
+	const char *bisect; /* --bisect TEST: which earlier test makes it fail */
+	const char *pair;   /* --pair TEST: after which selected test it fails */
+	const char **order; /* --order ID: run these tests, in this order, on one worker */
+	size_t nr_order;
+	const char *order_file; /* --order-file FILE: more of them, one id a line */
+	const char *wrapper;	/* --wrapper CMD: workers and tests run under it */
+	char **wrapper_words;	/* CMD split into words */
+	const char *debug;	/* --debug TEST: that one test in the foreground */
 };
 
 /* What the command line is for. */
