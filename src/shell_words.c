@@ -39,17 +39,20 @@ int pt__shell_words_split(const char *text, char ***words, size_t *nr_words, str
 				p = end;
 			}
 		} else if (*p == '"') {
-			for (p++; *p && *p != '"'; p++) {
+			for (p++; *p && *p != '"' && !why; p++) {
 				bool escaped = *p == '\\' && p[1] && strchr("$`\"\\\n", p[1]);
 				if (escaped)
 					p++;
-				if (!escaped || *p != '\n')
+				if (!escaped && (*p == '$' || *p == '`'))
+					why = "it expands $ or ` in double quotes, and no shell is "
+					      "run";
+				else if (!escaped || *p != '\n')
 					pt__buf_addc(&word, *p);
 			}
-			if (!*p) {
+			if (!*p && !why)
 				why = "a double quote is not closed";
-				p--;
-			}
+			if (why)
+				break;
 		} else if (*p == '\\') {
 			if (!p[1])
 				why = "it ends in a backslash";

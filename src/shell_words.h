@@ -13,8 +13,8 @@
  * the next one; double quotes keep everything but a backslash before $ ` "
  * \ or a newline; an unquoted backslash keeps the next character. Returns
  * 0, or PT__EUSAGE with one line in err and *words NULL when text has no
- * word, an unterminated quote, or unquoted shell syntax (| & ; < > ( ) $ `),
- * which would need a shell.
+ * word, an unterminated quote, unquoted shell syntax (| & ; < > ( ) $ `) or
+ * $ or ` in double quotes: what only a shell would do.
  */
 int pt__shell_words_split(const char *text, char ***words, size_t *nr_words, struct pt__buf *err);
 
