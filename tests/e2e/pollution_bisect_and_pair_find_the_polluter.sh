@@ -72,6 +72,13 @@ check "and only it" sh -c '[ "$(grep -c "^polluter: " out)" = 1 ]'
 check "no clone and no template is left" sh -c '! ls "$work"/items.db* 2>/dev/null | grep -q .'
 check "no run directory is left" no_run_dirs_left
 
+# The record is replaced, never written through a planted link.
+echo "not partest's" >elsewhere
+ln -sf "$work/elsewhere" .partest/order
+run -j1 $db "$polluter"
+check "a planted link to another file is left alone" grep -qx "not partest's" elsewhere
+check "and the record replaces the link" sh -c '[ ! -L .partest/order ] && [ -s .partest/order ]'
+
 unset POLLUTE
 rm -rf .partest
 run --bisect "$victim" "$polluter"
