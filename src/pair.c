@@ -36,6 +36,11 @@ int pt__pair(struct pt__trials *trials, char *const *others, size_t nr, int jobs
 
 	if (!rc)
 		rc = pt__trial_wait(trials, running, 1, &failed, err);
+	if (rc >= 0) {
+		pt__buf_addf(&line, "%s alone: %s", trials->test, failed ? "fails" : "passes");
+		say(ctx, line.data);
+		pt__buf_reset(&line);
+	}
 	if (rc >= 0 && failed) {
 		pt__buf_addf(&line, "%s fails on its own: no earlier test is needed", trials->test);
 		say(ctx, line.data);

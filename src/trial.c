@@ -276,6 +276,7 @@ int pt__trial_wait(struct pt__trials *trials, struct pt__trial *running, size_t 
 	for (;;) {
 		if (pt__cancel_interrupts(&trials->cancel)) {
 			pt__trials_stop(running, nr_running);
+			pt__buf_adds(err, "interrupted: the trials under way were stopped");
 			return PT__EINTR;
 		}
 		for (size_t i = 0; i < nr_running; i++) {
@@ -288,9 +289,10 @@ int pt__trial_wait(struct pt__trials *trials, struct pt__trial *running, size_t 
 			int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 			struct verdict verdict = {trials->test, false, false};
 			struct pt__report_info info = {0};
-			if (code == 130)
+			if (code == 130) {
+				pt__buf_adds(err, "interrupted: a trial was");
 				rc = PT__EINTR;
-			else if (code != 0 && code != 1) {
+			} else if (code != 0 && code != 1) {
 				trial_error(trial, status, err);
 				rc = PT__ERUN;
 			} else if (pt__report_read(trial->events.data, take_case, &verdict, &info,

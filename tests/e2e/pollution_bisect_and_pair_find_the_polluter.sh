@@ -84,6 +84,26 @@ rm -rf .partest
 run --bisect "$victim" "$polluter"
 check "--bisect without a record of the last run is a usage error" status_is 2
 check "said in one line" err_is_one_line
+# Ctrl-C stops the trials under way, which clean up after themselves.
+printf '#!/bin/sh\nexit 0\n' >quick.sh
+printf '#!/bin/sh\nsleep 300\n' >"$work/slow_trial.sh"
+chmod +x quick.sh "$work/slow_trial.sh"
+"$PARTEST" --pair quick.sh ./quick.sh "$work/slow_trial.sh" >out 2>err </dev/null &
+hunt=$!
+tries=0
+until grep -q "alone: passes" out && pgrep -f "^/bin/sh $work/slow_trial.sh" >/dev/null; do
+	tries=$((tries + 1))
+	[ "$tries" -lt 600 ] || break
+	sleep 0.1
+done
+kill -INT "$hunt"
+wait "$hunt"
+status=$?
+check "an interrupted --pair exits 130" status_is 130
+check "and says so" err_has 'interrupted'
+check "its trials are stopped" none_running "/bin/sh $work/slow_trial.sh"
+check "no run directory is left" no_run_dirs_left
+
 run --pair "$polluter::nope" "$polluter"
 check "--pair of an unknown test is a usage error" status_is 2
 check "that names it" err_has "--pair \"$polluter::nope\": no such test"
