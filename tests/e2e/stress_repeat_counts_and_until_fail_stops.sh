@@ -21,6 +21,13 @@ check "the runs were spread over both workers" sh -c \
 	'grep -q "\"worker\":1" events.jsonl && grep -q "\"worker\":2" events.jsonl'
 
 rm -f "$COUNT_DIR"/*
+run -j2 --repeat 3 --junit report.xml "$counted"
+check "in JUnit every run is a test case of its own" \
+	sh -c '[ "$(grep -c "<testcase " report.xml)" = 9 ]'
+check "and the report stays valid" \
+	xmllint --noout --schema "$PARTEST_SOURCE/tests/schemas/junit.xsd" report.xml
+
+rm -f "$COUNT_DIR"/*
 run -j1 --until-fail --filter '*third*' "$counted"
 check "--until-fail fails the run" status_is 1
 check "it stopped at the third run, which failed" sh -c '[ "$(cat "$COUNT_DIR/third")" = 3 ]'
