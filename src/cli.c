@@ -59,7 +59,7 @@ struct run {
 	struct pt__rundir rundir;
 	struct pt__db_context db_context;
 	struct pt__django_databases django; /* what a Django project adds to --db */
-	struct pt__cancel cancel;	    /* what ends a wait early: Ctrl-C, SIGTERM */
+	struct pt__cancel cancel; /* what ends a wait early: Ctrl-C, SIGTERM */
 	struct pt__db *dbs;
 	size_t nr_dbs;
 	bool dbs_provisioned;
