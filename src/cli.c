@@ -43,6 +43,13 @@
 #include "report/shell_quote.h"
 #include "worker_env.h"
 #include "xalloc.h"
+#include "bisect.h"
+#include "debug_run.h"
+#include "pair.h"
+#include "repeat.h"
+#include "report/repeats.h"
+#include "spawn.h"
+#include "worker_order.h"
 
 enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN = 3, EXIT_INTERRUPTED = 130 };
 
@@ -63,6 +70,8 @@ struct run {
 	int workers;
 	struct pt__reports reports; /* --junit, --events, --tap, GitHub's */
 	struct pt__console console;
+	/* The tests as they started on each worker: STATE_DIR/order, for --bisect. */
+	struct pt__worker_order worker_order;
 };
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -93,6 +102,9 @@ static int count_workers(const struct run *run)
 {
 	int workers = run->options.jobs ? run->options.jobs : pt__cpus_available();
 
+	if (run->selection.order_tests)
+		workers = 1;
+
 	if ((size_t)workers > run->plan.nr_groups)
 		workers = run->plan.nr_groups ? (int)run->plan.nr_groups : 1;
 	return workers;
@@ -100,6 +112,7 @@ static int count_workers(const struct run *run)
 
 static void on_test_start(void *ctx, const struct pt__test_list *list, size_t test, int worker)
 {
+	pt__worker_order_add(&((struct run *)ctx)->worker_order, worker, test);
 	pt__reports_test_start(&((struct run *)ctx)->reports, list, test, worker);
 }
 
@@ -266,6 +279,63 @@ static bool select_tests(struct run *run, int *status, struct pt__buf *err)
 	return false;
 }
 
+static void say_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/*
+ * --bisect and --pair: trials, each a run of its own, of the selected tests
+ * (for --bisect: those before TEST in --order, or on its worker last time).
+ * Returns the exit status: 1 when a test makes TEST fail (or it fails
+ * alone), 0 when none does.
+ */
+static int hunt(struct run *run, struct pt__buf *err)
+{
+	const struct pt__options *options = &run->options;
+	const char *test = options->bisect ? options->bisect : options->pair;
+	struct pt__trials trials;
+	char **ids = NULL;
+	size_t nr = 0;
+	int rc = 0;
+
+	if (options->bisect && run->selection.nr_order) {
+		ids = pt__xcalloc(run->selection.nr_order + 1, sizeof(*ids));
+		for (size_t i = 0; i < run->selection.nr_order; i++) {
+			if (!strcmp(run->selection.order[i], test))
+				break;
+			ids[nr++] = pt__xstrdup(run->selection.order[i]);
+		}
+	} else if (options->bisect) {
+		rc = pt__worker_order_before(options->state_dir, test, &ids, &nr, err);
+	} else {
+		ids = pt__xcalloc(run->list.nr_tests + 1, sizeof(*ids));
+		for (size_t i = 0; i < run->list.nr_tests; i++)
+			if (strcmp(run->list.tests[i].id, test))
+				ids[nr++] = pt__xstrdup(run->list.tests[i].id);
+	}
+	if (rc)
+		return exit_status(rc);
+	pt__trials_init(&trials, options, run->rundir.path, test, run->cancel);
+	int jobs = options->jobs ? options->jobs : pt__cpus_available();
+	rc = options->bisect ? pt__bisect(&trials, ids, nr, say_line, run, err)
+			     : pt__pair(&trials, ids, nr, jobs, say_line, run, err);
+	pt__trials_release(&trials);
+	pt__worker_order_free_ids(ids);
+	return rc < 0 ? exit_status(rc) : rc ? EXIT_FAILED : EXIT_PASSED;
+}
+
+/* --debug: the one selected test, in the foreground. Returns its exit status. */
+static int debug(struct run *run, struct pt__buf *err)
+{
+	int status = 0;
+	int rc = pt__debug_run(&run->list, 0, run->worker_env.env_vars[0], &status, err);
+
+	return rc ? exit_status(rc) : status;
+}
+
 /* Everything from discovery to the report. Returns the exit status. */
 static int execute(struct run *run, struct pt__buf *err)
 {
@@ -283,6 +353,9 @@ static int execute(struct run *run, struct pt__buf *err)
 		return exit_status(rc);
 	if (select_tests(run, &rc, err))
 		return rc;
+	if (!run->options.list && !run->options.explain &&
+	    (run->options.bisect || run->options.pair))
+		return hunt(run, err);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
 		pt__start_method_choose(&run->list.programs[p], run->options.start);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
@@ -311,9 +384,18 @@ static int execute(struct run *run, struct pt__buf *err)
 		return EXIT_PASSED;
 	}
 
-	struct pt__plan_order order = {run->options.shuffle, run->options.seed,
-				       run->options.reverse,
-				       run->selection.failed_known ? &run->selection.failed : NULL};
+	size_t selected = run->list.nr_tests;
+	if (run->options.repeat || run->options.until_fail)
+		pt__repeat_rounds(&run->list, selected,
+				  run->options.repeat ? run->options.repeat : 1);
+	struct pt__plan_order order = {
+		.shuffle = run->options.shuffle,
+		.seed = run->options.seed,
+		.reverse = run->options.reverse,
+		.failed = run->selection.failed_known ? &run->selection.failed : NULL,
+		.fixed = run->selection.order_tests,
+		.nr_fixed = run->selection.nr_order_tests,
+	};
 	pt__plan_build(&run->plan, &run->list, &run->timings, &order);
 	run->workers = count_workers(run);
 	pt__console_init(&run->console, &run->options, stdout);
@@ -335,12 +417,14 @@ static int execute(struct run *run, struct pt__buf *err)
 				       run->rundir.id, run->options.state_dir, run->dbs,
 				       run->nr_dbs, err)))
 		return exit_status(rc);
+	if (run->options.debug)
+		return debug(run, err);
 
 	struct pt__pool_config config = {
 		.workers = run->workers,
 		.timeout = run->options.timeout,
 		.kill_grace = run->options.kill_grace,
-		.failfast = run->options.failfast,
+		.failfast = run->options.failfast || run->options.until_fail,
 		.retries = run->options.retries,
 		.cancel = &run->cancel,
 		.exec_envs = (char **const *)run->worker_env.env_vars,
@@ -361,6 +445,18 @@ static int execute(struct run *run, struct pt__buf *err)
 	pt__reports_run_start(&run->reports, &run->options, run->workers);
 	struct pt__buf lost = PT__BUF_INIT;
 	int pool_rc = pt__pool_run(&run->list, &run->plan, &config, &lost);
+	/* --until-fail without --repeat: round after round until one fails. */
+	for (size_t round = 2; run->options.until_fail && !run->options.repeat && !pool_rc;
+	     round++) {
+		struct pt__tally so_far;
+		pt__tally(&run->list, &so_far);
+		if (so_far.failed || so_far.by_status[PT__NOT_RUN])
+			break;
+		order.first_test = pt__repeat_add_round(&run->list, selected, round);
+		pt__plan_release(&run->plan);
+		pt__plan_build(&run->plan, &run->list, &run->timings, &order);
+		pool_rc = pt__pool_run(&run->list, &run->plan, &config, &lost);
+	}
 	bool interrupted = pool_rc == PT__EINTR;
 	if (pool_rc == PT__ERUN)
 		say("%s", lost.data);
@@ -379,10 +475,14 @@ static int execute(struct run *run, struct pt__buf *err)
 		pt__buf_release(&db_err);
 		run->dbs_provisioned = false;
 	}
-	if (!interrupted) {
+	/* A run of --order replays an order (a trial of --bisect, say): it
+	 * leaves the record of the runs it replays as it was. */
+	if (!interrupted && !run->selection.order_tests) {
 		/* The durations only order the next run: this one has not failed
 		 * when they cannot be kept. */
 		struct pt__buf ignored = PT__BUF_INIT;
+		pt__worker_order_save(&run->worker_order, run->options.state_dir, &run->list,
+				      &ignored);
 		pt__timings_save(&run->timings, run->options.state_dir, &run->list, &ignored);
 		pt__last_failed_save(&run->selection.failed, run->options.state_dir, &run->list,
 				     &ignored);
@@ -401,6 +501,8 @@ static int execute(struct run *run, struct pt__buf *err)
 	finish_reports(run, wall, status);
 	struct pt__buf closing = PT__BUF_INIT;
 	pt__reports_closing_lines(&run->reports, &closing, &run->list, run->options.durations);
+	if (run->options.repeat || run->options.until_fail)
+		pt__repeats_lines(&run->list, &closing);
 	for (char *line = closing.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
 		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
 	pt__buf_release(&closing);
@@ -425,6 +527,7 @@ static void release(struct run *run)
 	pt__console_release(&run->console);
 	pt__timings_release(&run->timings);
 	pt__selection_release(&run->selection);
+	pt__worker_order_release(&run->worker_order);
 	pt__plan_release(&run->plan);
 	pt__test_list_release(&run->list);
 	pt__options_release(&run->options);
@@ -485,7 +588,8 @@ int pt__cli_main(int argc, char **argv)
 		printf("partest %s\n", PT_VERSION);
 		goto out;
 	}
-	if ((rc = pt__signals_install(&err)))
+	if ((rc = pt__signals_install(&err)) ||
+	    (rc = pt__spawn_wrap(run.options.wrapper_words, &err)))
 		goto fail;
 	if (mode == PT__MODE_RUNNER && !run.options.list && !run.options.explain &&
 	    (rc = pt__reports_open(&run.reports, &run.options, &err)))

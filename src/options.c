@@ -10,6 +10,7 @@
 #include "error.h"
 #include "native.h"
 #include "protocol.h"
+#include "shell_words.h"
 #include "xalloc.h"
 
 const char pt__options_usage[] =
@@ -44,6 +45,17 @@ const char pt__options_usage[] =
 	"      --format FORMAT   --list as text (default) or json (JSON Lines)\n"
 	"      --ctest DIR       run a CMake build's tests, as ctest would (repeatable)\n"
 	"      --meson DIR       run a meson build's tests, as meson test would (repeatable)\n"
+	"      --repeat N        run each selected test N times, over all workers\n"
+	"      --until-fail      stop at the first failure (with --repeat N: within\n"
+	"                        N rounds; without: round after round)\n"
+	"      --bisect TEST     find the test that ran before TEST on its worker last\n"
+	"                        time (or in --order) and makes it fail\n"
+	"      --pair TEST       run TEST right after each other selected test; list\n"
+	"                        those after which it fails\n"
+	"      --order ID        run exactly these tests in this order on one worker\n"
+	"                        (repeatable); --order-file FILE: one id a line\n"
+	"      --wrapper CMD     run workers, fork servers and tests under CMD\n"
+	"      --debug TEST      run TEST alone in the foreground, under $DEBUGGER if set\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
 	"      --events FILE     write the run as JSON Lines as it goes (- for stdout)\n"
@@ -102,6 +114,14 @@ enum {
 	OPT_KEPT,
 	OPT_RETRIES,
 	OPT_FLAKY_RESULT,
+	OPT_REPEAT,
+	OPT_UNTIL_FAIL,
+	OPT_BISECT,
+	OPT_PAIR,
+	OPT_ORDER,
+	OPT_ORDER_FILE,
+	OPT_WRAPPER,
+	OPT_DEBUG,
 };
 
 static const struct option long_options[] = {
@@ -141,6 +161,14 @@ static const struct option long_options[] = {
 	{"partition", required_argument, NULL, OPT_PARTITION},
 	{"durations-from", required_argument, NULL, OPT_DURATIONS_FROM},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"repeat", required_argument, NULL, OPT_REPEAT},
+	{"until-fail", no_argument, NULL, OPT_UNTIL_FAIL},
+	{"bisect", required_argument, NULL, OPT_BISECT},
+	{"pair", required_argument, NULL, OPT_PAIR},
+	{"order", required_argument, NULL, OPT_ORDER},
+	{"order-file", required_argument, NULL, OPT_ORDER_FILE},
+	{"wrapper", required_argument, NULL, OPT_WRAPPER},
+	{"debug", required_argument, NULL, OPT_DEBUG},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -371,6 +399,33 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 		case OPT_MESON:
 			append(&options->meson_dirs, &options->nr_meson_dirs, optarg);
 			break;
+		case OPT_REPEAT:
+			if (!parse_count(optarg, &options->repeat)) {
+				pt__buf_addf(err, "--repeat \"%s\": expected a positive number",
+					     optarg);
+				return PT__EUSAGE;
+			}
+			break;
+		case OPT_UNTIL_FAIL: options->until_fail = true; break;
+		case OPT_BISECT: options->bisect = optarg; break;
+		case OPT_PAIR: options->pair = optarg; break;
+		case OPT_ORDER: append(&options->order, &options->nr_order, optarg); break;
+		case OPT_ORDER_FILE: options->order_file = optarg; break;
+		case OPT_WRAPPER: {
+			struct pt__buf why = PT__BUF_INIT;
+			pt__shell_words_free(options->wrapper_words);
+			options->wrapper = optarg;
+			size_t nr_words;
+			int rc = pt__shell_words_split(optarg, &options->wrapper_words, &nr_words,
+						       &why);
+			if (rc)
+				pt__buf_addf(err, "--wrapper %s", why.data);
+			pt__buf_release(&why);
+			if (rc)
+				return rc;
+			break;
+		}
+		case OPT_DEBUG: options->debug = optarg; break;
 		case 'h': options->action = PT__ACTION_HELP; return 0;
 		case OPT_VERSION: options->action = PT__ACTION_VERSION; return 0;
 		case ':':
@@ -527,6 +582,25 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_adds(err, "--durations-from is for --partition time:K/N or auto");
 		return PT__EUSAGE;
 	}
+	const char *hunt = options->bisect ? "--bisect" : options->pair ? "--pair" : NULL;
+	if (hunt && (options->repeat || options->until_fail || options->debug ||
+		     (options->bisect && options->pair))) {
+		pt__buf_addf(err,
+			     "%s runs trials of its own: it takes no --repeat, --until-fail, "
+			     "--debug or other hunt",
+			     hunt);
+		return PT__EUSAGE;
+	}
+	if (options->pair && (options->nr_order || options->order_file)) {
+		pt__buf_adds(err, "--pair pairs TEST with the selected tests: it takes no --order");
+		return PT__EUSAGE;
+	}
+	if (options->debug &&
+	    (options->repeat || options->until_fail || options->nr_order || options->order_file)) {
+		pt__buf_adds(err, "--debug runs one test once: it takes no --repeat, --until-fail "
+				  "or --order");
+		return PT__EUSAGE;
+	}
 	return 0;
 }
 
@@ -553,6 +627,8 @@ void pt__options_release(struct pt__options *options)
 	free(options->exclude_tags);
 	free(options->ctest_dirs);
 	free(options->meson_dirs);
+	free(options->order);
+	pt__shell_words_free(options->wrapper_words);
 	for (size_t i = 0; i < options->nr_config_args; i++)
 		free(options->config_args[i]);
 	free(options->config_args);

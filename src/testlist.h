@@ -103,6 +103,7 @@ struct pt__test {
 	int timeout_ms; /* from .timeout; 0 means the run's --timeout */
 	struct pt__test_attributes attributes;
 	struct pt__result result;
+	size_t repeat; /* under --repeat or --until-fail: its round, from 1; 0: not repeated */
 };
 
 struct pt__test_list {

@@ -65,6 +65,8 @@ static void add_test_names(struct pt__buf *line, const struct pt__test_list *lis
 	pt__json_add_str_or_null(line, test->suite);
 	pt__buf_adds(line, ",\"name\":");
 	pt__json_add_str_or_null(line, test->name);
+	if (test->repeat)
+		add_int(line, ",\"repeat\":", (int)test->repeat);
 }
 
 void pt__events_run_start(struct pt__events *events, const struct pt__events_run *run)
