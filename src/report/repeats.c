@@ -8,7 +8,7 @@
 struct tally {
 	const char *id;
 	size_t first; /* the index it was first listed at */
-	size_t passed, failed, ended;
+	size_t passed, flaky, failed, ended;
 };
 
 static int by_id(const void *a, const void *b)
@@ -39,18 +39,23 @@ void pt__repeats_lines(const struct pt__test_list *list, struct pt__buf *out)
 		const struct pt__test *test = sorted[i];
 		if (!nr || strcmp(tallies[nr - 1].id, test->id))
 			tallies[nr++] =
-				(struct tally){test->id, (size_t)(test - list->tests), 0, 0, 0};
+				(struct tally){test->id, (size_t)(test - list->tests), 0, 0, 0, 0};
 		struct tally *tally = &tallies[nr - 1];
 		enum pt__status status = test->result.status;
 		tally->passed += status == PT__PASS;
+		tally->flaky += status == PT__FLAKY;
 		tally->failed += pt__status_failed(status);
 		tally->ended += status != PT__NOT_RUN;
 	}
 	qsort(tallies, nr, sizeof(*tallies), by_first);
 	for (size_t i = 0; i < nr; i++)
-		if (tallies[i].failed)
-			pt__buf_addf(out, "%s: %zu passed, %zu failed of %zu\n", tallies[i].id,
-				     tallies[i].passed, tallies[i].failed, tallies[i].ended);
+		if (tallies[i].failed || tallies[i].flaky) {
+			pt__buf_addf(out, "%s: %zu passed, ", tallies[i].id, tallies[i].passed);
+			if (tallies[i].flaky)
+				pt__buf_addf(out, "%zu flaky, ", tallies[i].flaky);
+			pt__buf_addf(out, "%zu failed of %zu\n", tallies[i].failed,
+				     tallies[i].ended);
+		}
 	free(sorted);
 	free(tallies);
 }

@@ -21,6 +21,12 @@ check "the runs were spread over both workers" sh -c \
 	'grep -q "\"worker\":1" events.jsonl && grep -q "\"worker\":2" events.jsonl'
 
 rm -f "$COUNT_DIR"/*
+run -j1 --repeat 4 --retries 1 --filter '*every_second*' "$counted"
+check "runs that passed on a retry pass the run" status_is 0
+check "and are counted as flaky" \
+	out_has "$counted::counted::fails_every_second_run: 1 passed, 3 flaky, 0 failed of 4"
+
+rm -f "$COUNT_DIR"/*
 run -j2 --repeat 3 --junit report.xml "$counted"
 check "in JUnit every run is a test case of its own" \
 	sh -c '[ "$(grep -c "<testcase " report.xml)" = 9 ]'
