@@ -16,9 +16,10 @@
 /*
  * Judges an executable that ended with wait_status after its stdout was
  * judged as TAP (judged, with details: see pt__tap_judge); leaked:
- * processes of its group outlived it. Exit status 77 is a skip (automake's
- * convention) unless its TAP says a test failed; a TAP "Bail out!" is a
- * failure whatever the exit status. Returns the status and appends the
+ * processes of its group outlived it. Exit status 99 is a hard error
+ * (ERROR, automake's convention) whatever its TAP says; 77 is a skip
+ * (automake's too) unless its TAP says a test failed; a TAP "Bail out!" is
+ * a failure whatever the exit status. Returns the status and appends the
  * reason, if any, to message.
  */
 enum pt__status pt__verdict_of_executable(int wait_status, enum pt__tap_verdict judged,
