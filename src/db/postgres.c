@@ -913,8 +913,9 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 			continue;
 		}
 		if (!keywords)
-			connect_params(state, state->maintenance_db, state->admin != NULL, &keywords,
-				       &values);
+			connect_params(state, state->maintenance_db,
+				       state->admin && PQstatus(state->admin) == CONNECTION_OK,
+				       &keywords, &values);
 		jobs[i].step = JOB_CONNECT;
 		jobs[i].polling = PGRES_POLLING_WRITING;
 		jobs[i].conn = PQconnectStartParams(keywords, values, 0);
