@@ -49,8 +49,8 @@
 
 /* The advisory lock's first key: "pt" in ASCII. */
 #define LOCK_CLASS    "28788"
-/* partest_strategy=auto's largest template for WAL_LOG: see pick_strategy(). */
-#define WAL_LOG_MAX_BYTES (32LL << 20)
+/* partest_strategy=auto's most bytes for WAL_LOG to copy at once: see pick_strategy(). */
+#define WAL_LOG_MAX_BYTES (64LL << 20)
 #define OBJECT_IN_USE "55006"
 
 struct pg_state {
@@ -62,7 +62,10 @@ struct pg_state {
 	PGconn *admin;
 	const char *maintenance_db; /* what admin is connected to */
 	bool locked;		    /* holds the template's advisory lock */
-	const char *strategy;	    /* the STRATEGY clause once chosen, else NULL */
+	const char *strategy;	    /* the STRATEGY clause of the clones being made */
+	bool server_read;	    /* syncs and template_bytes are known */
+	bool syncs;		    /* the server's fsync is on */
+	long long template_bytes;   /* pg_database_size of the template, or -1 */
 	struct pt__buf marker;	    /* this run's clone marker */
 	struct pt__db_clones clones;
 };
@@ -758,29 +761,29 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 }
 
 /*
- * Chooses the STRATEGY clause once, from the URL's partest_strategy and,
- * for auto, from what the server reports. auto is FILE_COPY, which copies
- * the template's files between two checkpoints, unless the server syncs
- * its writes (fsync on) and the template is at most WAL_LOG_MAX_BYTES:
- * then WAL_LOG, which writes the template's blocks to the WAL instead.
- * Measured by bench/postgres_clone_parts.sh (PostgreSQL 15, 2 CPUs): with
- * fsync off the checkpoints cost next to nothing and FILE_COPY is the
- * faster for any size; with fsync on each checkpoint flushes every dirty
- * buffer of the cluster, which costs more than WAL_LOG's copy of an 8 MB
- * template, and less than its copy of an 87 MB one. A template whose size
- * the role may not read counts as small.
+ * Chooses the STRATEGY clause for a batch of clones made at once (clones
+ * of them), from the URL's partest_strategy and, for auto, from what the server reports (read
+ * once). auto is FILE_COPY, which copies the template's files between two
+ * checkpoints, unless the server syncs its writes (fsync on) and the
+ * clones hold at most WAL_LOG_MAX_BYTES in all: then WAL_LOG, which writes
+ * every block of each clone to the WAL instead. Measured by
+ * bench/postgres_clone_parts.sh (PostgreSQL 15, 2 CPUs): with fsync off the
+ * checkpoints cost next to nothing and FILE_COPY is as fast or faster at
+ * any size; with fsync on each checkpoint flushes the whole cluster, which
+ * costs more than WAL_LOG's copy of one 8 or 32 MB template or of four
+ * 8 MB ones, and less than four 32 or 87 MB ones (several CREATEs at once
+ * share a checkpoint, not their WAL). A template whose size the role may
+ * not read counts as small.
  */
-static int pick_strategy(struct pt__db *db, struct pt__buf *err)
+static int pick_strategy(struct pt__db *db, int clones, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT;
 	struct pt__db_rows rows = PT__DB_ROWS_INIT;
 	struct pt__db_statement look = {.what = "read the server's fsync and the template's size",
 					.interruptible = true};
-	int rc;
+	int rc = 0;
 
-	if (state->strategy)
-		return 0;
 	if (PQserverVersion(state->admin) < 150000) {
 		state->strategy = ""; /* no STRATEGY before PostgreSQL 15 */
 		return 0;
@@ -791,23 +794,29 @@ static int pick_strategy(struct pt__db *db, struct pt__buf *err)
 	case PT__PG_STRATEGY_DEFAULT: state->strategy = ""; return 0;
 	case PT__PG_STRATEGY_AUTO: break;
 	}
-	rc = literal_sql(db,
-			 "SELECT current_setting('fsync'), (SELECT CASE WHEN "
-			 "has_database_privilege(oid, 'CONNECT') THEN pg_database_size(oid) END "
-			 "FROM pg_database WHERE datname = ",
-			 state->url.dbname, ")", &sql, err);
-	look.sql = sql.data;
-	if (!rc)
-		rc = pt__db_admin_run(db, &look, &rows, NULL, err);
-	if (!rc) {
-		const char *fsync = pt__db_rows_get(&rows, 0, 0);
-		const char *size = pt__db_rows_get(&rows, 0, 1);
-		bool syncs = fsync && !strcmp(fsync, "on");
-		bool small = !size || strtoll(size, NULL, 10) <= WAL_LOG_MAX_BYTES;
-		state->strategy = syncs && small ? " STRATEGY WAL_LOG" : " STRATEGY FILE_COPY";
+	if (!state->server_read) {
+		rc = literal_sql(db,
+				 "SELECT current_setting('fsync'), (SELECT CASE WHEN "
+				 "has_database_privilege(oid, 'CONNECT') THEN pg_database_size(oid) "
+				 "END FROM pg_database WHERE datname = ",
+				 state->url.dbname, ")", &sql, err);
+		look.sql = sql.data;
+		if (!rc)
+			rc = pt__db_admin_run(db, &look, &rows, NULL, err);
+		if (!rc) {
+			const char *fsync = pt__db_rows_get(&rows, 0, 0);
+			const char *size = pt__db_rows_get(&rows, 0, 1);
+			state->syncs = fsync && !strcmp(fsync, "on");
+			state->template_bytes = size ? strtoll(size, NULL, 10) : -1;
+			state->server_read = true;
+		}
+		pt__db_rows_release(&rows);
+		pt__buf_release(&sql);
 	}
-	pt__db_rows_release(&rows);
-	pt__buf_release(&sql);
+	if (!rc)
+		state->strategy = state->syncs && state->template_bytes * clones <= WAL_LOG_MAX_BYTES
+					  ? " STRATEGY WAL_LOG"
+					  : " STRATEGY FILE_COPY";
 	return rc;
 }
 
@@ -1001,8 +1010,6 @@ static int make_clones(struct pt__db *db, struct pt__db_clone **clones, int nr,
 	struct clone_job *jobs = pt__xcalloc((size_t)nr, sizeof(*jobs));
 	int rc;
 
-	if ((rc = pick_strategy(db, err)))
-		goto out;
 	for (;;) {
 		struct clone_job *failed = NULL, *blocked = NULL;
 		int started = 0;
@@ -1012,6 +1019,8 @@ static int make_clones(struct pt__db *db, struct pt__db_clone **clones, int nr,
 			pt__buf_release(&jobs[started].error);
 			jobs[started++] = (struct clone_job){.clone = clones[k]};
 		}
+		if ((rc = pick_strategy(db, started, err)))
+			goto out;
 		rc = run_clone_jobs(db, jobs, started);
 		for (int i = 0; i < started; i++) {
 			if (!jobs[i].borrowed)

@@ -1,9 +1,9 @@
 #!/bin/sh
 # How partest makes PostgreSQL clones: with partest_strategy=auto (the
 # default) STRATEGY FILE_COPY when the server does not sync (fsync off) or
-# the template is larger than 32 MB, WAL_LOG when it syncs and the template
-# is small; an explicit strategy is kept. Every clone holds exactly the
-# template's rows.
+# the clones made at once hold more than 64 MB in all, WAL_LOG when it
+# syncs and they hold less; an explicit strategy is kept. Every clone holds
+# exactly the template's rows.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/postgres_lib.sh"
 pg_start
@@ -48,6 +48,8 @@ exact() {
 
 template small 800
 template large 30000
+large_mb=$(sql postgres "SELECT pg_database_size('large') / 1048576")
+check "the large template is over 32 MB and under 64 MB" [ "$large_mb" -gt 32 -a "$large_mb" -lt 64 ]
 restart off
 clone_run small 1
 check "fsync off: the run passes" status_is 0
@@ -56,14 +58,19 @@ check "fsync off: the clone holds the template's rows" exact small
 
 restart on
 clone_run small 3
-check "fsync on, an 8 MB template: the run passes" status_is 0
-check "fsync on, an 8 MB template: WAL_LOG for each clone" strategy_is small WAL_LOG 3
-check "fsync on, an 8 MB template: the clones hold the template's rows" exact small
+check "fsync on, three clones of an 8 MB template: the run passes" status_is 0
+check "fsync on, three clones of an 8 MB template: WAL_LOG for each" strategy_is small WAL_LOG 3
+check "fsync on, three clones of an 8 MB template: they hold the template's rows" exact small
+
+clone_run large 1
+check "fsync on, one clone of a template over 32 MB: the run passes" status_is 0
+check "fsync on, one clone of a template over 32 MB: WAL_LOG" strategy_is large WAL_LOG 1
+check "fsync on, one clone of a template over 32 MB: it holds the template's rows" exact large
 
 clone_run large 2
-check "fsync on, a template over 32 MB: the run passes" status_is 0
-check "fsync on, a template over 32 MB: FILE_COPY" strategy_is large FILE_COPY 2
-check "fsync on, a template over 32 MB: the clones hold the template's rows" exact large
+check "fsync on, two clones of a template over 32 MB: the run passes" status_is 0
+check "fsync on, two clones of a template over 32 MB: FILE_COPY" strategy_is large FILE_COPY 2
+check "fsync on, two clones of a template over 32 MB: they hold the template's rows" exact large
 
 clone_run small 1 partest_strategy=file_copy
 check "an explicit strategy is kept" strategy_is small FILE_COPY 1
