@@ -5,8 +5,9 @@
 # Starts a private server (as postgres when run as root) on a unix socket
 # and on 127.0.0.1 with SSL on (a self-signed certificate made here), once
 # with fsync=off (partest's postgresql+tmp:// server, most CI servers) and
-# once with fsync=on (a workstation's), with an 8 MB and an 87 MB template
-# (an empty database is already 7.5 MB of catalogs). Every figure is
+# once with fsync=on (a workstation's), with templates of about 8, 32 and
+# 87 MB (an empty database is 7.5 MB of catalogs; each template adds ROWS
+# rows of 1 KB). Every figure is
 # "median (min)" in ms over the rounds, timed by bench/postgres_clone_parts.c
 # as a client sees it, round trips included:
 #   1. connection set-up, through a first SELECT 1: unix socket; TCP with
@@ -26,12 +27,14 @@
 #      session, for each strategy; partest's clone operation for 4 workers.
 # With BASE=<commit> partest's clone operation is also timed on that commit,
 # built in a scratch directory, in the same run.
-# Env: ROUNDS (20; the four-clone rows take ROUNDS4, 5), BASE (none).
+# Env: ROUNDS (20; the four-clone rows take ROUNDS4, 5), BASE (none),
+# ROWS (the templates' rows: "800 25000 80000").
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${ROUNDS:-20}
 ROUNDS4=${ROUNDS4:-5}
+ROWS=${ROWS:-800 25000 80000}
 BASE=${BASE:-}
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/initdb" ] || { echo "$0: needs PostgreSQL's server (apt-get install postgresql)" >&2; exit 2; }
@@ -122,10 +125,10 @@ rows1="" rows4=""
 for fsync in off on; do
 	start "$fsync"
 	if [ "$fsync" = off ]; then
-		template t8 800
-		template t87 80000
+		for rows in $ROWS; do template "t$rows" "$rows"; done
 	fi
-	for tpl in t8 t87; do
+	for rows in $ROWS; do
+		tpl=t$rows
 		size=$(q "SELECT pg_size_pretty(pg_database_size('$tpl'))")
 		create="CREATE DATABASE c TEMPLATE $tpl"
 		row="| $fsync | $size | $(psql_clones $tpl) |"
