@@ -782,8 +782,10 @@ static int pick_strategy(struct pt__db *db, int clones, struct pt__buf *err)
 	struct pt__db_rows rows = PT__DB_ROWS_INIT;
 	struct pt__db_statement look = {.what = "read the server's fsync and the template's size",
 					.interruptible = true};
-	int rc = 0;
+	int rc = pt__db_admin_connect(db, err);
 
+	if (rc)
+		return rc;
 	if (PQserverVersion(state->admin) < 150000) {
 		state->strategy = ""; /* no STRATEGY before PostgreSQL 15 */
 		return 0;
@@ -997,10 +999,11 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 }
 
 /*
- * Makes those of clones[0..nr-1] not made yet, at once (run_clone_jobs).
- * While other sessions are connected to the template, waits for them up to
- * ?partest_wait= seconds and tries again. On failure the clones made stay
- * made (clone->made), for the caller to drop.
+ * Makes those of clones[0..nr-1] not made yet, at once (run_clone_jobs),
+ * connecting first if need be; state->marker must hold this run's clone
+ * marker. While other sessions are connected to the template, waits for
+ * them up to ?partest_wait= seconds and tries again. On failure the clones
+ * made stay made (clone->made), for the caller to drop.
  */
 static int make_clones(struct pt__db *db, struct pt__db_clone **clones, int nr,
 		       struct pt__buf *err)
