@@ -12,11 +12,15 @@
  * clones whose run, on this host, is dead (its pid is gone or has another
  * start time).
  *
- * Clones are made with CREATE DATABASE "clone" TEMPLATE "template", one
- * connection per clone, all driven at once by one poll loop over libpq's
- * asynchronous API. CREATE DATABASE fails while anything is connected to the
- * template; partest waits for those sessions with backoff for a bounded time
- * and then names them, and never ends a session it did not open.
+ * Clones are made with CREATE DATABASE "clone" TEMPLATE "template": the
+ * first on the admin connection, each other one on a connection of its
+ * own, all driven at once by one poll loop over libpq's asynchronous API
+ * (bench/postgres_clone_parts.sh: a new connection costs about as much as
+ * copying an 8 MB template, and on two cores four copies at once still take
+ * half the time of four in a row). CREATE DATABASE fails while anything is
+ * connected to the template; then partest waits for those sessions with
+ * backoff for a bounded time and names them, and never ends a session it
+ * did not open.
  *
  * While a run holds a template (from the first look at it until its clones
  * exist) it holds a session advisory lock named after it, so that two runs
@@ -45,13 +49,8 @@
 
 /* The advisory lock's first key: "pt" in ASCII. */
 #define LOCK_CLASS    "28788"
-/*
- * STRATEGY for partest_strategy=auto: FILE_COPY. Measured by
- * bench/postgres_clones.sh on PostgreSQL 15 (2 CPUs, fsync off), four
- * clones made at once: an 8 MB template 465 ms with FILE_COPY, 539 ms with
- * WAL_LOG; an 87 MB one 609 ms against 878 ms.
- */
-#define AUTO_STRATEGY " STRATEGY FILE_COPY"
+/* partest_strategy=auto's most bytes for WAL_LOG to copy at once: see pick_strategy(). */
+#define WAL_LOG_MAX_BYTES (64LL << 20)
 #define OBJECT_IN_USE "55006"
 
 struct pg_state {
@@ -63,6 +62,10 @@ struct pg_state {
 	PGconn *admin;
 	const char *maintenance_db; /* what admin is connected to */
 	bool locked;		    /* holds the template's advisory lock */
+	const char *strategy;	    /* the STRATEGY clause of the clones being made */
+	bool server_read;	    /* syncs and template_bytes are known */
+	bool syncs;		    /* the server's fsync is on */
+	long long template_bytes;   /* pg_database_size of the template, or -1 */
 	struct pt__buf marker;	    /* this run's clone marker */
 	struct pt__db_clones clones;
 };
@@ -205,20 +208,29 @@ static void add_literal(PGconn *conn, const char *value, struct pt__buf *out)
 /*
  * The libpq parameters of the template URL with dbname replaced, as
  * keyword and value arrays (pointing into state->options) for
- * PQconnectdbParams.
+ * PQconnectdbParams. With like_admin (the admin connection is open), a
+ * connection that need not try what the admin connection found the server
+ * does not do: SSL (libpq's sslmode=prefer asks for it first over TCP) and
+ * GSS encryption (gssencmode=prefer first looks for Kerberos credentials).
+ * The admin connection came up without them under the same parameters, so
+ * leaving them out changes nothing but the round trips.
  */
-static void connect_params(struct pg_state *state, const char *dbname, const char ***keywords,
-			   const char ***values)
+static void connect_params(struct pg_state *state, const char *dbname, bool like_admin,
+			   const char ***keywords, const char ***values)
 {
 	size_t n = 0, i = 0;
 	bool has_app = false, has_timeout = false;
+	bool no_ssl = like_admin && !PQsslInUse(state->admin);
+	bool no_gss = like_admin && !PQgssEncInUse(state->admin);
 
 	for (PQconninfoOption *o = state->options; o->keyword; o++)
 		n++;
-	*keywords = pt__xcalloc(n + 4, sizeof(**keywords));
-	*values = pt__xcalloc(n + 4, sizeof(**values));
+	*keywords = pt__xcalloc(n + 6, sizeof(**keywords));
+	*values = pt__xcalloc(n + 6, sizeof(**values));
 	for (PQconninfoOption *o = state->options; o->keyword; o++) {
-		if (!o->val || !*o->val || !strcmp(o->keyword, "dbname"))
+		if (!o->val || !*o->val || !strcmp(o->keyword, "dbname") ||
+		    (no_ssl && !strcmp(o->keyword, "sslmode")) ||
+		    (no_gss && !strcmp(o->keyword, "gssencmode")))
 			continue;
 		has_app = has_app || !strcmp(o->keyword, "application_name");
 		has_timeout = has_timeout || !strcmp(o->keyword, "connect_timeout");
@@ -234,6 +246,14 @@ static void connect_params(struct pg_state *state, const char *dbname, const cha
 	if (!has_timeout) {
 		(*keywords)[i] = "connect_timeout";
 		(*values)[i++] = "10";
+	}
+	if (no_ssl) {
+		(*keywords)[i] = "sslmode";
+		(*values)[i++] = "disable";
+	}
+	if (no_gss) {
+		(*keywords)[i] = "gssencmode";
+		(*values)[i++] = "disable";
 	}
 }
 
@@ -298,7 +318,7 @@ static int postgres_connect(struct pt__db *db, struct pt__buf *where, bool *lost
 		return PT__ERUN;
 	}
 	for (size_t i = 0; i < 2; i++) {
-		connect_params(state, maintenance[i], &keywords, &values);
+		connect_params(state, maintenance[i], false, &keywords, &values);
 		state->admin = PQconnectdbParams(keywords, values, 0);
 		if (state->admin)
 			PQsetNoticeProcessor(state->admin, ignore_notice, NULL);
@@ -740,20 +760,66 @@ static int wait_for_template(struct pt__db *db, long long deadline, struct pt__b
 	return rc;
 }
 
-/* The STRATEGY clause for this server and the URL's partest_strategy. */
-static const char *pick_strategy(struct pt__db *db)
+/*
+ * Chooses the STRATEGY clause for a batch of clones made at once (clones
+ * of them), from the URL's partest_strategy and, for auto, from what the server reports (read
+ * once). auto is FILE_COPY, which copies the template's files between two
+ * checkpoints, unless the server syncs its writes (fsync on) and the
+ * clones hold at most WAL_LOG_MAX_BYTES in all: then WAL_LOG, which writes
+ * every block of each clone to the WAL instead. Measured by
+ * bench/postgres_clone_parts.sh (PostgreSQL 15, 2 CPUs): with fsync off the
+ * checkpoints cost next to nothing and FILE_COPY is as fast or faster at
+ * any size; with fsync on each checkpoint flushes the whole cluster, which
+ * costs more than WAL_LOG's copy of one 8 or 32 MB template or of four
+ * 8 MB ones, and less than four 32 or 87 MB ones (several CREATEs at once
+ * share a checkpoint, not their WAL). A template whose size the role may
+ * not read counts as small.
+ */
+static int pick_strategy(struct pt__db *db, int clones, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {.what = "read the server's fsync and the template's size",
+					.interruptible = true};
+	int rc = pt__db_admin_connect(db, err);
 
-	if (PQserverVersion(state->admin) < 150000)
-		return ""; /* no STRATEGY before PostgreSQL 15 */
+	if (rc)
+		return rc;
+	if (PQserverVersion(state->admin) < 150000) {
+		state->strategy = ""; /* no STRATEGY before PostgreSQL 15 */
+		return 0;
+	}
 	switch (state->url.strategy) {
-	case PT__PG_STRATEGY_FILE_COPY: return " STRATEGY FILE_COPY";
-	case PT__PG_STRATEGY_WAL_LOG: return " STRATEGY WAL_LOG";
-	case PT__PG_STRATEGY_DEFAULT: return "";
+	case PT__PG_STRATEGY_FILE_COPY: state->strategy = " STRATEGY FILE_COPY"; return 0;
+	case PT__PG_STRATEGY_WAL_LOG: state->strategy = " STRATEGY WAL_LOG"; return 0;
+	case PT__PG_STRATEGY_DEFAULT: state->strategy = ""; return 0;
 	case PT__PG_STRATEGY_AUTO: break;
 	}
-	return AUTO_STRATEGY;
+	if (!state->server_read) {
+		rc = literal_sql(db,
+				 "SELECT current_setting('fsync'), (SELECT CASE WHEN "
+				 "has_database_privilege(oid, 'CONNECT') THEN pg_database_size(oid) "
+				 "END FROM pg_database WHERE datname = ",
+				 state->url.dbname, ")", &sql, err);
+		look.sql = sql.data;
+		if (!rc)
+			rc = pt__db_admin_run(db, &look, &rows, NULL, err);
+		if (!rc) {
+			const char *fsync = pt__db_rows_get(&rows, 0, 0);
+			const char *size = pt__db_rows_get(&rows, 0, 1);
+			state->syncs = fsync && !strcmp(fsync, "on");
+			state->template_bytes = size ? strtoll(size, NULL, 10) : -1;
+			state->server_read = true;
+		}
+		pt__db_rows_release(&rows);
+		pt__buf_release(&sql);
+	}
+	if (!rc)
+		state->strategy = state->syncs && state->template_bytes * clones <= WAL_LOG_MAX_BYTES
+					  ? " STRATEGY WAL_LOG"
+					  : " STRATEGY FILE_COPY";
+	return rc;
 }
 
 enum job_step { JOB_CONNECT, JOB_CREATE, JOB_MARK, JOB_DONE, JOB_FAILED };
@@ -761,6 +827,7 @@ enum job_step { JOB_CONNECT, JOB_CREATE, JOB_MARK, JOB_DONE, JOB_FAILED };
 struct clone_job {
 	struct pt__db_clone *clone;
 	PGconn *conn;
+	bool borrowed; /* conn is the admin connection, not the job's own */
 	enum job_step step;
 	PostgresPollingStatusType polling;
 	struct pt__buf error;
@@ -768,17 +835,17 @@ struct clone_job {
 };
 
 /* Sends the job's next statement. */
-static void job_send(struct pt__db *db, struct clone_job *job, const char *strategy)
+static void job_send(struct pt__db *db, struct clone_job *job)
 {
 	struct pg_state *state = db->state;
-	struct pt__buf sql = PT__BUF_INIT, marker = PT__BUF_INIT;
+	struct pt__buf sql = PT__BUF_INIT;
 
 	if (job->step == JOB_CREATE) {
 		pt__buf_adds(&sql, "CREATE DATABASE ");
 		add_identifier(job->conn, job->clone->name, &sql);
 		pt__buf_adds(&sql, " TEMPLATE ");
 		add_identifier(job->conn, state->url.dbname, &sql);
-		pt__buf_adds(&sql, strategy);
+		pt__buf_adds(&sql, state->strategy);
 	} else {
 		pt__buf_adds(&sql, "COMMENT ON DATABASE ");
 		add_identifier(job->conn, job->clone->name, &sql);
@@ -790,11 +857,14 @@ static void job_send(struct pt__db *db, struct clone_job *job, const char *strat
 		job->step = JOB_FAILED;
 	}
 	pt__buf_release(&sql);
-	pt__buf_release(&marker);
 }
 
-/* Reads what arrived for job; moves it on when its statement is done. */
-static void job_read(struct pt__db *db, struct clone_job *job, const char *strategy)
+/*
+ * Reads what arrived for job; moves it on when its statement is done. The
+ * marker waits for the CREATE's success, so that it never lands on a
+ * database of that name that someone else made.
+ */
+static void job_read(struct pt__db *db, struct clone_job *job)
 {
 	PGresult *res, *last = NULL;
 
@@ -816,28 +886,47 @@ static void job_read(struct pt__db *db, struct clone_job *job, const char *strat
 	} else if (job->step == JOB_CREATE) {
 		job->clone->made = true;
 		job->step = JOB_MARK;
-		job_send(db, job, strategy);
+		job_send(db, job);
 	} else {
 		job->step = JOB_DONE;
 	}
 	PQclear(last);
 }
 
+/* Whether the admin connection can take a job's statements now. */
+static bool admin_is_free(const struct pg_state *state)
+{
+	return state->admin && PQstatus(state->admin) == CONNECTION_OK &&
+	       PQtransactionStatus(state->admin) == PQTRANS_IDLE;
+}
+
 /*
- * Makes the clones in jobs[0..nr-1] at once: each connects (asynchronously),
- * creates its clone and marks it; one poll loop drives them all. Returns
- * PT__EINTR on Ctrl-C (statements in flight are cancelled), else 0; each
- * job ends JOB_DONE or JOB_FAILED.
+ * Makes the clones in jobs[0..nr-1] at once: the first on the admin
+ * connection, each other one on a connection it opens (asynchronously);
+ * each creates its clone and marks it; one poll loop drives them all.
+ * Returns PT__EINTR on Ctrl-C (statements in flight are cancelled), else 0;
+ * each job ends JOB_DONE or JOB_FAILED, its own connection left for the
+ * caller to finish.
  */
-static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, const char *strategy)
+static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 {
 	struct pg_state *state = db->state;
 	struct pollfd *fds = pt__xcalloc((size_t)nr + 1, sizeof(*fds));
-	const char **keywords, **values;
+	const char **keywords = NULL, **values = NULL;
 	int rc = 0;
 
-	connect_params(state, state->maintenance_db, &keywords, &values);
 	for (int i = 0; i < nr; i++) {
+		if (i == 0 && admin_is_free(state)) {
+			jobs[i].conn = state->admin;
+			jobs[i].borrowed = true;
+			jobs[i].step = JOB_CREATE;
+			job_send(db, &jobs[i]);
+			continue;
+		}
+		if (!keywords)
+			connect_params(state, state->maintenance_db,
+				       state->admin && PQstatus(state->admin) == CONNECTION_OK,
+				       &keywords, &values);
 		jobs[i].step = JOB_CONNECT;
 		jobs[i].polling = PGRES_POLLING_WRITING;
 		jobs[i].conn = PQconnectStartParams(keywords, values, 0);
@@ -898,14 +987,82 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr, con
 					job->step = JOB_FAILED;
 				} else if (job->polling == PGRES_POLLING_OK) {
 					job->step = JOB_CREATE;
-					job_send(db, job, strategy);
+					job_send(db, job);
 				}
 			} else {
-				job_read(db, job, strategy);
+				job_read(db, job);
 			}
 		}
 	}
 	free(fds);
+	return rc;
+}
+
+/*
+ * Makes those of clones[0..nr-1] not made yet, at once (run_clone_jobs),
+ * connecting first if need be; state->marker must hold this run's clone
+ * marker. While other sessions are connected to the template, waits for
+ * them up to ?partest_wait= seconds and tries again. On failure the clones
+ * made stay made (clone->made), for the caller to drop.
+ */
+static int make_clones(struct pt__db *db, struct pt__db_clone **clones, int nr,
+		       struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	long long deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
+	struct clone_job *jobs = pt__xcalloc((size_t)nr, sizeof(*jobs));
+	int rc;
+
+	for (;;) {
+		struct clone_job *failed = NULL, *blocked = NULL;
+		int started = 0;
+		for (int k = 0; k < nr; k++) {
+			if (clones[k]->made)
+				continue;
+			pt__buf_release(&jobs[started].error);
+			jobs[started++] = (struct clone_job){.clone = clones[k]};
+		}
+		if ((rc = pick_strategy(db, started, err)))
+			goto out;
+		rc = run_clone_jobs(db, jobs, started);
+		for (int i = 0; i < started; i++) {
+			if (!jobs[i].borrowed)
+				PQfinish(jobs[i].conn);
+			jobs[i].conn = NULL;
+		}
+		if (rc) {
+			pt__buf_adds(err, "interrupted while making the database clones");
+			goto out;
+		}
+		for (int i = 0; i < started; i++) {
+			struct clone_job *job = &jobs[i];
+			if (job->step == JOB_DONE)
+				continue;
+			/* Someone is connected to the template: wait and retry. */
+			if (!strcmp(job->sqlstate, OBJECT_IN_USE) && !job->clone->made)
+				blocked = blocked ? blocked : job;
+			else if (!failed)
+				failed = job;
+		}
+		if (!failed && !blocked)
+			break;
+		/* Past the deadline it names the sessions; else the server's reason stands. */
+		if (!failed && (rc = wait_for_template(db, deadline, err)))
+			goto out;
+		if (failed || pt__now_ms() >= deadline) {
+			failed = failed ? failed : blocked;
+			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s",
+				     state->url.dbname, failed->clone->name,
+				     state->shared.where ? state->shared.where : "the server",
+				     failed->error.data);
+			rc = PT__ERUN;
+			goto out;
+		}
+	}
+out:
+	for (int k = 0; k < nr; k++)
+		pt__buf_release(&jobs[k].error);
+	free(jobs);
 	return rc;
 }
 
@@ -947,15 +1104,14 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	int workers = db->ctx->workers;
-	long long deadline;
-	const char *strategy;
-	struct clone_job *jobs = NULL;
+	struct pt__db_clone **clones = NULL;
 	int rc, ours;
 
 	if ((rc = lock_template(db, err)))
 		return rc;
 	pt__buf_reset(&state->marker);
 	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
+	pt__db_clones_release(&state->clones);
 	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
 				 format_clone_url);
 
@@ -973,59 +1129,16 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		if (rc)
 			goto fail;
 	}
-	strategy = pick_strategy(db);
-
-	deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
-	jobs = pt__xcalloc((size_t)workers, sizeof(*jobs));
-	for (;;) {
-		int nr = 0, busy = 0;
-		if ((rc = wait_for_template(db, deadline, err)))
-			goto fail;
-		for (int k = 0; k < workers; k++) {
-			if (state->clones.items[k].made)
-				continue;
-			pt__buf_release(&jobs[nr].error);
-			jobs[nr] = (struct clone_job){
-				&state->clones.items[k], NULL, JOB_CONNECT, 0, PT__BUF_INIT, ""};
-			nr++;
-		}
-		rc = run_clone_jobs(db, jobs, nr, strategy);
-		for (int i = 0; i < nr; i++) {
-			PQfinish(jobs[i].conn);
-			jobs[i].conn = NULL;
-		}
-		if (rc) {
-			pt__buf_adds(err, "interrupted while making the database clones");
-			goto fail;
-		}
-		for (int i = 0; i < nr; i++) {
-			struct clone_job *job = &jobs[i];
-			if (job->step == JOB_DONE)
-				continue;
-			/* Someone connected to the template meanwhile: wait and retry. */
-			if (!strcmp(job->sqlstate, OBJECT_IN_USE) && !job->clone->made) {
-				busy++;
-				continue;
-			}
-			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s",
-				     state->url.dbname, job->clone->name,
-				     state->shared.where ? state->shared.where : "the server",
-				     job->error.data);
-			rc = PT__ERUN;
-			goto fail;
-		}
-		if (!busy)
-			break;
-	}
-	unlock_template(db);
+	clones = pt__xcalloc((size_t)workers, sizeof(*clones));
 	for (int k = 0; k < workers; k++)
-		pt__buf_release(&jobs[k].error);
-	free(jobs);
+		clones[k] = &state->clones.items[k];
+	if ((rc = make_clones(db, clones, workers, err)))
+		goto fail;
+	free(clones);
+	unlock_template(db);
 	return 0;
 fail:
-	for (int k = 0; jobs && k < workers; k++)
-		pt__buf_release(&jobs[k].error);
-	free(jobs);
+	free(clones);
 	pt__db_clones_abandon(&state->clones, db, drop_clone);
 	unlock_template(db);
 	return rc;
@@ -1090,18 +1203,17 @@ static const char *force_clause(struct pg_state *state)
 
 /*
  * Clone k dropped (if it is this run's) and made again from the template
- * by the same job as a run's clones, under the template's lock, waiting
- * for sessions on the template as postgres_clone does.
+ * by the same code as a run's clones (make_clones: on the admin
+ * connection), under the template's lock, waiting for sessions on the
+ * template as postgres_clone does.
  */
 static int postgres_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__db_clone *clone = &state->clones.items[k];
-	struct clone_job job = {clone, NULL, JOB_CONNECT, 0, PT__BUF_INIT, ""};
 	struct pt__buf what = PT__BUF_INIT;
 	char *comment = NULL;
 	bool exists;
-	long long deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
 	int rc;
 
 	if ((rc = lock_template(db, err)) ||
@@ -1122,32 +1234,10 @@ static int postgres_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
 		goto out;
 	}
 	clone->made = false;
-	for (;;) {
-		if ((rc = wait_for_template(db, deadline, err)))
-			break;
-		pt__buf_reset(&job.error);
-		job = (struct clone_job){clone, NULL, JOB_CONNECT, 0, job.error, ""};
-		rc = run_clone_jobs(db, &job, 1, pick_strategy(db));
-		PQfinish(job.conn);
-		job.conn = NULL;
-		if (rc) {
-			pt__buf_adds(err, "interrupted while making a database clone anew");
-			break;
-		}
-		if (job.step == JOB_DONE)
-			break;
-		if (strcmp(job.sqlstate, OBJECT_IN_USE) || clone->made) {
-			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s",
-				     state->url.dbname, clone->name, state->shared.where,
-				     job.error.data);
-			rc = PT__ERUN;
-			break;
-		}
-	}
+	rc = make_clones(db, &clone, 1, err);
 out:
 	unlock_template(db);
 	free(comment);
-	pt__buf_release(&job.error);
 	pt__buf_release(&what);
 	return rc;
 }
