@@ -137,7 +137,7 @@ RUN_OWN_TESTS = PARTEST_BUILD=$(abspath $(BUILD)) PARTEST_SOURCE=$(CURDIR) \
 check: all $(UNIT_TESTS) $(HELPERS) $(EXAMPLES)
 	$(RUN_OWN_TESTS) --junit $(BUILD)/check.xml $(UNIT_TESTS) $(E2E_TESTS)
 
-unit: all $(UNIT_TESTS)
+unit: all $(UNIT_TESTS) $(HELPERS)
 	$(RUN_OWN_TESTS) --junit $(BUILD)/unit.xml $(UNIT_TESTS)
 
 e2e: all $(HELPERS) $(EXAMPLES)
