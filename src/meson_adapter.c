@@ -1,18 +1,15 @@
 #include "meson_adapter.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "clock.h"
-#include "environ.h"
 #include "error.h"
-#include "find_program.h"
 #include "meson.h"
 #include "spawn.h"
 #include "tap.h"
+#include "test_command.h"
 #include "xalloc.h"
 
 static int meson_init(struct pt__adapter *adapter, struct pt__buf *why)
@@ -33,64 +30,6 @@ static int meson_list(struct pt__adapter *adapter, struct pt__buf *why)
 {
 	pt__buf_adds(why, "the meson adapter does not list: partest --meson reads the build");
 	return PT__ERUN;
-}
-
-/*
- * Runs entry's command, its stdout going to this worker's stdout as it
- * comes and into output, its stderr to this worker's. Returns the wait
- * status, or -1 with why.
- */
-static int run_command(const struct pt__meson *meson, const struct pt__meson_entry *entry,
-		       struct pt__buf *output, struct pt__buf *why)
-{
-	struct pt__buf path = PT__BUF_INIT;
-	struct pt__environ env;
-	int pipe_fds[2], status = -1;
-	char chunk[65536];
-	ssize_t got;
-	pid_t pid;
-
-	if (!entry->command[0]) {
-		pt__buf_adds(why, "it has no command");
-		return -1;
-	}
-	if (pt__find_program(entry->command[0], NULL, &path, why)) {
-		pt__buf_release(&path);
-		return -1;
-	}
-	pt__environ_init(&env);
-	for (char **set = entry->environment; *set; set++) {
-		char *eq = strchr(*set, '=');
-		*eq = '\0';
-		pt__environ_set(&env, *set, eq + 1);
-		*eq = '=';
-	}
-	if (!pt__pipe(pipe_fds, why)) {
-		struct pt__spawn spawn = {
-			.path = path.data,
-			.argv = entry->command,
-			.envp = env.vars,
-			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], PT__SPAWN_INHERIT, PT__SPAWN_NONE,
-				PT__SPAWN_NONE},
-			.cwd = entry->workdir ? entry->workdir : meson->build_dir,
-		};
-		int rc = pt__spawn(&spawn, &pid, why);
-		close(pipe_fds[1]);
-		while (!rc && (got = read(pipe_fds[0], chunk, sizeof(chunk))) != 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0)
-				break;
-			pt__write_all(1, chunk, (size_t)got, NULL);
-			pt__buf_add(output, chunk, (size_t)got);
-		}
-		close(pipe_fds[0]);
-		while (!rc && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	pt__environ_release(&env);
-	pt__buf_release(&path);
-	return status;
 }
 
 /* meson test's verdict on an entry that ran, with why in message. */
@@ -140,7 +79,14 @@ static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test
 			pt__buf_addf(&message, "the build has no test \"%s\" any more",
 				     tests[i].name);
 		} else {
-			int status = run_command(adapter->state, entry, &output, &message);
+			const struct pt__meson *meson = adapter->state;
+			int status = pt__test_command_run(
+				&(struct pt__test_command){
+					.argv = entry->command,
+					.environment = entry->environment,
+					.cwd = entry->workdir ? entry->workdir : meson->build_dir,
+				},
+				&output, &message);
 			if (status != -1)
 				verdict = judge(entry, status, &output, &message);
 			if (pt__adapter_leaked(&message) && verdict != PT__WIRE_FAIL)
