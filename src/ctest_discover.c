@@ -79,6 +79,8 @@ static void add(struct pt__test_list *list, size_t program, const char *suite, c
 					     .locks = entry->locks,
 					     .exclusive = entry->run_serial,
 					     .weight = entry->processors,
+					     .pinned = *entry->fixtures_setup ||
+						       *entry->fixtures_cleanup,
 				     });
 }
 

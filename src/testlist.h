@@ -76,6 +76,8 @@ struct pt__test_attributes {
 	char *locks;	/* space-separated lock names; NULL: none */
 	bool exclusive; /* nothing else runs beside it */
 	int weight;	/* -j slots it takes while it runs, at least 1 */
+	bool pinned;	/* keeps its place in its group whatever the order (a ctest
+			 * fixture's set-up or clean-up) */
 };
 
 struct pt__test {
