@@ -4,7 +4,9 @@
  * keeps up to date on every reconfiguration): read
  * by the runner to list them (src/meson_discover.c) and by the meson adapter
  * to run them (src/meson_adapter.c). meson does not say there whether a test
- * should_fail, so partest cannot honour it.
+ * should_fail: that comes from meson's own test set-up data
+ * (BUILD/meson-private/meson_test_setup.dat, unpickled by `meson runpython`
+ * when it may hold a test that should fail).
  */
 #ifndef PT_MESON_H
 #define PT_MESON_H
@@ -29,6 +31,7 @@ struct pt__meson_entry {
 	char *workdir;	    /* NULL: the build directory */
 	int timeout_ms;	    /* 0: none */
 	bool is_parallel;
+	bool should_fail; /* its failure is a pass, and its pass a failure */
 	int priority;
 	enum pt__meson_protocol protocol;
 	char *suites; /* space-separated, without the "project:" prefix; NULL: none */
@@ -42,8 +45,8 @@ struct pt__meson {
 
 /*
  * Reads the tests of the meson build in build_dir into meson.
- * Returns 0, or PT__EUSAGE with one line in err: "cannot read the tests of
- * meson build \"build\": why".
+ * Returns 0, or PT__EUSAGE with one line in err ("cannot read the tests of
+ * meson build \"build\": why") and meson empty.
  */
 int pt__meson_read(struct pt__meson *meson, const char *build_dir, struct pt__buf *err);
 

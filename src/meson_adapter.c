@@ -32,8 +32,8 @@ static int meson_list(struct pt__adapter *adapter, struct pt__buf *why)
 	return PT__ERUN;
 }
 
-/* meson test's verdict on an entry that ran, with why in message. */
-static enum pt__wire_status judge(const struct pt__meson_entry *entry, int status,
+/* meson test's verdict on an entry that ran, before should_fail, with why in message. */
+static enum pt__wire_status judge_protocol(const struct pt__meson_entry *entry, int status,
 				  const struct pt__buf *output, struct pt__buf *message)
 {
 	if (!WIFEXITED(status)) {
@@ -65,6 +65,28 @@ static enum pt__wire_status judge(const struct pt__meson_entry *entry, int statu
 	else if (code)
 		pt__describe_wait_status(status, message);
 	return code ? PT__WIRE_FAIL : PT__WIRE_PASS;
+}
+
+/*
+ * meson test's verdict on an entry that ran: by its protocol, then, if it
+ * should_fail, a failure passes and a pass fails; a skip, an error (99) or
+ * a time limit stays what it is.
+ */
+static enum pt__wire_status judge(const struct pt__meson_entry *entry, int status,
+				  const struct pt__buf *output, struct pt__buf *message)
+{
+	enum pt__wire_status verdict = judge_protocol(entry, status, output, message);
+
+	if (!entry->should_fail || verdict == PT__WIRE_SKIP ||
+	    (entry->protocol == PT__MESON_EXITCODE && WIFEXITED(status) &&
+	     WEXITSTATUS(status) == 99))
+		return verdict;
+	pt__buf_reset(message);
+	if (verdict == PT__WIRE_PASS) {
+		pt__buf_adds(message, "it passed, and should_fail says it should fail");
+		return PT__WIRE_FAIL;
+	}
+	return PT__WIRE_PASS;
 }
 
 static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n)
