@@ -1,5 +1,6 @@
 #include "meson_adapter.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -32,9 +33,14 @@ static int meson_list(struct pt__adapter *adapter, struct pt__buf *why)
 	return PT__ERUN;
 }
 
-/* meson test's verdict on an entry that ran, before should_fail, with why in message. */
+/*
+ * meson test's verdict on an entry that ran, before should_fail, with why in
+ * message; *error is set when meson calls it an error (a TAP bail out, exit
+ * status 99), which should_fail does not turn into a pass.
+ */
 static enum pt__wire_status judge_protocol(const struct pt__meson_entry *entry, int status,
-				  const struct pt__buf *output, struct pt__buf *message)
+					   const struct pt__buf *output, struct pt__buf *message,
+					   bool *error)
 {
 	if (!WIFEXITED(status)) {
 		pt__describe_wait_status(status, message);
@@ -44,6 +50,7 @@ static enum pt__wire_status judge_protocol(const struct pt__meson_entry *entry, 
 	if (entry->protocol == PT__MESON_TAP) {
 		enum pt__tap_verdict tap =
 			pt__tap_judge(output->data ? output->data : "", output->len, NULL, message);
+		*error = tap == PT__TAP_BAIL_OUT;
 		if (tap == PT__TAP_FAIL || tap == PT__TAP_BAIL_OUT)
 			return PT__WIRE_FAIL;
 		if (code) {
@@ -60,6 +67,7 @@ static enum pt__wire_status judge_protocol(const struct pt__meson_entry *entry, 
 		pt__buf_adds(message, "exited with status 77 (skip)");
 		return PT__WIRE_SKIP;
 	}
+	*error = code == 99;
 	if (code == 99)
 		pt__buf_adds(message, "exited with status 99 (a hard error)");
 	else if (code)
@@ -69,17 +77,16 @@ static enum pt__wire_status judge_protocol(const struct pt__meson_entry *entry, 
 
 /*
  * meson test's verdict on an entry that ran: by its protocol, then, if it
- * should_fail, a failure passes and a pass fails; a skip, an error (99) or
- * a time limit stays what it is.
+ * should_fail, a failure passes and a pass fails; a skip, an error or a
+ * time limit (the runner's) stays what it is.
  */
 static enum pt__wire_status judge(const struct pt__meson_entry *entry, int status,
 				  const struct pt__buf *output, struct pt__buf *message)
 {
-	enum pt__wire_status verdict = judge_protocol(entry, status, output, message);
+	bool error = false;
+	enum pt__wire_status verdict = judge_protocol(entry, status, output, message, &error);
 
-	if (!entry->should_fail || verdict == PT__WIRE_SKIP ||
-	    (entry->protocol == PT__MESON_EXITCODE && WIFEXITED(status) &&
-	     WEXITSTATUS(status) == 99))
+	if (!entry->should_fail || verdict == PT__WIRE_SKIP || error)
 		return verdict;
 	pt__buf_reset(message);
 	if (verdict == PT__WIRE_PASS) {
