@@ -10,7 +10,8 @@ void pt__build_walk_init(struct pt__build_walk *walk, struct pt__test_list *list
 			 const char *const *filters, const char *written, const char *build_dir,
 			 const char *adapter)
 {
-	*walk = (struct pt__build_walk){list, filters, build_dir, adapter, PT__BUF_INIT, (size_t)-1};
+	*walk = (struct pt__build_walk){list,	     filters,	   build_dir, adapter,
+					NULL,	     PT__BUF_INIT, (size_t)-1};
 	/* As written, without "./" or a trailing "/"; "." is named after its directory. */
 	pt__buf_adds(&walk->name, pt__program_name(written));
 	while (walk->name.len > 1 && walk->name.data[walk->name.len - 1] == '/')
@@ -38,7 +39,8 @@ size_t pt__build_walk_program(struct pt__build_walk *walk)
 	if (walk->program == (size_t)-1) {
 		walk->program = pt__test_list_add_program(walk->list, walk->build_dir,
 							  walk->name.data, PT__PROGRAM_NATIVE);
-		pt__adapter_attach(&walk->list->programs[walk->program], walk->adapter, NULL);
+		pt__adapter_attach(&walk->list->programs[walk->program], walk->adapter,
+				   walk->adapter_arg);
 	}
 	return walk->program;
 }

@@ -19,13 +19,15 @@ struct pt__build_walk {
 	const char *const *filters; /* fnmatch globs on ids, NULL-terminated; NULL: all */
 	const char *build_dir;	    /* absolute */
 	const char *adapter;	    /* the build's adapter kind: "ctest", "meson" */
+	const char *adapter_arg;    /* its argument after the build; NULL: none */
 	struct pt__buf name;	    /* the build as written, in ids: "build" */
 	size_t program;		    /* the build's program; (size_t)-1 before its first test */
 };
 
 /*
  * Starts a walk of the build written as written (on the command line) and
- * found at build_dir (absolute), whose tests run through adapter.
+ * found at build_dir (absolute), whose tests run through adapter (with no
+ * argument after the build until adapter_arg is set).
  */
 void pt__build_walk_init(struct pt__build_walk *walk, struct pt__test_list *list,
 			 const char *const *filters, const char *written, const char *build_dir,

@@ -3,7 +3,6 @@
 
 #include <jansson.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,69 +87,39 @@ static void read_entry(struct pt__meson *meson, const json_t *test)
 /* meson's own record of the tests, which has should_fail. */
 #define TEST_SETUP "meson-private/meson_test_setup.dat"
 
-/*
- * Whether the pickle at path holds a True: pickle protocols 2 and later (meson
- * writes Python's default, 4 or 5) write every True as the NEWTRUE opcode,
- * the byte 0x88, so a file without that byte has no test that should_fail.
- * Returns 1, 0, or -1 when it cannot be read.
- */
-static int may_hold_true(const char *path)
-{
-	FILE *file = fopen(path, "rb");
-	int c, found = 0;
-
-	if (!file)
-		return -1;
-	while (!found && (c = getc(file)) != EOF)
-		found = c == 0x88;
-	fclose(file);
-	return found;
-}
-
-/*
- * Sets each entry's should_fail from meson's test set-up data, which
- * `meson introspect --tests` leaves out: unpickled by meson's own Python
- * (`meson runpython`), only when the file may hold a True. The set-up data
- * lists the tests in intro-tests.json's order. Returns 0, or PT__EUSAGE with
- * why.
- */
-static int read_should_fail(struct pt__meson *meson, struct pt__buf *why)
+int pt__meson_read_should_fail(struct pt__meson *meson, struct pt__buf *err)
 {
 	static const char script[] =
 		"import json, pickle\n"
 		"with open('" TEST_SETUP "', 'rb') as f:\n"
 		"    print(json.dumps([[t.name, t.should_fail] for t in pickle.load(f)]))\n";
 	char *argv[] = {"meson", "runpython", "-c", (char *)script, NULL};
-	struct pt__buf path = PT__BUF_INIT, out = PT__BUF_INIT;
+	struct pt__buf out = PT__BUF_INIT, why = PT__BUF_INIT;
 	json_t *root = NULL;
 	int rc = 0;
 
-	pt__buf_addf(&path, "%s/" TEST_SETUP, meson->build_dir);
-	int maybe = may_hold_true(path.data);
-	if (maybe < 0) {
-		pt__buf_adds(why, "no " TEST_SETUP " in it (not configured by meson setup?)");
+	if (pt__command_output(argv, meson->build_dir, &out, &why))
 		rc = PT__EUSAGE;
-	} else if (maybe && pt__command_output(argv, meson->build_dir, &out, why)) {
+	else if (!(root = json_loads(pt__buf_str(&out), 0, NULL)) ||
+		 json_array_size(root) != meson->nr)
 		rc = PT__EUSAGE;
-	} else if (maybe && (!(root = json_loads(pt__buf_str(&out), 0, NULL)) ||
-			     json_array_size(root) != meson->nr)) {
-		pt__buf_adds(why, TEST_SETUP " and meson-info/intro-tests.json do not list the "
-				  "same tests (reconfigure it)");
-		rc = PT__EUSAGE;
-	}
-	for (size_t i = 0; maybe > 0 && !rc && i < meson->nr; i++) {
+	for (size_t i = 0; !rc && i < meson->nr; i++) {
 		json_t *test = json_array_get(root, i);
 		const char *name = json_string_value(json_array_get(test, 0));
-		if (!name || strcmp(name, meson->entries[i].name)) {
-			pt__buf_adds(why, TEST_SETUP " and meson-info/intro-tests.json do not "
-					  "list the same tests (reconfigure it)");
+		if (!name || strcmp(name, meson->entries[i].name))
 			rc = PT__EUSAGE;
-		}
-		meson->entries[i].should_fail = json_is_true(json_array_get(test, 1));
+		else
+			meson->entries[i].should_fail = json_is_true(json_array_get(test, 1));
 	}
+	if (rc && !why.len)
+		pt__buf_adds(&why, TEST_SETUP " and meson-info/intro-tests.json do not list the "
+				   "same tests (reconfigure it)");
+	if (rc)
+		pt__buf_addf(err, "cannot read which tests of meson build \"%s\" should fail: %s",
+			     meson->build_dir, why.data);
 	json_decref(root);
-	pt__buf_release(&path);
 	pt__buf_release(&out);
+	pt__buf_release(&why);
 	return rc;
 }
 
@@ -183,7 +152,6 @@ int pt__meson_read(struct pt__meson *meson, const char *build_dir, struct pt__bu
 		meson->build_dir = pt__xstrdup(absolute);
 		for (size_t i = 0; i < json_array_size(root); i++)
 			read_entry(meson, json_array_get(root, i));
-		rc = read_should_fail(meson, &why);
 	}
 	if (rc) {
 		pt__meson_release(meson);

@@ -18,7 +18,16 @@ static int meson_init(struct pt__adapter *adapter, struct pt__buf *why)
 	struct pt__meson *meson = pt__xcalloc(1, sizeof(*meson));
 
 	adapter->state = meson;
-	return pt__meson_read(meson, adapter->args[0], why);
+	int rc = pt__meson_read(meson, adapter->args[0], why);
+	/* The tests that should fail, as the runner read them: "WORD WORD". */
+	for (size_t i = 0; !rc && adapter->nr_args > 1 && i < meson->nr; i++) {
+		const char *words = adapter->args[1], *word = meson->entries[i].word;
+		size_t len = strlen(word);
+		for (const char *at = words; (at = strstr(at, word)); at += len)
+			if ((at == words || at[-1] == ' ') && (at[len] == ' ' || !at[len]))
+				meson->entries[i].should_fail = true;
+	}
+	return rc;
 }
 
 static void meson_release(struct pt__adapter *adapter)
@@ -131,7 +140,7 @@ static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test
 const struct pt__adapter_kind pt__meson_adapter = {
 	.name = "meson",
 	.min_args = 1,
-	.max_args = 1,
+	.max_args = 2,
 	.list = meson_list,
 	.init = meson_init,
 	.run = meson_run,

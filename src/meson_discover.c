@@ -88,12 +88,20 @@ int pt__meson_discover(struct pt__test_list *list, const char *build_dir,
 {
 	struct pt__meson meson;
 	struct pt__build_walk walk;
-	struct pt__buf id = PT__BUF_INIT;
+	struct pt__buf id = PT__BUF_INIT, should_fail = PT__BUF_INIT;
 	int rc = pt__meson_read(&meson, build_dir, err);
 
+	if (!rc && (rc = pt__meson_read_should_fail(&meson, err)))
+		pt__meson_release(&meson);
 	if (rc)
 		return rc;
 	pt__build_walk_init(&walk, list, filters, build_dir, meson.build_dir, "meson");
+	/* The adapter is told which tests should fail: it has no Python to read it. */
+	for (size_t i = 0; i < meson.nr; i++)
+		if (meson.entries[i].should_fail)
+			pt__buf_addf(&should_fail, "%s%s", should_fail.len ? " " : "",
+				     meson.entries[i].word);
+	walk.adapter_arg = should_fail.len ? should_fail.data : NULL;
 	const struct pt__meson_entry **order = pt__xcalloc(meson.nr + 1, sizeof(*order));
 	for (size_t i = 0; i < meson.nr; i++)
 		order[i] = &meson.entries[i];
@@ -114,6 +122,7 @@ int pt__meson_discover(struct pt__test_list *list, const char *build_dir,
 	}
 	free(order);
 	pt__buf_release(&id);
+	pt__buf_release(&should_fail);
 	pt__build_walk_release(&walk);
 	pt__meson_release(&meson);
 	return rc;
