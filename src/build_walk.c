@@ -10,8 +10,8 @@ void pt__build_walk_init(struct pt__build_walk *walk, struct pt__test_list *list
 			 const char *const *filters, const char *written, const char *build_dir,
 			 const char *adapter)
 {
-	*walk = (struct pt__build_walk){list,	     filters,	   build_dir, adapter,
-					NULL,	     PT__BUF_INIT, (size_t)-1};
+	*walk = (struct pt__build_walk){list, filters,	    build_dir, adapter,
+					NULL, PT__BUF_INIT, (size_t)-1};
 	/* As written, without "./" or a trailing "/"; "." is named after its directory. */
 	pt__buf_adds(&walk->name, pt__program_name(written));
 	while (walk->name.len > 1 && walk->name.data[walk->name.len - 1] == '/')

@@ -25,7 +25,7 @@ struct criterion_state {
 	struct suite_size {
 		char *suite;
 		size_t tests;
-	} *suites;
+	} * suites;
 	size_t nr, alloc;
 };
 
@@ -259,8 +259,8 @@ static void criterion_run(struct pt__adapter *adapter, const struct pt__adapter_
 			continue;
 		}
 		for (size_t k = 0; k < same; k += BATCH_MAX)
-			run_batch(adapter, tests + i + k, same - k < BATCH_MAX ? same - k : BATCH_MAX,
-				  false);
+			run_batch(adapter, tests + i + k,
+				  same - k < BATCH_MAX ? same - k : BATCH_MAX, false);
 	}
 }
 

@@ -73,15 +73,15 @@ static void add(struct pt__test_list *list, size_t program, const char *suite, c
 {
 	size_t index = pt__test_list_add_test(list, program, suite, name, entry->timeout_ms);
 
-	pt__test_list_set_attributes(list, index,
-				     &(struct pt__test_attributes){
-					     .tags = entry->labels,
-					     .locks = entry->locks,
-					     .exclusive = entry->run_serial,
-					     .weight = entry->processors,
-					     .pinned = *entry->fixtures_setup ||
-						       *entry->fixtures_cleanup,
-				     });
+	pt__test_list_set_attributes(
+		list, index,
+		&(struct pt__test_attributes){
+			.tags = entry->labels,
+			.locks = entry->locks,
+			.exclusive = entry->run_serial,
+			.weight = entry->processors,
+			.pinned = *entry->fixtures_setup || *entry->fixtures_cleanup,
+		});
 }
 
 /* Where entries go: a test of a GoogleTest binary, or of the build, in a group. */

@@ -113,7 +113,7 @@ int pt__meson_read_should_fail(struct pt__meson *meson, struct pt__buf *err)
 	}
 	if (rc && !why.len)
 		pt__buf_adds(&why, TEST_SETUP " and meson-info/intro-tests.json do not list the "
-				   "same tests (reconfigure it)");
+					      "same tests (reconfigure it)");
 	if (rc)
 		pt__buf_addf(err, "cannot read which tests of meson build \"%s\" should fail: %s",
 			     meson->build_dir, why.data);

@@ -56,7 +56,8 @@ static int add_gtest(struct pt__build_walk *walk, const struct pt__meson_entry *
 	const char *workdir = entry->workdir ? entry->workdir : walk->build_dir;
 	struct pt__buf why = PT__BUF_INIT;
 	size_t programs = walk->list->nr_programs;
-	struct gtest_tests tests = {walk, pt__build_walk_gtest_program(walk, binary, workdir), entry};
+	struct gtest_tests tests = {walk, pt__build_walk_gtest_program(walk, binary, workdir),
+				    entry};
 
 	if (tests.program < programs)
 		return 0;
