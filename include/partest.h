@@ -16,7 +16,8 @@
  * A test's options: .timeout (seconds), .skip (a reason), .description,
  * .tags ("db slow"), .locks ("port-8080": tests sharing a lock name never run
  * at once), .exclusive (nothing else runs beside it), .weight (how many of
- * the -j slots it takes while it runs).
+ * the -j slots it takes while it runs), .retries (how many times it runs
+ * again after a failure, on a fresh worker; -1 never, whatever --retries).
  *
  * Build with `cc t.c $(pkg-config --cflags --libs partest)`; the library
  * supplies main(). `./t` runs the tests (serially unless -j is given),
@@ -77,6 +78,8 @@ struct pt_test_options {
 	const char *locks; /* space-separated lock names: no two tests holding one run at once */
 	int exclusive;	   /* non-zero: no other test runs while this one does */
 	int weight;	   /* how many of the -j slots it takes while it runs; 0 means 1 */
+	int retries;	   /* runs again after a failure, up to N more times, on a fresh
+			      worker; 0 means the run's --retries, -1 never */
 };
 
 enum pt__kind {

@@ -77,6 +77,7 @@ static void list_tests(struct worker *worker)
 						      .locks = test->options.locks,
 						      .exclusive = test->options.exclusive != 0,
 						      .weight = test->options.weight,
+						      .retries = test->options.retries,
 					      });
 	}
 	send_event(worker, &(struct pt__event){.type = PT__EVENT_LISTED});

@@ -39,7 +39,17 @@
 #include "testlist.h"
 #include "timings.h"
 #include "protocol.h"
+#include "report/failures.h"
+#include "report/shell_quote.h"
+#include "worker_env.h"
 #include "xalloc.h"
+#include "bisect.h"
+#include "debug_run.h"
+#include "pair.h"
+#include "repeat.h"
+#include "report/repeats.h"
+#include "spawn.h"
+#include "worker_order.h"
 
 enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN = 3, EXIT_INTERRUPTED = 130 };
 
@@ -56,11 +66,12 @@ struct run {
 	struct pt__db *dbs;
 	size_t nr_dbs;
 	bool dbs_provisioned;
-	struct pt__environ *envs;
-	char ***env_vars;
+	struct pt__worker_env worker_env; /* TMPDIRs, clone URLs: renewed and kept */
 	int workers;
 	struct pt__reports reports; /* --junit, --events, --tap, GitHub's */
 	struct pt__console console;
+	/* The tests as they started on each worker: STATE_DIR/order, for --bisect. */
+	struct pt__worker_order worker_order;
 };
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -91,100 +102,17 @@ static int count_workers(const struct run *run)
 {
 	int workers = run->options.jobs ? run->options.jobs : pt__cpus_available();
 
+	if (run->selection.order_tests)
+		workers = 1;
+
 	if ((size_t)workers > run->plan.nr_groups)
 		workers = run->plan.nr_groups ? (int)run->plan.nr_groups : 1;
 	return workers;
 }
 
-static const struct pt__db *default_db(const struct run *run)
-{
-	for (size_t i = 0; i < run->nr_dbs; i++)
-		if (!strcmp(run->dbs[i].alias, "default"))
-			return &run->dbs[i];
-	return run->nr_dbs ? &run->dbs[0] : NULL;
-}
-
-/*
- * Worker k's environment: its number, its private TMPDIR, its clones; and
- * the fork servers'. Returns 0, or PT__ERUN with one line in err when a
- * TMPDIR cannot be made.
- */
-static int build_environments(struct run *run, struct pt__buf *err)
-{
-	struct pt__buf value = PT__BUF_INIT, name = PT__BUF_INIT;
-	const struct pt__db *main_db = default_db(run);
-
-	run->envs = pt__xcalloc(2 * (size_t)run->workers + 1, sizeof(*run->envs));
-	run->env_vars = pt__xcalloc(2 * (size_t)run->workers, sizeof(*run->env_vars));
-	for (int k = 1; k <= run->workers; k++) {
-		struct pt__environ *env = &run->envs[k - 1];
-		pt__environ_init(env);
-		pt__buf_reset(&value);
-		pt__buf_addf(&value, "%s/worker-%d", run->rundir.path, k);
-		if (mkdir(value.data, 0700))
-			goto mkdir_failed;
-		pt__environ_set(env, "TMPDIR", value.data);
-		pt__buf_reset(&value);
-		pt__buf_addf(&value, "%d", k);
-		pt__environ_set(env, "PARTEST_WORKER", value.data);
-		pt__buf_reset(&value);
-		pt__buf_addf(&value, "%d", run->workers);
-		pt__environ_set(env, "PARTEST_WORKERS", value.data);
-		pt__environ_set(env, "PARTEST_RUN_ID", run->rundir.id);
-		pt__environ_set_harness(env);
-		pt__environ_unset(env, PT__PROTOCOL_ENV);
-		for (size_t i = 0; i < run->nr_dbs; i++) {
-			const struct pt__db *db = &run->dbs[i];
-			pt__buf_reset(&name);
-			pt__db_env_name(db->alias, &name);
-			pt__environ_set(env, name.data, db->clone_urls[k - 1]);
-			if (db == main_db)
-				pt__environ_set(env, "DATABASE_URL", db->clone_urls[k - 1]);
-		}
-		run->env_vars[k - 1] = env->vars;
-	}
-	/* Fork servers: the run's, not a worker's, and no database clone. */
-	struct pt__environ *server = &run->envs[2 * run->workers];
-	pt__environ_init(server);
-	pt__buf_reset(&value);
-	pt__buf_addf(&value, "%s/server", run->rundir.path);
-	if (mkdir(value.data, 0700))
-		goto mkdir_failed;
-	pt__environ_set(server, "TMPDIR", value.data);
-	pt__buf_reset(&value);
-	pt__buf_addf(&value, "%d", run->workers);
-	pt__environ_set(server, "PARTEST_WORKERS", value.data);
-	pt__environ_set(server, "PARTEST_RUN_ID", run->rundir.id);
-	pt__environ_set_harness(server);
-	pt__environ_set(server, PT__PROTOCOL_ENV, "1");
-
-	/* Native workers get the same as executables, plus the protocol's marker. */
-	for (int k = 1; k <= run->workers; k++) {
-		struct pt__environ *env = &run->envs[run->workers + k - 1];
-		pt__environ_init(env);
-		for (size_t i = 0; i < run->envs[k - 1].nr; i++) {
-			char *var = run->envs[k - 1].vars[i];
-			char *eq = strchr(var, '=');
-			char *var_name = pt__xstrndup(var, (size_t)(eq - var));
-			pt__environ_set(env, var_name, eq + 1);
-			free(var_name);
-		}
-		pt__environ_set(env, PT__PROTOCOL_ENV, "1");
-		run->env_vars[run->workers + k - 1] = env->vars;
-	}
-	pt__buf_release(&value);
-	pt__buf_release(&name);
-	return 0;
-
-mkdir_failed:
-	pt__buf_addf(err, "cannot create \"%s\": %s", value.data, strerror(errno));
-	pt__buf_release(&value);
-	pt__buf_release(&name);
-	return PT__ERUN;
-}
-
 static void on_test_start(void *ctx, const struct pt__test_list *list, size_t test, int worker)
 {
+	pt__worker_order_add(&((struct run *)ctx)->worker_order, worker, test);
 	pt__reports_test_start(&((struct run *)ctx)->reports, list, test, worker);
 }
 
@@ -192,6 +120,12 @@ static void on_test_done(void *ctx, const struct pt__test_list *list, size_t tes
 {
 	pt__console_test_done(&((struct run *)ctx)->console, list, test);
 	pt__reports_test_done(&((struct run *)ctx)->reports, list, test);
+}
+
+static void on_attempt_failed(void *ctx, const struct pt__test_list *list, size_t test)
+{
+	pt__console_attempt_failed(&((struct run *)ctx)->console, list, test);
+	pt__reports_attempt_failed(&((struct run *)ctx)->reports, list, test);
 }
 
 static void on_progress(void *ctx, const struct pt__pool_progress *progress)
@@ -207,6 +141,71 @@ static void on_output(void *ctx, int fd, const char *data, size_t len)
 static void on_note(void *ctx, const char *line)
 {
 	pt__console_note(&((struct run *)ctx)->console, "partest: %s", line);
+}
+
+static int on_renew_slot(void *ctx, int worker, struct pt__buf *err)
+{
+	return pt__worker_env_renew(&((struct run *)ctx)->worker_env, worker, err);
+}
+
+/*
+ * The command that runs test alone on fresh clones: this run's database
+ * options, then the failed-test line's filter and program.
+ */
+static void rerun_command(const struct run *run, const struct pt__test_list *list,
+			  const struct pt__test *test, struct pt__buf *out)
+{
+	const struct pt__options *options = &run->options;
+	struct pt__buf tail = PT__BUF_INIT;
+
+	pt__buf_adds(out, "partest");
+	for (size_t i = 0; i < options->nr_dbs; i++) {
+		pt__buf_adds(out, " --db ");
+		pt__shell_quote(out, options->dbs[i]);
+	}
+	if (options->db_setup) {
+		pt__buf_adds(out, " --db-setup ");
+		pt__shell_quote(out, options->db_setup);
+	}
+	for (size_t i = 0; i < options->nr_db_inputs; i++) {
+		pt__buf_adds(out, " --db-inputs ");
+		pt__shell_quote(out, options->db_inputs[i]);
+	}
+	if (options->keepdb)
+		pt__buf_adds(out, " --keepdb");
+	if (strcmp(options->state_dir, ".partest")) {
+		pt__buf_adds(out, " --state-dir ");
+		pt__shell_quote(out, options->state_dir);
+	}
+	pt__failures_rerun_command(&tail, list, test);
+	pt__buf_adds(out, tail.data + strlen("partest"));
+	pt__buf_release(&tail);
+}
+
+static int on_keep_slot(void *ctx, int worker, const struct pt__test_list *list, size_t test,
+			struct pt__buf *err)
+{
+	struct run *run = ctx;
+	struct pt__buf rerun = PT__BUF_INIT;
+	int rc;
+
+	rerun_command(run, list, &list->tests[test], &rerun);
+	rc = pt__worker_env_keep(&run->worker_env, worker, list->tests[test].id, rerun.data, err);
+	pt__buf_release(&rerun);
+	return rc;
+}
+
+/* What --keep-failed kept, the passwords in re-run commands' --db masked too. */
+static void report_kept(struct run *run)
+{
+	struct pt__buf kept = PT__BUF_INIT, shown = PT__BUF_INIT;
+
+	pt__kept_report(&run->worker_env.kept, pt__worker_env_main_db(&run->worker_env), &kept);
+	pt__secrets_mask(pt__buf_str(&kept), &shown);
+	for (char *line = shown.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
+		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
+	pt__buf_release(&kept);
+	pt__buf_release(&shown);
 }
 
 /* Puts the reports in place, saying each one that could not be. */
@@ -280,6 +279,63 @@ static bool select_tests(struct run *run, int *status, struct pt__buf *err)
 	return false;
 }
 
+static void say_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/*
+ * --bisect and --pair: trials, each a run of its own, of the selected tests
+ * (for --bisect: those before TEST in --order, or on its worker last time).
+ * Returns the exit status: 1 when a test makes TEST fail (or it fails
+ * alone), 0 when none does.
+ */
+static int hunt(struct run *run, struct pt__buf *err)
+{
+	const struct pt__options *options = &run->options;
+	const char *test = options->bisect ? options->bisect : options->pair;
+	struct pt__trials trials;
+	char **ids = NULL;
+	size_t nr = 0;
+	int rc = 0;
+
+	if (options->bisect && run->selection.nr_order) {
+		ids = pt__xcalloc(run->selection.nr_order + 1, sizeof(*ids));
+		for (size_t i = 0; i < run->selection.nr_order; i++) {
+			if (!strcmp(run->selection.order[i], test))
+				break;
+			ids[nr++] = pt__xstrdup(run->selection.order[i]);
+		}
+	} else if (options->bisect) {
+		rc = pt__worker_order_before(options->state_dir, test, &ids, &nr, err);
+	} else {
+		ids = pt__xcalloc(run->list.nr_tests + 1, sizeof(*ids));
+		for (size_t i = 0; i < run->list.nr_tests; i++)
+			if (strcmp(run->list.tests[i].id, test))
+				ids[nr++] = pt__xstrdup(run->list.tests[i].id);
+	}
+	if (rc)
+		return exit_status(rc);
+	pt__trials_init(&trials, options, run->rundir.path, test, run->cancel);
+	int jobs = options->jobs ? options->jobs : pt__cpus_available();
+	rc = options->bisect ? pt__bisect(&trials, ids, nr, say_line, run, err)
+			     : pt__pair(&trials, ids, nr, jobs, say_line, run, err);
+	pt__trials_release(&trials);
+	pt__worker_order_free_ids(ids);
+	return rc < 0 ? exit_status(rc) : rc ? EXIT_FAILED : EXIT_PASSED;
+}
+
+/* --debug: the one selected test, in the foreground. Returns its exit status. */
+static int debug(struct run *run, struct pt__buf *err)
+{
+	int status = 0;
+	int rc = pt__debug_run(&run->list, 0, run->worker_env.env_vars[0], &status, err);
+
+	return rc ? exit_status(rc) : status;
+}
+
 /* Everything from discovery to the report. Returns the exit status. */
 static int execute(struct run *run, struct pt__buf *err)
 {
@@ -297,6 +353,9 @@ static int execute(struct run *run, struct pt__buf *err)
 		return exit_status(rc);
 	if (select_tests(run, &rc, err))
 		return rc;
+	if (!run->options.list && !run->options.explain &&
+	    (run->options.bisect || run->options.pair))
+		return hunt(run, err);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
 		pt__start_method_choose(&run->list.programs[p], run->options.start);
 	for (size_t p = 0; p < run->list.nr_programs; p++)
@@ -325,9 +384,18 @@ static int execute(struct run *run, struct pt__buf *err)
 		return EXIT_PASSED;
 	}
 
-	struct pt__plan_order order = {run->options.shuffle, run->options.seed,
-				       run->options.reverse,
-				       run->selection.failed_known ? &run->selection.failed : NULL};
+	size_t selected = run->list.nr_tests;
+	if (run->options.repeat || run->options.until_fail)
+		pt__repeat_rounds(&run->list, selected,
+				  run->options.repeat ? run->options.repeat : 1);
+	struct pt__plan_order order = {
+		.shuffle = run->options.shuffle,
+		.seed = run->options.seed,
+		.reverse = run->options.reverse,
+		.failed = run->selection.failed_known ? &run->selection.failed : NULL,
+		.fixed = run->selection.order_tests,
+		.nr_fixed = run->selection.nr_order_tests,
+	};
 	pt__plan_build(&run->plan, &run->list, &run->timings, &order);
 	run->workers = count_workers(run);
 	pt__console_init(&run->console, &run->options, stdout);
@@ -337,35 +405,62 @@ static int execute(struct run *run, struct pt__buf *err)
 				 (unsigned long long)run->options.seed);
 
 	run->db_context.workers = run->workers;
+	if (run->options.keep_failed && (rc = pt__db_can_keep(run->dbs, run->nr_dbs, err)))
+		return exit_status(rc);
 	if (run->nr_dbs) {
 		rc = pt__db_provision(run->dbs, run->nr_dbs, err);
 		if (rc)
 			return exit_status(rc);
 		run->dbs_provisioned = true;
 	}
-	if ((rc = build_environments(run, err)))
+	if ((rc = pt__worker_env_build(&run->worker_env, run->workers, run->rundir.path,
+				       run->rundir.id, run->options.state_dir, run->dbs,
+				       run->nr_dbs, err)))
 		return exit_status(rc);
+	if (run->options.debug)
+		return debug(run, err);
 
 	struct pt__pool_config config = {
 		.workers = run->workers,
 		.timeout = run->options.timeout,
 		.kill_grace = run->options.kill_grace,
-		.failfast = run->options.failfast,
+		.failfast = run->options.failfast || run->options.until_fail,
+		.retries = run->options.retries,
 		.cancel = &run->cancel,
-		.exec_envs = (char **const *)run->env_vars,
-		.native_envs = (char **const *)run->env_vars + run->workers,
+		.exec_envs = (char **const *)run->worker_env.env_vars,
+		.native_envs = (char **const *)run->worker_env.env_vars + run->workers,
 		.capture_dir = run->rundir.path,
 		.no_capture = run->options.no_capture,
 		.test_start = on_test_start,
 		.test_done = on_test_done,
+		.attempt_failed = on_attempt_failed,
 		.progress = on_progress,
 		.passthrough = run->options.no_capture ? on_output : NULL,
 		.note = on_note,
-		.server_env = run->envs[2 * run->workers].vars,
+		.renew_slot = on_renew_slot,
+		.keep_slot = run->options.keep_failed ? on_keep_slot : NULL,
+		.server_env = run->worker_env.envs[2 * run->workers].vars,
 		.ctx = run,
 	};
 	pt__reports_run_start(&run->reports, &run->options, run->workers);
-	bool interrupted = pt__pool_run(&run->list, &run->plan, &config) == PT__EINTR;
+	struct pt__buf lost = PT__BUF_INIT;
+	int pool_rc = pt__pool_run(&run->list, &run->plan, &config, &lost);
+	/* --until-fail without --repeat: round after round until one fails. */
+	for (size_t round = 2; run->options.until_fail && !run->options.repeat && !pool_rc;
+	     round++) {
+		struct pt__tally so_far;
+		pt__tally(&run->list, &so_far);
+		if (so_far.failed || so_far.by_status[PT__NOT_RUN])
+			break;
+		order.first_test = pt__repeat_add_round(&run->list, selected, round);
+		pt__plan_release(&run->plan);
+		pt__plan_build(&run->plan, &run->list, &run->timings, &order);
+		pool_rc = pt__pool_run(&run->list, &run->plan, &config, &lost);
+	}
+	bool interrupted = pool_rc == PT__EINTR;
+	if (pool_rc == PT__ERUN)
+		say("%s", lost.data);
+	pt__buf_release(&lost);
 	double wall = pt__now_seconds() - run->console.start;
 
 	/* A database that could not be torn down (its server gone during the
@@ -380,10 +475,14 @@ static int execute(struct run *run, struct pt__buf *err)
 		pt__buf_release(&db_err);
 		run->dbs_provisioned = false;
 	}
-	if (!interrupted) {
+	/* A run of --order replays an order (a trial of --bisect, say): it
+	 * leaves the record of the runs it replays as it was. */
+	if (!interrupted && !run->selection.order_tests) {
 		/* The durations only order the next run: this one has not failed
 		 * when they cannot be kept. */
 		struct pt__buf ignored = PT__BUF_INIT;
+		pt__worker_order_save(&run->worker_order, run->options.state_dir, &run->list,
+				      &ignored);
 		pt__timings_save(&run->timings, run->options.state_dir, &run->list, &ignored);
 		pt__last_failed_save(&run->selection.failed, run->options.state_dir, &run->list,
 				     &ignored);
@@ -394,16 +493,20 @@ static int execute(struct run *run, struct pt__buf *err)
 	int status = EXIT_PASSED;
 	if (interrupted)
 		status = EXIT_INTERRUPTED;
-	else if (teardown_failed)
+	else if (teardown_failed || pool_rc == PT__ERUN)
 		status = EXIT_RUN;
-	else if (tally.failed || tally.by_status[PT__NOT_RUN])
+	else if (tally.failed || tally.by_status[PT__NOT_RUN] ||
+		 (run->options.flaky_fails && tally.by_status[PT__FLAKY]))
 		status = EXIT_FAILED;
 	finish_reports(run, wall, status);
 	struct pt__buf closing = PT__BUF_INIT;
 	pt__reports_closing_lines(&run->reports, &closing, &run->list, run->options.durations);
+	if (run->options.repeat || run->options.until_fail)
+		pt__repeats_lines(&run->list, &closing);
 	for (char *line = closing.data, *end; line && (end = strchr(line, '\n')); line = end + 1)
 		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
 	pt__buf_release(&closing);
+	report_kept(run);
 	pt__console_summary(&run->console, &run->list, interrupted);
 	return status;
 }
@@ -418,30 +521,43 @@ static void release(struct run *run)
 	for (size_t i = 0; i < run->nr_dbs; i++)
 		pt__db_release(&run->dbs[i]);
 	free(run->dbs);
-	for (int k = 0; run->envs && k < 2 * run->workers + 1; k++)
-		pt__environ_release(&run->envs[k]);
-	free(run->envs);
-	free(run->env_vars);
+	pt__worker_env_release(&run->worker_env);
 	pt__reports_abandon(&run->reports);
 	pt__rundir_remove(&run->rundir);
 	pt__console_release(&run->console);
 	pt__timings_release(&run->timings);
 	pt__selection_release(&run->selection);
+	pt__worker_order_release(&run->worker_order);
 	pt__plan_release(&run->plan);
 	pt__test_list_release(&run->list);
 	pt__options_release(&run->options);
 	pt__django_databases_release(&run->django);
 }
 
-/* partest db clean: drop what dead runs left behind. Returns the exit status. */
+/*
+ * partest db clean: drop what dead runs left behind, and say how much
+ * --keep-failed kept that it leaves; with --kept, remove that instead.
+ * Returns the exit status.
+ */
 static int clean_databases(struct run *run, struct pt__buf *err)
 {
 	struct pt__buf dropped = PT__BUF_INIT;
-	int rc = pt__db_clean(run->dbs, run->nr_dbs, &dropped, err);
+	bool kept = run->options.kept;
+	int rc = kept ? 0 : pt__db_clean(run->dbs, run->nr_dbs, &dropped, err);
+	int databases = rc ? 0 : pt__db_kept(run->dbs, run->nr_dbs, kept, &dropped, err);
+	int dirs = databases < 0 ? 0 : pt__kept_dirs(run->options.state_dir, kept, &dropped);
 
+	if (!rc && databases < 0)
+		rc = databases;
 	if (!rc)
-		fputs(dropped.len ? dropped.data : "nothing to clean: no dead run left anything\n",
+		fputs(dropped.len ? dropped.data
+		      : kept	  ? "nothing to clean: nothing kept by --keep-failed\n"
+				  : "nothing to clean: no dead run left anything\n",
 		      stdout);
+	if (!rc && !kept && databases + dirs)
+		printf("left what --keep-failed kept: %d database%s and %d director%s (partest db "
+		       "clean --kept removes them)\n",
+		       databases, databases == 1 ? "" : "s", dirs, dirs == 1 ? "y" : "ies");
 	pt__buf_release(&dropped);
 	return rc ? exit_status(rc) : EXIT_PASSED;
 }
@@ -472,7 +588,8 @@ int pt__cli_main(int argc, char **argv)
 		printf("partest %s\n", PT_VERSION);
 		goto out;
 	}
-	if ((rc = pt__signals_install(&err)))
+	if ((rc = pt__signals_install(&err)) ||
+	    (rc = pt__spawn_wrap(run.options.wrapper_words, &err)))
 		goto fail;
 	if (mode == PT__MODE_RUNNER && !run.options.list && !run.options.explain &&
 	    (rc = pt__reports_open(&run.reports, &run.options, &err)))

@@ -160,6 +160,7 @@ static int add_info(struct pt__test_list *list, const struct pt__event *event, s
 					     .locks = (char *)info.locks,
 					     .exclusive = info.exclusive != 0,
 					     .weight = info.weight,
+					     .retries = info.retries,
 				     });
 	return 0;
 }

@@ -43,6 +43,7 @@ int pt__fork_server_start(struct pt__fork_server *server, const char *path, char
 		.envp = env,
 		.fds = {PT__SPAWN_DEVNULL, server->output, server->output, sockets[1], events[1]},
 		.new_group = true,
+		.wrapped = true,
 	};
 	rc = pt__spawn(&spawn, &server->pid, err);
 	free(argv);

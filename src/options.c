@@ -9,11 +9,13 @@
 
 #include "error.h"
 #include "native.h"
+#include "protocol.h"
+#include "shell_words.h"
 #include "xalloc.h"
 
 const char pt__options_usage[] =
 	"usage: partest [options] PROGRAM...\n"
-	"       partest db clean --db URL...\n"
+	"       partest db clean [--kept] [--db URL...]\n"
 	"       partest merge [--junit OUT] [--events OUT] REPORT...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
@@ -27,6 +29,8 @@ const char pt__options_usage[] =
 	"      --timeout SECS    per-test time limit (default: none)\n"
 	"      --kill-grace SECS time between SIGTERM and SIGKILL (default: 2)\n"
 	"      --failfast        start no new test after the first failure\n"
+	"      --retries N       run a failed test again, up to N times, on a fresh worker\n"
+	"      --flaky-result pass|fail  whether a test that passed on a retry fails the run\n"
 	"      --no-capture      let test output through as it comes\n"
 	"      --color WHEN      auto, always or never (NO_COLOR is respected)\n"
 	"      --start METHOD    spawn, fork or isolate (default: fork for native\n"
@@ -41,6 +45,17 @@ const char pt__options_usage[] =
 	"      --format FORMAT   --list as text (default) or json (JSON Lines)\n"
 	"      --ctest DIR       run a CMake build's tests, as ctest would (repeatable)\n"
 	"      --meson DIR       run a meson build's tests, as meson test would (repeatable)\n"
+	"      --repeat N        run each selected test N times, over all workers\n"
+	"      --until-fail      stop at the first failure (with --repeat N: within\n"
+	"                        N rounds; without: round after round)\n"
+	"      --bisect TEST     find the test that ran before TEST on its worker last\n"
+	"                        time (or in --order) and makes it fail\n"
+	"      --pair TEST       run TEST right after each other selected test; list\n"
+	"                        those after which it fails\n"
+	"      --order ID        run exactly these tests in this order on one worker\n"
+	"                        (repeatable); --order-file FILE: one id a line\n"
+	"      --wrapper CMD     run workers, fork servers and tests under CMD\n"
+	"      --debug TEST      run TEST alone in the foreground, under $DEBUGGER if set\n"
 	"  -v, --verbose         a line for every test\n"
 	"      --junit FILE      write a JUnit XML report\n"
 	"      --events FILE     write the run as JSON Lines as it goes (- for stdout)\n"
@@ -51,6 +66,8 @@ const char pt__options_usage[] =
 	"      --db-setup CMD    builds the template databases once per run\n"
 	"      --db-inputs FILE  a file the set-up depends on (repeatable)\n"
 	"      --keepdb          keep built templates while their inputs are unchanged\n"
+	"      --keep-failed     keep a failed test's database clones and TMPDIR\n"
+	"      --kept            (db clean) remove what --keep-failed kept\n"
 	"  :: ARGS...            arguments for every executable program (as prove's ::)\n"
 	"  -h, --help            this text\n"
 	"      --version         partest's version\n"
@@ -93,6 +110,18 @@ enum {
 	OPT_DURATIONS,
 	OPT_CTEST,
 	OPT_MESON,
+	OPT_KEEP_FAILED,
+	OPT_KEPT,
+	OPT_RETRIES,
+	OPT_FLAKY_RESULT,
+	OPT_REPEAT,
+	OPT_UNTIL_FAIL,
+	OPT_BISECT,
+	OPT_PAIR,
+	OPT_ORDER,
+	OPT_ORDER_FILE,
+	OPT_WRAPPER,
+	OPT_DEBUG,
 };
 
 static const struct option long_options[] = {
@@ -107,6 +136,8 @@ static const struct option long_options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"kill-grace", required_argument, NULL, OPT_KILL_GRACE},
 	{"failfast", no_argument, NULL, OPT_FAILFAST},
+	{"retries", required_argument, NULL, OPT_RETRIES},
+	{"flaky-result", required_argument, NULL, OPT_FLAKY_RESULT},
 	{"no-capture", no_argument, NULL, OPT_NO_CAPTURE},
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"verbose", no_argument, NULL, 'v'},
@@ -119,6 +150,8 @@ static const struct option long_options[] = {
 	{"db-setup", required_argument, NULL, OPT_DB_SETUP},
 	{"db-inputs", required_argument, NULL, OPT_DB_INPUTS},
 	{"keepdb", no_argument, NULL, OPT_KEEPDB},
+	{"keep-failed", no_argument, NULL, OPT_KEEP_FAILED},
+	{"kept", no_argument, NULL, OPT_KEPT},
 	{"start", required_argument, NULL, OPT_START},
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"skip", required_argument, NULL, OPT_SKIP},
@@ -128,6 +161,14 @@ static const struct option long_options[] = {
 	{"partition", required_argument, NULL, OPT_PARTITION},
 	{"durations-from", required_argument, NULL, OPT_DURATIONS_FROM},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"repeat", required_argument, NULL, OPT_REPEAT},
+	{"until-fail", no_argument, NULL, OPT_UNTIL_FAIL},
+	{"bisect", required_argument, NULL, OPT_BISECT},
+	{"pair", required_argument, NULL, OPT_PAIR},
+	{"order", required_argument, NULL, OPT_ORDER},
+	{"order-file", required_argument, NULL, OPT_ORDER_FILE},
+	{"wrapper", required_argument, NULL, OPT_WRAPPER},
+	{"debug", required_argument, NULL, OPT_DEBUG},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -162,6 +203,20 @@ static bool parse_count(const char *text, size_t *count)
 	if (errno || end == text || *end || value < 1 || value > 1000000000)
 		return false;
 	*count = (size_t)value;
+	return true;
+}
+
+/* Parses a count of retries from 0 to PT__RETRIES_MAX; false for anything else. */
+static bool parse_retries(const char *text, int *retries)
+{
+	char *end;
+	long value;
+
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || end == text || *end || value < 0 || value > PT__RETRIES_MAX)
+		return false;
+	*retries = (int)value;
 	return true;
 }
 
@@ -263,6 +318,22 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			}
 			break;
 		case OPT_FAILFAST: options->failfast = true; break;
+		case OPT_RETRIES:
+			if (!parse_retries(optarg, &options->retries)) {
+				pt__buf_addf(err,
+					     "--retries \"%s\": expected a number from 0 to %d",
+					     optarg, PT__RETRIES_MAX);
+				return PT__EUSAGE;
+			}
+			break;
+		case OPT_FLAKY_RESULT:
+			if (strcmp(optarg, "pass") && strcmp(optarg, "fail")) {
+				pt__buf_addf(err, "--flaky-result \"%s\": expected pass or fail",
+					     optarg);
+				return PT__EUSAGE;
+			}
+			options->flaky_fails = !strcmp(optarg, "fail");
+			break;
 		case OPT_NO_CAPTURE: options->no_capture = true; break;
 		case OPT_COLOR:
 			if (!strcmp(optarg, "auto"))
@@ -295,6 +366,8 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			append(&options->db_inputs, &options->nr_db_inputs, optarg);
 			break;
 		case OPT_KEEPDB: options->keepdb = true; break;
+		case OPT_KEEP_FAILED: options->keep_failed = true; break;
+		case OPT_KEPT: options->kept = true; break;
 		case OPT_START:
 			if (pt__start_request_parse(optarg, &options->start)) {
 				pt__buf_addf(
@@ -326,6 +399,33 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 		case OPT_MESON:
 			append(&options->meson_dirs, &options->nr_meson_dirs, optarg);
 			break;
+		case OPT_REPEAT:
+			if (!parse_count(optarg, &options->repeat)) {
+				pt__buf_addf(err, "--repeat \"%s\": expected a positive number",
+					     optarg);
+				return PT__EUSAGE;
+			}
+			break;
+		case OPT_UNTIL_FAIL: options->until_fail = true; break;
+		case OPT_BISECT: options->bisect = optarg; break;
+		case OPT_PAIR: options->pair = optarg; break;
+		case OPT_ORDER: append(&options->order, &options->nr_order, optarg); break;
+		case OPT_ORDER_FILE: options->order_file = optarg; break;
+		case OPT_WRAPPER: {
+			struct pt__buf why = PT__BUF_INIT;
+			pt__shell_words_free(options->wrapper_words);
+			options->wrapper = optarg;
+			size_t nr_words;
+			int rc = pt__shell_words_split(optarg, &options->wrapper_words, &nr_words,
+						       &why);
+			if (rc)
+				pt__buf_addf(err, "--wrapper %s", why.data);
+			pt__buf_release(&why);
+			if (rc)
+				return rc;
+			break;
+		}
+		case OPT_DEBUG: options->debug = optarg; break;
 		case 'h': options->action = PT__ACTION_HELP; return 0;
 		case OPT_VERSION: options->action = PT__ACTION_VERSION; return 0;
 		case ':':
@@ -453,7 +553,11 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		pt__buf_addf(err, "\"%s\": db clean takes no programs", options->programs[0]);
 		return PT__EUSAGE;
 	}
-	if (mode == PT__MODE_DB_CLEAN && !options->nr_dbs) {
+	if (options->kept && mode != PT__MODE_DB_CLEAN) {
+		pt__buf_adds(err, "--kept is for partest db clean");
+		return PT__EUSAGE;
+	}
+	if (mode == PT__MODE_DB_CLEAN && !options->nr_dbs && !options->kept) {
 		pt__buf_adds(err, "db clean needs a --db to clean");
 		return PT__EUSAGE;
 	}
@@ -476,6 +580,25 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 	}
 	if (options->durations_from && !options->partition) {
 		pt__buf_adds(err, "--durations-from is for --partition time:K/N or auto");
+		return PT__EUSAGE;
+	}
+	const char *hunt = options->bisect ? "--bisect" : options->pair ? "--pair" : NULL;
+	if (hunt && (options->repeat || options->until_fail || options->debug ||
+		     (options->bisect && options->pair))) {
+		pt__buf_addf(err,
+			     "%s runs trials of its own: it takes no --repeat, --until-fail, "
+			     "--debug or other hunt",
+			     hunt);
+		return PT__EUSAGE;
+	}
+	if (options->pair && (options->nr_order || options->order_file)) {
+		pt__buf_adds(err, "--pair pairs TEST with the selected tests: it takes no --order");
+		return PT__EUSAGE;
+	}
+	if (options->debug &&
+	    (options->repeat || options->until_fail || options->nr_order || options->order_file)) {
+		pt__buf_adds(err, "--debug runs one test once: it takes no --repeat, --until-fail "
+				  "or --order");
 		return PT__EUSAGE;
 	}
 	return 0;
@@ -504,6 +627,8 @@ void pt__options_release(struct pt__options *options)
 	free(options->exclude_tags);
 	free(options->ctest_dirs);
 	free(options->meson_dirs);
+	free(options->order);
+	pt__shell_words_free(options->wrapper_words);
 	for (size_t i = 0; i < options->nr_config_args; i++)
 		free(options->config_args[i]);
 	free(options->config_args);

@@ -44,6 +44,8 @@ struct pt__options {
 	const char **db_inputs; /* --db-inputs FILE, NULL-terminated */
 	size_t nr_db_inputs;
 	bool keepdb;		      /* --keepdb */
+	bool keep_failed;	      /* --keep-failed: a failed test's clones and TMPDIR kept */
+	bool kept;		      /* db clean --kept: remove what --keep-failed kept */
 	enum pt__start_request start; /* --start, PARTEST_START */
 	bool explain;		      /* --explain: say how each program will be run */
 	char **config_args;	      /* the config file's lines as options */
@@ -66,6 +68,19 @@ struct pt__options {
 	size_t nr_exclude_tags;
 	bool rerun_failed; /* --rerun-failed: only the tests that failed last time */
 	bool list_json;	   /* --format json: --list as JSON Lines */
+	int retries;	   /* --retries N: attempts after a failed one; a test's .retries wins */
+	bool flaky_fails;  /* --flaky-result fail: a test that passed on a retry fails the run */
+
+	size_t repeat;	    /* --repeat N: each selected test N times; 0: once */
+	bool until_fail;    /* --until-fail: stop at the first failure */
+	const char *bisect; /* --bisect TEST: which earlier test makes it fail */
+	const char *pair;   /* --pair TEST: after which selected test it fails */
+	const char **order; /* --order ID: run these tests, in this order, on one worker */
+	size_t nr_order;
+	const char *order_file; /* --order-file FILE: more of them, one id a line */
+	const char *wrapper;	/* --wrapper CMD: workers and tests run under it */
+	char **wrapper_words;	/* CMD split into words */
+	const char *debug;	/* --debug TEST: that one test in the foreground */
 };
 
 /* What the command line is for. */

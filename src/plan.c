@@ -40,7 +40,7 @@ static struct pt__group *group_of(struct pt__plan *plan, const struct pt__test_l
 		struct pt__group *group = &plan->groups[i];
 		const struct pt__test *first = &list->tests[group->tests[0]];
 		if (test->suite && first->suite && first->program == test->program &&
-		    !strcmp(first->suite, test->suite))
+		    first->repeat == test->repeat && !strcmp(first->suite, test->suite))
 			return group;
 	}
 	PT__GROW(plan->groups, plan->nr_groups + 1, plan->alloc_groups);
@@ -70,6 +70,34 @@ static void reverse_unpinned(struct pt__group *group, const struct pt__test_list
 	}
 }
 
+/*
+ * --order: the tests one after another as given, a new group wherever the
+ * next test is not of the previous one's suite.
+ */
+static void build_fixed(struct pt__plan *plan, const struct pt__test_list *list,
+			const struct pt__plan_order *order)
+{
+	size_t alloc_tests = 0;
+
+	for (size_t i = 0; i < order->nr_fixed; i++) {
+		const struct pt__test *test = &list->tests[order->fixed[i]];
+		struct pt__group *group =
+			plan->nr_groups ? &plan->groups[plan->nr_groups - 1] : NULL;
+		const struct pt__test *last =
+			group ? &list->tests[group->tests[group->nr_tests - 1]] : NULL;
+		if (!last || !test->suite || !last->suite || last->program != test->program ||
+		    strcmp(last->suite, test->suite)) {
+			PT__GROW(plan->groups, plan->nr_groups + 1, plan->alloc_groups);
+			group = &plan->groups[plan->nr_groups++];
+			memset(group, 0, sizeof(*group));
+			group->program = test->program;
+			alloc_tests = 0;
+		}
+		PT__GROW(group->tests, group->nr_tests + 1, alloc_tests);
+		group->tests[group->nr_tests++] = order->fixed[i];
+	}
+}
+
 void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 		    const struct pt__timings *timings, const struct pt__plan_order *order)
 {
@@ -78,7 +106,11 @@ void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 	size_t known = 0;
 
 	memset(plan, 0, sizeof(*plan));
-	for (size_t i = 0; i < list->nr_tests; i++) {
+	if (order->fixed) {
+		build_fixed(plan, list, order);
+		return;
+	}
+	for (size_t i = order->first_test; i < list->nr_tests; i++) {
 		struct pt__group *group = group_of(plan, list, &list->tests[i], &alloc_tests);
 		size_t at = (size_t)(group - plan->groups);
 		PT__GROW(group->tests, group->nr_tests + 1, alloc_tests[at]);

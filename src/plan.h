@@ -31,14 +31,21 @@ struct pt__plan_order {
 	uint64_t seed;
 	bool reverse;
 	const struct pt__id_set *failed; /* tests that failed last time; NULL: none known */
+	size_t first_test; /* tests before this index are left out (an earlier round's) */
+	/* --order: these test indexes, in this order, each run of tests of one
+	 * suite a group (no other ordering applies); NULL: none */
+	const size_t *fixed;
+	size_t nr_fixed;
 };
 
 /*
- * Groups list's tests and orders the groups: those holding a test that
- * failed last time first, then longest first by timings (ties and unknowns
- * keep definition order); or shuffled by seed; then reversed when asked
- * (groups and the tests inside them, but for pinned tests, which keep their
- * places). A group's tests keep their order, for its suite's fixtures.
+ * Groups list's tests (from order->first_test on; the copies of one round
+ * of --repeat apart from another's) and orders the groups: those holding a
+ * test that failed last time first, then longest first by timings (ties
+ * and unknowns keep definition order); or shuffled by seed; then reversed
+ * when asked (groups and the tests inside them, but for pinned tests, which
+ * keep their places). A group's tests keep their order, for its suite's
+ * fixtures. A fixed order replaces all of that.
  */
 void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 		    const struct pt__timings *timings, const struct pt__plan_order *order);

@@ -523,10 +523,11 @@ static void pool_release(struct pool *pool)
 	free(ctx->broken);
 	free(ctx->unfit);
 	free(pool->slots);
+	pt__buf_release(&ctx->lost);
 }
 
 int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
-		 const struct pt__pool_config *config)
+		 const struct pt__pool_config *config, struct pt__buf *err)
 {
 	struct pool pool = {0};
 	size_t max_fds = 1 + (size_t)config->workers * 4 + list->nr_programs;
@@ -566,7 +567,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		report_progress(&pool);
 	}
 	kill_orphans(&pool);
-	int rc = pool.ctx.interrupting ? PT__EINTR : 0;
+	int rc = pool.ctx.interrupting ? PT__EINTR : pool.ctx.lost.len ? PT__ERUN : 0;
+	if (rc == PT__ERUN)
+		pt__buf_adds(err, pool.ctx.lost.data);
 	pool_release(&pool);
 	free(fds);
 	free(owners);

@@ -14,9 +14,11 @@
 /*
  * Runs the plan. Tests appended to list while running (suite tear-down
  * failures) are reported through test_done like the others. Returns 0 when
- * every group was run or skipped by --failfast, PT__EINTR when interrupted.
+ * every group was run or skipped by --failfast, PT__EINTR when interrupted,
+ * PT__ERUN with one line in err when the run stopped because a slot could
+ * not be renewed or kept (its tests not run from then on).
  */
 int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
-		 const struct pt__pool_config *config);
+		 const struct pt__pool_config *config, struct pt__buf *err);
 
 #endif

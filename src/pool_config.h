@@ -35,6 +35,7 @@ struct pt__pool_config {
 	double timeout;	   /* default seconds per test; 0: none */
 	double kill_grace; /* seconds from SIGTERM to SIGKILL */
 	bool failfast;	   /* no new test after the first failure */
+	int retries;	   /* attempts after a failed one, for tests that do not say (--retries) */
 	/* Its interrupt count stops the run: the first lets workers go, the
 	 * second kills them. (Its deadline is not used.) */
 	const struct pt__cancel *cancel;
@@ -47,6 +48,9 @@ struct pt__pool_config {
 	void (*test_start)(void *ctx, const struct pt__test_list *list, size_t test, int worker);
 	/* Called once per finished test (any status but NOT_RUN). */
 	void (*test_done)(void *ctx, const struct pt__test_list *list, size_t test);
+	/* Called when an attempt of test failed and it is to run again: its
+	 * result is that attempt's, nr_retried attempts failed before it. */
+	void (*attempt_failed)(void *ctx, const struct pt__test_list *list, size_t test);
 	/* Called about ten times a second, and when a test ends. */
 	void (*progress)(void *ctx, const struct pt__pool_progress *progress);
 	/* Called with an executable's output as it arrives, under no_capture. */

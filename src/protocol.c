@@ -159,6 +159,10 @@ void pt__protocol_encode_test_info(struct pt__buf *out, const struct pt__test_in
 		snprintf(number, sizeof(number), "%d", info->weight);
 		add_info(&text, "weight", number);
 	}
+	if (info->retries) {
+		snprintf(number, sizeof(number), "%d", info->retries < 0 ? 0 : info->retries);
+		add_info(&text, "retries", number);
+	}
 	pt__protocol_encode_event(out, &(struct pt__event){.type = PT__EVENT_TEST_INFO,
 							   .payload = text.data ? text.data : "",
 							   .payload_len = text.len});
@@ -475,6 +479,10 @@ int pt__protocol_decode_test_info(const char *payload, size_t len, struct pt__te
 			rc = info_number(line, value, 0, 1, &decoded.exclusive, err);
 		else if (!strcmp(line, "weight"))
 			rc = info_number(line, value, 1, 1 << 20, &decoded.weight, err);
+		else if (!strcmp(line, "retries") &&
+			 !(rc = info_number(line, value, 0, PT__RETRIES_MAX, &decoded.retries,
+					    err)))
+			decoded.retries = decoded.retries ? decoded.retries : -1;
 		if (rc)
 			return rc;
 	}

@@ -92,6 +92,9 @@ struct pt__event {
  * VALUE"; keys this version does not know are ignored, so that workers may
  * say more than an older runner reads.
  */
+/* The most retries a test may have, from --retries or its own test-info. */
+#define PT__RETRIES_MAX 100
+
 struct pt__test_info {
 	const char *file;  /* where the test is defined; NULL: unknown */
 	int line;	   /* 0: unknown */
@@ -99,6 +102,7 @@ struct pt__test_info {
 	const char *locks; /* space-separated lock names it holds while it runs; NULL: none */
 	int exclusive;	   /* 1: nothing else runs beside it */
 	int weight;	   /* how many of the -j slots it counts for; 0 means 1 */
+	int retries;	   /* attempts after a failed one; 0: the run's --retries; -1: none */
 };
 
 /* Where a decoded test-info's strings live. */

@@ -16,7 +16,8 @@ int pt__report_status(const char *word)
 	} words[] = {
 		{"pass", PT__PASS},	  {"fail", PT__FAIL},	    {"skip", PT__SKIP},
 		{"crash", PT__CRASH},	  {"timeout", PT__TIMEOUT}, {"leak", PT__LEAK},
-		{"not_run", PT__NOT_RUN}, {"not run", PT__NOT_RUN},
+		{"not_run", PT__NOT_RUN}, {"not run", PT__NOT_RUN}, {"flaky", PT__FLAKY},
+		{"error", PT__ERROR},
 	};
 
 	for (size_t i = 0; word && i < sizeof(words) / sizeof(*words); i++)

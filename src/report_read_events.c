@@ -43,6 +43,9 @@ static int read_test_end(json_t *event, pt__report_case_fn each_case, void *ctx,
 	};
 	int status = pt__report_status(string_of(event, "status"));
 
+	/* A failed attempt that was retried: the test's result comes later. */
+	if (json_is_true(json_object_get(event, "retried")))
+		return 0;
 	if (!test_case.id || !test_case.program || status < 0 ||
 	    (test_case.suite && !test_case.name))
 		return 1;

@@ -42,7 +42,7 @@ void pt__results_finish(struct pt__results *results, size_t index, enum pt__stat
 	struct pt__result *result = &results->list->tests[index].result;
 
 	cap_message(&result->message);
-	result->status = status;
+	result->status = status == PT__PASS && result->nr_retried ? PT__FLAKY : status;
 	result->worker = worker;
 	result->duration_us = duration_us;
 	results->done++;
@@ -60,6 +60,20 @@ void pt__results_finish(struct pt__results *results, size_t index, enum pt__stat
 	}
 	if (results->config->test_done)
 		results->config->test_done(results->config->ctx, results->list, index);
+}
+
+void pt__results_attempt_failed(struct pt__results *results, size_t index, enum pt__status status,
+				int worker, int64_t duration_us)
+{
+	struct pt__result *result = &results->list->tests[index].result;
+
+	cap_message(&result->message);
+	result->status = status;
+	result->worker = worker;
+	result->duration_us = duration_us;
+	if (results->config->attempt_failed)
+		results->config->attempt_failed(results->config->ctx, results->list, index);
+	pt__test_list_retry(results->list, index);
 }
 
 void pt__results_fail_work(struct pt__results *results, const struct pt__work *work,

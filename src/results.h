@@ -40,6 +40,15 @@ void pt__results_set_message(struct pt__results *results, size_t index, const ch
 void pt__results_finish(struct pt__results *results, size_t index, enum pt__status status,
 			int worker, int64_t duration_us);
 
+/*
+ * Attempt nr_retried + 1 of test index ended with status on worker after
+ * duration_us, and the test is to run again: reported through
+ * attempt_failed, then moved into the test's failed attempts (its result
+ * cleared for the next attempt). Not counted as done.
+ */
+void pt__results_attempt_failed(struct pt__results *results, size_t index, enum pt__status status,
+				int worker, int64_t duration_us);
+
 /* Fails every test of work with message. */
 void pt__results_fail_work(struct pt__results *results, const struct pt__work *work,
 			   const char *message);

@@ -1,6 +1,8 @@
 #include "selection.h"
 
+#include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +173,79 @@ static int read_durations(struct pt__selection *selection, const struct pt__test
 	return rc;
 }
 
+static bool listed(const struct pt__test_list *list, const char *id, size_t *index)
+{
+	for (size_t i = 0; i < list->nr_tests; i++)
+		if (!strcmp(list->tests[i].id, id)) {
+			*index = i;
+			return true;
+		}
+	return false;
+}
+
+static void add_order(struct pt__selection *selection, const char *id)
+{
+	PT__GROW(selection->order, selection->nr_order + 1, selection->alloc_order);
+	selection->order[selection->nr_order++] = pt__xstrdup(id);
+}
+
+/* --order's ids, then --order-file's lines (blank ones skipped). */
+static int read_order(struct pt__selection *selection, const struct pt__options *options,
+		      struct pt__buf *err)
+{
+	for (size_t i = 0; i < options->nr_order; i++)
+		add_order(selection, options->order[i]);
+	if (!options->order_file)
+		return 0;
+	FILE *file = fopen(options->order_file, "re");
+	if (!file) {
+		pt__buf_addf(err, "--order-file \"%s\": %s", options->order_file, strerror(errno));
+		return PT__EUSAGE;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, file)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len)
+			add_order(selection, line);
+	}
+	free(line);
+	fclose(file);
+	return 0;
+}
+
+/* Every test that --order, --debug, --bisect and --pair name is listed. */
+static int check_named(struct pt__selection *selection, const struct pt__options *options,
+		       const struct pt__test_list *list, struct pt__buf *err)
+{
+	const char *names[] = {options->debug, options->bisect, options->pair};
+	const char *words[] = {"--debug", "--bisect", "--pair"};
+	size_t index;
+
+	for (size_t i = 0; i < 3; i++)
+		if (names[i] && !listed(list, names[i], &index)) {
+			pt__buf_addf(err, "%s \"%s\": no such test (see --list)", words[i],
+				     names[i]);
+			return PT__EUSAGE;
+		}
+	for (size_t i = 0; i < selection->nr_order; i++) {
+		if (!listed(list, selection->order[i], &index)) {
+			pt__buf_addf(err, "--order \"%s\": no such test (see --list)",
+				     selection->order[i]);
+			return PT__EUSAGE;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(selection->order[j], selection->order[i])) {
+				pt__buf_addf(err, "--order \"%s\": named twice",
+					     selection->order[i]);
+				return PT__EUSAGE;
+			}
+	}
+	return 0;
+}
+
 int pt__selection_init(struct pt__selection *selection, const struct pt__options *options,
 		       const struct pt__test_list *list, struct pt__buf *notes, struct pt__buf *err)
 {
@@ -178,6 +253,9 @@ int pt__selection_init(struct pt__selection *selection, const struct pt__options
 
 	memset(selection, 0, sizeof(*selection));
 	selection->options = options;
+	if ((rc = read_order(selection, options, err)) ||
+	    (rc = check_named(selection, options, list, err)))
+		return rc;
 	/* Without --rerun-failed the record only orders the run: an unreadable
 	 * one is as good as none. */
 	struct pt__buf unread = PT__BUF_INIT;
@@ -198,6 +276,14 @@ int pt__selection_init(struct pt__selection *selection, const struct pt__options
 	if (options->durations_from && (rc = read_durations(selection, list, err)))
 		return rc;
 	return 0;
+}
+
+static bool named_in_order(const struct pt__selection *selection, const char *id)
+{
+	for (size_t i = 0; i < selection->nr_order; i++)
+		if (!strcmp(selection->order[i], id))
+			return true;
+	return false;
 }
 
 /* Whether test failed last time, or its suite's tear-down did after it. */
@@ -229,6 +315,10 @@ void pt__selection_apply(struct pt__selection *selection, struct pt__test_list *
 			  (!options->nr_tags || any_tag(tags, options->tags, options->nr_tags)) &&
 			  !any_tag(tags, options->exclude_tags, options->nr_exclude_tags) &&
 			  (!options->rerun_failed || failed_last_time(selection, list, test, &id));
+		if (options->debug)
+			keep[i] = !strcmp(test->id, options->debug);
+		else if (selection->nr_order && !options->bisect)
+			keep[i] = named_in_order(selection, test->id);
 	}
 	pt__buf_release(&id);
 	pt__test_list_keep(list, keep);
@@ -240,6 +330,14 @@ void pt__selection_apply(struct pt__selection *selection, struct pt__test_list *
 		pt__test_list_keep(list, keep);
 	}
 	free(keep);
+	if (selection->nr_order && !options->bisect) {
+		selection->order_tests = pt__xcalloc(selection->nr_order, sizeof(size_t));
+		for (size_t i = 0; i < selection->nr_order; i++) {
+			size_t *at = &selection->order_tests[selection->nr_order_tests];
+			if (listed(list, selection->order[i], at))
+				selection->nr_order_tests++;
+		}
+	}
 }
 
 void pt__selection_release(struct pt__selection *selection)
@@ -247,5 +345,9 @@ void pt__selection_release(struct pt__selection *selection)
 	pt__buf_release(&selection->partition_text);
 	pt__id_set_release(&selection->failed);
 	pt__timings_release(&selection->durations);
+	for (size_t i = 0; i < selection->nr_order; i++)
+		free(selection->order[i]);
+	free(selection->order);
+	free(selection->order_tests);
 	memset(selection, 0, sizeof(*selection));
 }

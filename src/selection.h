@@ -26,10 +26,16 @@ struct pt__selection {
 	bool durations_from_file;
 	size_t selected; /* tests selected, before the shard was taken */
 	size_t groups;	 /* groups in this shard */
+	char **order;	 /* --order and --order-file's ids, in their order */
+	size_t nr_order, alloc_order;
+	size_t *order_tests;   /* after apply, under --order: their indexes in the list */
+	size_t nr_order_tests; /* fewer than nr_order when --partition left some out */
 };
 
 /*
- * Reads what the options' selection needs: the failed tests' record in the
+ * Reads what the options' selection needs: the tests --order and
+ * --order-file name (each must be listed, once), the test --debug, --bisect
+ * or --pair names (it must be listed), the failed tests' record in the
  * state dir, the shard (--partition auto from the CI's variables, touching
  * Bazel's status file), and the durations of --durations-from, matched to
  * list's tests. Appends to notes one line per thing worth saying (which CI
@@ -41,7 +47,9 @@ int pt__selection_init(struct pt__selection *selection, const struct pt__options
 		       struct pt__buf *err);
 
 /*
- * Drops from list every test the selection leaves out. timings (the state
+ * Drops from list every test the selection leaves out; under --order (not
+ * for --bisect, which takes it as the tests to search) and --debug, all but
+ * the tests they name. timings (the state
  * dir's, or NULL) weigh time: when --durations-from was not given.
  */
 void pt__selection_apply(struct pt__selection *selection, struct pt__test_list *list,

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -11,6 +12,9 @@
 #include "error.h"
 #include "spawn.h"
 #include "verdict.h"
+#include "xalloc.h"
+
+#define ATTEMPT_VAR "PARTEST_ATTEMPT"
 
 static int64_t grace_us(const struct pt__slot_context *ctx)
 {
@@ -80,6 +84,74 @@ static void finish_test(struct pt__slot_context *ctx, struct pt__slot *slot, siz
 	pt__results_finish(&ctx->results, index, status, slot->worker.number, duration_us);
 }
 
+/* Whether test index may run again after its current attempt: its own .retries, else --retries. */
+static bool retries_left(const struct pt__slot_context *ctx, size_t index)
+{
+	const struct pt__test *test = &ctx->list->tests[index];
+	int own = test->attributes.retries;
+	int retries = own > 0 ? own : own < 0 ? 0 : ctx->config->retries;
+
+	return test->result.nr_retried < (size_t)retries;
+}
+
+/*
+ * Whether test index, whose attempt ended with status, runs again: it
+ * failed, crashed or timed out (a leak or a hard error is no chance
+ * outcome), it has retries left (its own .retries, else --retries), and the
+ * run goes on.
+ */
+static bool retry_due(const struct pt__slot_context *ctx, size_t index, enum pt__status status)
+{
+	return (status == PT__FAIL || status == PT__CRASH || status == PT__TIMEOUT) &&
+	       retries_left(ctx, index) && !pt__slot_context_stopping(ctx);
+}
+
+/* The run stops as after a lost worker, with why as its line: no new test starts. */
+static void lose(struct pt__slot_context *ctx, const char *why)
+{
+	if (!ctx->lost.len)
+		pt__buf_adds(&ctx->lost, why);
+	if (!ctx->results.failfast_tripped) {
+		ctx->results.failfast_tripped = true;
+		ctx->results.stop_reason = "not run: the run stopped after a worker was lost";
+	}
+}
+
+/*
+ * Gives the slot, whose process is gone, fresh clones and TMPDIR: keeps
+ * them for kept_test first when keeping. Returns 0, or PT__ERUN having
+ * stopped the run with the callback's line.
+ */
+static int renew(struct pt__slot_context *ctx, struct pt__slot *slot, bool keeping,
+		 size_t kept_test)
+{
+	const struct pt__pool_config *config = ctx->config;
+	struct pt__buf err = PT__BUF_INIT;
+	int rc = 0;
+
+	if (keeping && config->keep_slot)
+		rc = config->keep_slot(config->ctx, slot->worker.number, ctx->list, kept_test,
+				       &err);
+	else if (config->renew_slot)
+		rc = config->renew_slot(config->ctx, slot->worker.number, &err);
+	slot->renew = false;
+	if (rc) {
+		if (!err.len)
+			pt__buf_addf(&err, "cannot renew worker %d's databases and TMPDIR",
+				     slot->worker.number);
+		lose(ctx, err.data);
+		rc = PT__ERUN;
+	}
+	pt__buf_release(&err);
+	return rc;
+}
+
+/* Under --keep-failed, test index failed for good: its slot is kept once its process is gone. */
+static bool keep_due(const struct pt__slot_context *ctx, size_t index)
+{
+	return ctx->config->keep_slot && pt__status_failed(ctx->list->tests[index].result.status);
+}
+
 static void fail_work(struct pt__slot_context *ctx, struct pt__slot *slot, const char *message)
 {
 	pt__results_fail_work(&ctx->results, &slot->work, message);
@@ -139,6 +211,8 @@ static void init_failed(struct pt__slot_context *ctx, struct pt__slot *slot, enu
 {
 	bool everywhere = true;
 
+	/* A worker that died in its init phase may have written to its clones. */
+	slot->renew = slot->renew || status == PT__CRASH;
 	*unfit_flag(ctx, slot->program, slot->worker.number) = true;
 	add_late_failure(ctx, slot, "[global]", "[init]", status, message, strlen(message));
 	for (int number = 1; number <= ctx->config->workers; number++)
@@ -153,6 +227,13 @@ static void init_failed(struct pt__slot_context *ctx, struct pt__slot *slot, enu
 }
 
 /* ---- driving the worker ---- */
+
+static void empty(struct pt__slot *slot)
+{
+	pt__worker_reset(&slot->worker);
+	slot->state = PT__SLOT_EMPTY;
+	slot->deadline_us = slot->hello_by_us = 0;
+}
 
 /* The slot's next test starts now, as far as the runner can tell; none
  * does once the run is stopping. */
@@ -193,8 +274,11 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 		pt__slot_retire(ctx, slot);
 		return;
 	}
+	/* Nothing is sent past a test that may be retried before its result:
+	 * a process stopped for a retry has run nothing after it. */
 	while (!pt__slot_context_stopping(ctx) && slot->sent < slot->work.nr_tests &&
-	       slot->sent - slot->next < window) {
+	       slot->sent - slot->next < window &&
+	       !(slot->sent > slot->next && retries_left(ctx, slot->work.tests[slot->sent - 1]))) {
 		size_t index = slot->work.tests[slot->sent++];
 		const struct pt__test *test = &ctx->list->tests[index];
 		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_RUN,
@@ -234,6 +318,30 @@ static bool uses_server(const struct pt__slot_context *ctx, size_t program)
 	       prog->start != PT__START_SPAWN && ctx->servers[program].state != PT__SERVER_REFUSED;
 }
 
+/*
+ * The slot's next process's environment: the config's for its kind, with
+ * PARTEST_ATTEMPT the attempt of its work's first test (a retry runs alone).
+ */
+static void build_env(const struct pt__slot_context *ctx, struct pt__slot *slot, bool native)
+{
+	char *const *base = (native ? ctx->config->native_envs
+				    : ctx->config->exec_envs)[slot->worker.number - 1];
+	size_t nr = 0, kept = 0;
+	size_t attempt =
+		slot->has_work ? ctx->list->tests[slot->work.tests[0]].result.nr_retried + 1 : 1;
+
+	while (base && base[nr])
+		nr++;
+	free(slot->env);
+	slot->env = pt__xcalloc(nr + 2, sizeof(*slot->env));
+	for (size_t i = 0; i < nr; i++)
+		if (strncmp(base[i], ATTEMPT_VAR "=", sizeof(ATTEMPT_VAR)))
+			slot->env[kept++] = base[i];
+	slot->for_retry = attempt > 1;
+	snprintf(slot->attempt_var, sizeof(slot->attempt_var), ATTEMPT_VAR "=%zu", attempt);
+	slot->env[kept] = slot->attempt_var;
+}
+
 /* Starts the worker for program (its fork server too, if need be). */
 static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, size_t program,
 			 struct pt__buf *err)
@@ -245,8 +353,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 		.path = prog->path,
 		.argv = prog->argv,
 		.args = prog->args,
-		.env = (native ? ctx->config->native_envs
-			       : ctx->config->exec_envs)[slot->worker.number - 1],
+		.env = (build_env(ctx, slot, native), slot->env),
 		.native = native,
 		.server = server,
 		.capture_dir = ctx->config->capture_dir,
@@ -279,6 +386,13 @@ int pt__slot_start_worker(struct pt__slot_context *ctx, struct pt__slot *slot, s
 	struct pt__buf why = PT__BUF_INIT;
 	int rc;
 
+	/* Its last process crashed, timed out or failed a test to be retried:
+	 * none starts before the slot is renewed. */
+	if (slot->renew && renew(ctx, slot, false, 0)) {
+		requeue_from(ctx, slot, slot->next);
+		empty(slot);
+		return PT__ERUN;
+	}
 	pt__worker_reset(&slot->worker);
 	rc = start_process(ctx, slot, program, &why);
 	if (rc)
@@ -340,13 +454,6 @@ void pt__slot_stop(struct pt__slot_context *ctx, struct pt__slot *slot, enum pt_
 	pt__worker_stop(&slot->worker, grace_first, grace_us(ctx));
 }
 
-static void empty(struct pt__slot *slot)
-{
-	pt__worker_reset(&slot->worker);
-	slot->state = PT__SLOT_EMPTY;
-	slot->deadline_us = slot->hello_by_us = 0;
-}
-
 void pt__slot_abandon(struct pt__slot_context *ctx, struct pt__slot *slot, const char *message)
 {
 	if (slot->has_work && ctx->interrupting)
@@ -360,8 +467,7 @@ void pt__slot_ask_fork(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	struct pt__buf why = PT__BUF_INIT;
 
-	if (pt__worker_ask_fork(&slot->worker, &ctx->servers[slot->program],
-				ctx->config->native_envs[slot->worker.number - 1], &why))
+	if (pt__worker_ask_fork(&slot->worker, &ctx->servers[slot->program], slot->env, &why))
 		pt__slot_abandon(ctx, slot, why.data);
 	pt__buf_release(&why);
 }
@@ -376,6 +482,32 @@ void pt__slot_forked(struct pt__slot *slot, pid_t pid)
 	 * retiring after its last test ends by itself. */
 	if (slot->state == PT__SLOT_STOPPING)
 		pt__worker_signal(&slot->worker, SIGKILL);
+}
+
+/*
+ * The attempt of the slot's running test ended with status after
+ * duration_us and the test runs again: the attempt is recorded, the rest of
+ * the group goes back to the queue, and the slot's work becomes that test
+ * alone, to start on a fresh process once this one is gone (the caller
+ * stops it, or it is gone already).
+ */
+static void retry_alone(struct pt__slot_context *ctx, struct pt__slot *slot, enum pt__status status,
+			int64_t duration_us)
+{
+	size_t index = slot->work.tests[slot->next];
+	struct pt__result *result = &ctx->list->tests[index].result;
+	struct pt__work alone = pt__work_tail(&slot->work, slot->next);
+
+	alone.nr_tests = 1;
+	pt__worker_take_output(&slot->worker, &result->out, &result->err, &result->written);
+	pt__results_attempt_failed(&ctx->results, index, status, slot->worker.number, duration_us);
+	requeue_from(ctx, slot, slot->next + 1);
+	slot->work = alone;
+	slot->has_work = true;
+	slot->started = false;
+	slot->sent = slot->next = 0;
+	slot->retrying = true;
+	slot->renew = true;
 }
 
 /* ---- events from the worker ---- */
@@ -430,7 +562,22 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 			pt__worker_discard_output(&slot->worker, ends);
 		pt__results_set_message(&ctx->results, index, "%.*s", (int)event->payload_len,
 					event->payload);
+		if (retry_due(ctx, index, statuses[event->status])) {
+			retry_alone(ctx, slot, statuses[event->status], event->duration_us);
+			pt__slot_stop(ctx, slot, PT__NOT_RUN, false, "stopped for a retry");
+			return 0;
+		}
 		finish_test(ctx, slot, index, statuses[event->status], event->duration_us);
+		if (keep_due(ctx, index)) {
+			/* Its process goes before its clones are kept; its group's
+			 * rest runs elsewhere. */
+			requeue_from(ctx, slot, slot->next + 1);
+			slot->keeping = true;
+			slot->kept_test = index;
+			pt__slot_stop(ctx, slot, PT__NOT_RUN, false,
+				      "stopped to keep its databases");
+			return 0;
+		}
 		slot->next++;
 		test_starts(ctx, slot);
 		/* After the last result, the suite's tear-down gets the run's --timeout. */
@@ -454,8 +601,10 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 		}
 		drop_work(slot);
 		slot->deadline_us = 0;
-		/* Under isolate a worker runs one test and goes. */
-		if (ctx->list->programs[slot->program].start == PT__START_ISOLATE)
+		/* Under isolate a worker runs one test and goes; so does one
+		 * whose environment says a retry's attempt. */
+		if (ctx->list->programs[slot->program].start == PT__START_ISOLATE ||
+		    slot->for_retry)
 			pt__slot_retire(ctx, slot);
 		else
 			slot->state = PT__SLOT_IDLE;
@@ -504,6 +653,19 @@ void pt__slot_read_output(struct pt__slot_context *ctx, struct pt__slot *slot)
 
 /* ---- the worker's end ---- */
 
+/* The slot's work, a test to retry, starts on a fresh process, unless the run is stopping. */
+static void start_retry(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	struct pt__work work = slot->work;
+
+	if (pt__slot_context_stopping(ctx)) {
+		requeue_from(ctx, slot, 0);
+		return;
+	}
+	slot->has_work = false;
+	pt__slot_start_work(ctx, slot, work);
+}
+
 /* The running test's message when the worker died under it. */
 static void describe_death(const struct pt__slot *slot, int status, struct pt__buf *out)
 {
@@ -532,8 +694,15 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 			&result->tap, &result->message);
 		if (!pt__status_failed(verdict))
 			pt__worker_discard_output(&slot->worker, (off_t[2]){-1, -1});
+		if (retry_due(ctx, index, verdict)) {
+			retry_alone(ctx, slot, verdict, duration);
+			return;
+		}
 		finish_test(ctx, slot, index, verdict, duration);
 		drop_work(slot);
+		slot->renew = verdict == PT__CRASH || verdict == PT__TIMEOUT;
+		if (keep_due(ctx, index))
+			renew(ctx, slot, true, index);
 		return;
 	}
 	if (slot->state == PT__SLOT_STOPPING && slot->stop_status == PT__NOT_RUN) {
@@ -555,7 +724,15 @@ static void judge_running_test(struct pt__slot_context *ctx, struct pt__slot *sl
 		if (slot->state == PT__SLOT_STOPPING)
 			verdict = slot->stop_status;
 		pt__results_set_message(&ctx->results, index, "%s", message.data);
+		slot->renew = true;
+		if (retry_due(ctx, index, verdict)) {
+			retry_alone(ctx, slot, verdict, duration);
+			pt__buf_release(&message);
+			return;
+		}
 		finish_test(ctx, slot, index, verdict, duration);
+		if (keep_due(ctx, index))
+			renew(ctx, slot, true, index);
 	}
 	pt__buf_release(&message);
 	requeue_from(ctx, slot, slot->next + 1);
@@ -590,6 +767,30 @@ static void judge_teardown(struct pt__slot_context *ctx, struct pt__slot *slot, 
 			 stopped ? slot->stop_status : PT__CRASH, message.data, message.len);
 	pt__buf_release(&message);
 	drop_work(slot);
+	slot->renew = true;
+}
+
+/*
+ * The slot's process, stopped after a test's result, is gone: what it did
+ * after that result is dropped. The test to keep has its slot kept; the
+ * test to retry starts again, once the slot is renewed.
+ */
+static void after_stopped(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	struct pt__buf out = PT__BUF_INIT, err = PT__BUF_INIT;
+	uint64_t written;
+	bool retrying = slot->retrying;
+
+	pt__worker_discard_output(&slot->worker, (off_t[2]){-1, -1});
+	pt__worker_take_output(&slot->worker, &out, &err, &written);
+	pt__buf_release(&out);
+	pt__buf_release(&err);
+	if (slot->keeping)
+		renew(ctx, slot, true, slot->kept_test);
+	slot->keeping = slot->retrying = false;
+	empty(slot);
+	if (retrying)
+		start_retry(ctx, slot);
 }
 
 void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int status)
@@ -601,6 +802,10 @@ void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int st
 	bool running = slot->has_work && slot->started && slot->next < slot->work.nr_tests;
 	struct pt__buf message = PT__BUF_INIT;
 
+	if (slot->retrying || slot->keeping) {
+		after_stopped(ctx, slot);
+		return;
+	}
 	if (running && (slot->state == PT__SLOT_BUSY || slot->state == PT__SLOT_STOPPING)) {
 		judge_running_test(ctx, slot, status, leaked);
 	} else if (slot->has_work && slot->started && slot->worker.native &&
@@ -634,6 +839,10 @@ void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int st
 	}
 	pt__buf_release(&message);
 	empty(slot);
+	if (slot->retrying) {
+		slot->retrying = false;
+		start_retry(ctx, slot);
+	}
 }
 
 /* ---- deadlines ---- */
@@ -690,6 +899,7 @@ int64_t pt__slot_next_deadline(const struct pt__slot *slot)
 
 void pt__slot_release(struct pt__slot *slot)
 {
+	free(slot->env);
 	if (slot->has_work)
 		drop_work(slot);
 	pt__worker_release(&slot->worker);

@@ -16,6 +16,14 @@
  *
  * A test's outcome is decided by the worker's report, or, when there is
  * none, by its exit status: never by the closing of a pipe alone.
+ *
+ * A test that fails, crashes or times out with retries left runs again on
+ * the same slot, alone, in a fresh process: the slot's process is stopped
+ * (the rest of its group goes back to the queue), then the slot renewed
+ * (renew_slot), then the test started again with PARTEST_ATTEMPT set to its
+ * attempt. After a crash or a time-out the slot is renewed before its next
+ * process starts; under --keep-failed a test failed for good has its slot
+ * kept (keep_slot) once the process is gone.
  */
 #ifndef PT_SLOT_H
 #define PT_SLOT_H
@@ -56,6 +64,13 @@ struct pt__slot {
 	int64_t hello_by_us;	     /* its worker's hello is due; 0: said, or not due yet */
 	enum pt__status stop_status; /* what the running test becomes */
 	struct pt__buf stop_reason;
+	bool renew;    /* its last process is not to be trusted: renew before the next */
+	bool retrying; /* stopped so that its work, one test, runs again */
+	bool keeping;  /* stopped so that its clones are kept for kept_test */
+	size_t kept_test;
+	bool for_retry;	      /* its process runs a retry, and no other work after it */
+	char **env;	      /* its process's environment: the config's, and the attempt */
+	char attempt_var[32]; /* "PARTEST_ATTEMPT=K" */
 };
 
 /* What every slot of a run shares; the pool owns it. */
@@ -70,6 +85,9 @@ struct pt__slot_context {
 	bool *unfit;
 	struct pt__fork_server *servers; /* per program */
 	bool interrupting;
+	/* Why the run stopped as after a lost worker (a slot that could not
+	 * be renewed or kept); empty: it did not. */
+	struct pt__buf lost;
 };
 
 /* True once no new test may start: interrupted, or --failfast tripped. */

@@ -15,6 +15,15 @@
 
 #include "buf.h"
 #include "error.h"
+#include "find_program.h"
+#include "xalloc.h"
+
+/* --wrapper: the words every wrapped child is started under. */
+static struct {
+	char *const *words; /* NULL: none */
+	size_t nr_words;
+	struct pt__buf path; /* words[0] found on the PATH */
+} wrapper = {NULL, 0, PT__BUF_INIT};
 
 static int move_high(int fd)
 {
@@ -315,9 +324,53 @@ static int spawn_fork(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf 
 	return 0;
 }
 
-int pt__spawn(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
+int pt__spawn_wrap(char *const *words, struct pt__buf *err)
+{
+	struct pt__buf why = PT__BUF_INIT;
+
+	wrapper.words = NULL;
+	wrapper.nr_words = 0;
+	pt__buf_release(&wrapper.path);
+	if (!words)
+		return 0;
+	if (pt__find_program(words[0], NULL, &wrapper.path, &why)) {
+		pt__buf_addf(err, "--wrapper: %s", why.data);
+		pt__buf_release(&why);
+		return PT__EUSAGE;
+	}
+	wrapper.words = words;
+	while (words[wrapper.nr_words])
+		wrapper.nr_words++;
+	return 0;
+}
+
+static int start(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
 {
 	return needs_fork(spawn) ? spawn_fork(spawn, pid, err) : spawn_posix(spawn, pid, err);
+}
+
+/*
+ * A wrapped child: the wrapper's words, then the program's path where its
+ * argv[0] was (a wrapper runs a path, not a name), then its arguments.
+ */
+int pt__spawn(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
+{
+	if (!spawn->wrapped || !wrapper.words)
+		return start(spawn, pid, err);
+	size_t nr_args = 0;
+	while (spawn->argv[nr_args])
+		nr_args++;
+	char **argv = pt__xcalloc(wrapper.nr_words + nr_args + 1, sizeof(*argv));
+	memcpy(argv, wrapper.words, wrapper.nr_words * sizeof(*argv));
+	argv[wrapper.nr_words] = (char *)spawn->path;
+	if (nr_args > 1)
+		memcpy(argv + wrapper.nr_words + 1, spawn->argv + 1, (nr_args - 1) * sizeof(*argv));
+	struct pt__spawn wrapped = *spawn;
+	wrapped.path = pt__buf_str(&wrapper.path);
+	wrapped.argv = argv;
+	int rc = start(&wrapped, pid, err);
+	free(argv);
+	return rc;
 }
 
 void pt__describe_wait_status(int status, struct pt__buf *out)

@@ -33,7 +33,18 @@ struct pt__spawn {
 				 * and exits at once, so that the program is in
 				 * a session of its own and nobody's child here:
 				 * the caller must not wait for it */
+	bool wrapped;		/* a worker, fork server or test process: started
+				 * under the run's wrapper, if it has one */
 };
+
+/*
+ * Sets the run's wrapper (--wrapper): words[0] found on the PATH, then its
+ * arguments, NULL-terminated; a wrapped spawn runs "words... path argv[1]..."
+ * instead of path. words stays the caller's and must outlive every spawn.
+ * Returns 0, or PT__EUSAGE with one line in err when words[0] cannot be
+ * found. pt__spawn_wrap(NULL, ...) takes the wrapper away.
+ */
+int pt__spawn_wrap(char *const *words, struct pt__buf *err);
 
 /*
  * Starts the child and sets *pid. On failure, exec failures included,

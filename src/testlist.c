@@ -69,8 +69,35 @@ void pt__test_list_set_attributes(struct pt__test_list *list, size_t index,
 		attributes->weight = 1;
 }
 
+static void release_attempt(struct pt__attempt *attempt)
+{
+	pt__buf_release(&attempt->message);
+	pt__buf_release(&attempt->out);
+	pt__buf_release(&attempt->err);
+}
+
+void pt__test_list_retry(struct pt__test_list *list, size_t index)
+{
+	struct pt__result *result = &list->tests[index].result;
+	struct pt__attempt *attempt;
+
+	result->retried =
+		pt__xrealloc(result->retried, (result->nr_retried + 1) * sizeof(*result->retried));
+	attempt = &result->retried[result->nr_retried++];
+	*attempt = (struct pt__attempt){result->status,	 result->worker, result->duration_us,
+					result->message, result->out,	 result->err};
+	result->message = result->out = result->err = (struct pt__buf)PT__BUF_INIT;
+	result->status = PT__NOT_RUN;
+	result->written = 0;
+	pt__tap_stream_release(&result->tap);
+	memset(&result->tap, 0, sizeof(result->tap));
+}
+
 static void release_test(struct pt__test *test)
 {
+	for (size_t i = 0; i < test->result.nr_retried; i++)
+		release_attempt(&test->result.retried[i]);
+	free(test->result.retried);
 	free(test->suite);
 	free(test->name);
 	free(test->id);
@@ -138,6 +165,8 @@ const char *pt__status_word(enum pt__status status)
 	case PT__CRASH: return "CRASH";
 	case PT__TIMEOUT: return "TIMEOUT";
 	case PT__LEAK: return "LEAK";
+	case PT__FLAKY: return "FLAKY";
+	case PT__ERROR: return "ERROR";
 	}
 	return "?";
 }
@@ -145,7 +174,7 @@ const char *pt__status_word(enum pt__status status)
 bool pt__status_failed(enum pt__status status)
 {
 	return status == PT__FAIL || status == PT__CRASH || status == PT__TIMEOUT ||
-	       status == PT__LEAK;
+	       status == PT__LEAK || status == PT__ERROR;
 }
 
 void pt__tally(const struct pt__test_list *list, struct pt__tally *tally)

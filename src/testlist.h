@@ -51,7 +51,19 @@ enum pt__status {
 	PT__SKIP,
 	PT__CRASH, /* killed by a signal, exit() mid-test, protocol closed */
 	PT__TIMEOUT,
-	PT__LEAK, /* passed its own checks but left a process running */
+	PT__LEAK,  /* passed its own checks but left a process running */
+	PT__FLAKY, /* passed on a retry after failed attempts */
+	PT__ERROR, /* a hard error: an executable exited 99 (automake's convention) */
+};
+
+#define PT__NR_STATUSES (PT__ERROR + 1)
+
+/* A failed attempt of a test that was then run again. */
+struct pt__attempt {
+	enum pt__status status;
+	int worker;
+	int64_t duration_us;
+	struct pt__buf message, out, err;
 };
 
 struct pt__result {
@@ -66,6 +78,10 @@ struct pt__result {
 	 * whether it bailed out: for the summary's counts, and for reports that
 	 * show each point as a test case. */
 	struct pt__tap_stream tap;
+	/* The failed attempts before the one above, oldest first: the one
+	 * above is attempt nr_retried + 1. */
+	struct pt__attempt *retried;
+	size_t nr_retried;
 };
 
 /* What a program's listing said about a test beyond its name (test-info). */
@@ -76,6 +92,7 @@ struct pt__test_attributes {
 	char *locks;	/* space-separated lock names; NULL: none */
 	bool exclusive; /* nothing else runs beside it */
 	int weight;	/* -j slots it takes while it runs, at least 1 */
+	int retries;	/* its own retries; 0: the run's --retries; -1: none */
 	bool pinned;	/* keeps its place in its group whatever the order (a ctest
 			 * fixture's set-up or clean-up) */
 };
@@ -88,6 +105,7 @@ struct pt__test {
 	int timeout_ms; /* from .timeout; 0 means the run's --timeout */
 	struct pt__test_attributes attributes;
 	struct pt__result result;
+	size_t repeat; /* under --repeat or --until-fail: its round, from 1; 0: not repeated */
 };
 
 struct pt__test_list {
@@ -119,13 +137,19 @@ char **pt__program_argv(const char *path, char *const *args);
 
 /* "passed", "FAILED", ...: the word reports use for a status. */
 const char *pt__status_word(enum pt__status status);
-/* True for every outcome that makes the run fail. */
+/* True for every outcome that makes the run fail (FLAKY aside: see pt__tally). */
 bool pt__status_failed(enum pt__status status);
+
+/*
+ * Moves test index's result into its failed attempts and clears it for
+ * the next attempt.
+ */
+void pt__test_list_retry(struct pt__test_list *list, size_t index);
 
 /* Counts per status, for summaries. */
 struct pt__tally {
-	size_t by_status[PT__LEAK + 1];
-	size_t failed; /* FAIL + CRASH + TIMEOUT + LEAK */
+	size_t by_status[PT__NR_STATUSES];
+	size_t failed; /* FAIL + CRASH + TIMEOUT + LEAK + ERROR */
 };
 void pt__tally(const struct pt__test_list *list, struct pt__tally *tally);
 

@@ -15,6 +15,12 @@ enum pt__status pt__verdict_of_executable(int wait_status, const char *out, size
 	if (WIFSIGNALED(wait_status)) {
 		verdict = PT__CRASH;
 		pt__describe_wait_status(wait_status, message);
+	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 99) {
+		/* automake's hard error: the test could not test (a missing
+		 * tool, a broken fixture), whatever its TAP said. */
+		verdict = PT__ERROR;
+		pt__buf_add(message, details.data, details.len);
+		pt__buf_adds(message, "exited with status 99: a hard error");
 	} else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 77 && !tap_failed) {
 		verdict = PT__SKIP;
 		pt__buf_adds(message, details.len ? details.data : "exited with status 77 (skip)");

@@ -15,8 +15,9 @@
 
 /*
  * Judges an executable that ended with wait_status after writing out[0..len)
- * to its stdout; leaked: processes of its group outlived it. Exit status 77
- * is a skip (automake's convention) unless its TAP says a test failed; a
+ * to its stdout; leaked: processes of its group outlived it. Exit status 99
+ * is a hard error (ERROR, automake's convention) whatever its TAP says; 77
+ * is a skip (automake's too) unless its TAP says a test failed; a
  * TAP "Bail out!" is a failure whatever the exit status. Returns the status,
  * appends the reason, if any, to message, and leaves the TAP test points
  * (none if the output is not TAP) and whether it bailed out in tap.

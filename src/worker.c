@@ -96,6 +96,8 @@ int pt__worker_start(struct pt__worker *worker, const struct pt__worker_options 
 				options->native ? commands[0] : PT__SPAWN_NONE,
 				options->native ? events[1] : PT__SPAWN_NONE},
 			.new_group = true,
+			/* An adapter is partest itself, not the test's program. */
+			.wrapped = !options->argv,
 		};
 		rc = pt__spawn(&spawn, &worker->pid, err);
 		free(argv);

@@ -80,8 +80,9 @@ static size_t utf8_chars_cut(const char *str, size_t max)
 	return len;
 }
 
-void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
-		       bool in_chars, struct pt__buf *out)
+/* "<template>_pt<run>_<tail>", the template's name cut so that it fits in max. */
+static void name_with_run(const char *template_name, const char *run_id, const char *tail,
+			  size_t max, bool in_chars, struct pt__buf *out)
 {
 	struct pt__buf suffix = PT__BUF_INIT;
 	const char *run = strncmp(run_id, "partest-", 8) ? run_id : run_id + 8;
@@ -89,12 +90,30 @@ void pt__db_clone_name(const char *template_name, const char *run_id, int k, siz
 	pt__buf_adds(&suffix, "_pt");
 	for (const char *c = run; *c && suffix.len < 32; c++)
 		pt__buf_addc(&suffix, isalnum((unsigned char)*c) ? *c : '_');
-	pt__buf_addf(&suffix, "_%d", k);
+	pt__buf_addf(&suffix, "_%s", tail);
 	pt__buf_add(out, template_name,
 		    in_chars ? utf8_chars_cut(template_name, max - suffix.len)
 			     : utf8_cut(template_name, max - suffix.len));
 	pt__buf_add(out, suffix.data, suffix.len);
 	pt__buf_release(&suffix);
+}
+
+void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
+		       bool in_chars, struct pt__buf *out)
+{
+	char tail[16];
+
+	snprintf(tail, sizeof(tail), "%d", k);
+	name_with_run(template_name, run_id, tail, max, in_chars, out);
+}
+
+void pt__db_kept_name(const char *template_name, const char *run_id, int serial, size_t max,
+		      bool in_chars, struct pt__buf *out)
+{
+	char tail[24];
+
+	snprintf(tail, sizeof(tail), "kept%d", serial);
+	name_with_run(template_name, run_id, tail, max, in_chars, out);
 }
 
 unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len)

@@ -62,6 +62,32 @@ struct pt__db_backend {
 	/* Drops what runs that are no longer alive left behind (never what a
 	 * live run owns), appending one line per dropped object to dropped. */
 	int (*reap)(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err);
+	/*
+	 * Makes clone k (0..workers-1) anew, under the same name and URL: drops
+	 * this run's clone k if it is there, copies the template again and
+	 * marks the copy. Touches no other clone and keeps no state of its
+	 * own, so that it can run for any one clone at any time. Where
+	 * has_template says false, the new clone is empty: provision.c runs
+	 * --db-setup on it. On failure clone k may be missing.
+	 */
+	int (*renew_clone)(struct pt__db *db, int k, struct pt__buf *err);
+	/*
+	 * Sets clone k aside for the user (--keep-failed): under the name
+	 * pt__db_kept_name gives for serial (a file-based engine: a file in
+	 * dir, which exists), marked as kept so that no run's reap and no
+	 * plain `partest db clean` drops it; appends its URL to url. Clone k
+	 * is then missing until renew_clone. NULL: the engine cannot keep one.
+	 */
+	int (*keep_clone)(struct pt__db *db, int k, int serial, const char *dir, struct pt__buf *url,
+			  struct pt__buf *err);
+	/*
+	 * The kept clones on the database's server, but a live run's: with
+	 * drop, drops each, appending 'dropped the kept WHAT "NAME" on WHERE'
+	 * to dropped. Returns how many there were, or a negative code. NULL:
+	 * the engine keeps none on a server (SQLite's are files in the state
+	 * directory).
+	 */
+	int (*kept)(struct pt__db *db, bool drop, struct pt__buf *dropped, struct pt__buf *err);
 	/* False when the backend has no template to copy and --db-setup runs
 	 * on each clone instead (Oracle's setup strategy). NULL: always true. */
 	bool (*has_template)(const struct pt__db *db);
@@ -119,6 +145,14 @@ void pt__db_redact_url(const char *url, struct pt__buf *out);
  */
 void pt__db_clone_name(const char *template_name, const char *run_id, int k, size_t max,
 		       bool in_chars, struct pt__buf *out);
+
+/*
+ * The name a clone of template_name gets when --keep-failed keeps it, the
+ * serial-th kept in run run_id: "<template>_pt<pid>_<rnd>_kept<serial>",
+ * shortened as pt__db_clone_name's.
+ */
+void pt__db_kept_name(const char *template_name, const char *run_id, int serial, size_t max,
+		      bool in_chars, struct pt__buf *out);
 
 /* How many UTF-8 characters str holds (its bytes that do not continue one). */
 size_t pt__db_utf8_length(const char *str);

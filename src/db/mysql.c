@@ -437,7 +437,7 @@ static int marker_matches(struct pt__db *db, const char *name, bool clone, const
 	add_literal(state->admin, name, &sql);
 	rc = pt__db_admin_value(db, "read a database's comment", sql.data, &comment, err);
 	if (rc >= 0)
-		rc = rc == 1 && pt__db_owner_parse(comment, &owner) && owner.clone == clone &&
+		rc = rc == 1 && pt__db_owner_parse(comment, &owner) && owner.clone == clone && !owner.kept &&
 		     !strcmp(owner.run_id, run_id);
 	free(comment);
 	pt__buf_release(&sql);
@@ -1517,6 +1517,181 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 	return rc && no_registry(code) ? 0 : rc;
 }
 
+/* ---- a clone made anew ---- */
+
+/*
+ * Clone k dropped (when the registry and its marker say it is this run's)
+ * and made again, under the template's lock, by the steps that make a
+ * run's clones. Those work on every clone in state->clones: for the time
+ * of the copy that holds clone k alone.
+ */
+static int mysql_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__db_clones all = state->clones;
+	struct pt__db_clone *clone = &all.items[k];
+	struct contents contents;
+	int rc;
+
+	memset(&contents, 0, sizeof(contents));
+	if ((rc = lock_template(db, err)))
+		return rc;
+	if ((rc = drop_clone(db, clone, err)))
+		goto out;
+	clone->made = false;
+	state->clones = (struct pt__db_clones){clone, 1};
+	if (!(rc = read_contents(db, &contents, err)) && !(rc = create_clones(db, &contents, err))) {
+		if (state->url.strategy == PT__MY_STRATEGY_DUMP)
+			rc = dump_clones(db, err);
+		else if (!(rc = copy_all_tables(db, &contents, err)))
+			rc = copy_objects(db, &contents, 0, err);
+	}
+	state->clones = all;
+	if (rc) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		if (!drop_clone(db, clone, &ignored))
+			clone->made = false;
+		pt__buf_release(&ignored);
+	}
+out:
+	contents_release(&contents);
+	unlock_template(db);
+	return rc;
+}
+
+/* ---- a clone kept ---- */
+
+/* Registers name as this run's kept clone and, where the server keeps
+ * comments, marks it so: the user's now, which no reap takes. */
+static int mark_kept(struct pt__db *db, const char *name, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT, marker = PT__BUF_INIT, what = PT__BUF_INIT;
+	int rc = register_database(db, name, "kept", err);
+
+	if (!rc && (rc = has_comments(db, err)) > 0) {
+		pt__db_owner_format_kept(db->ctx, &marker);
+		pt__buf_adds(&sql, "ALTER DATABASE ");
+		pt__my_add_identifier(name, &sql);
+		pt__buf_adds(&sql, " COMMENT = ");
+		add_literal(state->admin, marker.data, &sql);
+		pt__buf_addf(&what, "mark \"%s\" as kept", name);
+		rc = pt__db_admin_exec(db, what.data, sql.data, err);
+	}
+	pt__buf_release(&sql);
+	pt__buf_release(&marker);
+	pt__buf_release(&what);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Clone k copied into a kept database, since MySQL has no RENAME DATABASE
+ * (and RENAME TABLE leaves a table's triggers and views behind): by the
+ * steps that make a run's clones, with clone k as their template and the
+ * kept database as their one clone; the copy is then registered and marked
+ * as kept, and clone k dropped.
+ */
+static int mysql_keep_clone(struct pt__db *db, int k, int serial, const char *dir,
+			    struct pt__buf *url, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__db_clones all = state->clones;
+	struct pt__db_clone *clone = &all.items[k], kept = {NULL, NULL, false};
+	char *template = state->url.dbname;
+	struct pt__buf name = PT__BUF_INIT, ignored = PT__BUF_INIT;
+	struct contents contents;
+	int rc;
+
+	(void)dir;
+	memset(&contents, 0, sizeof(contents));
+	pt__db_kept_name(template, db->ctx->run_id, serial, PT__MY_NAME_MAX, true, &name);
+	kept.name = name.data;
+	state->url.dbname = clone->name;
+	state->clones = (struct pt__db_clones){&kept, 1};
+	if (!(rc = read_contents(db, &contents, err)) && !(rc = create_clones(db, &contents, err))) {
+		if (state->url.strategy == PT__MY_STRATEGY_DUMP)
+			rc = dump_clones(db, err);
+		else if (!(rc = copy_all_tables(db, &contents, err)))
+			rc = copy_objects(db, &contents, 0, err);
+	}
+	state->clones = all;
+	state->url.dbname = template;
+	if (!rc)
+		rc = mark_kept(db, kept.name, err);
+	if (rc) {
+		if (kept.made)
+			drop_clone(db, &kept, &ignored);
+	} else if (!drop_clone(db, clone, &ignored)) {
+		clone->made = false;
+	}
+	if (!rc)
+		format_clone_url(db, kept.name, url);
+	contents_release(&contents);
+	pt__buf_release(&name);
+	pt__buf_release(&ignored);
+	return rc;
+}
+
+static int mysql_kept(struct pt__db *db, bool drop, struct pt__buf *dropped, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {.what = "look for kept clones"};
+	struct pt__buf why = PT__BUF_INIT, sql = PT__BUF_INIT, what = PT__BUF_INIT;
+	int comments, code = 0, rc, count = 0;
+
+	if (state->url.throwaway && !state->server_started)
+		return 0;
+	if ((comments = has_comments(db, err)) < 0)
+		return comments;
+	pt__buf_addf(&sql,
+		     "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL, "
+		     "%s FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
+		     "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'kept' ORDER BY r.name",
+		     comments ? "s.SCHEMA_COMMENT" : "NULL");
+	look.sql = sql.data;
+	rc = pt__db_admin_run(db, &look, &rows, &code, &why);
+	if (rc && no_registry(code))
+		rc = 0;
+	else if (rc)
+		pt__buf_add(err, why.data, why.len);
+	for (size_t i = 0; !rc && i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_owner owner = {.kept = true,
+					     .pid = strtol(row[3], NULL, 10),
+					     .start = strtoull(row[4], NULL, 10)},
+				    marker;
+		snprintf(owner.run_id, sizeof(owner.run_id), "%s", row[1]);
+		snprintf(owner.host, sizeof(owner.host), "%s", row[2]);
+		if (pt__db_owner_live(&owner))
+			continue;
+		/* Gone, or someone else's under that name now: forgotten, left alone. */
+		if (!strcmp(row[5], "0") ||
+		    (comments && !(pt__db_owner_parse(row[6], &marker) && marker.kept &&
+				   !strcmp(marker.run_id, row[1])))) {
+			if (drop)
+				unregister_database(db, row[0]);
+			continue;
+		}
+		count++;
+		if (!drop)
+			continue;
+		pt__buf_reset(&what);
+		pt__buf_addf(&what, "drop the kept clone \"%s\"", row[0]);
+		if ((rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", row[0], "",
+					       err)))
+			break;
+		unregister_database(db, row[0]);
+		pt__buf_addf(dropped, "dropped the kept MySQL database \"%s\" on %s\n", row[0],
+			     state->shared.where);
+	}
+	pt__db_rows_release(&rows);
+	pt__buf_release(&why);
+	pt__buf_release(&sql);
+	pt__buf_release(&what);
+	return rc ? rc : count;
+}
+
 const struct pt__db_backend pt__db_mysql = {
 	.name = "mysql",
 	.open = mysql_open,
@@ -1527,6 +1702,9 @@ const struct pt__db_backend pt__db_mysql = {
 	.drop_template = mysql_drop_template,
 	.fingerprint = mysql_fingerprint,
 	.clone = mysql_clone,
+	.renew_clone = mysql_renew_clone,
+	.keep_clone = mysql_keep_clone,
+	.kept = mysql_kept,
 	.drop_clones = mysql_drop_clones,
 	.reap = mysql_reap,
 	.identify = mysql_identify,

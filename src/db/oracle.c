@@ -899,6 +899,57 @@ static int oracle_clone(struct pt__db *db, struct pt__buf *err)
 	return rc;
 }
 
+/*
+ * Clone k dropped and made again by the job that makes a run's clones, on
+ * this thread (with the signals partest handles blocked, as the clone
+ * threads have them: Ctrl-C is seen once the clone is made), under the
+ * same name and password. The setup strategy's clone comes back empty:
+ * provision.c runs --db-setup on it.
+ */
+static int oracle_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+{
+	struct ora_state *state = db->state;
+	struct pt__db_clone *clone = &state->clones.items[k];
+	struct clone_job job;
+	sigset_t blocked, old_mask;
+	int rc;
+
+	if (clone->made && (rc = drop_own_clone(db, clone, err)))
+		return rc;
+	clone->made = false;
+	if (state->url.strategy == PT__ORA_STRATEGY_DATAPUMP && (rc = create_link(db, err)))
+		return rc;
+	memset(&job, 0, sizeof(job));
+	job.db = db;
+	job.clone = clone;
+	pthread_mutex_init(&job.lock, NULL);
+	atomic_init(&job.done, false);
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &blocked, &old_mask);
+	clone_thread(&job);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	if (job.outcome.code) {
+		pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s: ",
+			     uses_pdb(state) ? state->url.pdb : state->url.schema, clone->name,
+			     state->shared.where, job.what.data);
+		add_outcome(&job.outcome, job.failed_op, err);
+		rc = job.outcome.code == ORA_CANCELLED ? PT__EINTR : PT__ERUN;
+	}
+	pthread_mutex_destroy(&job.lock);
+	pt__buf_release(&job.what);
+	{
+		struct pt__buf ignored = PT__BUF_INIT;
+		if (rc && clone->made && !drop_own_clone(db, clone, &ignored))
+			clone->made = false;
+		drop_link(db, &ignored);
+		pt__buf_release(&ignored);
+	}
+	return rc;
+}
+
 static int oracle_drop_clones(struct pt__db *db, struct pt__buf *err)
 {
 	struct ora_state *state = db->state;
@@ -973,6 +1024,7 @@ const struct pt__db_backend pt__db_oracle = {
 	.drop_template = oracle_drop_template,
 	.fingerprint = oracle_fingerprint,
 	.clone = oracle_clone,
+	.renew_clone = oracle_renew_clone,
 	.drop_clones = oracle_drop_clones,
 	.reap = oracle_reap,
 	.has_template = oracle_has_template,

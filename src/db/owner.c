@@ -33,7 +33,7 @@ void pt__db_owner_of_this_run(struct pt__db_owner *owner, const struct pt__db_co
 void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out)
 {
 	pt__buf_addf(out, MARKER_PREFIX "%s v1 run=%s host=%s pid=%ld start=%llu",
-		     owner->clone ? "clone" : "template", owner->run_id, owner->host, owner->pid,
+		     owner->kept ? "kept" : owner->clone ? "clone" : "template", owner->run_id, owner->host, owner->pid,
 		     owner->start);
 }
 
@@ -42,6 +42,15 @@ void pt__db_owner_format_this_run(const struct pt__db_context *ctx, bool clone, 
 	struct pt__db_owner owner;
 
 	pt__db_owner_of_this_run(&owner, ctx, clone);
+	pt__db_owner_format(&owner, out);
+}
+
+void pt__db_owner_format_kept(const struct pt__db_context *ctx, struct pt__buf *out)
+{
+	struct pt__db_owner owner;
+
+	pt__db_owner_of_this_run(&owner, ctx, false);
+	owner.kept = true;
 	pt__db_owner_format(&owner, out);
 }
 
@@ -76,6 +85,8 @@ int pt__db_owner_parse(const char *comment, struct pt__db_owner *out)
 		return 0;
 	if (!strncmp(comment, MARKER_PREFIX "clone v1 ", strlen(MARKER_PREFIX "clone v1 ")))
 		out->clone = true;
+	else if (!strncmp(comment, MARKER_PREFIX "kept v1 ", strlen(MARKER_PREFIX "kept v1 ")))
+		out->kept = true;
 	else if (strncmp(comment, MARKER_PREFIX "template v1 ",
 			 strlen(MARKER_PREFIX "template v1 ")))
 		return 0;
@@ -101,4 +112,12 @@ bool pt__db_owner_dead(const struct pt__db_owner *owner, const struct pt__db_con
 	if (strcmp(host, owner->host) || !strcmp(owner->run_id, ctx->run_id))
 		return false;
 	return !pt__process_is(owner->pid, owner->start);
+}
+
+bool pt__db_owner_live(const struct pt__db_owner *owner)
+{
+	char host[256];
+
+	this_host(host, sizeof(host));
+	return !strcmp(host, owner->host) && pt__process_is(owner->pid, owner->start);
 }

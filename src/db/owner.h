@@ -18,18 +18,23 @@ struct pt__db_owner {
 	char host[256];		  /* the host that run was on, spaces made '_' */
 	long pid;		  /* the runner's pid */
 	unsigned long long start; /* and its start time (0: unknown) */
+	bool kept;		  /* a clone --keep-failed set aside: the user's now */
 };
 
 /* This process, in the run ctx describes. */
 void pt__db_owner_of_this_run(struct pt__db_owner *owner, const struct pt__db_context *ctx,
 			      bool clone);
 
-/* "partest clone v1 run=... host=... pid=... start=...": a comment's text. */
+/* "partest clone v1 run=... host=... pid=... start=...": a comment's text
+ * ("partest kept v1 ..." for a kept clone, which no reap takes for a clone). */
 void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out);
 
 /* The text for what this process makes in the run ctx describes. */
 void pt__db_owner_format_this_run(const struct pt__db_context *ctx, bool clone,
 				  struct pt__buf *out);
+
+/* The text for a clone this process keeps under --keep-failed. */
+void pt__db_owner_format_kept(const struct pt__db_context *ctx, struct pt__buf *out);
 
 /* Returns 1 and fills out if comment is such a text, else 0. */
 int pt__db_owner_parse(const char *comment, struct pt__db_owner *out);
@@ -40,5 +45,9 @@ int pt__db_owner_parse(const char *comment, struct pt__db_owner *out);
  * another process). Another host's runs cannot be seen from here: false.
  */
 bool pt__db_owner_dead(const struct pt__db_owner *owner, const struct pt__db_context *ctx);
+
+/* True when the run that made the object ran on this host and its runner
+ * still runs (this run included). */
+bool pt__db_owner_live(const struct pt__db_owner *owner);
 
 #endif

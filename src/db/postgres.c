@@ -604,7 +604,7 @@ static int postgres_template_is_ours(struct pt__db *db, bool this_run, struct pt
 	if ((rc = lock_template(db, err)) ||
 	    (rc = read_comment(db, state->url.dbname, &exists, &comment, err)))
 		return rc;
-	rc = exists && pt__db_owner_parse(comment, &marker) && !marker.clone &&
+	rc = exists && pt__db_owner_parse(comment, &marker) && !marker.clone && !marker.kept &&
 	     (!this_run || !strcmp(marker.run_id, db->ctx->run_id));
 	free(comment);
 	return rc;
@@ -1079,6 +1079,189 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 	return 0;
 }
 
+/* ---- a clone made anew, a clone kept ---- */
+
+/* " WITH (FORCE)" where the server has it (13 and later): a crashed
+ * worker's sessions may not be gone yet, and they are partest's to end. */
+static const char *force_clause(struct pg_state *state)
+{
+	return PQserverVersion(state->admin) >= 130000 ? " WITH (FORCE)" : "";
+}
+
+/*
+ * Clone k dropped (if it is this run's) and made again from the template
+ * by the same job as a run's clones, under the template's lock, waiting
+ * for sessions on the template as postgres_clone does.
+ */
+static int postgres_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_clone *clone = &state->clones.items[k];
+	struct clone_job job = {clone, NULL, JOB_CONNECT, 0, PT__BUF_INIT, ""};
+	struct pt__buf what = PT__BUF_INIT;
+	char *comment = NULL;
+	bool exists;
+	long long deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
+	int rc;
+
+	if ((rc = lock_template(db, err)) ||
+	    (rc = read_comment(db, clone->name, &exists, &comment, err)))
+		goto out;
+	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->made)) {
+		pt__buf_addf(&what, "drop the clone \"%s\" to make it anew", clone->name);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name,
+					  force_clause(state), err);
+		if (rc)
+			goto out;
+	} else if (exists) {
+		pt__buf_addf(err,
+			     "cannot make the clone \"%s\" anew on %s: a database of that name is "
+			     "there and is not this run's",
+			     clone->name, state->shared.where);
+		rc = PT__ERUN;
+		goto out;
+	}
+	clone->made = false;
+	for (;;) {
+		if ((rc = wait_for_template(db, deadline, err)))
+			break;
+		pt__buf_reset(&job.error);
+		job = (struct clone_job){clone, NULL, JOB_CONNECT, 0, job.error, ""};
+		rc = run_clone_jobs(db, &job, 1, pick_strategy(db));
+		PQfinish(job.conn);
+		job.conn = NULL;
+		if (rc) {
+			pt__buf_adds(err, "interrupted while making a database clone anew");
+			break;
+		}
+		if (job.step == JOB_DONE)
+			break;
+		if (strcmp(job.sqlstate, OBJECT_IN_USE) || clone->made) {
+			pt__buf_addf(err, "cannot clone \"%s\" to \"%s\" on %s: %s",
+				     state->url.dbname, clone->name, state->shared.where,
+				     job.error.data);
+			rc = PT__ERUN;
+			break;
+		}
+	}
+out:
+	unlock_template(db);
+	free(comment);
+	pt__buf_release(&job.error);
+	pt__buf_release(&what);
+	return rc;
+}
+
+/*
+ * Clone k renamed to its kept name with its marker replaced by a kept one,
+ * in one transaction: the database is a clone of this run or the user's,
+ * never something in between a reap could take. Sessions still on it (a
+ * crashed worker's) are ended first.
+ */
+static int postgres_keep_clone(struct pt__db *db, int k, int serial, const char *dir,
+			       struct pt__buf *url, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_clone *clone = &state->clones.items[k];
+	struct pt__buf name = PT__BUF_INIT, sql = PT__BUF_INIT, marker = PT__BUF_INIT,
+		       what = PT__BUF_INIT;
+	char *comment = NULL;
+	bool exists;
+	int rc;
+
+	(void)dir;
+	pt__db_kept_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX, false,
+			 &name);
+	if ((rc = read_comment(db, clone->name, &exists, &comment, err)))
+		goto out;
+	pt__buf_addf(&what, "keep the clone \"%s\" as \"%s\"", clone->name, name.data);
+	if (!exists || !comment || strcmp(comment, state->marker.data)) {
+		pt__buf_addf(err, "cannot %s on %s: it is not there as this run's clone", what.data,
+			     state->shared.where);
+		rc = PT__ERUN;
+		goto out;
+	}
+	pt__db_owner_format_kept(db->ctx, &marker);
+	pt__buf_adds(&sql, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ");
+	add_literal(state->admin, clone->name, &sql);
+	if ((rc = pt__db_admin_exec(db, what.data, sql.data, err)))
+		goto out;
+	if ((rc = pt__db_admin_exec(db, what.data, "BEGIN", err)))
+		goto out;
+	pt__buf_reset(&sql);
+	pt__buf_adds(&sql, "COMMENT ON DATABASE ");
+	add_identifier(state->admin, clone->name, &sql);
+	pt__buf_adds(&sql, " IS ");
+	add_literal(state->admin, marker.data, &sql);
+	if (!(rc = pt__db_admin_exec(db, what.data, sql.data, err))) {
+		pt__buf_reset(&sql);
+		pt__buf_adds(&sql, "ALTER DATABASE ");
+		add_identifier(state->admin, clone->name, &sql);
+		pt__buf_adds(&sql, " RENAME TO ");
+		add_identifier(state->admin, name.data, &sql);
+		rc = pt__db_admin_exec(db, what.data, sql.data, err);
+	}
+	if (!rc)
+		rc = pt__db_admin_exec(db, what.data, "COMMIT", err);
+	if (rc) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__db_admin_exec(db, "roll back", "ROLLBACK", &ignored);
+		pt__buf_release(&ignored);
+		goto out;
+	}
+	clone->made = false;
+	format_clone_url(db, name.data, url);
+out:
+	free(comment);
+	pt__buf_release(&name);
+	pt__buf_release(&sql);
+	pt__buf_release(&marker);
+	pt__buf_release(&what);
+	return rc;
+}
+
+static int postgres_kept(struct pt__db *db, bool drop, struct pt__buf *dropped,
+			 struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {
+		.what = "look for kept clones",
+		.sql = "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+		       "WHERE shobj_description(oid, 'pg_database') LIKE 'partest kept v1 %' "
+		       "ORDER BY datname",
+		.interruptible = true,
+	};
+	int rc, count = 0;
+
+	if (state->url.throwaway && !state->server_started)
+		return 0;
+	if ((rc = pt__db_admin_run(db, &look, &rows, NULL, err))) {
+		pt__db_rows_release(&rows);
+		return rc;
+	}
+	for (size_t i = 0; i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_owner owner;
+		struct pt__buf what = PT__BUF_INIT;
+		if (!pt__db_owner_parse(row[1], &owner) || !owner.kept || pt__db_owner_live(&owner))
+			continue;
+		count++;
+		if (!drop)
+			continue;
+		pt__buf_addf(&what, "drop the kept clone \"%s\"", row[0]);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", row[0], "",
+					  err);
+		pt__buf_release(&what);
+		if (rc)
+			break;
+		pt__buf_addf(dropped, "dropped the kept PostgreSQL database \"%s\" on %s\n", row[0],
+			     state->shared.where);
+	}
+	pt__db_rows_release(&rows);
+	return rc ? rc : count;
+}
+
 const struct pt__db_backend pt__db_postgres = {
 	.name = "postgresql",
 	.open = postgres_open,
@@ -1089,6 +1272,9 @@ const struct pt__db_backend pt__db_postgres = {
 	.drop_template = postgres_drop_template,
 	.fingerprint = postgres_fingerprint,
 	.clone = postgres_clone,
+	.renew_clone = postgres_renew_clone,
+	.keep_clone = postgres_keep_clone,
+	.kept = postgres_kept,
 	.drop_clones = postgres_drop_clones,
 	.reap = postgres_reap,
 	.identify = postgres_identify,

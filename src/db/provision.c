@@ -648,3 +648,72 @@ int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	pt__buf_release(&later);
 	return first;
 }
+
+int pt__db_renew_clones(struct pt__db *dbs, size_t nr, int worker, struct pt__buf *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < nr; i++)
+		rc = dbs[i].backend->renew_clone(&dbs[i], worker - 1, err);
+	for (size_t i = 0; !rc && i < nr; i++)
+		if (setup_per_clone(&dbs[i]))
+			rc = run_setup(dbs, nr, &dbs[i], dbs[i].clone_urls[worker - 1], err);
+	return rc;
+}
+
+int pt__db_can_keep(const struct pt__db *dbs, size_t nr, struct pt__buf *err)
+{
+	for (size_t i = 0; i < nr; i++) {
+		if (strstr(dbs[i].url, "+tmp:")) {
+			pt__buf_adds(err, "--keep-failed: a throwaway server's clones go with it at "
+					  "the end of the run: ");
+			describe_db(&dbs[i], err);
+			pt__buf_adds(err, "; give a server that stays");
+			return PT__EUSAGE;
+		}
+		if (dbs[i].backend->keep_clone)
+			continue;
+		pt__buf_addf(err, "--keep-failed: partest cannot keep %s clones yet: ",
+			     dbs[i].backend->name);
+		describe_db(&dbs[i], err);
+		return PT__EUSAGE;
+	}
+	return 0;
+}
+
+int pt__db_keep_clones(struct pt__db *dbs, size_t nr, int worker, int serial, const char *dir,
+		       char **urls, struct pt__buf *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		struct pt__buf url = PT__BUF_INIT;
+		urls[i] = NULL;
+		if (!rc && !(rc = dbs[i].backend->keep_clone(&dbs[i], worker - 1, serial, dir, &url,
+							     err)))
+			urls[i] = pt__buf_detach(&url);
+		pt__buf_release(&url);
+	}
+	if (!rc)
+		return pt__db_renew_clones(dbs, nr, worker, err);
+	{
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__db_renew_clones(dbs, nr, worker, &ignored);
+		pt__buf_release(&ignored);
+	}
+	return rc;
+}
+
+int pt__db_kept(struct pt__db *dbs, size_t nr, bool drop, struct pt__buf *dropped,
+		struct pt__buf *err)
+{
+	int count = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		int rc = dbs[i].backend->kept ? dbs[i].backend->kept(&dbs[i], drop, dropped, err) : 0;
+		if (rc < 0)
+			return rc;
+		count += rc;
+	}
+	return count;
+}

@@ -6,6 +6,8 @@
 #ifndef PT_DB_PROVISION_H
 #define PT_DB_PROVISION_H
 
+#include <stdbool.h>
+
 #include "../buf.h"
 #include "db.h"
 
@@ -32,6 +34,37 @@ int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err);
  * one line per dropped object in dropped.
  */
 int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err);
+
+/*
+ * Makes worker's clones (worker is 1..workers) anew from their templates,
+ * under the same names and URLs, so that the worker's environment stays as
+ * it is: each dropped, copied again and marked; where a backend has no
+ * template (Oracle's setup strategy), --db-setup runs on the new clone.
+ * Touches no other worker's clones. On failure some of worker's clones
+ * may be missing.
+ */
+int pt__db_renew_clones(struct pt__db *dbs, size_t nr, int worker, struct pt__buf *err);
+
+/* 0 when every db's clones can be kept (--keep-failed): its engine can, and
+ * its server is not a throwaway one; else PT__EUSAGE with a line naming it. */
+int pt__db_can_keep(const struct pt__db *dbs, size_t nr, struct pt__buf *err);
+
+/*
+ * --keep-failed: sets worker's clones aside, marked as kept (a file-based
+ * engine moves its file into dir), their URLs in urls[0..nr-1] (NULL for
+ * one not kept, which the caller frees), then makes the worker's clones
+ * anew as pt__db_renew_clones does, also when keeping one failed.
+ * serial numbers the kept in this run: it makes the kept names.
+ */
+int pt__db_keep_clones(struct pt__db *dbs, size_t nr, int worker, int serial, const char *dir,
+		       char **urls, struct pt__buf *err);
+
+/*
+ * The kept clones on the servers of dbs (none of a live run's): with drop
+ * dropped, one line each in dropped. Returns how many, or a negative code.
+ */
+int pt__db_kept(struct pt__db *dbs, size_t nr, bool drop, struct pt__buf *dropped,
+		struct pt__buf *err);
 
 /* Closes the backend and frees db. */
 void pt__db_release(struct pt__db *db);

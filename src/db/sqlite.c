@@ -579,23 +579,72 @@ static int verify_clone(const char *template, const char *path, struct pt__buf *
 	return rc == SQLITE_OK ? 0 : -EIO;
 }
 
+/*
+ * Copies the template into the new files paths[0..nr-1] and checks that
+ * each opens. Opens the template read-only (never immutable: its WAL must
+ * be seen) and holds a read transaction for the whole copy, so that
+ * writers elsewhere wait or go to the WAL and the bytes copied are one
+ * snapshot. The template's own descriptor for the copy is closed only
+ * after SQLite's connection: closing any descriptor of a file drops the
+ * process's POSIX locks on it, SQLite's read lock included. On failure
+ * the caller removes what was made.
+ */
+static int copy_template(const char *template, char **paths, int nr, struct pt__buf *err)
+{
+	sqlite3 *src = NULL;
+	int from = -1, rc;
+
+	rc = sqlite3_open_v2(template, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(src, 10000);
+		rc = sqlite3_exec(src, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL,
+				  NULL);
+	}
+	if (rc != SQLITE_OK) {
+		pt__buf_addf(err, "cannot read sqlite template \"%s\": %s", template,
+			     src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+		sqlite3_close(src);
+		return PT__ERUN;
+	}
+	if (wal_has_frames(template)) {
+		rc = backup_clone(src, template, paths[0], err);
+		sqlite3_close(src);
+		src = NULL;
+		if (rc)
+			return PT__ERUN;
+		from = open(paths[0], O_RDONLY | O_CLOEXEC);
+		if (from < 0) {
+			pt__buf_addf(err, "cannot clone sqlite template \"%s\" to \"%s\": %s",
+				     template, paths[0], strerror(errno));
+			return PT__ERUN;
+		}
+		rc = copy_clones(template, from, paths + 1, nr - 1, err);
+	} else {
+		from = open(template, O_RDONLY | O_CLOEXEC);
+		if (from < 0) {
+			pt__buf_addf(err, "cannot read sqlite template \"%s\": %s", template,
+				     strerror(errno));
+			sqlite3_close(src);
+			return PT__ERUN;
+		}
+		rc = copy_clones(template, from, paths, nr, err);
+	}
+	sqlite3_close(src);
+	close(from);
+	for (int k = 0; !rc && k < nr; k++)
+		if (verify_clone(template, paths[k], err))
+			rc = PT__ERUN;
+	return rc;
+}
+
 static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err);
 
-/*
- * Opens the template read-only (never immutable: its WAL must be seen) and
- * holds a read transaction for the whole copy, so that writers elsewhere
- * wait or go to the WAL and the bytes copied are one snapshot. The
- * template's own descriptor for the copy is closed only after SQLite's
- * connection: closing any descriptor of a file drops the process's POSIX
- * locks on it, SQLite's read lock included.
- */
 static int sqlite_clone(struct pt__db *db, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
 	int workers = db->ctx->workers;
 	struct pt__buf dir = PT__BUF_INIT;
-	sqlite3 *src = NULL;
-	int from = -1, rc;
+	int rc;
 
 	state->clone_paths = pt__xcalloc((size_t)workers, sizeof(*state->clone_paths));
 	pt__db_new_clone_urls(db);
@@ -609,58 +658,14 @@ static int sqlite_clone(struct pt__db *db, struct pt__buf *err)
 		state->clone_paths[k] = pt__buf_detach(&path);
 		db->clone_urls[k] = pt__buf_detach(&url);
 	}
-
-	rc = sqlite3_open_v2(state->path, &src, SQLITE_OPEN_READONLY, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(src, 10000);
-		rc = sqlite3_exec(src, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL,
-				  NULL);
-	}
-	if (rc != SQLITE_OK) {
-		pt__buf_addf(err, "cannot read sqlite template \"%s\": %s", state->path,
-			     src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
-		goto fail;
-	}
 	state->nr_clones = workers;
-	if (wal_has_frames(state->path)) {
-		rc = backup_clone(src, state->path, state->clone_paths[0], err);
-		sqlite3_close(src);
-		src = NULL;
-		if (rc)
-			goto fail;
-		from = open(state->clone_paths[0], O_RDONLY | O_CLOEXEC);
-		if (from < 0) {
-			pt__buf_addf(err, "cannot clone sqlite template \"%s\" to \"%s\": %s",
-				     state->path, state->clone_paths[0], strerror(errno));
-			goto fail;
-		}
-		rc = copy_clones(state->path, from, state->clone_paths + 1, workers - 1, err);
-	} else {
-		from = open(state->path, O_RDONLY | O_CLOEXEC);
-		if (from < 0) {
-			pt__buf_addf(err, "cannot read sqlite template \"%s\": %s", state->path,
-				     strerror(errno));
-			goto fail;
-		}
-		rc = copy_clones(state->path, from, state->clone_paths, workers, err);
-	}
-	sqlite3_close(src);
-	src = NULL;
-	close(from);
-	from = -1;
-	if (rc)
+	if (copy_template(state->path, state->clone_paths, workers, err))
 		goto fail;
-	for (int k = 0; k < workers; k++)
-		if (verify_clone(state->path, state->clone_paths[k], err))
-			goto fail;
 	pt__buf_release(&dir);
 	unlock_template(state);
 	return 0;
 fail:
 	unlock_template(state);
-	sqlite3_close(src);
-	if (from >= 0)
-		close(from);
 	pt__buf_release(&dir);
 	{
 		struct pt__buf ignored = PT__BUF_INIT;
@@ -669,6 +674,89 @@ fail:
 	}
 	pt__db_free_clone_urls(db);
 	return PT__ERUN;
+}
+
+/*
+ * Clone k's file (and what SQLite keeps beside it) removed and copied
+ * again from the template, under the template's lock as a run's clones
+ * are.
+ */
+static int sqlite_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+{
+	struct sqlite_state *state = db->state;
+	char *path = state->clone_paths[k];
+	int err_no, rc;
+
+	if ((rc = lock_template(db, err)))
+		return rc;
+	if ((err_no = remove_database_file(path))) {
+		pt__buf_addf(err, "cannot remove sqlite clone \"%s\" to make it anew: %s", path,
+			     strerror(err_no));
+		rc = PT__ERUN;
+	} else if ((rc = copy_template(state->path, &path, 1, err))) {
+		remove_database_file(path);
+	}
+	unlock_template(state);
+	return rc;
+}
+
+/* Moves the file from to to: rename(), or a copy where they are on two file systems. */
+static int move_file(const char *from, const char *to)
+{
+	int in, out, err_no;
+	struct stat st;
+
+	if (!rename(from, to))
+		return 0;
+	if (errno != EXDEV)
+		return errno;
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return errno;
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	err_no = out < 0 ? errno : fstat(in, &st) ? errno : copy_bytes(in, out, st.st_size);
+	if (out >= 0 && close(out) && !err_no)
+		err_no = errno;
+	close(in);
+	if (!err_no && unlink(from))
+		err_no = errno;
+	return err_no;
+}
+
+/*
+ * Moves clone k, with its -wal, -shm or -journal (which SQLite needs to see
+ * what the test committed, or to roll back what it left half done), to
+ * DIR/<alias>.sqlite3: the state directory's kept evidence, which no reap
+ * touches.
+ */
+static int sqlite_keep_clone(struct pt__db *db, int k, int serial, const char *dir,
+			     struct pt__buf *url, struct pt__buf *err)
+{
+	struct sqlite_state *state = db->state;
+	struct pt__buf target = PT__BUF_INIT, from = PT__BUF_INIT, to = PT__BUF_INIT;
+	int err_no;
+
+	(void)serial;
+	pt__buf_addf(&target, "%s/%s.sqlite3", dir, db->alias);
+	err_no = move_file(state->clone_paths[k], target.data);
+	for (size_t i = 0; !err_no && i < sizeof(companions) / sizeof(companions[0]); i++) {
+		pt__buf_reset(&from);
+		pt__buf_reset(&to);
+		pt__buf_addf(&from, "%s%s", state->clone_paths[k], companions[i]);
+		pt__buf_addf(&to, "%s%s", target.data, companions[i]);
+		err_no = move_file(from.data, to.data);
+		if (err_no == ENOENT)
+			err_no = 0;
+	}
+	if (err_no)
+		pt__buf_addf(err, "cannot keep sqlite clone \"%s\" as \"%s\": %s",
+			     state->clone_paths[k], target.data, strerror(err_no));
+	else
+		pt__buf_addf(url, "sqlite:%s", target.data);
+	pt__buf_release(&target);
+	pt__buf_release(&from);
+	pt__buf_release(&to);
+	return err_no ? PT__ERUN : 0;
 }
 
 static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err)
@@ -713,6 +801,8 @@ const struct pt__db_backend pt__db_sqlite = {
 	.drop_template = sqlite_drop_template,
 	.fingerprint = sqlite_fingerprint,
 	.clone = sqlite_clone,
+	.renew_clone = sqlite_renew_clone,
+	.keep_clone = sqlite_keep_clone,
 	.drop_clones = sqlite_drop_clones,
 	.reap = sqlite_reap,
 };

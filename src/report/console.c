@@ -34,6 +34,7 @@ void pt__console_init(struct pt__console *console, const struct pt__options *opt
 			tty && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
 	console->verbose = options->verbose;
 	console->no_capture = options->no_capture;
+	console->flaky_fails = options->flaky_fails;
 	console->start = pt__now_seconds();
 }
 
@@ -55,6 +56,7 @@ static const char *status_color(enum pt__status status)
 	switch (status) {
 	case PT__PASS: return GREEN;
 	case PT__SKIP:
+	case PT__FLAKY:
 	case PT__NOT_RUN: return YELLOW;
 	default: return RED;
 	}
@@ -152,7 +154,7 @@ static void count_program_tests(struct pt__console *console, const struct pt__te
 static void program_line(struct pt__console *console, const struct pt__test_list *list,
 			 size_t program)
 {
-	size_t by_status[PT__LEAK + 1] = {0}, failed = 0;
+	size_t by_status[PT__NR_STATUSES] = {0}, failed = 0;
 
 	count_program_tests(console, list);
 	if (++console->program_finished[program] != console->program_tests[program])
@@ -165,9 +167,11 @@ static void program_line(struct pt__console *console, const struct pt__test_list
 	}
 	fputs("done    ", console->out);
 	put_visible(console->out, list->programs[program].name);
-	fprintf(console->out, "  [%zu test%s: %zu passed, %zu failed, %zu skipped]\n",
-		console->program_tests[program], console->program_tests[program] == 1 ? "" : "s",
-		by_status[PT__PASS], failed, by_status[PT__SKIP]);
+	fprintf(console->out, "  [%zu test%s: %zu passed, ", console->program_tests[program],
+		console->program_tests[program] == 1 ? "" : "s", by_status[PT__PASS]);
+	if (by_status[PT__FLAKY])
+		fprintf(console->out, "%zu flaky, ", by_status[PT__FLAKY]);
+	fprintf(console->out, "%zu failed, %zu skipped]\n", failed, by_status[PT__SKIP]);
 }
 
 void pt__console_test_done(struct pt__console *console, const struct pt__test_list *list,
@@ -181,9 +185,17 @@ void pt__console_test_done(struct pt__console *console, const struct pt__test_li
 	bool per_program = !console->live && console->verbose < 1;
 
 	if (failed || console->verbose >= 1 || result->tap.counts[PT__TAP_POINT_TODO_PASSED] ||
-	    (executable && per_program)) {
+	    result->status == PT__FLAKY || (executable && per_program)) {
 		clear_status(console);
 		test_line(console, test);
+		if (result->status == PT__FLAKY)
+			fprintf(console->out,
+				"    passed on attempt %zu, after %zu failed attempt%s\n",
+				result->nr_retried + 1, result->nr_retried,
+				result->nr_retried == 1 ? "" : "s");
+		else if (result->nr_retried)
+			fprintf(console->out, "    none of its %zu attempts passed; the last:\n",
+				result->nr_retried + 1);
 		if (result->message.len && (failed || result->status == PT__SKIP))
 			indented(console->out, "    ", result->message.data, result->message.len);
 		todo_passed_lines(console, &result->tap);
@@ -202,6 +214,23 @@ void pt__console_test_done(struct pt__console *console, const struct pt__test_li
 	}
 	if (per_program && !executable)
 		program_line(console, list, test->program);
+	fflush(console->out);
+}
+
+void pt__console_attempt_failed(struct pt__console *console, const struct pt__test_list *list,
+				size_t index)
+{
+	const struct pt__test *test = &list->tests[index];
+	const struct pt__result *result = &test->result;
+
+	clear_status(console);
+	fprintf(console->out, "%s%-7s%s ", paint(console, YELLOW), "RETRY", paint(console, RESET));
+	put_visible(console->out, test->id);
+	fprintf(console->out, "  [worker %d, %.3f s, attempt %zu: %s; running it again]\n",
+		result->worker, result->duration_us / 1e6, result->nr_retried + 1,
+		pt__status_word(result->status));
+	if (result->message.len)
+		indented(console->out, "    ", result->message.data, result->message.len);
 	fflush(console->out);
 }
 
@@ -300,6 +329,8 @@ void pt__console_summary(struct pt__console *console, const struct pt__test_list
 		{PT__CRASH, "crashed"},
 		{PT__TIMEOUT, "timed out"},
 		{PT__LEAK, "leaked processes"},
+		{PT__ERROR, "ended in a hard error (exit 99)"},
+		{PT__FLAKY, "flaky (passed on a retry)"},
 		{PT__NOT_RUN, "not run"},
 	};
 	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++) {
@@ -311,8 +342,13 @@ void pt__console_summary(struct pt__console *console, const struct pt__test_list
 	}
 	fputc('\n', console->out);
 	tap_summary(console, list);
-	fprintf(console->out, "%s%zu passed, %zu failed, %zu skipped%s\n",
-		paint(console, tally.failed ? RED : GREEN), tally.by_status[PT__PASS], tally.failed,
+	bool failed = tally.failed || (console->flaky_fails && tally.by_status[PT__FLAKY]);
+
+	fprintf(console->out, "%s%zu passed, ", paint(console, failed ? RED : GREEN),
+		tally.by_status[PT__PASS]);
+	if (tally.by_status[PT__FLAKY])
+		fprintf(console->out, "%zu flaky, ", tally.by_status[PT__FLAKY]);
+	fprintf(console->out, "%zu failed, %zu skipped%s\n", tally.failed,
 		tally.by_status[PT__SKIP], paint(console, RESET));
 	fflush(console->out);
 }

@@ -22,7 +22,8 @@ struct pt__console {
 	bool live; /* redraw a status line (stdout is a terminal) */
 	bool color;
 	int verbose;
-	bool no_capture; /* output was shown as it came: don't repeat it */
+	bool no_capture;  /* output was shown as it came: don't repeat it */
+	bool flaky_fails; /* --flaky-result fail: a flaky test fails the run */
 	bool status_shown;
 	double start; /* monotonic seconds at the start */
 	int workers;
@@ -35,6 +36,9 @@ struct pt__console {
 void pt__console_init(struct pt__console *console, const struct pt__options *options, FILE *out);
 void pt__console_test_done(struct pt__console *console, const struct pt__test_list *list,
 			   size_t test);
+/* An attempt of test index failed and the test runs again: a RETRY line, with why. */
+void pt__console_attempt_failed(struct pt__console *console, const struct pt__test_list *list,
+				size_t index);
 void pt__console_progress(struct pt__console *console, const struct pt__pool_progress *progress);
 /* Writes output that bypasses capture, clearing the status line first. */
 void pt__console_passthrough(struct pt__console *console, int fd, const char *data, size_t len);

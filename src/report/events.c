@@ -11,7 +11,7 @@
 static const char *const status_names[] = {
 	[PT__NOT_RUN] = "not_run", [PT__PASS] = "pass",	  [PT__FAIL] = "fail",
 	[PT__SKIP] = "skip",	   [PT__CRASH] = "crash", [PT__TIMEOUT] = "timeout",
-	[PT__LEAK] = "leak",
+	[PT__LEAK] = "leak",	   [PT__FLAKY] = "flaky", [PT__ERROR] = "error",
 };
 
 const char *pt__events_status_name(enum pt__status status)
@@ -65,6 +65,8 @@ static void add_test_names(struct pt__buf *line, const struct pt__test_list *lis
 	pt__json_add_str_or_null(line, test->suite);
 	pt__buf_adds(line, ",\"name\":");
 	pt__json_add_str_or_null(line, test->name);
+	if (test->repeat)
+		add_int(line, ",\"repeat\":", (int)test->repeat);
 }
 
 void pt__events_run_start(struct pt__events *events, const struct pt__events_run *run)
@@ -94,7 +96,7 @@ void pt__events_test_start(struct pt__events *events, const struct pt__test_list
 	pt__buf_adds(&line, "{\"type\":\"test_start\"");
 	add_test_names(&line, list, &list->tests[test]);
 	add_int(&line, ",\"worker\":", worker);
-	pt__buf_adds(&line, ",\"attempt\":1");
+	add_int(&line, ",\"attempt\":", (int)list->tests[test].result.nr_retried + 1);
 	add_elapsed(events, &line);
 	emit(events, &line);
 }
@@ -112,7 +114,9 @@ static void add_output(struct pt__buf *line, const char *key, const struct pt__b
 	pt__json_add_string(line, output->data + skip, output->len - skip);
 }
 
-void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test)
+/* The test_end of test's attempt; retried: a failed attempt that is followed by another. */
+static void test_end(struct pt__events *events, const struct pt__test_list *list, size_t test,
+		     bool retried)
 {
 	const struct pt__test *t = &list->tests[test];
 	const struct pt__result *result = &t->result;
@@ -125,7 +129,9 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 	pt__buf_adds(&line, "\",\"duration\":");
 	pt__decimal_add_fixed(&line, result->duration_us, 6);
 	add_int(&line, ",\"worker\":", result->worker);
-	pt__buf_adds(&line, ",\"attempt\":1");
+	add_int(&line, ",\"attempt\":", (int)result->nr_retried + 1);
+	if (retried)
+		pt__buf_adds(&line, ",\"retried\":true");
 	pt__buf_adds(&line, ",\"message\":");
 	if (result->message.len)
 		pt__json_add_string(&line, result->message.data, result->message.len);
@@ -143,6 +149,17 @@ void pt__events_test_end(struct pt__events *events, const struct pt__test_list *
 	pt__decimal_add(&line, result->written);
 	add_elapsed(events, &line);
 	emit(events, &line);
+}
+
+void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test)
+{
+	test_end(events, list, test, false);
+}
+
+void pt__events_attempt_failed(struct pt__events *events, const struct pt__test_list *list,
+			       size_t test)
+{
+	test_end(events, list, test, true);
 }
 
 void pt__events_run_end(struct pt__events *events, const struct pt__test_list *list,

@@ -42,12 +42,17 @@ void pt__events_init(struct pt__events *events, FILE *out, int64_t start_us);
 
 void pt__events_run_start(struct pt__events *events, const struct pt__events_run *run);
 
-/* Test index of list starts on worker (1..N), attempt 1. */
+/* Test index of list starts on worker (1..N): its attempt nr_retried + 1. */
 void pt__events_test_start(struct pt__events *events, const struct pt__test_list *list, size_t test,
 			   int worker);
 
-/* Test index of list has its final result. */
+/* Test index of list has its final result, from its attempt nr_retried + 1. */
 void pt__events_test_end(struct pt__events *events, const struct pt__test_list *list, size_t test);
+
+/* Attempt nr_retried + 1 of test index failed and the test runs again: a
+ * test_end with "retried": true, which readers of results pass over. */
+void pt__events_attempt_failed(struct pt__events *events, const struct pt__test_list *list,
+			       size_t test);
 
 /* The run's end: every test that never got a result (not run) is ended
  * first, then the counts, wall seconds and exit status. */

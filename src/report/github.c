@@ -58,9 +58,12 @@ void pt__github_annotation(struct pt__buf *out, const struct pt__test_list *list
 			   const struct pt__test *test)
 {
 	const char *file = file_of(list, test);
-	const struct pt__buf *message = &test->result.message;
+	const struct pt__result *result = &test->result;
+	/* A flaky test is a warning, with why its first attempt failed. */
+	bool flaky = result->status == PT__FLAKY && result->nr_retried;
+	const struct pt__buf *message = flaky ? &result->retried[0].message : &result->message;
 
-	pt__buf_adds(out, "::error ");
+	pt__buf_adds(out, flaky ? "::warning " : "::error ");
 	if (file) {
 		add_property(out, "file", file);
 		if (test->attributes.file && test->attributes.line > 0)
@@ -69,6 +72,9 @@ void pt__github_annotation(struct pt__buf *out, const struct pt__test_list *list
 	}
 	add_property(out, "title", test->id);
 	pt__buf_adds(out, "::");
+	if (flaky)
+		pt__buf_addf(out,
+			     "flaky: passed on attempt %zu; attempt 1: ", result->nr_retried + 1);
 	if (message->len)
 		add_escaped(out, message->data, message->len, false);
 	else
@@ -79,7 +85,8 @@ void pt__github_annotation(struct pt__buf *out, const struct pt__test_list *list
 void pt__github_annotate(struct pt__buf *out, const struct pt__test_list *list)
 {
 	for (size_t i = 0; i < list->nr_tests; i++)
-		if (pt__status_failed(list->tests[i].result.status))
+		if (pt__status_failed(list->tests[i].result.status) ||
+		    list->tests[i].result.status == PT__FLAKY)
 			pt__github_annotation(out, list, &list->tests[i]);
 }
 
@@ -124,6 +131,8 @@ static void build_summary(struct pt__buf *md, const struct pt__test_list *list, 
 						    : "passed",
 		     list->nr_tests, wall_seconds, tally.by_status[PT__PASS], tally.failed,
 		     tally.by_status[PT__SKIP]);
+	if (tally.by_status[PT__FLAKY])
+		pt__buf_addf(md, ", %zu flaky (passed on a retry)", tally.by_status[PT__FLAKY]);
 	if (tally.by_status[PT__NOT_RUN])
 		pt__buf_addf(md, ", %zu not run", tally.by_status[PT__NOT_RUN]);
 	pt__buf_adds(md, "\n\n");

@@ -18,12 +18,14 @@
 /* True when the environment says the run is a GitHub Actions step. */
 bool pt__github_active(void);
 
-/* Appends test's ::error command, with its newline, to out. */
+/* Appends test's ::error command (::warning for a flaky test, with its
+ * first attempt's message), with its newline, to out. */
 void pt__github_annotation(struct pt__buf *out, const struct pt__test_list *list,
 			   const struct pt__test *test);
 
-/* Appends the ::error command of every failed test of list to out (GitHub
- * reads them from the step's standard output). */
+/* Appends the ::error command of every failed test of list, and the
+ * ::warning of every flaky one, to out (GitHub reads them from the step's
+ * standard output). */
 void pt__github_annotate(struct pt__buf *out, const struct pt__test_list *list);
 
 /*

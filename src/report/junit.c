@@ -165,7 +165,8 @@ static void count(struct junit_group *group, const struct pt__result *result)
 	case PT__FAIL:
 	case PT__LEAK: group->failures++; break;
 	case PT__CRASH:
-	case PT__TIMEOUT: group->errors++; break;
+	case PT__TIMEOUT:
+	case PT__ERROR: group->errors++; break;
 	case PT__NOT_RUN:
 		if (cut_short(result))
 			group->errors++;
@@ -173,7 +174,8 @@ static void count(struct junit_group *group, const struct pt__result *result)
 			group->skipped++;
 		break;
 	case PT__SKIP: group->skipped++; break;
-	case PT__PASS: break;
+	case PT__PASS:
+	case PT__FLAKY: break;
 	}
 }
 
@@ -258,6 +260,10 @@ static void add_outcome(struct pt__buf *xml, const struct pt__result *result)
 		tag = "error";
 		fallback = "timed out";
 		break;
+	case PT__ERROR:
+		tag = "error";
+		fallback = "hard error";
+		break;
 	case PT__SKIP:
 		tag = "skipped";
 		fallback = "skipped";
@@ -269,6 +275,7 @@ static void add_outcome(struct pt__buf *xml, const struct pt__result *result)
 			prefix = "not run: ";
 		break;
 	case PT__PASS:
+	case PT__FLAKY:
 	default: return;
 	}
 	type = result->status == PT__NOT_RUN ? (cut_short(result) ? "interrupted" : "not-run")
@@ -292,6 +299,32 @@ static void add_output(struct pt__buf *xml, const char *tag, const struct pt__bu
 	pt__buf_addf(xml, "      <%s>", tag);
 	pt__xml_escape(xml, output->data, output->len);
 	pt__buf_addf(xml, "</%s>\n", tag);
+}
+
+/*
+ * The failed attempts before a test's last one, as Maven Surefire writes
+ * reruns: <flakyFailure> (or <flakyError> for a crash or a time-out) when
+ * the test passed in the end, <rerunFailure> (<rerunError>) after its
+ * <failure> when it did not; each with the attempt's first line as message,
+ * its status as type, all its message as <stackTrace> and its output.
+ */
+static void add_attempts(struct pt__buf *xml, const struct pt__result *result)
+{
+	const char *kind = result->status == PT__FLAKY ? "flaky" : "rerun";
+
+	for (size_t i = 0; i < result->nr_retried; i++) {
+		const struct pt__attempt *attempt = &result->retried[i];
+		const char *what = attempt->status == PT__FAIL ? "Failure" : "Error";
+		pt__buf_addf(xml, "      <%s%s message=\"", kind, what);
+		add_first_line(xml, "", &attempt->message, pt__status_word(attempt->status));
+		pt__buf_addf(xml, "\" type=\"%s\">\n        <stackTrace>",
+			     pt__status_word(attempt->status));
+		pt__xml_escape(xml, pt__buf_str(&attempt->message), attempt->message.len);
+		pt__buf_adds(xml, "</stackTrace>\n");
+		add_output(xml, "system-out", &attempt->out);
+		add_output(xml, "system-err", &attempt->err);
+		pt__buf_addf(xml, "      </%s%s>\n", kind, what);
+	}
 }
 
 static void add_testcase(struct pt__buf *xml, const struct pt__test_list *list,
@@ -324,6 +357,7 @@ static void add_testcase(struct pt__buf *xml, const struct pt__test_list *list,
 	}
 	pt__buf_adds(xml, ">\n");
 	add_outcome(xml, result);
+	add_attempts(xml, result);
 	add_output(xml, "system-out", &result->out);
 	add_output(xml, "system-err", &result->err);
 	pt__buf_adds(xml, "    </testcase>\n");

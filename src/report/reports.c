@@ -87,6 +87,13 @@ void pt__reports_test_done(struct pt__reports *reports, const struct pt__test_li
 		pt__tap_report_test_done(&reports->tap, list, test);
 }
 
+void pt__reports_attempt_failed(struct pt__reports *reports, const struct pt__test_list *list,
+				size_t test)
+{
+	if (reports->events_file.stream)
+		pt__events_attempt_failed(&reports->events, list, test);
+}
+
 /* Puts file in place, or says in err why it is not (error: a write that
  * failed before). Returns 0 or PT__ERUN. */
 static int commit(struct pt__report_file *file, int error, struct pt__buf *err)

@@ -45,6 +45,9 @@ void pt__reports_test_start(struct pt__reports *reports, const struct pt__test_l
 			    size_t test, int worker);
 void pt__reports_test_done(struct pt__reports *reports, const struct pt__test_list *list,
 			   size_t test);
+/* An attempt of test failed and the test runs again (pool_config's attempt_failed). */
+void pt__reports_attempt_failed(struct pt__reports *reports, const struct pt__test_list *list,
+				size_t test);
 
 /*
  * The run is over (exit_status is what partest exits with): every report

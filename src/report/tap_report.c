@@ -76,13 +76,16 @@ void pt__tap_report_test_done(struct pt__tap_report *tap, const struct pt__test_
 {
 	const struct pt__test *test = &list->tests[index];
 	const struct pt__result *result = &test->result;
-	bool ok = result->status == PT__PASS || result->status == PT__SKIP;
+	bool ok = result->status == PT__PASS || result->status == PT__SKIP ||
+		  result->status == PT__FLAKY;
 	struct pt__buf text = PT__BUF_INIT;
 
 	pt__buf_adds(&text, ok ? "ok " : "not ok ");
 	pt__decimal_add(&text, ++tap->points);
 	pt__buf_adds(&text, " - ");
 	add_escaped(&text, test->id, strlen(test->id));
+	if (result->status == PT__FLAKY)
+		pt__buf_addf(&text, " # flaky: passed on attempt %zu", result->nr_retried + 1);
 	if (result->status == PT__SKIP) {
 		pt__buf_adds(&text, " # SKIP");
 		if (result->message.len) {

@@ -81,3 +81,18 @@ PT_TEST(db_owner, this_runs_marker_reads_back_as_this_run)
 	PT_EXPECT_INT(owner.pid, ==, (long)getpid());
 	pt__buf_release(&marker);
 }
+
+PT_TEST(db_owner, a_kept_marker_is_neither_a_clone_nor_a_template_and_its_run_is_live)
+{
+	struct pt__buf text = PT__BUF_INIT;
+	struct pt__db_owner read;
+
+	pt__db_owner_format_kept(&ctx, &text);
+	PT_EXPECT_INT(strncmp(text.data, "partest kept v1 run=partest-1-this ", 35), ==, 0);
+	PT_ASSERT_INT(pt__db_owner_parse(text.data, &read), ==, 1);
+	PT_EXPECT_TRUE(read.kept);
+	PT_EXPECT_FALSE(read.clone);
+	PT_EXPECT_TRUE(pt__db_owner_live(&read));
+	PT_EXPECT_FALSE(pt__db_owner_dead(&read, &other_run));
+	pt__buf_release(&text);
+}

@@ -135,3 +135,36 @@ PT_TEST(plan, groups_that_failed_last_time_run_first)
 	PT_EXPECT_STR(first_id(1), ==, "a::slow::one");
 	pt__id_set_release(&failed);
 }
+
+PT_TEST(plan, a_fixed_order_is_kept_and_a_suite_met_again_is_a_new_group)
+{
+	size_t fixed[] = {3, 0, 2, 1};
+	struct pt__plan_order order = {.fixed = fixed, .nr_fixed = 4, .reverse = true};
+
+	pt__plan_build(&plan, &list, &timings, &order);
+	PT_ASSERT_SIZE(plan.nr_groups, ==, 3);
+	PT_ASSERT_SIZE(plan.groups[0].nr_tests, ==, 1);
+	PT_ASSERT_SIZE(plan.groups[0].tests[0], ==, 3);
+	PT_ASSERT_SIZE(plan.groups[1].nr_tests, ==, 2);
+	PT_ASSERT_SIZE(plan.groups[1].tests[0], ==, 0);
+	PT_ASSERT_SIZE(plan.groups[1].tests[1], ==, 2);
+	PT_ASSERT_SIZE(plan.groups[2].tests[0], ==, 1);
+}
+
+PT_TEST(plan, each_round_of_a_repeat_is_grouped_apart)
+{
+	struct pt__plan_order order = {0};
+
+	for (size_t i = 0; i < 5; i++)
+		list.tests[i].repeat = 1;
+	size_t copy = pt__test_list_add_test(&list, list.tests[0].program, "quick", "one", 0);
+	list.tests[copy].repeat = 2;
+	pt__plan_build(&plan, &list, &timings, &order);
+	PT_ASSERT_SIZE(plan.nr_groups, ==, 4);
+
+	pt__plan_release(&plan);
+	order.first_test = copy;
+	pt__plan_build(&plan, &list, &timings, &order);
+	PT_ASSERT_SIZE(plan.nr_groups, ==, 1);
+	PT_ASSERT_SIZE(plan.groups[0].tests[0], ==, copy);
+}

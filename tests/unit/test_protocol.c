@@ -237,6 +237,32 @@ PT_TEST(protocol, test_info_round_trips)
 	pt__buf_release(&frame);
 }
 
+PT_TEST(protocol, test_info_carries_a_tests_own_retries_and_never)
+{
+	static struct pt__test_info_storage info_storage;
+	struct pt__buf frame = PT__BUF_INIT;
+	struct pt__test_info info;
+	const char too_many[] = "retries 101\n";
+
+	pt__protocol_encode_test_info(&frame, &(struct pt__test_info){.retries = 2});
+	PT_ASSERT_INT(decode_info(&frame, &info, &info_storage), ==, 0);
+	PT_EXPECT_INT(info.retries, ==, 2);
+	pt__buf_reset(&frame);
+	pt__protocol_encode_test_info(&frame, &(struct pt__test_info){.retries = -1});
+	PT_EXPECT_INT(frame.len, >, 0);
+	PT_ASSERT_INT(decode_info(&frame, &info, &info_storage), ==, 0);
+	PT_EXPECT_INT(info.retries, ==, -1);
+	pt__buf_reset(&frame);
+	pt__protocol_encode_test_info(&frame, &(struct pt__test_info){.line = 3});
+	PT_ASSERT_INT(decode_info(&frame, &info, &info_storage), ==, 0);
+	PT_EXPECT_INT(info.retries, ==, 0);
+	pt__buf_reset(&err);
+	PT_EXPECT_INT(pt__protocol_decode_test_info(too_many, strlen(too_many), &info,
+						    &info_storage, &err),
+		      ==, PT__EPROTOCOL);
+	pt__buf_release(&frame);
+}
+
 PT_TEST(protocol, test_info_leaves_out_what_is_not_given_or_would_break_a_line)
 {
 	static struct pt__test_info_storage info_storage;
