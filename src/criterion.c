@@ -1,6 +1,7 @@
 #include "criterion.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,19 +13,32 @@
 #include "command_output.h"
 #include "error.h"
 #include "spawn.h"
+#include "xalloc.h"
 
 static const char *binary(const struct pt__adapter *adapter)
 {
 	return adapter->args[0];
 }
 
-/* Reads --list: "suite: N tests" lines, then "├── name" and "└── name (skipped)". */
-static int criterion_list(struct pt__adapter *adapter, struct pt__buf *why)
+/* What a worker knows of the binary: how many tests each suite has. */
+struct criterion_state {
+	struct suite_size {
+		char *suite;
+		size_t tests;
+	} * suites;
+	size_t nr, alloc;
+};
+
+/* Calls found(ctx, suite, name) for each test --list prints. */
+static int read_list(const struct pt__adapter *adapter,
+		     void (*found)(void *ctx, const char *suite, const char *name), void *ctx,
+		     struct pt__buf *why)
 {
 	char *argv[] = {(char *)binary(adapter), "--list", NULL};
 	struct pt__buf out = PT__BUF_INIT, suite = PT__BUF_INIT;
 	int rc = pt__command_output(argv, NULL, &out, why);
 
+	/* "suite: N tests" lines, then "├── name" and "└── name (skipped)". */
 	for (char *line = out.data, *next; !rc && line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -36,7 +50,7 @@ static int criterion_list(struct pt__adapter *adapter, struct pt__buf *why)
 			char *note = strstr(name, " (");
 			if (note)
 				*note = '\0';
-			pt__adapter_list_test(adapter, suite.data, name, 0, NULL);
+			found(ctx, suite.data, name);
 		} else if (colon && line[0] != ' ') {
 			pt__buf_reset(&suite);
 			pt__buf_add(&suite, line, (size_t)(colon - line));
@@ -47,9 +61,54 @@ static int criterion_list(struct pt__adapter *adapter, struct pt__buf *why)
 	return rc;
 }
 
+static void list_one(void *ctx, const char *suite, const char *name)
+{
+	pt__adapter_list_test(ctx, suite, name, 0, NULL);
+}
+
+static int criterion_list(struct pt__adapter *adapter, struct pt__buf *why)
+{
+	return read_list(adapter, list_one, adapter, why);
+}
+
+/* How many tests the binary has in suite. */
+static size_t suite_size(const struct criterion_state *state, const char *suite)
+{
+	for (size_t i = 0; i < state->nr; i++)
+		if (!strcmp(state->suites[i].suite, suite))
+			return state->suites[i].tests;
+	return 0;
+}
+
+static void count_one(void *ctx, const char *suite, const char *name)
+{
+	struct criterion_state *state = ctx;
+
+	if (state->nr && !strcmp(state->suites[state->nr - 1].suite, suite)) {
+		state->suites[state->nr - 1].tests++;
+		return;
+	}
+	PT__GROW(state->suites, state->nr + 1, state->alloc);
+	state->suites[state->nr++] = (struct suite_size){pt__xstrdup(suite), 1};
+}
+
+/* The init phase: how many tests each suite has, so that a whole suite runs as SUITE/\*. */
 static int criterion_init(struct pt__adapter *adapter, struct pt__buf *why)
 {
-	return 0;
+	struct criterion_state *state = pt__xcalloc(1, sizeof(*state));
+
+	adapter->state = state;
+	return read_list(adapter, count_one, state, why);
+}
+
+static void criterion_release(struct pt__adapter *adapter)
+{
+	struct criterion_state *state = adapter->state;
+
+	for (size_t i = 0; i < state->nr; i++)
+		free(state->suites[i].suite);
+	free(state->suites);
+	free(state);
 }
 
 static const char *text(const json_t *value)
@@ -102,18 +161,26 @@ static void report(struct pt__adapter *adapter, json_t *verdict, int64_t duratio
 	pt__buf_release(&message);
 }
 
-/* Runs the binary on tests[0..n), its report written to json. Returns its wait status or -1. */
+/*
+ * Runs the binary on tests[0..n) (all the tests of their suite when
+ * whole_suite), its report written to json. Returns its wait status or -1.
+ */
 static int run_binary(const struct pt__adapter *adapter, const struct pt__adapter_test *tests,
-		      size_t n, const char *json, struct pt__buf *why)
+		      size_t n, bool whole_suite, const char *json, struct pt__buf *why)
 {
 	struct pt__buf filter = PT__BUF_INIT, output = PT__BUF_INIT;
 	int status = -1;
 	pid_t pid;
 
-	pt__buf_adds(&filter, "--filter=@(");
-	for (size_t i = 0; i < n; i++)
-		pt__buf_addf(&filter, "%s%s/%s", i ? "|" : "", tests[i].suite, tests[i].name);
-	pt__buf_addc(&filter, ')');
+	if (whole_suite) {
+		pt__buf_addf(&filter, "--filter=%s/*", tests[0].suite);
+	} else {
+		pt__buf_adds(&filter, "--filter=@(");
+		for (size_t i = 0; i < n; i++)
+			pt__buf_addf(&filter, "%s%s/%s", i ? "|" : "", tests[i].suite,
+				     tests[i].name);
+		pt__buf_addc(&filter, ')');
+	}
 	pt__buf_addf(&output, "--json=%s", json);
 	char *argv[] = {(char *)binary(adapter), "--jobs=1", filter.data, output.data, NULL};
 	struct pt__spawn spawn = {
@@ -131,7 +198,8 @@ static int run_binary(const struct pt__adapter *adapter, const struct pt__adapte
 }
 
 /* Runs tests[0..n) in one run of the binary. */
-static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n)
+static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n,
+		      bool whole_suite)
 {
 	struct pt__buf json = PT__BUF_INIT, why = PT__BUF_INIT;
 	const char *tmp = getenv("TMPDIR");
@@ -141,7 +209,7 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 
 	pt__buf_addf(&json, "%s/partest-criterion-%ld.json", tmp && *tmp ? tmp : "/tmp",
 		     (long)getpid());
-	int status = run_binary(adapter, tests, n, json.data, &why);
+	int status = run_binary(adapter, tests, n, whole_suite, json.data, &why);
 	int64_t each_us = (pt__now_us() - started) / (int64_t)n;
 	if (status != -1)
 		root = json_load_file(json.data, 0, &error);
@@ -173,16 +241,27 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 }
 
 /*
- * Runs tests in runs of at most BATCH_MAX: Criterion 2.4 crashes on a
- * --filter of 100 alternatives.
+ * Runs the tests of each suite in one run of the binary when they are the
+ * whole suite (--filter=SUITE/\*, whatever its size), else in runs of at most
+ * BATCH_MAX named tests: Criterion 2.4 crashes on a --filter of 100
+ * alternatives. Each run of the binary costs a start of Criterion's runner.
  */
 static void criterion_run(struct pt__adapter *adapter, const struct pt__adapter_test *tests,
 			  size_t n)
 {
 	enum { BATCH_MAX = 32 };
 
-	for (size_t i = 0; i < n; i += BATCH_MAX)
-		run_batch(adapter, tests + i, n - i < BATCH_MAX ? n - i : BATCH_MAX);
+	for (size_t i = 0, same; i < n; i += same) {
+		for (same = 1; i + same < n && !strcmp(tests[i + same].suite, tests[i].suite);)
+			same++;
+		if (same == suite_size(adapter->state, tests[i].suite)) {
+			run_batch(adapter, tests + i, same, true);
+			continue;
+		}
+		for (size_t k = 0; k < same; k += BATCH_MAX)
+			run_batch(adapter, tests + i + k,
+				  same - k < BATCH_MAX ? same - k : BATCH_MAX, false);
+	}
 }
 
 const struct pt__adapter_kind pt__criterion_adapter = {
@@ -192,4 +271,5 @@ const struct pt__adapter_kind pt__criterion_adapter = {
 	.list = criterion_list,
 	.init = criterion_init,
 	.run = criterion_run,
+	.release = criterion_release,
 };

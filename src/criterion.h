@@ -6,8 +6,10 @@
  * and .signal/.exit_code expectations itself), and reads each test's
  * verdict and messages from its --json report. Criterion writes that report
  * at the end, so a batch's output belongs to its first test, and its
- * duration is shared among its tests. A batch is at most 32 tests (a longer
- * --filter crashes Criterion 2.4).
+ * duration is shared among its tests. A batch that is a whole suite (its
+ * init lists the binary to know) is one run, --filter=SUITE/\*; any other is
+ * cut in runs of at most 32 named tests (a longer --filter crashes
+ * Criterion 2.4).
  */
 #ifndef PT_CRITERION_H
 #define PT_CRITERION_H

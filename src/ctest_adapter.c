@@ -1,18 +1,15 @@
 #include "ctest_adapter.h"
 
-#include <errno.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "ctest.h"
-#include "environ.h"
 #include "error.h"
-#include "find_program.h"
 #include "spawn.h"
+#include "test_command.h"
 #include "xalloc.h"
 
 /* The build's tests, and the fixtures whose set-up failed in this worker. */
@@ -59,65 +56,6 @@ static bool any_matches(char **patterns, const char *text, const char **which)
 		}
 	}
 	return false;
-}
-
-/*
- * Runs entry's command, its output going to this worker's stdout as it
- * comes and into output. Returns the wait status, or -1 with why.
- */
-static int run_command(const struct pt__ctest *ctest, const struct pt__ctest_entry *entry,
-		       struct pt__buf *output, struct pt__buf *why)
-{
-	struct pt__buf path = PT__BUF_INIT;
-	struct pt__environ env;
-	int pipe_fds[2], status = -1;
-	char chunk[65536];
-	ssize_t got;
-	pid_t pid;
-
-	if (!entry->command[0]) {
-		pt__buf_adds(why, "it has no command");
-		return -1;
-	}
-	if (pt__find_program(entry->command[0], NULL, &path, why)) {
-		pt__buf_release(&path);
-		return -1;
-	}
-	pt__environ_init(&env);
-	for (char **set = entry->environment; *set; set++) {
-		char *eq = strchr(*set, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		pt__environ_set(&env, *set, eq + 1);
-		*eq = '=';
-	}
-	if (!pt__pipe(pipe_fds, why)) {
-		struct pt__spawn spawn = {
-			.path = path.data,
-			.argv = entry->command,
-			.envp = env.vars,
-			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], pipe_fds[1], PT__SPAWN_NONE,
-				PT__SPAWN_NONE},
-			.cwd = entry->workdir ? entry->workdir : ctest->build_dir,
-		};
-		int rc = pt__spawn(&spawn, &pid, why);
-		close(pipe_fds[1]);
-		while (!rc && (got = read(pipe_fds[0], chunk, sizeof(chunk))) != 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0)
-				break;
-			pt__write_all(1, chunk, (size_t)got, NULL);
-			pt__buf_add(output, chunk, (size_t)got);
-		}
-		close(pipe_fds[0]);
-		while (!rc && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	pt__environ_release(&env);
-	pt__buf_release(&path);
-	return status;
 }
 
 /* ctest's verdict on an entry that ran, with why in message. */
@@ -196,7 +134,14 @@ static void run_one(struct pt__adapter *adapter, const struct pt__adapter_test *
 	} else if ((fixture = failed_fixture(state, entry))) {
 		pt__buf_addf(&message, "not run: the set-up of fixture \"%s\" failed", fixture);
 	} else {
-		int status = run_command(&state->ctest, entry, &output, &message);
+		int status = pt__test_command_run(
+			&(struct pt__test_command){
+				.argv = entry->command,
+				.environment = entry->environment,
+				.cwd = entry->workdir ? entry->workdir : state->ctest.build_dir,
+				.merge_stderr = true,
+			},
+			&output, &message);
 		if (status != -1)
 			verdict = judge(entry, status, pt__buf_str(&output), &message);
 		if (pt__adapter_leaked(&message) && verdict != PT__WIRE_FAIL)

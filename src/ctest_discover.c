@@ -1,24 +1,13 @@
 #include "ctest_discover.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapter.h"
+#include "build_walk.h"
 #include "ctest.h"
 #include "discover.h"
 #include "native.h"
 #include "xalloc.h"
-
-static bool matches(const char *const *filters, const char *id)
-{
-	if (!filters || !*filters)
-		return true;
-	for (; *filters; filters++)
-		if (!fnmatch(*filters, id, 0))
-			return true;
-	return false;
-}
 
 static bool has(char **list, const char *item)
 {
@@ -79,42 +68,20 @@ static bool gtest_entry(const struct pt__ctest_entry *entry, struct pt__buf *tes
 	return true;
 }
 
-/* The program of the GoogleTest binary in workdir, added if need be. */
-static size_t gtest_program(struct pt__test_list *list, const char *build_name,
-			    const char *build_dir, const char *binary, const char *workdir)
-{
-	struct pt__buf name = PT__BUF_INIT;
-	size_t len = strlen(build_dir);
-
-	for (size_t p = 0; p < list->nr_programs; p++) {
-		const struct pt__program *program = &list->programs[p];
-		if (program->adapter && !strcmp(program->adapter, "gtest") &&
-		    !strcmp(program->path, binary) && program->argv[4] &&
-		    !strcmp(program->argv[4], workdir))
-			return p;
-	}
-	if (!strncmp(binary, build_dir, len) && binary[len] == '/')
-		pt__buf_addf(&name, "%s/%s", build_name, binary + len + 1);
-	else
-		pt__buf_adds(&name, binary);
-	size_t program = pt__test_list_add_program(list, binary, name.data, PT__PROGRAM_NATIVE);
-	pt__adapter_attach(&list->programs[program], "gtest", workdir);
-	pt__buf_release(&name);
-	return program;
-}
-
 static void add(struct pt__test_list *list, size_t program, const char *suite, const char *name,
 		const struct pt__ctest_entry *entry)
 {
 	size_t index = pt__test_list_add_test(list, program, suite, name, entry->timeout_ms);
 
-	pt__test_list_set_attributes(list, index,
-				     &(struct pt__test_attributes){
-					     .tags = entry->labels,
-					     .locks = entry->locks,
-					     .exclusive = entry->run_serial,
-					     .weight = entry->processors,
-				     });
+	pt__test_list_set_attributes(
+		list, index,
+		&(struct pt__test_attributes){
+			.tags = entry->labels,
+			.locks = entry->locks,
+			.exclusive = entry->run_serial,
+			.weight = entry->processors,
+			.pinned = *entry->fixtures_setup || *entry->fixtures_cleanup,
+		});
 }
 
 /* Where entries go: a test of a GoogleTest binary, or of the build, in a group. */
@@ -177,21 +144,13 @@ int pt__ctest_discover(struct pt__test_list *list, const char *build_dir,
 		       const char *const *filters, struct pt__buf *err)
 {
 	struct pt__ctest ctest;
-	struct pt__buf id = PT__BUF_INIT, name = PT__BUF_INIT;
-	size_t build_program = (size_t)-1;
+	struct pt__build_walk walk;
+	struct pt__buf id = PT__BUF_INIT;
 	int rc = pt__ctest_read(&ctest, build_dir, err);
 
 	if (rc)
 		return rc;
-	/* The build's tests are named after the directory as written ("." after its own name). */
-	pt__buf_adds(&name, pt__program_name(build_dir));
-	while (name.len > 1 && name.data[name.len - 1] == '/')
-		name.data[--name.len] = '\0';
-	if (!strcmp(name.data, ".")) {
-		pt__buf_reset(&name);
-		pt__buf_adds(&name, strrchr(ctest.build_dir, '/') + 1);
-	}
-	const char *build_name = name.data;
+	pt__build_walk_init(&walk, list, filters, build_dir, ctest.build_dir, "ctest");
 	size_t *parent = pt__xcalloc(ctest.nr + 1, sizeof(*parent));
 	struct placement *placed = pt__xcalloc(ctest.nr + 1, sizeof(*placed));
 	for (size_t i = 0; i < ctest.nr; i++) {
@@ -203,9 +162,9 @@ int pt__ctest_discover(struct pt__test_list *list, const char *build_dir,
 	for (size_t i = 0; i < ctest.nr; i++) {
 		place(&placed[i], &ctest, parent, i);
 		pt__buf_reset(&id);
-		pt__buf_addf(&id, "%s::%s::%s", build_name, placed[i].suite.data,
+		pt__buf_addf(&id, "%s::%s::%s", walk.name.data, placed[i].suite.data,
 			     placed[i].name.data);
-		placed[i].selected = placed[i].gtest || matches(filters, id.data);
+		placed[i].selected = placed[i].gtest || pt__build_walk_selects(&walk, id.data);
 	}
 	pull_fixtures(&ctest, placed);
 	/* Plain tests first, then each fixture group in its order. */
@@ -217,23 +176,19 @@ int pt__ctest_discover(struct pt__test_list *list, const char *build_dir,
 				      : !in_fixture(entry) || role(entry) != pass))
 				continue;
 			if (placed[i].gtest) {
-				size_t program = gtest_program(
-					list, build_name, ctest.build_dir, entry->command[0],
+				size_t program = pt__build_walk_gtest_program(
+					&walk, entry->command[0],
 					entry->workdir ? entry->workdir : ctest.build_dir);
 				pt__buf_reset(&id);
 				pt__buf_addf(&id, "%s::%s::%s", list->programs[program].name,
 					     placed[i].suite.data, placed[i].name.data);
-				if (matches(filters, id.data))
+				if (pt__build_walk_selects(&walk, id.data))
 					add(list, program, placed[i].suite.data,
 					    placed[i].name.data, entry);
 				continue;
 			}
-			if (build_program == (size_t)-1) {
-				build_program = pt__test_list_add_program(
-					list, ctest.build_dir, build_name, PT__PROGRAM_NATIVE);
-				pt__adapter_attach(&list->programs[build_program], "ctest", NULL);
-			}
-			add(list, build_program, placed[i].suite.data, placed[i].name.data, entry);
+			add(list, pt__build_walk_program(&walk), placed[i].suite.data,
+			    placed[i].name.data, entry);
 		}
 	}
 	for (size_t i = 0; i < ctest.nr; i++) {
@@ -243,7 +198,7 @@ int pt__ctest_discover(struct pt__test_list *list, const char *build_dir,
 	free(placed);
 	free(parent);
 	pt__buf_release(&id);
-	pt__buf_release(&name);
+	pt__build_walk_release(&walk);
 	pt__ctest_release(&ctest);
 	return 0;
 }

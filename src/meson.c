@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command_output.h"
 #include "error.h"
 #include "xalloc.h"
 
@@ -83,6 +84,45 @@ static void read_entry(struct pt__meson *meson, const json_t *test)
 	entry->suites = suites(json_object_get(test, "suite"));
 }
 
+/* meson's own record of the tests, which has should_fail. */
+#define TEST_SETUP "meson-private/meson_test_setup.dat"
+
+int pt__meson_read_should_fail(struct pt__meson *meson, struct pt__buf *err)
+{
+	static const char script[] =
+		"import json, pickle\n"
+		"with open('" TEST_SETUP "', 'rb') as f:\n"
+		"    print(json.dumps([[t.name, t.should_fail] for t in pickle.load(f)]))\n";
+	char *argv[] = {"meson", "runpython", "-c", (char *)script, NULL};
+	struct pt__buf out = PT__BUF_INIT, why = PT__BUF_INIT;
+	json_t *root = NULL;
+	int rc = 0;
+
+	if (pt__command_output(argv, meson->build_dir, &out, &why))
+		rc = PT__EUSAGE;
+	else if (!(root = json_loads(pt__buf_str(&out), 0, NULL)) ||
+		 json_array_size(root) != meson->nr)
+		rc = PT__EUSAGE;
+	for (size_t i = 0; !rc && i < meson->nr; i++) {
+		json_t *test = json_array_get(root, i);
+		const char *name = json_string_value(json_array_get(test, 0));
+		if (!name || strcmp(name, meson->entries[i].name))
+			rc = PT__EUSAGE;
+		else
+			meson->entries[i].should_fail = json_is_true(json_array_get(test, 1));
+	}
+	if (rc && !why.len)
+		pt__buf_adds(&why, TEST_SETUP " and meson-info/intro-tests.json do not list the "
+					      "same tests (reconfigure it)");
+	if (rc)
+		pt__buf_addf(err, "cannot read which tests of meson build \"%s\" should fail: %s",
+			     meson->build_dir, why.data);
+	json_decref(root);
+	pt__buf_release(&out);
+	pt__buf_release(&why);
+	return rc;
+}
+
 int pt__meson_read(struct pt__meson *meson, const char *build_dir, struct pt__buf *err)
 {
 	struct pt__buf out = PT__BUF_INIT, why = PT__BUF_INIT;
@@ -112,7 +152,9 @@ int pt__meson_read(struct pt__meson *meson, const char *build_dir, struct pt__bu
 		meson->build_dir = pt__xstrdup(absolute);
 		for (size_t i = 0; i < json_array_size(root); i++)
 			read_entry(meson, json_array_get(root, i));
-	} else {
+	}
+	if (rc) {
+		pt__meson_release(meson);
 		pt__buf_addf(err, "cannot read the tests of meson build \"%s\": %s", build_dir,
 			     why.data);
 	}

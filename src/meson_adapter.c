@@ -1,18 +1,16 @@
 #include "meson_adapter.h"
 
-#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "clock.h"
-#include "environ.h"
 #include "error.h"
-#include "find_program.h"
 #include "meson.h"
 #include "spawn.h"
 #include "tap.h"
+#include "test_command.h"
 #include "xalloc.h"
 
 static int meson_init(struct pt__adapter *adapter, struct pt__buf *why)
@@ -20,7 +18,16 @@ static int meson_init(struct pt__adapter *adapter, struct pt__buf *why)
 	struct pt__meson *meson = pt__xcalloc(1, sizeof(*meson));
 
 	adapter->state = meson;
-	return pt__meson_read(meson, adapter->args[0], why);
+	int rc = pt__meson_read(meson, adapter->args[0], why);
+	/* The tests that should fail, as the runner read them: "WORD WORD". */
+	for (size_t i = 0; !rc && adapter->nr_args > 1 && i < meson->nr; i++) {
+		const char *words = adapter->args[1], *word = meson->entries[i].word;
+		size_t len = strlen(word);
+		for (const char *at = words; (at = strstr(at, word)); at += len)
+			if ((at == words || at[-1] == ' ') && (at[len] == ' ' || !at[len]))
+				meson->entries[i].should_fail = true;
+	}
+	return rc;
 }
 
 static void meson_release(struct pt__adapter *adapter)
@@ -36,66 +43,13 @@ static int meson_list(struct pt__adapter *adapter, struct pt__buf *why)
 }
 
 /*
- * Runs entry's command, its stdout going to this worker's stdout as it
- * comes and into output, its stderr to this worker's. Returns the wait
- * status, or -1 with why.
+ * meson test's verdict on an entry that ran, before should_fail, with why in
+ * message; *error is set when meson calls it an error (a TAP bail out, exit
+ * status 99), which should_fail does not turn into a pass.
  */
-static int run_command(const struct pt__meson *meson, const struct pt__meson_entry *entry,
-		       struct pt__buf *output, struct pt__buf *why)
-{
-	struct pt__buf path = PT__BUF_INIT;
-	struct pt__environ env;
-	int pipe_fds[2], status = -1;
-	char chunk[65536];
-	ssize_t got;
-	pid_t pid;
-
-	if (!entry->command[0]) {
-		pt__buf_adds(why, "it has no command");
-		return -1;
-	}
-	if (pt__find_program(entry->command[0], NULL, &path, why)) {
-		pt__buf_release(&path);
-		return -1;
-	}
-	pt__environ_init(&env);
-	for (char **set = entry->environment; *set; set++) {
-		char *eq = strchr(*set, '=');
-		*eq = '\0';
-		pt__environ_set(&env, *set, eq + 1);
-		*eq = '=';
-	}
-	if (!pt__pipe(pipe_fds, why)) {
-		struct pt__spawn spawn = {
-			.path = path.data,
-			.argv = entry->command,
-			.envp = env.vars,
-			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], PT__SPAWN_INHERIT, PT__SPAWN_NONE,
-				PT__SPAWN_NONE},
-			.cwd = entry->workdir ? entry->workdir : meson->build_dir,
-		};
-		int rc = pt__spawn(&spawn, &pid, why);
-		close(pipe_fds[1]);
-		while (!rc && (got = read(pipe_fds[0], chunk, sizeof(chunk))) != 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0)
-				break;
-			pt__write_all(1, chunk, (size_t)got, NULL);
-			pt__buf_add(output, chunk, (size_t)got);
-		}
-		close(pipe_fds[0]);
-		while (!rc && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	pt__environ_release(&env);
-	pt__buf_release(&path);
-	return status;
-}
-
-/* meson test's verdict on an entry that ran, with why in message. */
-static enum pt__wire_status judge(const struct pt__meson_entry *entry, int status,
-				  const struct pt__buf *output, struct pt__buf *message)
+static enum pt__wire_status judge_protocol(const struct pt__meson_entry *entry, int status,
+					   const struct pt__buf *output, struct pt__buf *message,
+					   bool *error)
 {
 	if (!WIFEXITED(status)) {
 		pt__describe_wait_status(status, message);
@@ -105,6 +59,7 @@ static enum pt__wire_status judge(const struct pt__meson_entry *entry, int statu
 	if (entry->protocol == PT__MESON_TAP) {
 		enum pt__tap_verdict tap =
 			pt__tap_judge(output->data ? output->data : "", output->len, NULL, message);
+		*error = tap == PT__TAP_BAIL_OUT;
 		if (tap == PT__TAP_FAIL || tap == PT__TAP_BAIL_OUT)
 			return PT__WIRE_FAIL;
 		if (code) {
@@ -121,11 +76,33 @@ static enum pt__wire_status judge(const struct pt__meson_entry *entry, int statu
 		pt__buf_adds(message, "exited with status 77 (skip)");
 		return PT__WIRE_SKIP;
 	}
+	*error = code == 99;
 	if (code == 99)
 		pt__buf_adds(message, "exited with status 99 (a hard error)");
 	else if (code)
 		pt__describe_wait_status(status, message);
 	return code ? PT__WIRE_FAIL : PT__WIRE_PASS;
+}
+
+/*
+ * meson test's verdict on an entry that ran: by its protocol, then, if it
+ * should_fail, a failure passes and a pass fails; a skip, an error or a
+ * time limit (the runner's) stays what it is.
+ */
+static enum pt__wire_status judge(const struct pt__meson_entry *entry, int status,
+				  const struct pt__buf *output, struct pt__buf *message)
+{
+	bool error = false;
+	enum pt__wire_status verdict = judge_protocol(entry, status, output, message, &error);
+
+	if (!entry->should_fail || verdict == PT__WIRE_SKIP || error)
+		return verdict;
+	pt__buf_reset(message);
+	if (verdict == PT__WIRE_PASS) {
+		pt__buf_adds(message, "it passed, and should_fail says it should fail");
+		return PT__WIRE_FAIL;
+	}
+	return PT__WIRE_PASS;
 }
 
 static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n)
@@ -140,7 +117,14 @@ static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test
 			pt__buf_addf(&message, "the build has no test \"%s\" any more",
 				     tests[i].name);
 		} else {
-			int status = run_command(adapter->state, entry, &output, &message);
+			const struct pt__meson *meson = adapter->state;
+			int status = pt__test_command_run(
+				&(struct pt__test_command){
+					.argv = entry->command,
+					.environment = entry->environment,
+					.cwd = entry->workdir ? entry->workdir : meson->build_dir,
+				},
+				&output, &message);
 			if (status != -1)
 				verdict = judge(entry, status, &output, &message);
 			if (pt__adapter_leaked(&message) && verdict != PT__WIRE_FAIL)
@@ -156,7 +140,7 @@ static void meson_run(struct pt__adapter *adapter, const struct pt__adapter_test
 const struct pt__adapter_kind pt__meson_adapter = {
 	.name = "meson",
 	.min_args = 1,
-	.max_args = 1,
+	.max_args = 2,
 	.list = meson_list,
 	.init = meson_init,
 	.run = meson_run,

@@ -1,5 +1,7 @@
 /*
- * The adapter's meson kind: `partest --internal-adapter meson BUILD_DIR`.
+ * The adapter's meson kind: `partest --internal-adapter meson BUILD_DIR
+ * [SHOULD_FAIL]`, SHOULD_FAIL the words of the tests that should fail,
+ * space-separated (the runner reads them from meson's set-up data).
  * Its init reads the build's tests (meson introspect --tests); each `run`
  * runs one test's command as `meson test` would (env, workdir) and judges it
  * by its protocol: exitcode (0 passes, 77 skips, anything else fails, 99 as

@@ -1,10 +1,9 @@
 #include "meson_discover.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapter.h"
+#include "build_walk.h"
 #include "discover.h"
 #include "error.h"
 #include "gtest.h"
@@ -12,22 +11,11 @@
 #include "native.h"
 #include "xalloc.h"
 
-static bool matches(const char *const *filters, const char *id)
-{
-	if (!filters || !*filters)
-		return true;
-	for (; *filters; filters++)
-		if (!fnmatch(*filters, id, 0))
-			return true;
-	return false;
-}
-
 /* What adding a GoogleTest binary's tests needs to know. */
 struct gtest_tests {
-	struct pt__test_list *list;
+	struct pt__build_walk *walk;
 	size_t program;
 	const struct pt__meson_entry *entry;
-	const char *const *filters;
 };
 
 static void set_attributes(struct pt__test_list *list, size_t index,
@@ -43,41 +31,39 @@ static void set_attributes(struct pt__test_list *list, size_t index,
 static void add_gtest_test(void *ctx, const char *suite, const char *name)
 {
 	struct gtest_tests *tests = ctx;
-	size_t before = tests->list->nr_tests;
-	size_t index = pt__test_list_add_test(tests->list, tests->program, suite, name, 0);
+	struct pt__test_list *list = tests->walk->list;
+	size_t before = list->nr_tests;
+	size_t index = pt__test_list_add_test(list, tests->program, suite, name, 0);
 
-	if (!matches(tests->filters, tests->list->tests[index].id)) {
-		free(tests->list->tests[index].suite);
-		free(tests->list->tests[index].name);
-		free(tests->list->tests[index].id);
-		tests->list->nr_tests = before;
+	if (!pt__build_walk_selects(tests->walk, list->tests[index].id)) {
+		free(list->tests[index].suite);
+		free(list->tests[index].name);
+		free(list->tests[index].id);
+		list->nr_tests = before;
 		return;
 	}
-	set_attributes(tests->list, index, tests->entry);
+	set_attributes(list, index, tests->entry);
 }
 
-/* A test of the gtest protocol that is a GoogleTest binary alone: its tests, batched. */
-static int add_gtest(struct pt__test_list *list, const char *build_name, const char *build_dir,
-		     const struct pt__meson_entry *entry, const char *const *filters,
+/*
+ * A test of the gtest protocol that is a GoogleTest binary alone: its tests,
+ * batched (listed once, should the build name the binary twice).
+ */
+static int add_gtest(struct pt__build_walk *walk, const struct pt__meson_entry *entry,
 		     struct pt__buf *err)
 {
 	const char *binary = entry->command[0];
-	const char *workdir = entry->workdir ? entry->workdir : build_dir;
-	struct pt__buf name = PT__BUF_INIT, why = PT__BUF_INIT;
-	size_t len = strlen(build_dir);
+	const char *workdir = entry->workdir ? entry->workdir : walk->build_dir;
+	struct pt__buf why = PT__BUF_INIT;
+	size_t programs = walk->list->nr_programs;
+	struct gtest_tests tests = {walk, pt__build_walk_gtest_program(walk, binary, workdir),
+				    entry};
 
-	if (!strncmp(binary, build_dir, len) && binary[len] == '/')
-		pt__buf_addf(&name, "%s/%s", build_name, binary + len + 1);
-	else
-		pt__buf_adds(&name, binary);
-	struct gtest_tests tests = {
-		list, pt__test_list_add_program(list, binary, name.data, PT__PROGRAM_NATIVE), entry,
-		filters};
-	pt__adapter_attach(&list->programs[tests.program], "gtest", workdir);
+	if (tests.program < programs)
+		return 0;
 	int rc = pt__gtest_list(binary, workdir, add_gtest_test, &tests, &why);
 	if (rc)
 		pt__buf_addf(err, "cannot list the tests of \"%s\": %s", binary, why.data);
-	pt__buf_release(&name);
 	pt__buf_release(&why);
 	return rc;
 }
@@ -102,19 +88,21 @@ int pt__meson_discover(struct pt__test_list *list, const char *build_dir,
 		       const char *const *filters, struct pt__buf *err)
 {
 	struct pt__meson meson;
-	struct pt__buf id = PT__BUF_INIT, name = PT__BUF_INIT;
-	size_t build_program = (size_t)-1;
+	struct pt__build_walk walk;
+	struct pt__buf id = PT__BUF_INIT, should_fail = PT__BUF_INIT;
 	int rc = pt__meson_read(&meson, build_dir, err);
 
+	if (!rc && (rc = pt__meson_read_should_fail(&meson, err)))
+		pt__meson_release(&meson);
 	if (rc)
 		return rc;
-	pt__buf_adds(&name, pt__program_name(build_dir));
-	while (name.len > 1 && name.data[name.len - 1] == '/')
-		name.data[--name.len] = '\0';
-	if (!strcmp(name.data, ".")) {
-		pt__buf_reset(&name);
-		pt__buf_adds(&name, strrchr(meson.build_dir, '/') + 1);
-	}
+	pt__build_walk_init(&walk, list, filters, build_dir, meson.build_dir, "meson");
+	/* The adapter is told which tests should fail: it has no Python to read it. */
+	for (size_t i = 0; i < meson.nr; i++)
+		if (meson.entries[i].should_fail)
+			pt__buf_addf(&should_fail, "%s%s", should_fail.len ? " " : "",
+				     meson.entries[i].word);
+	walk.adapter_arg = should_fail.len ? should_fail.data : NULL;
 	const struct pt__meson_entry **order = pt__xcalloc(meson.nr + 1, sizeof(*order));
 	for (size_t i = 0; i < meson.nr; i++)
 		order[i] = &meson.entries[i];
@@ -122,25 +110,21 @@ int pt__meson_discover(struct pt__test_list *list, const char *build_dir,
 	for (size_t i = 0; i < meson.nr && !rc; i++) {
 		const struct pt__meson_entry *entry = order[i];
 		if (batched(entry)) {
-			rc = add_gtest(list, name.data, meson.build_dir, entry, filters, err);
+			rc = add_gtest(&walk, entry, err);
 			continue;
 		}
 		pt__buf_reset(&id);
-		pt__buf_addf(&id, "%s::%s::%s", name.data, entry->word, entry->word);
-		if (!matches(filters, id.data))
+		pt__buf_addf(&id, "%s::%s::%s", walk.name.data, entry->word, entry->word);
+		if (!pt__build_walk_selects(&walk, id.data))
 			continue;
-		if (build_program == (size_t)-1) {
-			build_program = pt__test_list_add_program(list, meson.build_dir, name.data,
-								  PT__PROGRAM_NATIVE);
-			pt__adapter_attach(&list->programs[build_program], "meson", NULL);
-		}
-		size_t index = pt__test_list_add_test(list, build_program, entry->word, entry->word,
-						      entry->timeout_ms);
+		size_t index = pt__test_list_add_test(list, pt__build_walk_program(&walk),
+						      entry->word, entry->word, entry->timeout_ms);
 		set_attributes(list, index, entry);
 	}
 	free(order);
 	pt__buf_release(&id);
-	pt__buf_release(&name);
+	pt__buf_release(&should_fail);
+	pt__build_walk_release(&walk);
 	pt__meson_release(&meson);
 	return rc;
 }

@@ -52,6 +52,24 @@ static struct pt__group *group_of(struct pt__plan *plan, const struct pt__test_l
 	return group;
 }
 
+/* Reverses the order of group's tests, but for the pinned ones, which keep their places. */
+static void reverse_unpinned(struct pt__group *group, const struct pt__test_list *list)
+{
+	size_t low = 0, high = group->nr_tests;
+
+	for (;;) {
+		while (low < high && list->tests[group->tests[low]].attributes.pinned)
+			low++;
+		while (high > low && list->tests[group->tests[high - 1]].attributes.pinned)
+			high--;
+		if (high - low < 2)
+			return;
+		size_t swap = group->tests[low];
+		group->tests[low++] = group->tests[--high];
+		group->tests[high] = swap;
+	}
+}
+
 /*
  * --order: the tests one after another as given, a new group wherever the
  * next test is not of the previous one's suite.
@@ -144,14 +162,8 @@ void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 			plan->groups[g] = plan->groups[plan->nr_groups - 1 - g];
 			plan->groups[plan->nr_groups - 1 - g] = swap;
 		}
-		for (size_t g = 0; g < plan->nr_groups; g++) {
-			struct pt__group *group = &plan->groups[g];
-			for (size_t t = 0; t < group->nr_tests / 2; t++) {
-				size_t swap = group->tests[t];
-				group->tests[t] = group->tests[group->nr_tests - 1 - t];
-				group->tests[group->nr_tests - 1 - t] = swap;
-			}
-		}
+		for (size_t g = 0; g < plan->nr_groups; g++)
+			reverse_unpinned(&plan->groups[g], list);
 	}
 }
 

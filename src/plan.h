@@ -43,8 +43,9 @@ struct pt__plan_order {
  * of --repeat apart from another's) and orders the groups: those holding a
  * test that failed last time first, then longest first by timings (ties
  * and unknowns keep definition order); or shuffled by seed; then reversed
- * when asked (groups and the tests inside them). A group's tests keep their
- * order, for its suite's fixtures. A fixed order replaces all of that.
+ * when asked (groups and the tests inside them, but for pinned tests, which
+ * keep their places). A group's tests keep their order, for its suite's
+ * fixtures. A fixed order replaces all of that.
  */
 void pt__plan_build(struct pt__plan *plan, const struct pt__test_list *list,
 		    const struct pt__timings *timings, const struct pt__plan_order *order);

@@ -93,6 +93,8 @@ struct pt__test_attributes {
 	bool exclusive; /* nothing else runs beside it */
 	int weight;	/* -j slots it takes while it runs, at least 1 */
 	int retries;	/* its own retries; 0: the run's --retries; -1: none */
+	bool pinned;	/* keeps its place in its group whatever the order (a ctest
+			 * fixture's set-up or clean-up) */
 };
 
 struct pt__test {

@@ -42,6 +42,33 @@ check "a skip keeps its reason" out_has 'not today'
 "$PARTEST_SOURCE/bench/gen_native.sh" criterion 100 >hundred.c
 cc -o hundred hundred.c -lcriterion || exit 1
 run -j1 ./hundred
-check "a suite of 100 tests runs, in several runs of the binary" last_line_is '100 passed, 0 failed, 0 skipped'
+check "a suite of 100 tests runs" last_line_is '100 passed, 0 failed, 0 skipped'
+run -j1 --filter 'hundred::s0::t[1-6]?' ./hundred
+check "60 of its tests run, in runs of the binary that name them" \
+	last_line_is '60 passed, 0 failed, 0 skipped'
+
+# A whole suite is one run of Criterion's runner, whatever its size: each
+# start of the binary that is not one of Criterion's per-test workers
+# ("boxfort-worker") writes a line to $RUNS_LOG.
+cat >runs.c <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <criterion/criterion.h>
+__attribute__((constructor)) static void logged(int argc, char **argv)
+{
+	FILE *log = strcmp(argv[0], "boxfort-worker") ? fopen(getenv("RUNS_LOG"), "a") : NULL;
+	if (log) {
+		fprintf(log, "%s\n", argc > 1 ? argv[1] : "");
+		fclose(log);
+	}
+}
+EOF
+for s in 1 2 3; do for t in $(seq 40); do echo "Test(s$s, t$t) { cr_assert_eq($t, $t); }"; done; done >>runs.c
+cc -o runs runs.c -lcriterion || exit 1
+RUNS_LOG=$work/runs.log run -j1 ./runs
+check "three suites of 40 tests pass" last_line_is '120 passed, 0 failed, 0 skipped'
+check "in one run of the binary a suite (beside two listings)" sh -c \
+	"[ \"\$(grep -c -- '--jobs' runs.log)\" -eq 3 ] && [ \"\$(grep -c -- '--list' runs.log)\" -eq 2 ]"
 check "nothing is left behind" no_run_dirs_left
 done_testing

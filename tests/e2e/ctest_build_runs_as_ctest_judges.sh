@@ -41,7 +41,7 @@ for test in tests:
         ids = [i for i in partest if i.startswith("build::") and i.endswith("::" + name)]
     print(name, ctest.get(name), partest[ids[0]] if len(ids) == 1 else None)
 PY
-check "every ctest test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 35 ] && ! grep -q None verdicts'
+check "every ctest test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 36 ] && ! grep -q None verdicts'
 check "every verdict is ctest's" sh -c '! awk "\$2 != \$3" verdicts | grep .'
 awk '$2 != $3 { print "# differs: " $0 }' verdicts
 check "GoogleTest entries ran through their binary" grep -q 'PASS .*build/gtest_sample::Typed/1::ZeroIsFalse' out

@@ -1,6 +1,7 @@
 #!/bin/sh
 # partest --meson BUILD: a meson build's tests, run as they are. Every test's
-# verdict is the one `meson test --num-processes 2` gives; a gtest-protocol
+# verdict is the one `meson test --num-processes 2` gives (should_fail
+# included, which partest reads from meson's own set-up data); a gtest-protocol
 # test is its GoogleTest binary's tests, run in batches (it fails when one
 # of them fails, as meson's one verdict for it does).
 . "$(dirname "$0")/lib.sh"
@@ -37,12 +38,16 @@ for test in tests:
         verdict = partest.get("build::%s::%s" % (word, word))
     print(name.replace(" ", "_"), meson.get(name), verdict)
 PY
-check "every meson test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 13 ] && ! grep -q None verdicts'
+check "every meson test was run by both" sh -c '[ "$(wc -l <verdicts)" -eq 17 ] && ! grep -q None verdicts'
 check "every verdict is meson's" sh -c '! awk "\$2 != \$3" verdicts | grep .'
 awk '$2 != $3 { print "# differs: " $0 }' verdicts
 check "the gtest protocol's binary ran test by test" grep -q 'CRASH .*build/gtest_sample::Crashing::Aborts' out
 check "TAP output is judged" grep -q 'FAIL .*build::tap_fails::tap_fails' out
 check "timeout is the test's time limit" grep -q 'TIMEOUT .*build::times_out::times_out' out
+check "should_fail: a failure passes" grep -q 'PASS .*build::should_fail_fails::' out
+check "should_fail: a pass fails, saying why" out_has 'it passed, and should_fail says it should fail'
+check "should_fail: a failing TAP test passes" grep -q 'PASS .*build::should_fail_tap::' out
+check "should_fail: a TAP bail out is still an error" grep -q 'FAIL .*build::should_fail_bails_out::' out
 check "a name with a space becomes a word" out_has 'build::times_out::times_out'
 
 run --list -v --meson build
