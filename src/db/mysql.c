@@ -13,9 +13,9 @@
  * without a database (harmless, reaped), never a database without a row.
  * The row says what to look for; the proof is in the database itself, on
  * every version alike: an empty stored procedure, partest_template or
- * partest_clone, whose comment is partest's marker for the run that made
- * it. A database someone dropped and made again under a remembered name
- * lacks it. partest drops only databases with a row and that marker:
+ * partest_clone (partest_kept once --keep-failed kept it), whose comment
+ * is partest's marker for the run that made it. A database someone dropped
+ * and made again under a remembered name lacks it. partest drops only databases with a row and that marker:
  * templates it built, clones of its own run, and clones whose run, on this
  * host, is dead. Clones never copy the template's marker procedure.
  *
@@ -69,6 +69,7 @@
 #define CONNECT_TIMEOUT	    10
 #define MARKER_TEMPLATE	    "partest_template"
 #define MARKER_CLONE	    "partest_clone"
+#define MARKER_KEPT	    "partest_kept"
 
 struct my_state {
 	struct pt__db_admin shared; /* first: where the admin connection is */
@@ -77,7 +78,6 @@ struct my_state {
 	bool server_started;
 	MYSQL *admin;
 	bool locked;		     /* holds the template's named lock */
-	int comments;		     /* databases carry comments: 1, 0, or -1 not known yet */
 	struct pt__db_clones clones; /* made: its row is in the registry */
 };
 
@@ -245,7 +245,6 @@ static int mysql_open(struct pt__db *db, struct pt__buf *err)
 	struct pt__buf url = PT__BUF_INIT;
 	int rc;
 
-	state->comments = -1;
 	if ((rc = pt__my_url_parse(db->url, &state->url, err))) {
 		free(state);
 		return rc;
@@ -383,24 +382,6 @@ static int read_registry(struct pt__db *db, const char *name, char *kind, size_t
 	pt__buf_release(&why);
 	pt__buf_release(&sql);
 	return rc;
-}
-
-/* 1 when the server keeps a comment with a database (MariaDB 10.5 and later). */
-static int has_comments(struct pt__db *db, struct pt__buf *err)
-{
-	struct my_state *state = db->state;
-	int rc;
-
-	if (state->comments >= 0)
-		return state->comments;
-	rc = pt__db_admin_count(db, "ask whether databases carry comments",
-				"SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
-				"'information_schema' AND TABLE_NAME = 'SCHEMATA' AND "
-				"COLUMN_NAME = 'SCHEMA_COMMENT'",
-				err);
-	if (rc >= 0)
-		state->comments = rc > 0;
-	return rc < 0 ? rc : rc > 0;
 }
 
 /*
@@ -1584,21 +1565,33 @@ out:
 
 /* ---- a clone kept ---- */
 
-/* Registers name as this run's kept clone and, where the server keeps
- * comments, marks it so: the user's now, which no reap takes. */
+/*
+ * Registers name as this run's kept clone and marks it so: its clone
+ * marker replaced by a partest_kept procedure carrying the kept marker,
+ * on every version as templates and clones are. The user's now, which no
+ * reap takes and only `db clean --kept` drops while the marker holds.
+ */
 static int mark_kept(struct pt__db *db, const char *name, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT, marker = PT__BUF_INIT, what = PT__BUF_INIT;
 	int rc = register_database(db, name, "kept", err);
 
-	if (!rc && (rc = has_comments(db, err)) > 0) {
+	if (!rc) {
 		pt__db_owner_format_kept(db->ctx, &marker);
-		pt__buf_adds(&sql, "ALTER DATABASE ");
+		pt__buf_adds(&sql, "CREATE PROCEDURE ");
 		pt__my_add_identifier(name, &sql);
-		pt__buf_adds(&sql, " COMMENT = ");
+		pt__buf_adds(&sql, "." MARKER_KEPT "() COMMENT ");
 		add_literal(state->admin, marker.data, &sql);
+		pt__buf_adds(&sql, " BEGIN END");
 		pt__buf_addf(&what, "mark \"%s\" as kept", name);
+		rc = pt__db_admin_exec(db, what.data, sql.data, err);
+	}
+	if (!rc) {
+		pt__buf_reset(&sql);
+		pt__buf_adds(&sql, "DROP PROCEDURE IF EXISTS ");
+		pt__my_add_identifier(name, &sql);
+		pt__buf_adds(&sql, "." MARKER_CLONE);
 		rc = pt__db_admin_exec(db, what.data, sql.data, err);
 	}
 	pt__buf_release(&sql);
@@ -1661,17 +1654,17 @@ static int mysql_kept(struct pt__db *db, bool drop, struct pt__buf *dropped, str
 	struct pt__db_rows rows = PT__DB_ROWS_INIT;
 	struct pt__db_statement look = {.what = "look for kept clones"};
 	struct pt__buf why = PT__BUF_INIT, sql = PT__BUF_INIT, what = PT__BUF_INIT;
-	int comments, code = 0, rc, count = 0;
+	int code = 0, rc, count = 0;
 
 	if (state->url.throwaway && !state->server_started)
 		return 0;
-	if ((comments = has_comments(db, err)) < 0)
-		return comments;
-	pt__buf_addf(&sql,
+	pt__buf_adds(&sql,
 		     "SELECT r.name, r.run_id, r.host, r.pid, r.start, s.SCHEMA_NAME IS NOT NULL, "
-		     "%s FROM " REGISTRY_TABLE " r LEFT JOIN information_schema.SCHEMATA s "
-		     "ON s.SCHEMA_NAME = r.name WHERE r.kind = 'kept' ORDER BY r.name",
-		     comments ? "s.SCHEMA_COMMENT" : "NULL");
+		     "(SELECT p.ROUTINE_COMMENT FROM information_schema.ROUTINES p WHERE "
+		     "p.ROUTINE_TYPE = 'PROCEDURE' AND p.ROUTINE_NAME = '" MARKER_KEPT "' AND "
+		     "p.ROUTINE_SCHEMA = r.name) FROM " REGISTRY_TABLE " r LEFT JOIN "
+		     "information_schema.SCHEMATA s ON s.SCHEMA_NAME = r.name "
+		     "WHERE r.kind = 'kept' ORDER BY r.name");
 	look.sql = sql.data;
 	rc = pt__db_admin_run(db, &look, &rows, &code, &why);
 	if (rc && no_registry(code))
@@ -1689,9 +1682,8 @@ static int mysql_kept(struct pt__db *db, bool drop, struct pt__buf *dropped, str
 		if (pt__db_owner_live(&owner))
 			continue;
 		/* Gone, or someone else's under that name now: forgotten, left alone. */
-		if (!strcmp(row[5], "0") ||
-		    (comments && !(pt__db_owner_parse(row[6], &marker) && marker.kept &&
-				   !strcmp(marker.run_id, row[1])))) {
+		if (!strcmp(row[5], "0") || !(pt__db_owner_parse(row[6], &marker) && marker.kept &&
+					      !strcmp(marker.run_id, row[1]))) {
 			if (drop)
 				unregister_database(db, row[0]);
 			continue;

@@ -1,9 +1,11 @@
 #!/bin/sh
-# --keep-failed on MariaDB: a failed test's clone is copied, with the row
-# the test committed, into a kept database registered and marked as kept;
-# the console gives its URL (password masked) and export lines; the kept
-# clone survives the next run and a plain `partest db clean`, and
-# `partest db clean --kept` drops it.
+# --keep-failed on MariaDB (and, through the _on_mysql script, on Oracle
+# MySQL, whose databases keep no comment): a failed test's clone is copied,
+# with the row the test committed, into a kept database registered and
+# marked as kept; the console gives its URL (password masked) and export
+# lines; the kept clone survives the next run and a plain `partest db
+# clean`, and `partest db clean --kept` drops it, but never a database the
+# user made again under a kept one's name.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/mysql_lib.sh"
 my_start
@@ -44,4 +46,14 @@ run db clean --kept --db "$db"
 check "db clean --kept succeeds" status_is 0
 check "and drops the kept clone" out_has "dropped the kept MySQL database \"$kept\""
 check "which is gone" [ -z "$(databases 'app_pt%')" ]
+
+run -j1 --keep-failed --db "$db" --db-setup "$setup" "$work/fails.sh"
+kept=$(databases 'app_pt%kept1')
+check "a kept clone carries partest's kept marker" \
+	[ "$(sql "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '$kept'")" = partest_kept ]
+sql "DROP DATABASE \`$kept\`; CREATE DATABASE \`$kept\`; CREATE TABLE \`$kept\`.precious (x INT); INSERT INTO \`$kept\`.precious VALUES (7)"
+run db clean --kept --db "$db"
+check "db clean --kept then succeeds" status_is 0
+check "and leaves a database made again under the kept name alone" \
+	[ "$(sql "SELECT x FROM \`$kept\`.precious")" = 7 ]
 done_testing
