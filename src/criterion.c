@@ -188,6 +188,7 @@ static int run_binary(const struct pt__adapter *adapter, const struct pt__adapte
 		.argv = argv,
 		.fds = {PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, PT__SPAWN_INHERIT, PT__SPAWN_NONE,
 			PT__SPAWN_NONE},
+		.wrapped = true,
 	};
 	if (!pt__spawn(&spawn, &pid, why))
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -234,6 +234,7 @@ static pid_t start_batch(const struct pt__adapter *adapter, const struct pt__ada
 			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], pipe_fds[1], PT__SPAWN_NONE,
 				PT__SPAWN_NONE},
 			.cwd = workdir(adapter),
+			.wrapped = true,
 		};
 		if (pt__spawn(&spawn, &pid, why))
 			pid = -1;
