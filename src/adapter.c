@@ -84,6 +84,19 @@ bool pt__adapter_leaked(struct pt__buf *message)
 	return leaked;
 }
 
+bool pt__adapter_batch_leaked(size_t tests, struct pt__buf *message)
+{
+	bool leaked = pt__adapter_leaked(message);
+
+	if (leaked && tests > 1)
+		pt__buf_addf(message,
+			     " (the run of the binary that left them ran %zu tests, and any of "
+			     "them may have started them: --start isolate runs one test a run "
+			     "and says which)",
+			     tests);
+	return leaked;
+}
+
 _Noreturn void pt__adapter_die_like(int wait_status, const char *what, const char *test)
 {
 	struct pt__buf how = PT__BUF_INIT;

@@ -92,6 +92,14 @@ bool pt__adapter_leaked(struct pt__buf *message);
  * on stderr (naming what and which test) and ends the adapter the same way,
  * without a core file. Does not return.
  */
+/*
+ * After a run of the framework's binary for tests tests: appends, when it
+ * left processes running (killed now), what pt__adapter_leaked says and,
+ * for more than one test, that any of them may have started them. True if
+ * it did; the caller charges the last of them.
+ */
+bool pt__adapter_batch_leaked(size_t tests, struct pt__buf *message);
+
 _Noreturn void pt__adapter_die_like(int wait_status, const char *what, const char *test);
 
 /*
