@@ -30,7 +30,7 @@ kept=$(databases 'app_pt%kept1')
 check "the kept clone is on the server" [ -n "$kept" ]
 check "registered as kept" [ "$(sql "SELECT kind FROM partest_registry.databases WHERE name = '$kept'")" = kept ]
 check "and marked as kept" \
-	eval '[ "$(sql "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"'$kept'"'" | cut -d" " -f1-3)" = "partest kept v1" ]'
+	eval '[ "$(sql "SELECT ROUTINE_COMMENT FROM information_schema.ROUTINES WHERE ROUTINE_NAME = '"'partest_kept'"' AND ROUTINE_SCHEMA = '"'$kept'"'" | cut -d" " -f1-3)" = "partest kept v1" ]'
 check "no other clone of the runs is left" [ "$(databases 'app_pt%')" = "$kept" ]
 run db clean --db "$(url app)"
 check "a plain db clean leaves it" eval '[ "$(databases "app_pt%")" = "$kept" ] && out_has "left what --keep-failed kept: 1 database"'
