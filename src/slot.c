@@ -281,11 +281,13 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 	       !(slot->sent > slot->next && retries_left(ctx, slot->work.tests[slot->sent - 1]))) {
 		size_t index = slot->work.tests[slot->sent++];
 		const struct pt__test *test = &ctx->list->tests[index];
-		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_RUN,
-								      .seq = index,
-								      .suite = test->suite,
-								      .name = test->name,
-								      .attempt = (int)test->result.nr_retried + 1});
+		pt__worker_queue(
+			&slot->worker,
+			&(struct pt__command){.type = PT__COMMAND_RUN,
+					      .seq = index,
+					      .suite = test->suite,
+					      .name = test->name,
+					      .attempt = (int)test->result.nr_retried + 1});
 	}
 	if (slot->sent == slot->work.nr_tests && !slot->end_sent) {
 		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_END});
