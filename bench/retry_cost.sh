@@ -13,8 +13,8 @@
 #              `partest ... || partest --rerun-failed ...`, a second run
 #              for the tests that failed
 # The flaky test is the suite's last (a retry is one worker start) or, with
-# WHERE=middle, its middle (the rest of the suite then needs a worker of its
-# own too). The cost of a retry is (retries - clean with --retries) / S; the
+# WHERE=middle, its middle (the rest of the suite then goes back to the
+# queue, its suite set-up run again where it lands). The cost of a retry is (retries - clean with --retries) / S; the
 # peer's per test, (rerun - clean) / S. The database part of a retry (a fresh clone)
 # is measured by the clone benchmarks (sqlite_clones.sh, postgres_clones.sh).
 # Env: S (40), T (10), RUNS (10), WHERE (last | middle), START (fork | spawn).

@@ -153,14 +153,20 @@ static void note_lost_output(struct pt__buf *message)
 	}
 }
 
-static void run_test(struct worker *worker, size_t seq, const char *suite, const char *name)
+static void run_test(struct worker *worker, const struct pt__command *cmd)
 {
+	const char *suite = cmd->suite, *name = cmd->name;
+	size_t seq = cmd->seq;
 	const struct pt__registration *test = pt__registry_test(worker->registry, suite, name);
 	struct pt__outcome outcome = {PT__OUTCOME_PASS, PT__BUF_INIT};
 	enum pt__wire_status status;
 	size_t killed = 0;
 	int64_t start = pt__now_us();
+	char attempt[16];
 
+	/* A retry's worker goes on with other tests: each test gets its own attempt. */
+	snprintf(attempt, sizeof(attempt), "%d", cmd->attempt);
+	setenv(PT__PROTOCOL_ATTEMPT_ENV, attempt, 1);
 	if (!test) {
 		outcome.status = PT__OUTCOME_FAIL;
 		pt__buf_addf(&outcome.message, "no test %s::%s in this program", suite, name);
@@ -227,7 +233,7 @@ static int handle(struct worker *worker, const struct pt__command *cmd, int *sta
 	switch (cmd->type) {
 	case PT__COMMAND_LIST: list_tests(worker); return 0;
 	case PT__COMMAND_INIT: init(worker); return 0;
-	case PT__COMMAND_RUN: run_test(worker, cmd->seq, cmd->suite, cmd->name); return 0;
+	case PT__COMMAND_RUN: run_test(worker, cmd); return 0;
 	case PT__COMMAND_END: end_group(worker); return 0;
 	case PT__COMMAND_SERVE:
 		if (worker->forked)

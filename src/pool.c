@@ -480,7 +480,7 @@ static void pool_init(struct pool *pool, struct pt__test_list *list, const struc
 
 	ctx->list = list;
 	ctx->config = config;
-	pt__results_init(&ctx->results, list, config);
+	pt__results_init(&ctx->results, list, config, plan);
 	ctx->broken = pt__xcalloc(list->nr_programs, sizeof(*ctx->broken));
 	ctx->unfit = pt__xcalloc(list->nr_programs * (size_t)config->workers, sizeof(*ctx->unfit));
 	ctx->servers = pt__xcalloc(list->nr_programs, sizeof(*ctx->servers));

@@ -16,6 +16,7 @@ struct shape {
 	const char *verb;
 	size_t words; /* the verb and the payload's length included */
 	int has_payload;
+	size_t optional; /* words that may follow those, never with a payload */
 };
 
 /* One message a line, its header's shape beside it. */
@@ -23,7 +24,7 @@ struct shape {
 static const struct shape command_shapes[] = {
 	[PT__COMMAND_LIST] = {"list", 1, 0},
 	[PT__COMMAND_INIT] = {"init", 1, 0},
-	[PT__COMMAND_RUN] = {"run", 4, 0},			/* run SEQ SUITE NAME */
+	[PT__COMMAND_RUN] = {"run", 4, 0, 1},			/* run SEQ SUITE NAME [ATTEMPT] */
 	[PT__COMMAND_END] = {"end", 1, 0},
 	[PT__COMMAND_SERVE] = {"serve", 1, 0},
 	[PT__COMMAND_FORK] = {"fork", 3, 1},			/* fork K LEN */
@@ -77,7 +78,11 @@ void pt__protocol_encode_command(struct pt__buf *out, const struct pt__command *
 	pt__buf_adds(out, command_shapes[cmd->type].verb);
 	switch (cmd->type) {
 	case PT__COMMAND_RUN:
-		pt__buf_addf(out, " %zu %s %s\n", cmd->seq, cmd->suite, cmd->name);
+		pt__buf_addf(out, " %zu %s %s", cmd->seq, cmd->suite, cmd->name);
+		/* The first attempt goes without: what every worker understands. */
+		if (cmd->attempt > 1)
+			pt__buf_addf(out, " %d", cmd->attempt);
+		pt__buf_addc(out, '\n');
 		break;
 	case PT__COMMAND_FORK:
 		pt__buf_addf(out, " %d", cmd->worker);
@@ -263,9 +268,14 @@ static int split(const struct shape *shapes, size_t nr_shapes, const char *data,
 		return PT__EPROTOCOL;
 	}
 	h->shape = &shapes[h->type];
-	if (h->nr_words != h->shape->words) {
-		pt__buf_addf(err, "\"%s\" takes %zu words, got %zu", h->shape->verb,
-			     h->shape->words, h->nr_words);
+	if (h->nr_words < h->shape->words || h->nr_words > h->shape->words + h->shape->optional) {
+		if (h->shape->optional)
+			pt__buf_addf(err, "\"%s\" takes %zu to %zu words, got %zu", h->shape->verb,
+				     h->shape->words, h->shape->words + h->shape->optional,
+				     h->nr_words);
+		else
+			pt__buf_addf(err, "\"%s\" takes %zu words, got %zu", h->shape->verb,
+				     h->shape->words, h->nr_words);
 		return PT__EPROTOCOL;
 	}
 	h->payload = NULL;
@@ -352,6 +362,11 @@ int pt__protocol_decode_command(const char *data, size_t len, struct pt__command
 		decoded.seq = (size_t)value;
 		decoded.suite = h.words[2];
 		decoded.name = h.words[3];
+		decoded.attempt = 1;
+		if (h.nr_words > 4 && number(&h, 4, 1, INT32_MAX, "a bad attempt", &value, err))
+			return PT__EPROTOCOL;
+		if (h.nr_words > 4)
+			decoded.attempt = (int)value;
 	} else if (decoded.type == PT__COMMAND_FORK) {
 		if (number(&h, 1, 1, INT32_MAX, "a bad worker number", &value, err))
 			return PT__EPROTOCOL;

@@ -21,6 +21,7 @@
 
 #define PT__PROTOCOL_VERSION	 1
 #define PT__PROTOCOL_ENV	 "PARTEST_PROTOCOL" /* set to the version for workers */
+#define PT__PROTOCOL_ATTEMPT_ENV "PARTEST_ATTEMPT" /* a test's attempt, set from its run frame */
 #define PT__PROTOCOL_COMMAND_FD	 3		    /* runner -> worker */
 #define PT__PROTOCOL_EVENT_FD	 4		    /* worker -> runner */
 #define PT__PROTOCOL_MAX_HEADER	 4096		    /* the newline included */
@@ -32,7 +33,7 @@
 enum pt__command_type {
 	PT__COMMAND_LIST,  /* list the tests */
 	PT__COMMAND_INIT,  /* run the init phase */
-	PT__COMMAND_RUN,   /* run one test: seq, suite, name */
+	PT__COMMAND_RUN,   /* run one test: seq, suite, name, attempt */
 	PT__COMMAND_END,   /* the group is complete: tear its suite down */
 	PT__COMMAND_SERVE, /* become a fork server */
 	PT__COMMAND_FORK,  /* fork worker number `worker`; payload: its environment */
@@ -42,6 +43,7 @@ struct pt__command {
 	enum pt__command_type type;
 	size_t seq;		  /* run */
 	const char *suite, *name; /* run */
+	int attempt;		  /* run: 1, or 2 and up for a retry (0 is sent as 1) */
 	int worker;		  /* fork */
 	const char *payload;	  /* fork: NAME=value entries, each ended by a NUL */
 	size_t payload_len;

@@ -6,9 +6,12 @@
 #include "xalloc.h"
 
 void pt__results_init(struct pt__results *results, struct pt__test_list *list,
-		      const struct pt__pool_config *config)
+		      const struct pt__pool_config *config, const struct pt__plan *plan)
 {
-	*results = (struct pt__results){.list = list, .config = config, .total = list->nr_tests};
+	*results = (struct pt__results){.list = list, .config = config};
+	/* The plan's tests: a later round of --until-fail runs its own, not the list's. */
+	for (size_t g = 0; g < plan->nr_groups; g++)
+		results->total += plan->groups[g].nr_tests;
 }
 
 void pt__results_set_message(struct pt__results *results, size_t index, const char *fmt, ...)

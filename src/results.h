@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plan.h"
 #include "pool_config.h"
 #include "queue.h"
 #include "testlist.h"
@@ -23,9 +24,9 @@ struct pt__results {
 	const char *stop_reason; /* once tripped, what the tests not run are told: static */
 };
 
-/* Starts recording for list's tests. Allocates nothing. */
+/* Starts recording for list's tests, plan's to run. Allocates nothing. */
 void pt__results_init(struct pt__results *results, struct pt__test_list *list,
-		      const struct pt__pool_config *config);
+		      const struct pt__pool_config *config, const struct pt__plan *plan);
 
 /* Replaces test index's message. */
 void pt__results_set_message(struct pt__results *results, size_t index, const char *fmt, ...)

@@ -281,10 +281,13 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 	       !(slot->sent > slot->next && retries_left(ctx, slot->work.tests[slot->sent - 1]))) {
 		size_t index = slot->work.tests[slot->sent++];
 		const struct pt__test *test = &ctx->list->tests[index];
-		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_RUN,
-								      .seq = index,
-								      .suite = test->suite,
-								      .name = test->name});
+		pt__worker_queue(
+			&slot->worker,
+			&(struct pt__command){.type = PT__COMMAND_RUN,
+					      .seq = index,
+					      .suite = test->suite,
+					      .name = test->name,
+					      .attempt = (int)test->result.nr_retried + 1});
 	}
 	if (slot->sent == slot->work.nr_tests && !slot->end_sent) {
 		pt__worker_queue(&slot->worker, &(struct pt__command){.type = PT__COMMAND_END});
@@ -320,9 +323,12 @@ static bool uses_server(const struct pt__slot_context *ctx, size_t program)
 
 /*
  * The slot's next process's environment: the config's for its kind, with
- * PARTEST_ATTEMPT the attempt of its work's first test (a retry runs alone).
+ * PARTEST_ATTEMPT the attempt of its work's first test (a retry runs alone):
+ * an executable's, and an adapter's for the test it runs. A worker sets it
+ * for each test from its run frame.
  */
-static void build_env(const struct pt__slot_context *ctx, struct pt__slot *slot, bool native)
+static void build_env(const struct pt__slot_context *ctx, struct pt__slot *slot, bool native,
+		      bool adapter)
 {
 	char *const *base = (native ? ctx->config->native_envs
 				    : ctx->config->exec_envs)[slot->worker.number - 1];
@@ -337,7 +343,7 @@ static void build_env(const struct pt__slot_context *ctx, struct pt__slot *slot,
 	for (size_t i = 0; i < nr; i++)
 		if (strncmp(base[i], ATTEMPT_VAR "=", sizeof(ATTEMPT_VAR)))
 			slot->env[kept++] = base[i];
-	slot->for_retry = attempt > 1;
+	slot->for_retry = attempt > 1 && adapter;
 	snprintf(slot->attempt_var, sizeof(slot->attempt_var), ATTEMPT_VAR "=%zu", attempt);
 	slot->env[kept] = slot->attempt_var;
 }
@@ -353,7 +359,7 @@ static int start_process(struct pt__slot_context *ctx, struct pt__slot *slot, si
 		.path = prog->path,
 		.argv = prog->argv,
 		.args = prog->args,
-		.env = (build_env(ctx, slot, native), slot->env),
+		.env = (build_env(ctx, slot, native, prog->adapter), slot->env),
 		.native = native,
 		.server = server,
 		.capture_dir = ctx->config->capture_dir,
@@ -601,8 +607,9 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 		}
 		drop_work(slot);
 		slot->deadline_us = 0;
-		/* Under isolate a worker runs one test and goes; so does one
-		 * whose environment says a retry's attempt. */
+		/* Under isolate a worker runs one test and goes; so does an
+		 * adapter whose environment says a retry's attempt, as it runs
+		 * its tests in that environment, whatever the run frame says. */
 		if (ctx->list->programs[slot->program].start == PT__START_ISOLATE ||
 		    slot->for_retry)
 			pt__slot_retire(ctx, slot);

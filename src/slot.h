@@ -20,8 +20,9 @@
  * A test that fails, crashes or times out with retries left runs again on
  * the same slot, alone, in a fresh process: the slot's process is stopped
  * (the rest of its group goes back to the queue), then the slot renewed
- * (renew_slot), then the test started again with PARTEST_ATTEMPT set to its
- * attempt. After a crash or a time-out the slot is renewed before its next
+ * (renew_slot), then the test started again with its attempt in its run
+ * frame (and PARTEST_ATTEMPT, for an executable or an adapter); the fresh
+ * worker then takes more work, an adapter's excepted. After a crash or a time-out the slot is renewed before its next
  * process starts; under --keep-failed a test failed for good has its slot
  * kept (keep_slot) once the process is gone.
  */
@@ -68,7 +69,7 @@ struct pt__slot {
 	bool retrying; /* stopped so that its work, one test, runs again */
 	bool keeping;  /* stopped so that its clones are kept for kept_test */
 	size_t kept_test;
-	bool for_retry;	      /* its process runs a retry, and no other work after it */
+	bool for_retry;	      /* its adapter runs a retry, and no other work after it */
 	char **env;	      /* its process's environment: the config's, and the attempt */
 	char attempt_var[32]; /* "PARTEST_ATTEMPT=K" */
 };

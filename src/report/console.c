@@ -35,6 +35,7 @@ void pt__console_init(struct pt__console *console, const struct pt__options *opt
 	console->verbose = options->verbose;
 	console->no_capture = options->no_capture;
 	console->flaky_fails = options->flaky_fails;
+	console->rounds_appended = options->until_fail && !options->repeat;
 	console->start = pt__now_seconds();
 }
 
@@ -212,7 +213,7 @@ void pt__console_test_done(struct pt__console *console, const struct pt__test_li
 			indented(console->out, "    ", result->err.data, result->err.len);
 		}
 	}
-	if (per_program && !executable)
+	if (per_program && !executable && !(console->rounds_appended && test->repeat > 1))
 		program_line(console, list, test->program);
 	fflush(console->out);
 }

@@ -31,6 +31,9 @@ struct pt__console {
 	 * (counted when the list had tests_counted tests) and those finished. */
 	size_t *program_tests, *program_finished;
 	size_t nr_programs, tests_counted;
+	/* --until-fail without --repeat: rounds come one after another, and a
+	 * program's line is for its first round only. */
+	bool rounds_appended;
 };
 
 void pt__console_init(struct pt__console *console, const struct pt__options *options, FILE *out);

@@ -2,7 +2,7 @@
  * Tests that fail on their first attempts and pass later, for --retries.
  * Each leaves a file per attempt in $FLAKY_DIR (a directory the e2e script
  * makes: TMPDIR is renewed between attempts), and logs "NAME ATTEMPT
- * WORKER" lines to $FLAKY_DIR/log, with the suite set-up as "setup".
+ * WORKER PID" lines to $FLAKY_DIR/log, with the suite set-up as "setup".
  */
 #include <partest.h>
 #include <fcntl.h>
@@ -22,8 +22,8 @@ static void log_line(const char *what)
 	if (!dir)
 		return;
 	snprintf(path, sizeof(path), "%s/log", dir);
-	snprintf(line, sizeof(line), "%s %s %s\n", what, attempt ? attempt : "unset",
-		 getenv("PARTEST_WORKER"));
+	snprintf(line, sizeof(line), "%s %s %s %ld\n", what, attempt ? attempt : "unset",
+		 getenv("PARTEST_WORKER"), (long)getpid());
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
 	if (fd >= 0) {
 		(void)!write(fd, line, strlen(line));

@@ -118,6 +118,36 @@ PT_TEST(protocol, commands_round_trip)
 	pt__buf_release(&wire);
 }
 
+PT_TEST(protocol, a_retry_s_attempt_rides_on_its_run_frame)
+{
+	struct pt__buf wire = PT__BUF_INIT;
+	size_t used;
+
+	pt__protocol_encode_command(&wire, &(struct pt__command){.type = PT__COMMAND_RUN,
+								 .seq = 3,
+								 .suite = "s",
+								 .name = "n",
+								 .attempt = 2});
+	PT_ASSERT_STR(wire.data, ==, "run 3 s n 2\n");
+	PT_ASSERT_INT(decode_command(wire.data, wire.len, &used), ==, 1);
+	PT_EXPECT_INT(command.attempt, ==, 2);
+	PT_EXPECT_STR(command.name, ==, "n");
+	pt__buf_reset(&wire);
+	pt__protocol_encode_command(&wire, &(struct pt__command){.type = PT__COMMAND_RUN,
+								 .seq = 3,
+								 .suite = "s",
+								 .name = "n",
+								 .attempt = 1});
+	PT_ASSERT_STR(wire.data, ==, "run 3 s n\n");
+	PT_ASSERT_INT(decode_command(wire.data, wire.len, &used), ==, 1);
+	PT_EXPECT_INT(command.attempt, ==, 1);
+	pt__buf_release(&wire);
+	PT_ASSERT_INT(decode_command("run 3 s n 0\n", 12, &used), ==, PT__EPROTOCOL);
+	PT_EXPECT_STR(err.data, ==, "\"run\" with a bad attempt \"0\"");
+	PT_ASSERT_INT(decode_command("run 3 s n 2 x\n", 14, &used), ==, PT__EPROTOCOL);
+	PT_EXPECT_STR(err.data, ==, "\"run\" takes 4 to 5 words, got 6");
+}
+
 PT_TEST(protocol, partial_frames_ask_for_more)
 {
 	size_t used;

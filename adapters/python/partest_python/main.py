@@ -57,7 +57,7 @@ def run_worker(source, forked):
             session = Session(source.index, source.after_group)
             protocol.flush_output()
             protocol.send("ready")
-        elif verb == "run" and len(words) == 4 and session is not None:
+        elif verb == "run" and protocol.run_words(words) and session is not None:
             session.run(*words[1:])
         elif verb == "end" and len(words) == 1 and session is not None:
             session.end()

@@ -41,6 +41,16 @@ def result(seq, status, usec, message):
     send("result %s %s %d %s %s" % (seq, status, max(usec, 0), offset(1), offset(2)), message)
 
 
+def run_words(words):
+    """Whether words are a run frame's: SEQ SUITE NAME, then an attempt of 2 or more, or none."""
+    return len(words) == 4 or (len(words) == 5 and words[4].isdigit() and int(words[4]) >= 1)
+
+
+def set_attempt(attempt):
+    """A run frame's attempt (1 when it says none) goes into the test's environment."""
+    os.environ["PARTEST_ATTEMPT"] = attempt
+
+
 def commands(fd=COMMANDS):
     """Yields each command as a list of words, until end of input."""
     pending = b""
