@@ -84,6 +84,19 @@ bool pt__adapter_leaked(struct pt__buf *message)
 	return leaked;
 }
 
+bool pt__adapter_batch_leaked(size_t tests, struct pt__buf *message)
+{
+	bool leaked = pt__adapter_leaked(message);
+
+	if (leaked && tests > 1)
+		pt__buf_addf(message,
+			     " (the run of the binary that left them ran %zu tests, and any of "
+			     "them may have started them: --start isolate runs one test a run "
+			     "and says which)",
+			     tests);
+	return leaked;
+}
+
 _Noreturn void pt__adapter_die_like(int wait_status, const char *what, const char *test)
 {
 	struct pt__buf how = PT__BUF_INIT;
@@ -235,9 +248,22 @@ void pt__adapter_attach(struct pt__program *program, const char *kind, const cha
 		pt__buf_reset(&self);
 		pt__buf_adds(&self, "partest");
 	}
-	program->argv = pt__xcalloc(6, sizeof(*program->argv));
+	char *const *wrapper = pt__spawn_wrapper();
+	size_t nr_words = 0;
+	while (wrapper && wrapper[nr_words])
+		nr_words++;
+	program->argv = pt__xcalloc(8 + nr_words, sizeof(*program->argv));
 	program->argv[argc++] = pt__buf_detach(&self);
 	program->argv[argc++] = pt__xstrdup(PT__ADAPTER_FLAG);
+	/* --wrapper: the adapter starts the suite's test processes under it. */
+	if (nr_words) {
+		struct pt__buf count = PT__BUF_INIT;
+		pt__buf_addf(&count, "%zu", nr_words);
+		program->argv[argc++] = pt__xstrdup(PT__ADAPTER_WRAPPER_FLAG);
+		program->argv[argc++] = pt__buf_detach(&count);
+		for (size_t i = 0; i < nr_words; i++)
+			program->argv[argc++] = pt__xstrdup(wrapper[i]);
+	}
 	program->argv[argc++] = pt__xstrdup(kind);
 	program->argv[argc++] = pt__xstrdup(program->path);
 	if (arg)

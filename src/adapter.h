@@ -4,8 +4,10 @@
  * Criterion binary, a CMake build's ctest entries, a meson build's tests.
  * The runner starts it as
  *
- *	partest --internal-adapter KIND ARG...
+ *	partest --internal-adapter [--wrapper-words N WORD...] KIND ARG...
  *
+ * (the words of the run's --wrapper, under which the adapter starts the
+ * framework's processes that run tests, never those that list them)
  * and drives it as it drives a script worker. The adapter lists the tests
  * through the framework, takes the `run` frames it is sent as batches, runs
  * each batch through the framework (one process of a GoogleTest binary for
@@ -29,6 +31,7 @@
 #include "testlist.h"
 
 #define PT__ADAPTER_FLAG "--internal-adapter"
+#define PT__ADAPTER_WRAPPER_FLAG "--wrapper-words"
 
 /* A test the runner asked for, in a batch. */
 struct pt__adapter_test {
@@ -89,11 +92,20 @@ bool pt__adapter_leaked(struct pt__buf *message);
  * on stderr (naming what and which test) and ends the adapter the same way,
  * without a core file. Does not return.
  */
+/*
+ * After a run of the framework's binary for tests tests: appends, when it
+ * left processes running (killed now), what pt__adapter_leaked says and,
+ * for more than one test, that any of them may have started them. True if
+ * it did; the caller charges the last of them.
+ */
+bool pt__adapter_batch_leaked(size_t tests, struct pt__buf *message);
+
 _Noreturn void pt__adapter_die_like(int wait_status, const char *what, const char *test);
 
 /*
  * Runner side: program is to be driven by the adapter of kind, with arg
- * (NULL: none) after its path. Sets program->argv and program->adapter.
+ * (NULL: none) after its path, and the run's wrapper (pt__spawn_wrapper)
+ * handed on. Sets program->argv and program->adapter.
  */
 void pt__adapter_attach(struct pt__program *program, const char *kind, const char *arg);
 

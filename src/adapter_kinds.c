@@ -1,6 +1,7 @@
 #include "adapter_kinds.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapter.h"
@@ -8,8 +9,11 @@
 #include "ctest_adapter.h"
 #include "gtest.h"
 #include "meson_adapter.h"
+#include "spawn.h"
+#include "xalloc.h"
 
-int pt__adapter_main(int argc, char **argv)
+/* Serves as the kind argv[0] names, with the rest its arguments. */
+static int serve(int argc, char **argv)
 {
 	static const struct pt__adapter_kind *const kinds[] = {
 		&pt__gtest_adapter,
@@ -31,4 +35,36 @@ int pt__adapter_main(int argc, char **argv)
 	fprintf(stderr, "partest: %s: no adapter \"%s\"\n", PT__ADAPTER_FLAG,
 		argc > 0 ? argv[0] : "");
 	return 2;
+}
+
+int pt__adapter_main(int argc, char **argv)
+{
+	char **words = NULL;
+	int rc;
+
+	/* The run's --wrapper, for the framework's processes that run tests. */
+	if (argc > 1 && !strcmp(argv[0], PT__ADAPTER_WRAPPER_FLAG)) {
+		struct pt__buf err = PT__BUF_INIT;
+		char *end;
+		long nr = strtol(argv[1], &end, 10);
+		if (*end || nr < 1 || nr > argc - 2) {
+			fprintf(stderr, "partest: %s %s: \"%s\" is not a count of the words after it\n",
+				PT__ADAPTER_FLAG, PT__ADAPTER_WRAPPER_FLAG, argv[1]);
+			return 2;
+		}
+		words = pt__xcalloc((size_t)nr + 1, sizeof(*words));
+		memcpy(words, argv + 2, (size_t)nr * sizeof(*words));
+		if (pt__spawn_wrap(words, &err)) {
+			fprintf(stderr, "partest: %s\n", err.data);
+			pt__buf_release(&err);
+			free(words);
+			return 2;
+		}
+		argc -= 2 + (int)nr;
+		argv += 2 + nr;
+	}
+	rc = serve(argc, argv);
+	pt__spawn_wrap(NULL, NULL);
+	free(words);
+	return rc;
 }

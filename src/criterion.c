@@ -137,7 +137,10 @@ static json_t *find(json_t *report, const struct pt__adapter_test *test)
 	return NULL;
 }
 
-static void report(struct pt__adapter *adapter, json_t *verdict, int64_t duration_us)
+/* Reports a test as Criterion judged it, with what its run left running
+ * (leaked, non-empty when it left some) charged to it. */
+static void report(struct pt__adapter *adapter, json_t *verdict, int64_t duration_us,
+		   const struct pt__buf *leaked)
 {
 	const char *status = json_string_value(json_object_get(verdict, "status"));
 	json_t *messages = json_object_get(verdict, "messages");
@@ -157,6 +160,11 @@ static void report(struct pt__adapter *adapter, json_t *verdict, int64_t duratio
 	if (wire == PT__WIRE_FAIL && !json_array_size(messages))
 		pt__buf_adds(&message, "Criterion says it failed (an unexpected signal or exit "
 				       "status, or no message)");
+	if (leaked->len) {
+		pt__buf_addf(&message, "%s%s", message.len ? "\n" : "", leaked->data);
+		if (wire != PT__WIRE_FAIL)
+			wire = PT__WIRE_LEAK;
+	}
 	pt__adapter_result(adapter, wire, duration_us, message.data, message.len);
 	pt__buf_release(&message);
 }
@@ -188,6 +196,7 @@ static int run_binary(const struct pt__adapter *adapter, const struct pt__adapte
 		.argv = argv,
 		.fds = {PT__SPAWN_DEVNULL, PT__SPAWN_INHERIT, PT__SPAWN_INHERIT, PT__SPAWN_NONE,
 			PT__SPAWN_NONE},
+		.wrapped = true,
 	};
 	if (!pt__spawn(&spawn, &pid, why))
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -201,7 +210,8 @@ static int run_binary(const struct pt__adapter *adapter, const struct pt__adapte
 static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n,
 		      bool whole_suite)
 {
-	struct pt__buf json = PT__BUF_INIT, why = PT__BUF_INIT;
+	struct pt__buf json = PT__BUF_INIT, why = PT__BUF_INIT, leaked = PT__BUF_INIT,
+		       none = PT__BUF_INIT;
 	const char *tmp = getenv("TMPDIR");
 	int64_t started = pt__now_us();
 	json_error_t error;
@@ -214,6 +224,7 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 	if (status != -1)
 		root = json_load_file(json.data, 0, &error);
 	unlink(json.data);
+	pt__adapter_batch_leaked(n, &leaked);
 	if (!root && status != -1 && !WIFEXITED(status)) {
 		struct pt__buf test = PT__BUF_INIT;
 		pt__buf_addf(&test, "%s::%s", tests[0].suite, tests[0].name);
@@ -226,7 +237,7 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 	for (size_t i = 0; i < n; i++) {
 		json_t *verdict = root ? find(root, &tests[i]) : NULL;
 		if (verdict) {
-			report(adapter, verdict, each_us);
+			report(adapter, verdict, each_us, i + 1 == n ? &leaked : &none);
 			continue;
 		}
 		if (root) {
@@ -238,6 +249,7 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 	json_decref(root);
 	pt__buf_release(&json);
 	pt__buf_release(&why);
+	pt__buf_release(&leaked);
 }
 
 /*

@@ -128,6 +128,12 @@ struct console {
 	int64_t started_us;
 	struct pt__buf message; /* the running test's lines from its first failure on */
 	bool failure_seen;
+	/* The last test to run ended: its result waits for the process's end,
+	 * to carry what the process left running. */
+	bool held;
+	enum pt__wire_status held_status;
+	int64_t held_us;
+	size_t ran; /* tests it started */
 };
 
 /* If line is "[ WORD ] Suite.Name" followed by end, " (" or ",": true. */
@@ -163,9 +169,26 @@ static bool opens_message(const char *line)
 	return digit < colon && digit > line && digit[-1] == ':';
 }
 
+/* True when no test after tests[next] is to run (none, or all disabled). */
+static bool last_to_run(const struct console *console)
+{
+	for (size_t i = console->next + 1; i < console->nr; i++)
+		if (!disabled(&console->tests[i]))
+			return false;
+	return true;
+}
+
 static void finish(struct pt__adapter *adapter, struct console *console,
 		   enum pt__wire_status status)
 {
+	if (last_to_run(console)) {
+		console->held = true;
+		console->held_status = status;
+		console->held_us = pt__now_us() - console->started_us;
+		console->running = false;
+		console->next++;
+		return;
+	}
 	pt__adapter_result(adapter, status, pt__now_us() - console->started_us,
 			   console->message.data, console->message.len);
 	pt__buf_reset(&console->message);
@@ -188,6 +211,8 @@ static void skip_disabled(struct pt__adapter *adapter, struct console *console)
 /* Reads one line of the console (its newline included, if any). */
 static void read_line(struct pt__adapter *adapter, struct console *console, const char *line)
 {
+	if (console->held)
+		return;
 	skip_disabled(adapter, console);
 	if (console->next >= console->nr)
 		return;
@@ -195,6 +220,7 @@ static void read_line(struct pt__adapter *adapter, struct console *console, cons
 	if (!console->running) {
 		if (reports(line, "[ RUN      ] ", test)) {
 			console->running = true;
+			console->ran++;
 			console->started_us = pt__now_us();
 		}
 		return;
@@ -234,6 +260,7 @@ static pid_t start_batch(const struct pt__adapter *adapter, const struct pt__ada
 			.fds = {PT__SPAWN_DEVNULL, pipe_fds[1], pipe_fds[1], PT__SPAWN_NONE,
 				PT__SPAWN_NONE},
 			.cwd = workdir(adapter),
+			.wrapped = true,
 		};
 		if (pt__spawn(&spawn, &pid, why))
 			pid = -1;
@@ -249,7 +276,7 @@ static pid_t start_batch(const struct pt__adapter *adapter, const struct pt__ada
 /* Runs tests[0..n), which the binary runs in this order, in one process of it. */
 static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test *tests, size_t n)
 {
-	struct console console = {tests, n, 0, false, 0, PT__BUF_INIT, false};
+	struct console console = {tests, n, 0, false, 0, PT__BUF_INIT, false, false, PT__WIRE_PASS, 0, 0};
 	struct pt__buf why = PT__BUF_INIT, pending = PT__BUF_INIT;
 	char chunk[65536];
 	int out = -1, status = 0;
@@ -289,6 +316,14 @@ static void run_batch(struct pt__adapter *adapter, const struct pt__adapter_test
 	close(out);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (console.held) {
+		if (pt__adapter_batch_leaked(console.ran, &console.message) &&
+		    console.held_status != PT__WIRE_FAIL)
+			console.held_status = PT__WIRE_LEAK;
+		pt__adapter_result(adapter, console.held_status, console.held_us,
+				   console.message.data, console.message.len);
+		skip_disabled(adapter, &console);
+	}
 	if (console.next < n && (console.running || !WIFEXITED(status))) {
 		struct pt__buf test = PT__BUF_INIT;
 		pt__buf_addf(&test, "%s.%s", tests[console.next].suite, tests[console.next].name);

@@ -344,6 +344,11 @@ int pt__spawn_wrap(char *const *words, struct pt__buf *err)
 	return 0;
 }
 
+char *const *pt__spawn_wrapper(void)
+{
+	return wrapper.words;
+}
+
 static int start(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf *err)
 {
 	return needs_fork(spawn) ? spawn_fork(spawn, pid, err) : spawn_posix(spawn, pid, err);

@@ -46,6 +46,9 @@ struct pt__spawn {
  */
 int pt__spawn_wrap(char *const *words, struct pt__buf *err);
 
+/* The run's wrapper words as pt__spawn_wrap took them, or NULL. */
+char *const *pt__spawn_wrapper(void);
+
 /*
  * Starts the child and sets *pid. On failure, exec failures included,
  * returns PT__ERUN and says in err what could not be done, naming the

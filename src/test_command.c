@@ -61,6 +61,7 @@ int pt__test_command_run(const struct pt__test_command *command, struct pt__buf 
 				command->merge_stderr ? pipe_fds[1] : PT__SPAWN_INHERIT,
 				PT__SPAWN_NONE, PT__SPAWN_NONE},
 			.cwd = command->cwd,
+			.wrapped = true,
 		};
 		int rc = pt__spawn(&spawn, &pid, why);
 		close(pipe_fds[1]);

@@ -70,5 +70,19 @@ RUNS_LOG=$work/runs.log run -j1 ./runs
 check "three suites of 40 tests pass" last_line_is '120 passed, 0 failed, 0 skipped'
 check "in one run of the binary a suite (beside two listings)" sh -c \
 	"[ \"\$(grep -c -- '--jobs' runs.log)\" -eq 3 ] && [ \"\$(grep -c -- '--list' runs.log)\" -eq 2 ]"
+cat >leaks.c <<'EOF'
+#include <stdlib.h>
+#include <criterion/criterion.h>
+Test(leaky, leaves_a_process) { cr_assert_eq(system("sleep 60 >/dev/null 2>&1 &"), 0); }
+Test(leaky, clean) { cr_assert(1); }
+EOF
+cc -o leaks leaks.c -lcriterion || exit 1
+run -j1 -v ./leaks
+check "a process a run of the binary left is charged to its last test" grep -q 'LEAK .*leaky::' out
+check "saying any test of the run may have started it" out_has 'any of them may have started them'
+check "and killed" sh -c '! pgrep -f "^sleep 60$" >/dev/null'
+run -j1 -v --start isolate ./leaks
+check "under isolate, to the test that left it" grep -q 'LEAK .*leaky::leaves_a_process' out
+check "and the other passes" grep -q 'PASS .*leaky::clean' out
 check "nothing is left behind" no_run_dirs_left
 done_testing

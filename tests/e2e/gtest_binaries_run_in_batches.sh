@@ -43,5 +43,28 @@ check "under isolate, a process for every test run" [ "$(wc -l <"$GTEST_SAMPLE_L
 GTEST_SAMPLE_HANG=1 run -j1 -v --timeout 1 --filter '*::Slow::*' ./gtest_sample
 check "a test past its time limit is timed out" grep -q 'TIMEOUT .*Slow::SleepsWhenAsked' out
 check "and the rest of its suite goes on in a new process" grep -q 'PASS .*Slow::After' out
+
+GTEST_SAMPLE_LEAK=1 run -j1 -v --filter '*::Slow::*' ./gtest_sample
+check "a process a batch left running is charged to its last test" grep -q 'LEAK .*Slow::After' out
+check "saying any test of the batch may have started it" out_has 'any of them may have started them'
+check "and killed" sh -c '! pgrep -f "^sleep 60$" >/dev/null'
+GTEST_SAMPLE_LEAK=1 run -j1 -v --start isolate --filter '*::Slow::*' ./gtest_sample
+check "under isolate it is charged to the test that left it, alone" grep -q 'LEAK .*Slow::After' out
+check "and the test before it passes" grep -q 'PASS .*Slow::SleepsWhenAsked' out
+
+export WRAP_LOG="$work/wrapped"
+cat >wrap.sh <<'SCRIPT'
+#!/bin/sh
+# Records its arguments, one a line in brackets, then runs the rest.
+{ printf 'wrapped:'; printf ' [%s]' "$@"; echo; } >>"$WRAP_LOG"
+shift
+exec "$@"
+SCRIPT
+chmod +x wrap.sh
+run -j2 --wrapper "$work/wrap.sh 'a word'" ./gtest_sample
+check "under --wrapper, the same verdicts" last_line_is '10 passed, 3 failed, 2 skipped'
+check "the binary's processes that run tests are wrapped" \
+	grep -q '^wrapped: \[a word\] \[[^]]*gtest_sample\] \[--gtest_filter=' "$WRAP_LOG"
+check "its listing is not" sh -c '! grep -q gtest_list_tests "$WRAP_LOG"'
 check "nothing is left behind" no_run_dirs_left
 done_testing
