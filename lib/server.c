@@ -130,6 +130,15 @@ static ssize_t receive(struct server *server)
 	return n;
 }
 
+/*
+ * A forked worker's environment as the runner sent it, kept for the
+ * process's life: environ starts as a copy of this array, so that when
+ * setenv() replaces an entry (PARTEST_ATTEMPT, per test) the string it
+ * replaces is still held here rather than lost; and the copy is held too,
+ * since setenv() leaves an array it did not allocate when it grows one.
+ */
+static char **sent_environ, **first_environ;
+
 /* In the new worker: its descriptors, process group and environment. */
 static void become_worker(struct server *server, const int fds[FORK_FDS], const char *env,
 			  size_t len)
@@ -156,7 +165,10 @@ static void become_worker(struct server *server, const int fds[FORK_FDS], const 
 	}
 	PT__GROW(vars, nr + 1, alloc);
 	vars[nr] = NULL;
-	environ = vars;
+	sent_environ = vars;
+	first_environ = pt__xcalloc(nr + 1, sizeof(*first_environ));
+	memcpy(first_environ, vars, (nr + 1) * sizeof(*first_environ));
+	environ = first_environ;
 	pt__worker_prepare_process();
 }
 
