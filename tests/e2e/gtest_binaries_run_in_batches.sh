@@ -56,7 +56,8 @@ export WRAP_LOG="$work/wrapped"
 cat >wrap.sh <<'SCRIPT'
 #!/bin/sh
 # Records its arguments, one a line in brackets, then runs the rest.
-{ printf 'wrapped:'; printf ' [%s]' "$@"; echo; } >>"$WRAP_LOG"
+# One write, so that lines of wrappers running at once never interleave.
+printf 'wrapped:%s\n' "$(printf ' [%s]' "$@")" >>"$WRAP_LOG"
 shift
 exec "$@"
 SCRIPT
