@@ -1,14 +1,13 @@
 #include "last_failed.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "state_dir.h"
 #include "xalloc.h"
 
 static int compare_ids(const void *a, const void *b)
@@ -60,7 +59,7 @@ int pt__last_failed_load(struct pt__id_set *set, const char *state_dir, struct p
 
 	memset(set, 0, sizeof(*set));
 	pt__buf_addf(&path, "%s/failed", state_dir);
-	int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int fd = pt__open_nofollow(path.data);
 	FILE *file = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!file) {
 		int why = errno;
@@ -89,8 +88,7 @@ int pt__last_failed_save(const struct pt__id_set *set, const char *state_dir,
 			 const struct pt__test_list *list, struct pt__buf *err)
 {
 	struct pt__id_set ran = {0}, next = {0};
-	struct pt__buf path = PT__BUF_INIT, temp = PT__BUF_INIT;
-	int why = 0;
+	struct pt__buf path = PT__BUF_INIT, contents = PT__BUF_INIT;
 
 	for (size_t i = 0; i < list->nr_tests; i++) {
 		const struct pt__test *test = &list->tests[i];
@@ -105,37 +103,13 @@ int pt__last_failed_save(const struct pt__id_set *set, const char *state_dir,
 			add_id(&next, set->ids[i]);
 	settle(&next);
 
-	pt__buf_addf(&path, "%s/failed", state_dir);
-	pt__buf_addf(&temp, "%s.%ld", path.data, (long)getpid());
-	if (mkdir(state_dir, 0777) && errno != EEXIST) {
-		why = errno;
-		goto out;
-	}
-	int fd = open(temp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-		      0666);
-	FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!file) {
-		why = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(temp.data);
-		}
-		goto out;
-	}
-	errno = 0;
 	for (size_t i = 0; i < next.nr; i++)
-		fprintf(file, "%s\n", next.ids[i]);
-	if (ferror(file) | fclose(file) || rename(temp.data, path.data)) {
-		why = errno ? errno : EIO;
-		unlink(temp.data);
-	}
-out:
-	if (why)
-		pt__buf_addf(err, "cannot record the failed tests in \"%s\": %s", path.data,
-			     strerror(why));
+		pt__buf_addf(&contents, "%s\n", next.ids[i]);
+	pt__buf_addf(&path, "%s/failed", state_dir);
+	int rc = pt__write_file_atomic(path.data, pt__buf_str(&contents), contents.len, err);
 	pt__buf_release(&path);
-	pt__buf_release(&temp);
+	pt__buf_release(&contents);
 	pt__id_set_release(&ran);
 	pt__id_set_release(&next);
-	return why ? PT__ERUN : 0;
+	return rc;
 }

@@ -1,14 +1,13 @@
 #include "worker_order.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "state_dir.h"
 #include "xalloc.h"
 
 void pt__worker_order_add(struct pt__worker_order *order, int worker, size_t test)
@@ -27,43 +26,19 @@ void pt__worker_order_release(struct pt__worker_order *order)
 int pt__worker_order_save(const struct pt__worker_order *order, const char *state_dir,
 			  const struct pt__test_list *list, struct pt__buf *err)
 {
-	struct pt__buf path = PT__BUF_INIT, temp = PT__BUF_INIT;
-	int why = 0;
+	struct pt__buf path = PT__BUF_INIT, contents = PT__BUF_INIT;
+	int rc;
 
-	pt__buf_addf(&path, "%s/order", state_dir);
-	pt__buf_addf(&temp, "%s.%ld", path.data, (long)getpid());
-	if (mkdir(state_dir, 0777) && errno != EEXIST) {
-		why = errno;
-		goto out;
-	}
-	int fd = open(temp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-		      0666);
-	FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!file) {
-		why = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(temp.data);
-		}
-		goto out;
-	}
-	errno = 0;
 	for (size_t i = 0; i < order->nr; i++) {
 		const struct pt__test *test = &list->tests[order->started[i].test];
-		fprintf(file, "%d\t%s\t%s\n", order->started[i].worker,
-			pt__status_failed(test->result.status) ? "failed" : "ok", test->id);
+		pt__buf_addf(&contents, "%d\t%s\t%s\n", order->started[i].worker,
+			     pt__status_failed(test->result.status) ? "failed" : "ok", test->id);
 	}
-	if (ferror(file) | fclose(file) || rename(temp.data, path.data)) {
-		why = errno ? errno : EIO;
-		unlink(temp.data);
-	}
-out:
-	if (why)
-		pt__buf_addf(err, "cannot record the workers' order in \"%s\": %s", path.data,
-			     strerror(why));
+	pt__buf_addf(&path, "%s/order", state_dir);
+	rc = pt__write_file_atomic(path.data, pt__buf_str(&contents), contents.len, err);
 	pt__buf_release(&path);
-	pt__buf_release(&temp);
-	return why ? PT__ERUN : 0;
+	pt__buf_release(&contents);
+	return rc;
 }
 
 struct line {
@@ -81,7 +56,7 @@ static int read_lines(const char *state_dir, struct line **lines, size_t *nr, st
 	ssize_t len;
 
 	pt__buf_addf(&path, "%s/order", state_dir);
-	int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int fd = pt__open_nofollow(path.data);
 	FILE *file = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!file) {
 		pt__buf_addf(err, "--bisect: no record of the last run's order in \"%s\": %s",
