@@ -7,33 +7,22 @@
 
 #include "error.h"
 #include "find_program.h"
+#include "argv.h"
 #include "report/shell_quote.h"
 #include "shell_words.h"
 #include "spawn.h"
 #include "xalloc.h"
 
-struct args {
-	char **argv;
-	size_t nr, alloc;
-};
-
-static void add(struct args *args, const char *arg)
-{
-	PT__GROW(args->argv, args->nr + 2, args->alloc);
-	args->argv[args->nr++] = pt__xstrdup(arg);
-	args->argv[args->nr] = NULL;
-}
-
 /* The program's own command for the test: the program, then what selects it. */
 static int program_args(const struct pt__test_list *list, const struct pt__test *test,
-			struct args *args, struct pt__buf *err)
+			struct pt__argv *args, struct pt__buf *err)
 {
 	const struct pt__program *program = &list->programs[test->program];
 
 	if (program->kind == PT__PROGRAM_EXEC && !program->argv) {
-		add(args, program->path);
+		pt__argv_add(args, program->path);
 		for (char *const *arg = program->args; arg && *arg; arg++)
-			add(args, *arg);
+			pt__argv_add(args, *arg);
 		return 0;
 	}
 	if (program->kind != PT__PROGRAM_NATIVE || !program->forkable || program->args ||
@@ -49,9 +38,9 @@ static int program_args(const struct pt__test_list *list, const struct pt__test 
 	pt__glob_escape(&glob, test->suite);
 	pt__buf_adds(&glob, "::");
 	pt__glob_escape(&glob, test->name);
-	add(args, program->path);
-	add(args, "--filter");
-	add(args, glob.data);
+	pt__argv_add(args, program->path);
+	pt__argv_add(args, "--filter");
+	pt__argv_add(args, glob.data);
 	pt__buf_release(&glob);
 	return 0;
 }
@@ -60,7 +49,7 @@ int pt__debug_run(const struct pt__test_list *list, size_t test, char *const *en
 		  struct pt__buf *err)
 {
 	const char *debugger = getenv("DEBUGGER");
-	struct args args = {0};
+	struct pt__argv args = {0};
 	struct pt__buf path = PT__BUF_INIT;
 	char **words = NULL;
 	size_t nr_words = 0;
@@ -74,7 +63,7 @@ int pt__debug_run(const struct pt__test_list *list, size_t test, char *const *en
 		}
 		pt__buf_release(&why);
 		for (size_t i = 0; !rc && i < nr_words; i++)
-			add(&args, words[i]);
+			pt__argv_add(&args, words[i]);
 		pt__shell_words_free(words);
 	}
 	if (!rc)
@@ -100,9 +89,7 @@ int pt__debug_run(const struct pt__test_list *list, size_t test, char *const *en
 				  : WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status)
 							     : 1;
 	}
-	for (size_t i = 0; i < args.nr; i++)
-		free(args.argv[i]);
-	free(args.argv);
+	pt__argv_release(&args);
 	pt__buf_release(&path);
 	return rc;
 }

@@ -4,28 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argv.h"
 #include "error.h"
 #include "xalloc.h"
-
-static void add_word(char ***words, size_t *nr, size_t *alloc, struct pt__buf *word)
-{
-	PT__GROW(*words, *nr + 2, *alloc);
-	(*words)[(*nr)++] = pt__buf_detach(word);
-	(*words)[*nr] = NULL;
-}
 
 int pt__shell_words_split(const char *text, char ***words, size_t *nr_words, struct pt__buf *err)
 {
 	struct pt__buf word = PT__BUF_INIT;
-	char **list = NULL;
-	size_t nr = 0, alloc = 0;
+	struct pt__argv list = {0};
 	bool in_word = false;
 	const char *why = NULL;
 
 	for (const char *p = text; *p && !why; p++) {
 		if (strchr(" \t\n", *p)) {
 			if (in_word)
-				add_word(&list, &nr, &alloc, &word);
+				pt__argv_add_owned(&list, pt__buf_detach(&word));
 			in_word = false;
 			continue;
 		}
@@ -66,18 +59,18 @@ int pt__shell_words_split(const char *text, char ***words, size_t *nr_words, str
 		}
 	}
 	if (!why && in_word)
-		add_word(&list, &nr, &alloc, &word);
-	if (!why && !nr)
+		pt__argv_add_owned(&list, pt__buf_detach(&word));
+	if (!why && !list.nr)
 		why = "it has no words";
 	pt__buf_release(&word);
 	if (why) {
 		pt__buf_addf(err, "\"%s\": %s", text, why);
-		pt__shell_words_free(list);
+		pt__argv_release(&list);
 		*words = NULL;
 		return PT__EUSAGE;
 	}
-	*words = list;
-	*nr_words = nr;
+	*words = list.argv;
+	*nr_words = list.nr;
 	return 0;
 }
 

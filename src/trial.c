@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "argv.h"
 #include "error.h"
 #include "find_program.h"
 #include "report/shell_quote.h"
@@ -50,29 +51,10 @@ void pt__trials_release(struct pt__trials *trials)
 	memset(trials, 0, sizeof(*trials));
 }
 
-struct args {
-	char **argv;
-	size_t nr, alloc;
-};
-
-static void add(struct args *args, const char *arg)
+static void add_pair(struct pt__argv *args, const char *option, const char *value)
 {
-	PT__GROW(args->argv, args->nr + 2, args->alloc);
-	args->argv[args->nr++] = pt__xstrdup(arg);
-	args->argv[args->nr] = NULL;
-}
-
-static void add_pair(struct args *args, const char *option, const char *value)
-{
-	add(args, option);
-	add(args, value);
-}
-
-static void free_args(struct args *args)
-{
-	for (size_t i = 0; i < args->nr; i++)
-		free(args->argv[i]);
-	free(args->argv);
+	pt__argv_add(args, option);
+	pt__argv_add(args, value);
 }
 
 /*
@@ -81,13 +63,13 @@ static void free_args(struct args *args)
  * tests' order (an --order-file, or --order ID each for people); nothing
  * of what the hunt itself was asked (reports, selection).
  */
-static void trial_args(const struct pt__trials *trials, struct args *args, const char *order_file,
+static void trial_args(const struct pt__trials *trials, struct pt__argv *args, const char *order_file,
 		       char *const *ids, size_t nr)
 {
 	const struct pt__options *options = trials->options;
 	char number[64];
 
-	add(args, pt__buf_str(&trials->self));
+	pt__argv_add(args, pt__buf_str(&trials->self));
 	add_pair(args, "-j", "1");
 	for (size_t i = 0; i < options->nr_dbs; i++)
 		add_pair(args, "--db", options->dbs[i]);
@@ -96,7 +78,7 @@ static void trial_args(const struct pt__trials *trials, struct args *args, const
 	for (size_t i = 0; i < options->nr_db_inputs; i++)
 		add_pair(args, "--db-inputs", options->db_inputs[i]);
 	if (options->keepdb)
-		add(args, "--keepdb");
+		pt__argv_add(args, "--keepdb");
 	if (options->start != PT__REQUEST_AUTO)
 		add_pair(args, "--start",
 			 options->start == PT__REQUEST_SPAWN  ? "spawn"
@@ -123,18 +105,18 @@ static void trial_args(const struct pt__trials *trials, struct args *args, const
 	for (size_t i = 0; !order_file && i < nr; i++)
 		add_pair(args, "--order", ids[i]);
 	for (size_t i = 0; i < options->nr_programs; i++)
-		add(args, options->programs[i]);
+		pt__argv_add(args, options->programs[i]);
 	if (options->program_args) {
-		add(args, "::");
+		pt__argv_add(args, "::");
 		for (char *const *arg = options->program_args; *arg; arg++)
-			add(args, *arg);
+			pt__argv_add(args, *arg);
 	}
 }
 
 void pt__trial_command(const struct pt__trials *trials, char *const *ids, size_t nr,
 		       struct pt__buf *out)
 {
-	struct args args = {0};
+	struct pt__argv args = {0};
 
 	trial_args(trials, &args, NULL, ids, nr);
 	for (size_t i = 0; i < args.nr; i++) {
@@ -142,7 +124,7 @@ void pt__trial_command(const struct pt__trials *trials, char *const *ids, size_t
 			pt__buf_addc(out, ' ');
 		pt__shell_quote(out, args.argv[i]);
 	}
-	free_args(&args);
+	pt__argv_release(&args);
 }
 
 /* Writes ids, one a line, to path. Returns 0, or PT__ERUN with one line in err. */
@@ -179,7 +161,7 @@ static void remove_files(struct pt__trial *trial)
 int pt__trial_start(struct pt__trials *trials, struct pt__trial *trial, char *const *ids, size_t nr,
 		    struct pt__buf *err)
 {
-	struct args args = {0};
+	struct pt__argv args = {0};
 	size_t number = ++trials->made;
 	int rc;
 
@@ -211,7 +193,7 @@ int pt__trial_start(struct pt__trials *trials, struct pt__trial *trial, char *co
 	};
 	rc = pt__spawn(&spawn, &trial->pid, err);
 	close(errors);
-	free_args(&args);
+	pt__argv_release(&args);
 	if (rc) {
 		trial->pid = 0;
 		remove_files(trial);
