@@ -1524,26 +1524,23 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 /* ---- a clone made anew ---- */
 
 /*
- * Clone k dropped (when the registry and its marker say it is this run's)
- * and made again, under the template's lock, by the steps that make a
- * run's clones. Those work on every clone in state->clones: for the time
- * of the copy that holds clone k alone.
+ * Copies the database source into target alone (made and marked as a
+ * clone) by the steps that make a run's clones. Those work on the
+ * template the URL names and on every clone in state->clones: for the
+ * time of the copy they are source and target.
  */
-static int mysql_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+static int copy_into_one(struct pt__db *db, const char *source, struct pt__db_clone *target,
+			 struct pt__buf *err)
 {
 	struct my_state *state = db->state;
 	struct pt__db_clones all = state->clones;
-	struct pt__db_clone *clone = &all.items[k];
+	char *template = state->url.dbname;
 	struct contents contents;
 	int rc;
 
 	memset(&contents, 0, sizeof(contents));
-	if ((rc = lock_template(db, err)))
-		return rc;
-	if ((rc = drop_clone(db, clone, err)))
-		goto out;
-	clone->made = false;
-	state->clones = (struct pt__db_clones){clone, 1};
+	state->url.dbname = (char *)source;
+	state->clones = (struct pt__db_clones){target, 1};
 	if (!(rc = read_contents(db, &contents, err)) && !(rc = create_clones(db, &contents, err))) {
 		if (state->url.strategy == PT__MY_STRATEGY_DUMP)
 			rc = dump_clones(db, err);
@@ -1551,14 +1548,33 @@ static int mysql_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
 			rc = copy_objects(db, &contents, 0, err);
 	}
 	state->clones = all;
-	if (rc) {
+	state->url.dbname = template;
+	contents_release(&contents);
+	return rc;
+}
+
+/*
+ * Clone k dropped (when the registry and its marker say it is this run's)
+ * and made again from the template, under the template's lock.
+ */
+static int mysql_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__db_clone *clone = &state->clones.items[k];
+	int rc;
+
+	if ((rc = lock_template(db, err)))
+		return rc;
+	if ((rc = drop_clone(db, clone, err)))
+		goto out;
+	clone->made = false;
+	if ((rc = copy_into_one(db, state->url.dbname, clone, err))) {
 		struct pt__buf ignored = PT__BUF_INIT;
 		if (!drop_clone(db, clone, &ignored))
 			clone->made = false;
 		pt__buf_release(&ignored);
 	}
 out:
-	contents_release(&contents);
 	unlock_template(db);
 	return rc;
 }
@@ -1611,28 +1627,14 @@ static int mysql_keep_clone(struct pt__db *db, int k, int serial, const char *di
 			    struct pt__buf *url, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	struct pt__db_clones all = state->clones;
-	struct pt__db_clone *clone = &all.items[k], kept = {NULL, NULL, false};
-	char *template = state->url.dbname;
+	struct pt__db_clone *clone = &state->clones.items[k], kept = {NULL, NULL, false};
 	struct pt__buf name = PT__BUF_INIT, ignored = PT__BUF_INIT;
-	struct contents contents;
 	int rc;
 
 	(void)dir;
-	memset(&contents, 0, sizeof(contents));
-	pt__db_kept_name(template, db->ctx->run_id, serial, PT__MY_NAME_MAX, true, &name);
+	pt__db_kept_name(state->url.dbname, db->ctx->run_id, serial, PT__MY_NAME_MAX, true, &name);
 	kept.name = name.data;
-	state->url.dbname = clone->name;
-	state->clones = (struct pt__db_clones){&kept, 1};
-	if (!(rc = read_contents(db, &contents, err)) && !(rc = create_clones(db, &contents, err))) {
-		if (state->url.strategy == PT__MY_STRATEGY_DUMP)
-			rc = dump_clones(db, err);
-		else if (!(rc = copy_all_tables(db, &contents, err)))
-			rc = copy_objects(db, &contents, 0, err);
-	}
-	state->clones = all;
-	state->url.dbname = template;
-	if (!rc)
+	if (!(rc = copy_into_one(db, clone->name, &kept, err)))
 		rc = mark_kept(db, kept.name, err);
 	if (rc) {
 		if (kept.made)
@@ -1642,7 +1644,6 @@ static int mysql_keep_clone(struct pt__db *db, int k, int serial, const char *di
 	}
 	if (!rc)
 		format_clone_url(db, kept.name, url);
-	contents_release(&contents);
 	pt__buf_release(&name);
 	pt__buf_release(&ignored);
 	return rc;
