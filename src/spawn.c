@@ -317,6 +317,14 @@ static int spawn_fork(const struct pt__spawn *spawn, pid_t *pid, struct pt__buf 
 	if (spawn->detach || failed)
 		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 			;
+	/*
+	 * A detached program that failed to start did so in the grandchild,
+	 * which a child subreaper (a partest worker) has just adopted: reap it,
+	 * or it is still ending when the caller looks for what it left running.
+	 */
+	if (failed && failure.pid != child)
+		while (waitpid(failure.pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	if (failed)
 		return spawn_error(spawn, step_words[failure.step], failure.err_no, err);
 	if (!*pid)

@@ -264,6 +264,11 @@ PT_TEST(spawn, exec_failure_names_the_program)
 	PT_EXPECT_INT(pt__spawn(&spawn, &pid, &err), ==, PT__ERUN);
 	PT_EXPECT_STR(pt__buf_str(&err), ==,
 		      "cannot run \"/nonexistent/missing\": No such file or directory");
+	/* The failed grandchild came back to this subreaper and is reaped:
+	 * nothing of the failed start is left, not even while it ends. */
+	errno = 0;
+	PT_EXPECT_INT(waitpid(-1, NULL, WNOHANG), ==, -1);
+	PT_EXPECT_INT(errno, ==, ECHILD);
 	pt__buf_release(&err);
 }
 
