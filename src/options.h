@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "fresh_db.h"
 #include "start_method.h"
 
 enum pt__color { PT__COLOR_AUTO, PT__COLOR_ALWAYS, PT__COLOR_NEVER };
@@ -46,6 +47,7 @@ struct pt__options {
 	size_t nr_db_inputs;
 	bool keepdb;		      /* --keepdb */
 	bool keep_failed;	      /* --keep-failed: a failed test's clones and TMPDIR kept */
+	enum pt__fresh_db_scope fresh_db; /* --fresh-db: fresh clones per test, group or worker */
 	bool kept;		      /* db clean --kept: remove what --keep-failed kept */
 	enum pt__start_request start; /* --start, PARTEST_START */
 	bool explain;		      /* --explain: say how each program will be run */

@@ -320,6 +320,7 @@ static bool slot_may_take(const struct pt__work *work, const void *choice)
 
 static void assign_work(struct pool *pool)
 {
+	struct pt__fresh_db *fresh = pool->ctx.config->fresh;
 	const struct pt__work **running = pt__xcalloc((size_t)pool->nr_slots, sizeof(*running));
 
 	for (int i = 0; i < pool->nr_slots; i++) {
@@ -343,6 +344,9 @@ static void assign_work(struct pool *pool)
 				pt__slot_retire(&pool->ctx, slot);
 			continue;
 		}
+		/* --fresh-db test|group: work starts only on a ready clone. */
+		if (fresh && !pt__fresh_db_available(fresh))
+			continue;
 		pt__queue_take(&pool->ctx.queue, (size_t)at, &work);
 		pt__slot_start_work(&pool->ctx, slot, work);
 	}
@@ -407,7 +411,7 @@ static bool all_empty(const struct pool *pool)
 
 /* What a descriptor polled this turn is, and whose. */
 struct watched {
-	enum { WORKER_EVENTS, WORKER_OUTPUT, WORKER_COMMANDS, SERVER_EVENTS } what;
+	enum { WORKER_EVENTS, WORKER_OUTPUT, WORKER_COMMANDS, SERVER_EVENTS, FRESH_CLONES } what;
 	struct pt__slot *slot; /* a worker's */
 	size_t program;	       /* a server's */
 };
@@ -443,7 +447,20 @@ static size_t watch(struct pool *pool, struct pollfd *fds, struct watched *owner
 	for (size_t p = 0; p < pool->ctx.list->nr_programs; p++)
 		watch_one(fds, owners, &n, pool->ctx.servers[p].events.fd, POLLIN,
 			  (struct watched){SERVER_EVENTS, NULL, p});
+	if (pool->ctx.config->fresh)
+		watch_one(fds, owners, &n, pt__fresh_db_fd(pool->ctx.config->fresh), POLLIN,
+			  (struct watched){FRESH_CLONES, NULL, 0});
 	return n;
+}
+
+/* Clones made anew are ready; one that could not be stops the run. */
+static void collect_clones(struct pool *pool)
+{
+	struct pt__buf err = PT__BUF_INIT;
+
+	if (pt__fresh_db_collect(pool->ctx.config->fresh, &err))
+		pt__slot_context_lose(&pool->ctx, err.data);
+	pt__buf_release(&err);
 }
 
 /* Handles what one polled descriptor is ready for. */
@@ -454,6 +471,7 @@ static void serve_descriptor(struct pool *pool, const struct watched *owner)
 	case WORKER_OUTPUT: pt__slot_read_output(&pool->ctx, owner->slot); break;
 	case WORKER_COMMANDS: pt__worker_flush(&owner->slot->worker); break;
 	case SERVER_EVENTS: read_server_events(pool, owner->program); break;
+	case FRESH_CLONES: collect_clones(pool); break;
 	}
 }
 
@@ -530,7 +548,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		 const struct pt__pool_config *config, struct pt__buf *err)
 {
 	struct pool pool = {0};
-	size_t max_fds = 1 + (size_t)config->workers * 4 + list->nr_programs;
+	size_t max_fds = 2 + (size_t)config->workers * 4 + list->nr_programs;
 	struct pollfd *fds = pt__xcalloc(max_fds, sizeof(*fds));
 	struct watched *owners = pt__xcalloc(max_fds, sizeof(*owners));
 
@@ -540,6 +558,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 	for (;;) {
 		if (pt__cancel_interrupts(config->cancel))
 			interrupt(&pool);
+		/* Tests waiting for a fresh clone go before new work. */
+		for (int i = 0; i < pool.nr_slots; i++)
+			pt__slot_resume_waiting(&pool.ctx, &pool.slots[i]);
 		assign_work(&pool);
 		if (all_empty(&pool) &&
 		    (!pool.ctx.queue.len || pt__slot_context_stopping(&pool.ctx))) {
