@@ -1,14 +1,15 @@
 /*
  * Tests that need an untouched database: 20 suites of 10 tests, each
  * inserting a row named for itself into the clone pt_database_url() names
- * (SQLite or PostgreSQL; the table is made when missing) and then
- * asserting what the clone holds: under FRESH_ROWS_SCOPE=test (the
- * default) exactly that row, under group no row of another suite. Each
- * test appends "SUITE NAME URL ROWS_BEFORE" to $ENV_LOG if set.
+ * (SQLite or PostgreSQL) and then asserting what the clone holds: under
+ * FRESH_ROWS_SCOPE=test (the default) exactly that row, under group no row
+ * of another suite, under any nothing (for benchmarks). Each test appends
+ * "SUITE NAME URL ROWS_BEFORE" to $ENV_LOG if set.
  *
- * Run as `fresh_rows --as-executable` (from a script) it is one test of
- * its own, an executable judged by its exit status, that does the same
- * with DATABASE_URL.
+ * `fresh_rows --setup` is their --db-setup: the empty table, in the
+ * template DATABASE_URL names. `fresh_rows --as-executable NAME` (from a
+ * script) is one test of its own, an executable judged by its exit status,
+ * that does what a test does with DATABASE_URL.
  */
 #include <partest.h>
 #include <fcntl.h>
@@ -66,9 +67,7 @@ static int sqlite_insert(const char *path, const char *suite, const char *name,
 	int rc = -1;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
-	    sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS rows (suite TEXT, name TEXT)", NULL,
-			 NULL, NULL) != SQLITE_OK)
+	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
 		goto out;
 	rows->before = sqlite_count(db, "SELECT count(*) FROM rows", NULL);
 	if (sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (?, ?)", -1, &stmt, NULL) !=
@@ -108,8 +107,6 @@ static int pg_insert(const char *url, const char *suite, const char *name, struc
 
 	if (PQstatus(conn) != CONNECTION_OK)
 		goto out;
-	res = PQexec(conn, "CREATE TABLE IF NOT EXISTS rows (suite text, name text)");
-	PQclear(res);
 	rows->before = pg_count(conn, "SELECT count(*) FROM rows", NULL);
 	res = PQexecParams(conn, "INSERT INTO rows VALUES ($1, $2)", 2, NULL, params, NULL, NULL,
 			   0);
@@ -139,11 +136,11 @@ static int insert_row(const char *url, const char *suite, const char *name, stru
 	return -1;
 }
 
-static bool per_group(void)
+static bool scope_is(const char *name)
 {
 	const char *scope = getenv("FRESH_ROWS_SCOPE");
 
-	return scope && !strcmp(scope, "group");
+	return !strcmp(scope ? scope : "test", name);
 }
 
 static void insert_and_check(const char *suite, const char *name)
@@ -157,9 +154,9 @@ static void insert_and_check(const char *suite, const char *name)
 	if (insert_row(url, suite, name, &rows, error, sizeof(error)))
 		PT_FAIL("%s", error);
 	record(suite, name, url, rows.before);
-	if (per_group())
+	if (scope_is("group"))
 		PT_ASSERT_INT(rows.others, ==, 0);
-	else
+	else if (scope_is("test"))
 		PT_ASSERT_INT(rows.after, ==, 1);
 }
 
@@ -224,8 +221,39 @@ static int as_executable(const char *name)
 	return 0;
 }
 
+/* The --db-setup: the table, in the template. */
+static int setup(void)
+{
+	const char *url = getenv("DATABASE_URL");
+	const char *sql = "CREATE TABLE rows (suite text, name text)";
+	int rc = 1;
+
+	if (url && !strncmp(url, "sqlite:", 7)) {
+		sqlite3 *db = NULL;
+		rc = sqlite3_open(url + 7, &db) != SQLITE_OK ||
+		     sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK;
+		if (rc)
+			fprintf(stderr, "fresh_rows --setup: %s\n", sqlite3_errmsg(db));
+		sqlite3_close(db);
+	}
+#ifdef PT_HAVE_LIBPQ
+	if (url && !strncmp(url, "postgresql:", 11)) {
+		PGconn *conn = PQconnectdb(url);
+		PGresult *res = PQexec(conn, sql);
+		rc = PQresultStatus(res) != PGRES_COMMAND_OK;
+		if (rc)
+			fprintf(stderr, "fresh_rows --setup: %s", PQerrorMessage(conn));
+		PQclear(res);
+		PQfinish(conn);
+	}
+#endif
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--setup"))
+		return setup();
 	if (argc == 3 && !strcmp(argv[1], "--as-executable"))
 		return as_executable(argv[2]);
 	return pt_main(argc, argv);
