@@ -173,10 +173,16 @@ void pt__fresh_db_give_back(struct pt__fresh_db *fresh, int k, bool used)
 		fresh->ready[fresh->nr_ready++] = k;
 		return;
 	}
+	fresh->renewing++;
 	pthread_mutex_lock(&fresh->queue_lock);
 	fresh->used[fresh->nr_used++] = k;
 	pthread_cond_signal(&fresh->queue_changed);
 	pthread_mutex_unlock(&fresh->queue_lock);
+}
+
+bool pt__fresh_db_renewing(const struct pt__fresh_db *fresh)
+{
+	return fresh->renewing && !fresh->failed;
 }
 
 int pt__fresh_db_fd(const struct pt__fresh_db *fresh)
@@ -190,6 +196,7 @@ int pt__fresh_db_collect(struct pt__fresh_db *fresh, struct pt__buf *err)
 	int rc = 0;
 
 	while (read(fresh->notices[0], &notice, sizeof(notice)) == (ssize_t)sizeof(notice)) {
+		fresh->renewing--;
 		if (!notice.rc) {
 			fresh->ready[fresh->nr_ready++] = notice.clone;
 			continue;

@@ -42,6 +42,7 @@ struct pt__fresh_db {
 	struct pt__buf *env;   /* [k]: vars[k], each ended by a NUL: an env command's payload */
 	int *ready;	       /* clones ready to hand out, oldest first */
 	size_t nr_ready;
+	size_t renewing;       /* clones given back used and not reported made anew */
 	int notices[2];	       /* renewer -> runner: struct notice per clone renewed */
 	bool failed;	       /* a renewal failed: the renewer has stopped */
 	pthread_t thread;
@@ -86,6 +87,13 @@ size_t pt__fresh_db_available(const struct pt__fresh_db *fresh);
  * is handed out again; unused (made anew by the caller), it is ready.
  */
 void pt__fresh_db_give_back(struct pt__fresh_db *fresh, int k, bool used);
+
+/*
+ * Whether clones are being made anew. The database code the renewer runs
+ * waits on the runner's signal self-pipe too and may read a byte meant for
+ * the pool (a SIGCHLD's): while it runs, the pool reaps without being told.
+ */
+bool pt__fresh_db_renewing(const struct pt__fresh_db *fresh);
 
 /* What the pool polls: readable when a renewal ended. */
 int pt__fresh_db_fd(const struct pt__fresh_db *fresh);

@@ -32,6 +32,8 @@
 #include "xalloc.h"
 
 #define PROGRESS_INTERVAL_US 100000
+/* How often children are reaped unasked while fresh clones are made anew. */
+#define RENEWING_REAP_US 10000
 
 struct pool {
 	struct pt__slot_context ctx; /* what the slots share */
@@ -39,6 +41,10 @@ struct pool {
 	int nr_slots;
 	bool stopping_servers;
 	int64_t last_progress_us;
+	/* Fresh clones are (or were, this turn) being made anew: the database
+	 * code that does it waits on the signal self-pipe too and may read a
+	 * SIGCHLD's byte, so children are reaped every turn meanwhile. */
+	bool renewal_seen;
 };
 
 static void report_progress(struct pool *pool)
@@ -386,6 +392,8 @@ static int poll_timeout(const struct pool *pool)
 	int64_t now = pt__now_us();
 	int64_t wake = pool->ctx.config->progress ? now + PROGRESS_INTERVAL_US : INT64_MAX;
 
+	if (pool->renewal_seen && now + RENEWING_REAP_US < wake)
+		wake = now + RENEWING_REAP_US;
 	for (int i = 0; i < pool->nr_slots; i++) {
 		int64_t at = pt__slot_next_deadline(&pool->slots[i]);
 		if (at && at < wake)
@@ -461,6 +469,7 @@ static void collect_clones(struct pool *pool)
 	if (pt__fresh_db_collect(pool->ctx.config->fresh, &err))
 		pt__slot_context_lose(&pool->ctx, err.data);
 	pt__buf_release(&err);
+	pool->renewal_seen = true;
 }
 
 /* Handles what one polled descriptor is ready for. */
@@ -578,8 +587,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		for (size_t i = 1; i < n; i++)
 			if (fds[i].revents)
 				serve_descriptor(&pool, &owners[i]);
-		if (signalled)
+		if (signalled || pool.renewal_seen)
 			reap(&pool);
+		pool.renewal_seen = config->fresh && pt__fresh_db_renewing(config->fresh);
 		int64_t now = pt__now_us();
 		for (int i = 0; i < pool.nr_slots; i++)
 			pt__slot_check_deadlines(&pool.ctx, &pool.slots[i], now);
