@@ -3,8 +3,9 @@
 # assert the table holds exactly that row pass at -j2 (C tests through
 # pt_database_url, executables through DATABASE_URL), where one clone per
 # worker fails them; under group each suite runs on a clone of its own; a
-# retry and --keep-failed get and keep the test's own clone; a run leaves
-# nothing behind; and what cannot be given fresh clones is refused.
+# retry and --keep-failed get and keep the test's own clone; script
+# workers switch clones between tests; a run leaves nothing behind; and
+# what cannot be given fresh clones is refused.
 . "$(dirname "$0")/lib.sh"
 
 rows="$PROGRAMS/fresh_rows"
@@ -53,6 +54,18 @@ check "test: every executable finds DATABASE_URL's table empty" \
 	last_line_is "8 passed, 0 failed, 0 skipped"
 run -j2 --db "$db" --db-setup "$setup" "$work"/exec*.sh
 check "worker: executables see the rows of those before them" status_is 1
+
+# Script workers take an env command before a test on other clones: one
+# process, two tests, two clones.
+for worker in sh_worker.sh py_worker.py; do
+	rm -f "$ENV_LOG"
+	run -j1 --fresh-db test --db "$db" --db-setup "$setup" --filter '*::arith::adds' \
+		--filter '*::strings::prints' --filter '*::basics::passes' --filter '*::basics::prints' \
+		"$PARTEST_SOURCE/tests/workers/$worker"
+	check "$worker: its two tests pass" last_line_is "2 passed, 0 failed, 0 skipped"
+	check "$worker: each on clones of its own" \
+		[ "$(sort -u "$ENV_LOG" | grep -c "^sqlite:$TMPDIR/")" -eq 2 ]
+done
 
 # A retry runs on clones no attempt touched: the first attempt leaves a row.
 cat >"$work/flaky.sh" <<SCRIPT
