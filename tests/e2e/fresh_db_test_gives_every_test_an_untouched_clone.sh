@@ -4,7 +4,7 @@
 # pt_database_url, executables through DATABASE_URL), where one clone per
 # worker fails them; under group each suite runs on a clone of its own; a
 # retry and --keep-failed get and keep the test's own clone; script
-# workers switch clones between tests; a run leaves nothing behind; and
+# workers and the adapter (ctest) switch clones between tests; a run leaves nothing behind; and
 # what cannot be given fresh clones is refused.
 . "$(dirname "$0")/lib.sh"
 
@@ -66,6 +66,26 @@ for worker in sh_worker.sh py_worker.py; do
 	check "$worker: each on clones of its own" \
 		[ "$(sort -u "$ENV_LOG" | grep -c "^sqlite:$TMPDIR/")" -eq 2 ]
 done
+
+# A build's tests through partest's adapter: each ctest entry a process,
+# given the environment of the env command before it.
+if command -v cmake >/dev/null && command -v ninja >/dev/null; then
+	mkdir -p cmake
+	cat >cmake/CMakeLists.txt <<CMAKE
+cmake_minimum_required(VERSION 3.10)
+project(fresh NONE)
+enable_testing()
+foreach(i 1 2 3 4 5 6)
+  add_test(NAME row\${i} COMMAND "$rows" --as-executable row\${i})
+endforeach()
+CMAKE
+	cmake -S cmake -B cmake/build -G Ninja >cmake.log 2>&1 || { cat cmake.log; exit 1; }
+	run -j1 --fresh-db test --db "$db" --db-setup "$setup" --ctest cmake/build
+	check "ctest: each entry finds the table empty" last_line_is "6 passed, 0 failed, 0 skipped"
+	run -j1 --db "$db" --db-setup "$setup" --ctest cmake/build
+	check "ctest, worker: entries see the rows of those before them" \
+		last_line_is "1 passed, 5 failed, 0 skipped"
+fi
 
 # A retry runs on clones no attempt touched: the first attempt leaves a row.
 cat >"$work/flaky.sh" <<SCRIPT
