@@ -4,7 +4,8 @@
 # per worker fails them; under group each suite runs on a clone of its
 # own; a renewal that fails (a session holds the template past
 # ?partest_wait=) ends the run with one line and exit status 3, and
-# Ctrl-C with 130: neither leaves a clone on the server.
+# Ctrl-C with 130: neither leaves a clone on the server; what a SIGKILLed
+# run left, partest db clean removes.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/postgres_lib.sh"
 pg_start
@@ -67,4 +68,23 @@ status=$?
 check "Ctrl-C: exit status 130" status_is 130
 check "Ctrl-C: no clone is left on the server" no_clone_left
 check "Ctrl-C: nor a run directory" no_run_dirs_left
+
+# SIGKILL while clones are being made anew: the clones carry the run's
+# marker, and partest db clean (as the next run would) drops them. (A
+# clone whose CREATE DATABASE the server finishes after the kill never gets
+# its marker, which is set by a second statement: no reap can tell it is
+# partest's. That is the PostgreSQL backend's, src/db/postgres.c, and
+# happens to a run's first clones as well.)
+rm -f "$ENV_LOG"
+"$PARTEST" -j2 --fresh-db test --db "$(url app)" --db-setup "$setup" "$rows" >out 2>err &
+pid=$!
+until_true 300 eval '[ "$(cat "$ENV_LOG" 2>/dev/null | wc -l)" -ge 40 ]'
+kill -KILL "$pid"
+wait "$pid"
+check "SIGKILL: the killed run's clones are there" [ -n "$(databases 'app_pt%')" ]
+until_true 50 none_running "$rows"
+run db clean --db "$(url app)"
+check "SIGKILL: partest db clean drops every marked one" \
+	[ "$(sql postgres "SELECT count(*) FROM pg_database WHERE datname LIKE 'app_pt%' AND shobj_description(oid, 'pg_database') IS NOT NULL")" = 0 ]
+check "SIGKILL: and the run directory goes" no_run_dirs_left
 done_testing
