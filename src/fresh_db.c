@@ -102,15 +102,16 @@ static void make_vars(struct pt__fresh_db *fresh, const struct pt__db *main_db)
 			fresh->vars[k][nr++] = pt__buf_detach(&entry);
 		}
 		for (size_t i = 0; i < nr; i++)
-			pt__buf_add(&fresh->env[k], fresh->vars[k][i], strlen(fresh->vars[k][i]) + 1);
+			pt__buf_add(&fresh->env[k], fresh->vars[k][i],
+				    strlen(fresh->vars[k][i]) + 1);
 	}
 	pt__buf_release(&name);
 	pt__buf_release(&entry);
 }
 
 int pt__fresh_db_start(struct pt__fresh_db *fresh, enum pt__fresh_db_scope scope,
-		       struct pt__db *dbs, size_t nr_dbs, const struct pt__db *main_db,
-		       int clones, struct pt__buf *err)
+		       struct pt__db *dbs, size_t nr_dbs, const struct pt__db *main_db, int clones,
+		       struct pt__buf *err)
 {
 	sigset_t all, before;
 	int rc;

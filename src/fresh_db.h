@@ -37,14 +37,14 @@ struct pt__fresh_db {
 	enum pt__fresh_db_scope scope;
 	struct pt__db *dbs;
 	size_t nr_dbs;
-	int clones;	       /* clone k is clone k of every db, k < clones */
-	char ***vars;	       /* [k]: "NAME=value" of clone k's URLs, NULL-terminated */
-	struct pt__buf *env;   /* [k]: vars[k], each ended by a NUL: an env command's payload */
-	int *ready;	       /* clones ready to hand out, oldest first */
+	int clones;	     /* clone k is clone k of every db, k < clones */
+	char ***vars;	     /* [k]: "NAME=value" of clone k's URLs, NULL-terminated */
+	struct pt__buf *env; /* [k]: vars[k], each ended by a NUL: an env command's payload */
+	int *ready;	     /* clones ready to hand out, oldest first */
 	size_t nr_ready;
-	size_t renewing;       /* clones given back used and not reported made anew */
-	int notices[2];	       /* renewer -> runner: struct notice per clone renewed */
-	bool failed;	       /* a renewal failed: the renewer has stopped */
+	size_t renewing; /* clones given back used and not reported made anew */
+	int notices[2];	 /* renewer -> runner: struct notice per clone renewed */
+	bool failed;	 /* a renewal failed: the renewer has stopped */
 	pthread_t thread;
 	bool running;
 	pthread_mutex_t queue_lock; /* guards used, nr_used, stop, failure */
@@ -73,8 +73,8 @@ int pt__fresh_db_clone_count(enum pt__fresh_db_scope scope, int workers);
  * when the renewer cannot start (nothing is then left to release but fresh).
  */
 int pt__fresh_db_start(struct pt__fresh_db *fresh, enum pt__fresh_db_scope scope,
-		       struct pt__db *dbs, size_t nr_dbs, const struct pt__db *main_db,
-		       int clones, struct pt__buf *err);
+		       struct pt__db *dbs, size_t nr_dbs, const struct pt__db *main_db, int clones,
+		       struct pt__buf *err);
 
 /* A ready clone, now the caller's, or -1 when none is ready. */
 int pt__fresh_db_take(struct pt__fresh_db *fresh);

@@ -380,7 +380,8 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 		case OPT_FRESH_DB: {
 			int scope = pt__fresh_db_scope_parse(optarg);
 			if (scope < 0) {
-				pt__buf_addf(err, "--fresh-db \"%s\": expected test, group or worker",
+				pt__buf_addf(err,
+					     "--fresh-db \"%s\": expected test, group or worker",
 					     optarg);
 				return PT__EUSAGE;
 			}

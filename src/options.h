@@ -47,7 +47,6 @@ struct pt__options {
 	size_t nr_db_inputs;
 	bool keepdb;		      /* --keepdb */
 	bool keep_failed;	      /* --keep-failed: a failed test's clones and TMPDIR kept */
-	enum pt__fresh_db_scope fresh_db; /* --fresh-db: fresh clones per test, group or worker */
 	bool kept;		      /* db clean --kept: remove what --keep-failed kept */
 	enum pt__start_request start; /* --start, PARTEST_START */
 	bool explain;		      /* --explain: say how each program will be run */
@@ -84,6 +83,8 @@ struct pt__options {
 	const char *wrapper;	/* --wrapper CMD: workers and tests run under it */
 	char **wrapper_words;	/* CMD split into words */
 	const char *debug;	/* --debug TEST: that one test in the foreground */
+
+	enum pt__fresh_db_scope fresh_db; /* --fresh-db: fresh clones per test, group or worker */
 };
 
 /* What the command line is for. */

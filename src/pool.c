@@ -33,7 +33,7 @@
 
 #define PROGRESS_INTERVAL_US 100000
 /* How often children are reaped unasked while fresh clones are made anew. */
-#define RENEWING_REAP_US 10000
+#define RENEWING_REAP_US     10000
 
 struct pool {
 	struct pt__slot_context ctx; /* what the slots share */

@@ -317,7 +317,8 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 		size_t index = slot->work.tests[slot->sent++];
 		const struct pt__test *test = &ctx->list->tests[index];
 		if (slot->has_clone && slot->env_clone != slot->clone + 1) {
-			const struct pt__buf *env = pt__fresh_db_env(ctx->config->fresh, slot->clone);
+			const struct pt__buf *env =
+				pt__fresh_db_env(ctx->config->fresh, slot->clone);
 			pt__worker_queue(&slot->worker,
 					 &(struct pt__command){.type = PT__COMMAND_ENV,
 							       .payload = env->data,

@@ -77,7 +77,7 @@ struct pt__slot {
 	bool retrying; /* stopped so that its work, one test, runs again */
 	bool keeping;  /* stopped so that its clones are kept for kept_test */
 	size_t kept_test;
-	bool for_retry;	      /* its adapter runs a retry, and no other work after it */
+	bool for_retry; /* its adapter runs a retry, and no other work after it */
 	/* Under --fresh-db test|group (the config's fresh): the clones it
 	 * holds, clone, while has_clone; which of them its process was last
 	 * given (its environment, or an env command), as clone + 1, 0: none;

@@ -59,8 +59,8 @@ static long long sqlite_count(sqlite3 *db, const char *sql, const char *suite)
 }
 
 /* Inserts the row into a SQLite clone. Returns 0, or -1 with why in error. */
-static int sqlite_insert(const char *path, const char *suite, const char *name,
-			 struct rows *rows, char *error, size_t size)
+static int sqlite_insert(const char *path, const char *suite, const char *name, struct rows *rows,
+			 char *error, size_t size)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
