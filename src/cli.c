@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -340,12 +341,26 @@ static int hunt(struct run *run, struct pt__buf *err)
 	return rc < 0 ? exit_status(rc) : rc ? EXIT_FAILED : EXIT_PASSED;
 }
 
+/* Whether url asks for clones copied by mysqldump (?partest_strategy=dump). */
+static bool copies_by_dump(const char *url)
+{
+	static const char param[] = "partest_strategy=";
+
+	for (const char *at = strstr(url, param); at; at = strstr(at + 1, param))
+		if (at > url && (at[-1] == '?' || at[-1] == '&') &&
+		    !strncasecmp(at + strlen(param), "dump", 4) &&
+		    (!at[strlen(param) + 4] || at[strlen(param) + 4] == '&'))
+			return true;
+	return false;
+}
+
 /*
  * --fresh-db test|group needs a database to clone, and workers that can
  * be given new clones as they go: not partest's Python adapter (a Django
- * or unittest process connects once), nor a backend whose clones are
- * filled by --db-setup (the pool's loop reaps every child, the renewer's
- * set-up process's too). Returns 0, or PT__EUSAGE with one line in err.
+ * or unittest process connects once); nor clones made by a child process
+ * (--db-setup filling each clone, mysqldump), which the renewer waits for
+ * while the pool's loop reaps every child. Returns 0, or PT__EUSAGE with
+ * one line in err.
  */
 static int check_fresh_db(const struct run *run, struct pt__buf *err)
 {
@@ -375,6 +390,16 @@ static int check_fresh_db(const struct run *run, struct pt__buf *err)
 			     "--fresh-db %s: --db %s has no template to copy (its clones are "
 			     "filled by --db-setup one by one): use --fresh-db worker",
 			     scope, db->alias);
+		return PT__EUSAGE;
+	}
+	for (size_t i = 0; i < run->nr_dbs; i++) {
+		if (!copies_by_dump(run->dbs[i].url))
+			continue;
+		pt__buf_addf(err,
+			     "--fresh-db %s: --db %s copies its clones with mysqldump "
+			     "(partest_strategy=dump), which cannot run beside the tests: use the "
+			     "default strategy or --fresh-db worker",
+			     scope, run->dbs[i].alias);
 		return PT__EUSAGE;
 	}
 	return 0;

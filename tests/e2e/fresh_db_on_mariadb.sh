@@ -1,7 +1,8 @@
 #!/bin/sh
 # --fresh-db test on MariaDB: executables that each insert a row and assert
 # the table holds exactly that row pass at -j2, where one clone per worker
-# fails them, and no clone is left on the server after either run.
+# fails them, and no clone is left on the server after either run; clones
+# made by mysqldump, a child process, are refused.
 . "$(dirname "$0")/lib.sh"
 . "$PARTEST_SOURCE/tests/e2e/mysql_lib.sh"
 my_start
@@ -25,5 +26,9 @@ check "test: no clone is left on the server" [ -z "$(databases 'app_pt%')" ]
 run -j2 --db "$(url app)" "$work"/row*.sh
 check "worker (the default): tests see the rows of the tests before them" status_is 1
 check "worker: no clone is left on the server" [ -z "$(databases 'app_pt%')" ]
+run -j2 --fresh-db test --db "$(url app partest_strategy=DUMP)" "$work"/row*.sh
+check "mysqldump's clones (partest_strategy=dump): refused, exit status 2" status_is 2
+check "... in one line that says why" \
+	eval 'err_is_one_line && err_has "copies its clones with mysqldump"'
 check "nor a run directory" no_run_dirs_left
 done_testing
