@@ -292,6 +292,18 @@ int pt_main(int argc, char **argv);
 /* This process's worker number (1..N), or 0 outside a parallel run. */
 int pt_worker(void);
 
+/*
+ * The URL of the running test's clone of the database --db gave alias
+ * ("sqlite:/...", "postgresql://..."): with a NULL alias or "default", the
+ * main one (DATABASE_URL); else PARTEST_DB_<ALIAS>_URL, the alias in capitals
+ * with any other character than a letter or digit as '_'. NULL outside a
+ * run with that database. Under --fresh-db test it names a clone no other
+ * test touched, and changes from one test to the next: read it in the test
+ * (or a per-test fixture), not once per suite or per process. The string
+ * is the environment's: valid until the next test starts.
+ */
+const char *pt_database_url(const char *alias);
+
 #ifdef __cplusplus
 }
 #endif

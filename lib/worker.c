@@ -235,6 +235,13 @@ static int handle(struct worker *worker, const struct pt__command *cmd, int *sta
 	case PT__COMMAND_INIT: init(worker); return 0;
 	case PT__COMMAND_RUN: run_test(worker, cmd); return 0;
 	case PT__COMMAND_END: end_group(worker); return 0;
+	case PT__COMMAND_ENV:
+		/* --fresh-db: the clones of the tests that follow. */
+		if (!pt__protocol_set_env(cmd->payload, cmd->payload_len))
+			return 0;
+		fprintf(stderr, "partest: worker: an env command with a malformed entry\n");
+		*status = PT__WORKER_EXIT_PROTOCOL;
+		return 1;
 	case PT__COMMAND_SERVE:
 		if (worker->forked)
 			break;

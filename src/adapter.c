@@ -205,6 +205,17 @@ int pt__adapter_serve(const struct pt__adapter_kind *kind, char **args, int nr_a
 					command.seq, pt__xstrdup(command.suite),
 					pt__xstrdup(command.name)};
 				break;
+			case PT__COMMAND_ENV:
+				/* --fresh-db: the clones of the tests that follow,
+				 * which the framework's processes inherit. What came
+				 * before runs on the clones it was sent with. */
+				run_pending(&adapter, pending, &nr_pending);
+				if (pt__protocol_set_env(command.payload, command.payload_len)) {
+					fprintf(stderr, "partest: the adapter was sent a malformed "
+							"env command\n");
+					_exit(70);
+				}
+				break;
 			case PT__COMMAND_END:
 				run_pending(&adapter, pending, &nr_pending);
 				send_event(&(struct pt__event){.type = PT__EVENT_ENDED,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "meson_discover.h"
 #include "django_databases.h"
 #include "environ.h"
+#include "fresh_db.h"
 #include "last_failed.h"
 #include "list_json.h"
 #include "merge.h"
@@ -67,6 +69,7 @@ struct run {
 	size_t nr_dbs;
 	bool dbs_provisioned;
 	struct pt__worker_env worker_env; /* TMPDIRs, clone URLs: renewed and kept */
+	struct pt__fresh_db fresh;	  /* --fresh-db test|group: the clones handed out */
 	int workers;
 	struct pt__reports reports; /* --junit, --events, --tap, GitHub's */
 	struct pt__console console;
@@ -145,7 +148,12 @@ static void on_note(void *ctx, const char *line)
 
 static int on_renew_slot(void *ctx, int worker, struct pt__buf *err)
 {
-	return pt__worker_env_renew(&((struct run *)ctx)->worker_env, worker, err);
+	struct run *run = ctx;
+
+	/* Under --fresh-db test|group clones are made anew as they are given back. */
+	if (run->fresh.vars)
+		return pt__worker_env_renew_tmpdir(&run->worker_env, worker, err);
+	return pt__worker_env_renew(&run->worker_env, worker, err);
 }
 
 /*
@@ -182,15 +190,21 @@ static void rerun_command(const struct run *run, const struct pt__test_list *lis
 	pt__buf_release(&tail);
 }
 
-static int on_keep_slot(void *ctx, int worker, const struct pt__test_list *list, size_t test,
-			struct pt__buf *err)
+static int on_keep_slot(void *ctx, int worker, int clone, const struct pt__test_list *list,
+			size_t test, struct pt__buf *err)
 {
 	struct run *run = ctx;
 	struct pt__buf rerun = PT__BUF_INIT;
 	int rc;
 
 	rerun_command(run, list, &list->tests[test], &rerun);
-	rc = pt__worker_env_keep(&run->worker_env, worker, list->tests[test].id, rerun.data, err);
+	/* The renewer lets go of the databases' connections first. */
+	if (run->fresh.vars)
+		pt__fresh_db_lock(&run->fresh);
+	rc = pt__worker_env_keep(&run->worker_env, worker, clone, list->tests[test].id, rerun.data,
+				 err);
+	if (run->fresh.vars)
+		pt__fresh_db_unlock(&run->fresh);
 	pt__buf_release(&rerun);
 	return rc;
 }
@@ -327,6 +341,70 @@ static int hunt(struct run *run, struct pt__buf *err)
 	return rc < 0 ? exit_status(rc) : rc ? EXIT_FAILED : EXIT_PASSED;
 }
 
+/* Whether url asks for clones copied by mysqldump (?partest_strategy=dump). */
+static bool copies_by_dump(const char *url)
+{
+	static const char param[] = "partest_strategy=";
+
+	for (const char *at = strstr(url, param); at; at = strstr(at + 1, param))
+		if (at > url && (at[-1] == '?' || at[-1] == '&') &&
+		    !strncasecmp(at + strlen(param), "dump", 4) &&
+		    (!at[strlen(param) + 4] || at[strlen(param) + 4] == '&'))
+			return true;
+	return false;
+}
+
+/*
+ * --fresh-db test|group needs a database to clone, and workers that can
+ * be given new clones as they go: not partest's Python adapter (a Django
+ * or unittest process connects once); nor clones made by a child process
+ * (--db-setup filling each clone, mysqldump), which the renewer waits for
+ * while the pool's loop reaps every child. Returns 0, or PT__EUSAGE with
+ * one line in err.
+ */
+static int check_fresh_db(const struct run *run, struct pt__buf *err)
+{
+	const char *scope = pt__fresh_db_scope_name(run->options.fresh_db);
+
+	if (run->options.fresh_db == PT__FRESH_DB_WORKER)
+		return 0;
+	if (!run->nr_dbs) {
+		pt__buf_addf(err, "--fresh-db %s: no --db to give fresh clones of", scope);
+		return PT__EUSAGE;
+	}
+	for (size_t p = 0; p < run->list.nr_programs; p++) {
+		const struct pt__program *program = &run->list.programs[p];
+		if (program->speech != PT__SPEAKS_DJANGO && program->speech != PT__SPEAKS_UNITTEST)
+			continue;
+		pt__buf_addf(err,
+			     "--fresh-db %s: \"%s\" is run by partest's Python adapter, whose "
+			     "worker keeps the databases it connected to: use --fresh-db worker",
+			     scope, program->name);
+		return PT__EUSAGE;
+	}
+	for (size_t i = 0; i < run->nr_dbs; i++) {
+		const struct pt__db *db = &run->dbs[i];
+		if (!db->backend->has_template || db->backend->has_template(db))
+			continue;
+		pt__buf_addf(err,
+			     "--fresh-db %s: --db %s has no template to copy (its clones are "
+			     "filled by --db-setup one by one): use --fresh-db worker",
+			     scope, db->alias);
+		return PT__EUSAGE;
+	}
+	for (size_t i = 0; i < run->nr_dbs; i++) {
+		if (!copies_by_dump(run->dbs[i].url))
+			continue;
+		pt__buf_addf(err,
+			     "--fresh-db %s: --db %s copies its clones with mysqldump "
+			     "(partest_strategy=dump), which cannot run beside the tests: use the "
+			     "default strategy or --fresh-db worker",
+			     scope, run->dbs[i].alias);
+		return PT__EUSAGE;
+	}
+	return 0;
+}
+
 /* --debug: the one selected test, in the foreground. Returns its exit status. */
 static int debug(struct run *run, struct pt__buf *err)
 {
@@ -404,7 +482,9 @@ static int execute(struct run *run, struct pt__buf *err)
 		pt__console_note(&run->console, "shuffled with --shuffle=%llu",
 				 (unsigned long long)run->options.seed);
 
-	run->db_context.workers = run->workers;
+	if ((rc = check_fresh_db(run, err)))
+		return exit_status(rc);
+	run->db_context.workers = pt__fresh_db_clone_count(run->options.fresh_db, run->workers);
 	if (run->options.keep_failed && (rc = pt__db_can_keep(run->dbs, run->nr_dbs, err)))
 		return exit_status(rc);
 	if (run->nr_dbs) {
@@ -419,6 +499,11 @@ static int execute(struct run *run, struct pt__buf *err)
 		return exit_status(rc);
 	if (run->options.debug)
 		return debug(run, err);
+	if (run->options.fresh_db != PT__FRESH_DB_WORKER &&
+	    (rc = pt__fresh_db_start(&run->fresh, run->options.fresh_db, run->dbs, run->nr_dbs,
+				     pt__worker_env_main_db(&run->worker_env),
+				     run->db_context.workers, err)))
+		return exit_status(rc);
 
 	struct pt__pool_config config = {
 		.workers = run->workers,
@@ -440,6 +525,7 @@ static int execute(struct run *run, struct pt__buf *err)
 		.renew_slot = on_renew_slot,
 		.keep_slot = run->options.keep_failed ? on_keep_slot : NULL,
 		.server_env = run->worker_env.envs[2 * run->workers].vars,
+		.fresh = run->fresh.vars ? &run->fresh : NULL,
 		.ctx = run,
 	};
 	pt__reports_run_start(&run->reports, &run->options, run->workers);
@@ -460,6 +546,8 @@ static int execute(struct run *run, struct pt__buf *err)
 	bool interrupted = pool_rc == PT__EINTR;
 	if (pool_rc == PT__ERUN)
 		say("%s", lost.data);
+	/* The renewer lets go of the databases before they are torn down. */
+	pt__fresh_db_release(&run->fresh);
 	pt__buf_release(&lost);
 	double wall = pt__now_seconds() - run->console.start;
 
@@ -513,6 +601,7 @@ static int execute(struct run *run, struct pt__buf *err)
 
 static void release(struct run *run)
 {
+	pt__fresh_db_release(&run->fresh);
 	if (run->dbs_provisioned) {
 		struct pt__buf ignored = PT__BUF_INIT;
 		pt__db_teardown(run->dbs, run->nr_dbs, &ignored);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "fresh_db.h"
 #include "start_method.h"
 
 enum pt__color { PT__COLOR_AUTO, PT__COLOR_ALWAYS, PT__COLOR_NEVER };
@@ -82,6 +83,8 @@ struct pt__options {
 	const char *wrapper;	/* --wrapper CMD: workers and tests run under it */
 	char **wrapper_words;	/* CMD split into words */
 	const char *debug;	/* --debug TEST: that one test in the foreground */
+
+	enum pt__fresh_db_scope fresh_db; /* --fresh-db: fresh clones per test, group or worker */
 };
 
 /* What the command line is for. */

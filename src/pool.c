@@ -32,6 +32,8 @@
 #include "xalloc.h"
 
 #define PROGRESS_INTERVAL_US 100000
+/* How often children are reaped unasked while fresh clones are made anew. */
+#define RENEWING_REAP_US     10000
 
 struct pool {
 	struct pt__slot_context ctx; /* what the slots share */
@@ -39,6 +41,10 @@ struct pool {
 	int nr_slots;
 	bool stopping_servers;
 	int64_t last_progress_us;
+	/* Fresh clones are (or were, this turn) being made anew: the database
+	 * code that does it waits on the signal self-pipe too and may read a
+	 * SIGCHLD's byte, so children are reaped every turn meanwhile. */
+	bool renewal_seen;
 };
 
 static void report_progress(struct pool *pool)
@@ -320,6 +326,7 @@ static bool slot_may_take(const struct pt__work *work, const void *choice)
 
 static void assign_work(struct pool *pool)
 {
+	struct pt__fresh_db *fresh = pool->ctx.config->fresh;
 	const struct pt__work **running = pt__xcalloc((size_t)pool->nr_slots, sizeof(*running));
 
 	for (int i = 0; i < pool->nr_slots; i++) {
@@ -343,6 +350,9 @@ static void assign_work(struct pool *pool)
 				pt__slot_retire(&pool->ctx, slot);
 			continue;
 		}
+		/* --fresh-db test|group: work starts only on a ready clone. */
+		if (fresh && !pt__fresh_db_available(fresh))
+			continue;
 		pt__queue_take(&pool->ctx.queue, (size_t)at, &work);
 		pt__slot_start_work(&pool->ctx, slot, work);
 	}
@@ -382,6 +392,8 @@ static int poll_timeout(const struct pool *pool)
 	int64_t now = pt__now_us();
 	int64_t wake = pool->ctx.config->progress ? now + PROGRESS_INTERVAL_US : INT64_MAX;
 
+	if (pool->renewal_seen && now + RENEWING_REAP_US < wake)
+		wake = now + RENEWING_REAP_US;
 	for (int i = 0; i < pool->nr_slots; i++) {
 		int64_t at = pt__slot_next_deadline(&pool->slots[i]);
 		if (at && at < wake)
@@ -407,7 +419,7 @@ static bool all_empty(const struct pool *pool)
 
 /* What a descriptor polled this turn is, and whose. */
 struct watched {
-	enum { WORKER_EVENTS, WORKER_OUTPUT, WORKER_COMMANDS, SERVER_EVENTS } what;
+	enum { WORKER_EVENTS, WORKER_OUTPUT, WORKER_COMMANDS, SERVER_EVENTS, FRESH_CLONES } what;
 	struct pt__slot *slot; /* a worker's */
 	size_t program;	       /* a server's */
 };
@@ -443,7 +455,21 @@ static size_t watch(struct pool *pool, struct pollfd *fds, struct watched *owner
 	for (size_t p = 0; p < pool->ctx.list->nr_programs; p++)
 		watch_one(fds, owners, &n, pool->ctx.servers[p].events.fd, POLLIN,
 			  (struct watched){SERVER_EVENTS, NULL, p});
+	if (pool->ctx.config->fresh)
+		watch_one(fds, owners, &n, pt__fresh_db_fd(pool->ctx.config->fresh), POLLIN,
+			  (struct watched){FRESH_CLONES, NULL, 0});
 	return n;
+}
+
+/* Clones made anew are ready; one that could not be stops the run. */
+static void collect_clones(struct pool *pool)
+{
+	struct pt__buf err = PT__BUF_INIT;
+
+	if (pt__fresh_db_collect(pool->ctx.config->fresh, &err))
+		pt__slot_context_lose(&pool->ctx, err.data);
+	pt__buf_release(&err);
+	pool->renewal_seen = true;
 }
 
 /* Handles what one polled descriptor is ready for. */
@@ -454,6 +480,7 @@ static void serve_descriptor(struct pool *pool, const struct watched *owner)
 	case WORKER_OUTPUT: pt__slot_read_output(&pool->ctx, owner->slot); break;
 	case WORKER_COMMANDS: pt__worker_flush(&owner->slot->worker); break;
 	case SERVER_EVENTS: read_server_events(pool, owner->program); break;
+	case FRESH_CLONES: collect_clones(pool); break;
 	}
 }
 
@@ -530,7 +557,7 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		 const struct pt__pool_config *config, struct pt__buf *err)
 {
 	struct pool pool = {0};
-	size_t max_fds = 1 + (size_t)config->workers * 4 + list->nr_programs;
+	size_t max_fds = 2 + (size_t)config->workers * 4 + list->nr_programs;
 	struct pollfd *fds = pt__xcalloc(max_fds, sizeof(*fds));
 	struct watched *owners = pt__xcalloc(max_fds, sizeof(*owners));
 
@@ -540,6 +567,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 	for (;;) {
 		if (pt__cancel_interrupts(config->cancel))
 			interrupt(&pool);
+		/* Tests waiting for a fresh clone go before new work. */
+		for (int i = 0; i < pool.nr_slots; i++)
+			pt__slot_resume_waiting(&pool.ctx, &pool.slots[i]);
 		assign_work(&pool);
 		if (all_empty(&pool) &&
 		    (!pool.ctx.queue.len || pt__slot_context_stopping(&pool.ctx))) {
@@ -557,8 +587,9 @@ int pt__pool_run(struct pt__test_list *list, const struct pt__plan *plan,
 		for (size_t i = 1; i < n; i++)
 			if (fds[i].revents)
 				serve_descriptor(&pool, &owners[i]);
-		if (signalled)
+		if (signalled || pool.renewal_seen)
 			reap(&pool);
+		pool.renewal_seen = config->fresh && pt__fresh_db_renewing(config->fresh);
 		int64_t now = pt__now_us();
 		for (int i = 0; i < pool.nr_slots; i++)
 			pt__slot_check_deadlines(&pool.ctx, &pool.slots[i], now);

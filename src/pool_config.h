@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "cancel.h"
+#include "fresh_db.h"
 #include "testlist.h"
 
 /*
@@ -68,13 +69,21 @@ struct pt__pool_config {
 	/*
 	 * Called under --keep-failed when `test` has failed for good on slot
 	 * `worker` and the slot's process is gone, instead of renew_slot:
-	 * sets the slot's clones and TMPDIR aside, marked as kept, and gives
-	 * the slot fresh ones as renew_slot does. Returns as renew_slot.
+	 * sets the clones the test used (clone, 1..: the slot's own, `worker`,
+	 * unless under fresh) and the slot's TMPDIR aside, marked as kept, and
+	 * makes those clones anew and the TMPDIR empty. Returns as renew_slot.
 	 * NULL: nothing is kept.
 	 */
-	int (*keep_slot)(void *ctx, int worker, const struct pt__test_list *list, size_t test,
-			 struct pt__buf *err);
+	int (*keep_slot)(void *ctx, int worker, int clone, const struct pt__test_list *list,
+			 size_t test, struct pt__buf *err);
 	char *const *server_env; /* the environment of fork servers */
+	/*
+	 * --fresh-db test|group: the clones each test (or group) takes and
+	 * gives back; a slot's environment then names the clones it holds,
+	 * and renew_slot has only its TMPDIR to empty. NULL: each slot has its
+	 * own clones (--fresh-db worker).
+	 */
+	struct pt__fresh_db *fresh;
 	/* Called with one line worth telling that is not a test's result: a
 	 * fork refused, processes left behind outside their groups. */
 	void (*note)(void *ctx, const char *line);

@@ -4,10 +4,12 @@
 #include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "xalloc.h"
 
 #define MAX_WORDS 8
 
@@ -28,6 +30,7 @@ static const struct shape command_shapes[] = {
 	[PT__COMMAND_END] = {"end", 1, 0},
 	[PT__COMMAND_SERVE] = {"serve", 1, 0},
 	[PT__COMMAND_FORK] = {"fork", 3, 1},			/* fork K LEN */
+	[PT__COMMAND_ENV] = {"env", 2, 1},			/* env LEN */
 };
 
 static const struct shape event_shapes[] = {
@@ -88,6 +91,7 @@ void pt__protocol_encode_command(struct pt__buf *out, const struct pt__command *
 		pt__buf_addf(out, " %d", cmd->worker);
 		add_payload(out, cmd->payload, cmd->payload_len);
 		break;
+	case PT__COMMAND_ENV: add_payload(out, cmd->payload, cmd->payload_len); break;
 	default: pt__buf_addc(out, '\n');
 	}
 }
@@ -440,6 +444,24 @@ int pt__protocol_decode_event(const char *data, size_t len, struct pt__event *ev
 	}
 	*event = decoded;
 	return 1;
+}
+
+int pt__protocol_set_env(const char *payload, size_t len)
+{
+	for (size_t at = 0; at < len;) {
+		size_t entry_len = strnlen(payload + at, len - at);
+		const char *eq = memchr(payload + at, '=', entry_len);
+		char *entry;
+
+		if (!eq || eq == payload + at)
+			return -1;
+		entry = pt__xstrndup(payload + at, entry_len);
+		entry[eq - (payload + at)] = '\0';
+		setenv(entry, entry + (eq - (payload + at)) + 1, 1);
+		free(entry);
+		at += entry_len + 1;
+	}
+	return 0;
 }
 
 /* Parses value, a number in [min, max], for key of a test-info. */

@@ -37,6 +37,8 @@ enum pt__command_type {
 	PT__COMMAND_END,   /* the group is complete: tear its suite down */
 	PT__COMMAND_SERVE, /* become a fork server */
 	PT__COMMAND_FORK,  /* fork worker number `worker`; payload: its environment */
+	PT__COMMAND_ENV,   /* set variables for the tests that follow; payload: NAME=value
+			    * entries, each ended by a NUL (--fresh-db test|group only) */
 };
 
 struct pt__command {
@@ -45,7 +47,7 @@ struct pt__command {
 	const char *suite, *name; /* run */
 	int attempt;		  /* run: 1, or 2 and up for a retry (0 is sent as 1) */
 	int worker;		  /* fork */
-	const char *payload;	  /* fork: NAME=value entries, each ended by a NUL */
+	const char *payload;	  /* fork, env: NAME=value entries, each ended by a NUL */
 	size_t payload_len;
 };
 
@@ -156,6 +158,13 @@ int pt__protocol_decode_test_info(const char *payload, size_t len, struct pt__te
 /* The name of a command's or an event's verb ("run", "result"), for messages about it. */
 const char *pt__protocol_command_name(enum pt__command_type type);
 const char *pt__protocol_event_name(enum pt__event_type type);
+
+/*
+ * Sets each NAME=value entry of a fork or env command's payload in the
+ * process's environment (setenv). Returns 0, or -1 when an entry has no
+ * name or no '=' (the entries before it are set).
+ */
+int pt__protocol_set_env(const char *payload, size_t len);
 
 /*
  * Writes all of data to fd, retrying after EINTR. Returns 0, or PT__ERUN

@@ -36,6 +36,36 @@ bool pt__slot_fits(const struct pt__slot_context *ctx, const struct pt__slot *sl
 	return ctx->broken[program].len || !*unfit_flag(ctx, program, slot->worker.number);
 }
 
+/* ---- fresh clones (--fresh-db test|group) ---- */
+
+static bool fresh_scope(const struct pt__slot_context *ctx, enum pt__fresh_db_scope scope)
+{
+	return ctx->config->fresh && ctx->config->fresh->scope == scope;
+}
+
+/* Takes a ready clone unless the slot holds one (or there is no pool). False: none is ready. */
+static bool hold_clone(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	int k;
+
+	if (!ctx->config->fresh || slot->has_clone)
+		return true;
+	if ((k = pt__fresh_db_take(ctx->config->fresh)) < 0)
+		return false;
+	slot->clone = k;
+	slot->has_clone = true;
+	return true;
+}
+
+/* Gives the slot's clone back: used, to be made anew; unused, ready again. */
+static void give_back_clone(struct pt__slot_context *ctx, struct pt__slot *slot, bool used)
+{
+	if (!slot->has_clone)
+		return;
+	pt__fresh_db_give_back(ctx->config->fresh, slot->clone, used);
+	slot->has_clone = false;
+}
+
 void pt__slot_init(struct pt__slot *slot, int number)
 {
 	memset(slot, 0, sizeof(*slot));
@@ -106,8 +136,7 @@ static bool retry_due(const struct pt__slot_context *ctx, size_t index, enum pt_
 	       retries_left(ctx, index) && !pt__slot_context_stopping(ctx);
 }
 
-/* The run stops as after a lost worker, with why as its line: no new test starts. */
-static void lose(struct pt__slot_context *ctx, const char *why)
+void pt__slot_context_lose(struct pt__slot_context *ctx, const char *why)
 {
 	if (!ctx->lost.len)
 		pt__buf_adds(&ctx->lost, why);
@@ -129,17 +158,20 @@ static int renew(struct pt__slot_context *ctx, struct pt__slot *slot, bool keepi
 	struct pt__buf err = PT__BUF_INIT;
 	int rc = 0;
 
-	if (keeping && config->keep_slot)
-		rc = config->keep_slot(config->ctx, slot->worker.number, ctx->list, kept_test,
-				       &err);
-	else if (config->renew_slot)
+	if (keeping && config->keep_slot) {
+		rc = config->keep_slot(config->ctx, slot->worker.number,
+				       slot->has_clone ? slot->clone + 1 : slot->worker.number,
+				       ctx->list, kept_test, &err);
+		/* The test's clones were kept and made anew: ready for another. */
+		give_back_clone(ctx, slot, rc != 0);
+	} else if (config->renew_slot)
 		rc = config->renew_slot(config->ctx, slot->worker.number, &err);
 	slot->renew = false;
 	if (rc) {
 		if (!err.len)
 			pt__buf_addf(&err, "cannot renew worker %d's databases and TMPDIR",
 				     slot->worker.number);
-		lose(ctx, err.data);
+		pt__slot_context_lose(ctx, err.data);
 		rc = PT__ERUN;
 	}
 	pt__buf_release(&err);
@@ -228,11 +260,14 @@ static void init_failed(struct pt__slot_context *ctx, struct pt__slot *slot, enu
 
 /* ---- driving the worker ---- */
 
-static void empty(struct pt__slot *slot)
+/* The slot's process is gone: so are its clones, to be made anew. */
+static void empty(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
 	pt__worker_reset(&slot->worker);
 	slot->state = PT__SLOT_EMPTY;
 	slot->deadline_us = slot->hello_by_us = 0;
+	slot->awaiting_clone = false;
+	give_back_clone(ctx, slot, true);
 }
 
 /* The slot's next test starts now, as far as the runner can tell; none
@@ -264,7 +299,7 @@ void pt__slot_retire(struct pt__slot_context *ctx, struct pt__slot *slot)
 /* Sends "run" commands up to the window, and "end" after the last test. */
 static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 {
-	size_t window = ctx->config->failfast ? 1 : SIZE_MAX;
+	size_t window = ctx->config->failfast || fresh_scope(ctx, PT__FRESH_DB_TEST) ? 1 : SIZE_MAX;
 
 	if (pt__slot_context_stopping(ctx) && slot->sent == slot->next &&
 	    slot->next < slot->work.nr_tests) {
@@ -281,6 +316,15 @@ static void send_tests(struct pt__slot_context *ctx, struct pt__slot *slot)
 	       !(slot->sent > slot->next && retries_left(ctx, slot->work.tests[slot->sent - 1]))) {
 		size_t index = slot->work.tests[slot->sent++];
 		const struct pt__test *test = &ctx->list->tests[index];
+		if (slot->has_clone && slot->env_clone != slot->clone + 1) {
+			const struct pt__buf *env =
+				pt__fresh_db_env(ctx->config->fresh, slot->clone);
+			pt__worker_queue(&slot->worker,
+					 &(struct pt__command){.type = PT__COMMAND_ENV,
+							       .payload = env->data,
+							       .payload_len = env->len});
+			slot->env_clone = slot->clone + 1;
+		}
 		pt__worker_queue(
 			&slot->worker,
 			&(struct pt__command){.type = PT__COMMAND_RUN,
@@ -321,11 +365,23 @@ static bool uses_server(const struct pt__slot_context *ctx, size_t program)
 	       prog->start != PT__START_SPAWN && ctx->servers[program].state != PT__SERVER_REFUSED;
 }
 
+/* Whether the variable var ("NAME=value") sets a NAME one of vars[0..nr) sets. */
+static bool names_one_of(const char *var, char *const *vars, size_t nr)
+{
+	size_t len = strcspn(var, "=") + 1;
+
+	for (size_t i = 0; i < nr; i++)
+		if (!strncmp(var, vars[i], len))
+			return true;
+	return false;
+}
+
 /*
  * The slot's next process's environment: the config's for its kind, with
  * PARTEST_ATTEMPT the attempt of its work's first test (a retry runs alone):
  * an executable's, and an adapter's for the test it runs. A worker sets it
- * for each test from its run frame.
+ * for each test from its run frame. Under fresh, the URLs of the clones
+ * the slot holds replace the slot's own.
  */
 static void build_env(const struct pt__slot_context *ctx, struct pt__slot *slot, bool native,
 		      bool adapter)
@@ -336,13 +392,23 @@ static void build_env(const struct pt__slot_context *ctx, struct pt__slot *slot,
 	size_t attempt =
 		slot->has_work ? ctx->list->tests[slot->work.tests[0]].result.nr_retried + 1 : 1;
 
+	char *const *clone_vars =
+		slot->has_clone ? pt__fresh_db_vars(ctx->config->fresh, slot->clone) : NULL;
+	size_t nr_clone_vars = 0;
+
 	while (base && base[nr])
 		nr++;
+	while (clone_vars && clone_vars[nr_clone_vars])
+		nr_clone_vars++;
 	free(slot->env);
-	slot->env = pt__xcalloc(nr + 2, sizeof(*slot->env));
+	slot->env = pt__xcalloc(nr + nr_clone_vars + 2, sizeof(*slot->env));
 	for (size_t i = 0; i < nr; i++)
-		if (strncmp(base[i], ATTEMPT_VAR "=", sizeof(ATTEMPT_VAR)))
+		if (strncmp(base[i], ATTEMPT_VAR "=", sizeof(ATTEMPT_VAR)) &&
+		    !names_one_of(base[i], clone_vars, nr_clone_vars))
 			slot->env[kept++] = base[i];
+	for (size_t i = 0; i < nr_clone_vars; i++)
+		slot->env[kept++] = clone_vars[i];
+	slot->env_clone = slot->has_clone ? slot->clone + 1 : 0;
 	slot->for_retry = attempt > 1 && adapter;
 	snprintf(slot->attempt_var, sizeof(slot->attempt_var), ATTEMPT_VAR "=%zu", attempt);
 	slot->env[kept] = slot->attempt_var;
@@ -396,7 +462,7 @@ int pt__slot_start_worker(struct pt__slot_context *ctx, struct pt__slot *slot, s
 	 * none starts before the slot is renewed. */
 	if (slot->renew && renew(ctx, slot, false, 0)) {
 		requeue_from(ctx, slot, slot->next);
-		empty(slot);
+		empty(ctx, slot);
 		return PT__ERUN;
 	}
 	pt__worker_reset(&slot->worker);
@@ -429,6 +495,11 @@ void pt__slot_start_work(struct pt__slot_context *ctx, struct pt__slot *slot, st
 	slot->end_sent = false;
 	if (ctx->broken[work.program].len) {
 		fail_work(ctx, slot, ctx->broken[work.program].data);
+		return;
+	}
+	if (!hold_clone(ctx, slot)) {
+		/* (A retry's, as the pool hands out work only with a clone ready.) */
+		requeue_from(ctx, slot, 0);
 		return;
 	}
 	if (slot->state == PT__SLOT_IDLE) {
@@ -466,7 +537,7 @@ void pt__slot_abandon(struct pt__slot_context *ctx, struct pt__slot *slot, const
 		requeue_from(ctx, slot, 0);
 	else if (slot->has_work)
 		fail_work(ctx, slot, message);
-	empty(slot);
+	empty(ctx, slot);
 }
 
 void pt__slot_ask_fork(struct pt__slot_context *ctx, struct pt__slot *slot)
@@ -514,6 +585,32 @@ static void retry_alone(struct pt__slot_context *ctx, struct pt__slot *slot, enu
 	slot->sent = slot->next = 0;
 	slot->retrying = true;
 	slot->renew = true;
+}
+
+/*
+ * The slot's next test starts now (with its time limit), or, after the
+ * last, the suite's tear-down, which gets the run's --timeout.
+ */
+static void start_next_test(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	test_starts(ctx, slot);
+	slot->deadline_us =
+		slot->next < slot->work.nr_tests
+			? test_deadline(ctx, slot->work.tests[slot->next], slot->test_started_us)
+		: ctx->config->timeout > 0
+			? slot->test_started_us + (int64_t)(ctx->config->timeout * 1e6)
+			: 0;
+	send_tests(ctx, slot);
+}
+
+bool pt__slot_resume_waiting(struct pt__slot_context *ctx, struct pt__slot *slot)
+{
+	if (!slot->awaiting_clone || slot->state != PT__SLOT_BUSY ||
+	    (!pt__slot_context_stopping(ctx) && !hold_clone(ctx, slot)))
+		return false;
+	slot->awaiting_clone = false;
+	start_next_test(ctx, slot);
+	return true;
 }
 
 /* ---- events from the worker ---- */
@@ -585,16 +682,17 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 			return 0;
 		}
 		slot->next++;
-		test_starts(ctx, slot);
-		/* After the last result, the suite's tear-down gets the run's --timeout. */
-		slot->deadline_us =
-			slot->next < slot->work.nr_tests
-				? test_deadline(ctx, slot->work.tests[slot->next],
-						slot->test_started_us)
-			: ctx->config->timeout > 0
-				? slot->test_started_us + (int64_t)(ctx->config->timeout * 1e6)
-				: 0;
-		send_tests(ctx, slot);
+		/* Under --fresh-db test the next test takes new clones, when one is ready. */
+		if (fresh_scope(ctx, PT__FRESH_DB_TEST) && slot->next < slot->work.nr_tests &&
+		    !pt__slot_context_stopping(ctx)) {
+			give_back_clone(ctx, slot, true);
+			if (!hold_clone(ctx, slot)) {
+				slot->awaiting_clone = true;
+				slot->deadline_us = 0;
+				return 0;
+			}
+		}
+		start_next_test(ctx, slot);
 		return 0;
 	}
 	if (event->type == PT__EVENT_ENDED && slot->state == PT__SLOT_BUSY && slot->end_sent &&
@@ -609,12 +707,15 @@ static int handle_event(struct pt__slot_context *ctx, struct pt__slot *slot,
 		slot->deadline_us = 0;
 		/* Under isolate a worker runs one test and goes; so does an
 		 * adapter whose environment says a retry's attempt, as it runs
-		 * its tests in that environment, whatever the run frame says. */
+		 * its tests in that environment, whatever the run frame says.
+		 * (A retiring worker gives its clones back when it is gone.) */
 		if (ctx->list->programs[slot->program].start == PT__START_ISOLATE ||
-		    slot->for_retry)
+		    slot->for_retry) {
 			pt__slot_retire(ctx, slot);
-		else
+		} else {
 			slot->state = PT__SLOT_IDLE;
+			give_back_clone(ctx, slot, true);
+		}
 		return 0;
 	}
 	pt__buf_addf(why, "sent \"%s\" out of turn", pt__protocol_event_name(event->type));
@@ -797,7 +898,7 @@ static void after_stopped(struct pt__slot_context *ctx, struct pt__slot *slot)
 	if (slot->keeping)
 		renew(ctx, slot, true, slot->kept_test);
 	slot->keeping = slot->retrying = false;
-	empty(slot);
+	empty(ctx, slot);
 	if (retrying)
 		start_retry(ctx, slot);
 }
@@ -847,7 +948,7 @@ void pt__slot_exited(struct pt__slot_context *ctx, struct pt__slot *slot, int st
 				 message.len);
 	}
 	pt__buf_release(&message);
-	empty(slot);
+	empty(ctx, slot);
 	if (slot->retrying) {
 		slot->retrying = false;
 		start_retry(ctx, slot);

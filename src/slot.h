@@ -25,6 +25,14 @@
  * worker then takes more work, an adapter's excepted. After a crash or a time-out the slot is renewed before its next
  * process starts; under --keep-failed a test failed for good has its slot
  * kept (keep_slot) once the process is gone.
+ *
+ * Under --fresh-db test|group a slot takes clones from the config's fresh
+ * pool when it takes work (the pool gives it work only when one is
+ * ready), and gives them back, to be made anew, when its group ended or
+ * its process is gone; under test also before each test after the first,
+ * which then takes another and waits for one if need be. A process learns
+ * of its clones from its environment, then from an env command before the
+ * first test of new clones; tests are sent one at a time under test.
  */
 #ifndef PT_SLOT_H
 #define PT_SLOT_H
@@ -69,7 +77,15 @@ struct pt__slot {
 	bool retrying; /* stopped so that its work, one test, runs again */
 	bool keeping;  /* stopped so that its clones are kept for kept_test */
 	size_t kept_test;
-	bool for_retry;	      /* its adapter runs a retry, and no other work after it */
+	bool for_retry; /* its adapter runs a retry, and no other work after it */
+	/* Under --fresh-db test|group (the config's fresh): the clones it
+	 * holds, clone, while has_clone; which of them its process was last
+	 * given (its environment, or an env command), as clone + 1, 0: none;
+	 * and whether its next test waits for a clone to be ready. */
+	int clone;
+	bool has_clone;
+	int env_clone;
+	bool awaiting_clone;
 	char **env;	      /* its process's environment: the config's, and the attempt */
 	char attempt_var[32]; /* "PARTEST_ATTEMPT=K" */
 };
@@ -90,6 +106,9 @@ struct pt__slot_context {
 	 * be renewed or kept); empty: it did not. */
 	struct pt__buf lost;
 };
+
+/* The run stops as after a lost worker, with why as its line: no new test starts. */
+void pt__slot_context_lose(struct pt__slot_context *ctx, const char *why);
 
 /* True once no new test may start: interrupted, or --failfast tripped. */
 bool pt__slot_context_stopping(const struct pt__slot_context *ctx);
@@ -135,6 +154,14 @@ void pt__slot_ask_fork(struct pt__slot_context *ctx, struct pt__slot *slot);
 
 /* Its fork server forked its worker as pid. */
 void pt__slot_forked(struct pt__slot *slot, pid_t pid);
+
+/*
+ * Under --fresh-db test, a slot whose next test waits for a clone takes
+ * one if one is ready and sends the test; once the run is stopping it lets
+ * the test go unrun instead. Returns false when it had none waiting or
+ * could not take one.
+ */
+bool pt__slot_resume_waiting(struct pt__slot_context *ctx, struct pt__slot *slot);
 
 /* Reads and handles what the worker sent. */
 void pt__slot_read_events(struct pt__slot_context *ctx, struct pt__slot *slot);

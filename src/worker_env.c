@@ -132,7 +132,12 @@ int pt__worker_env_renew(struct pt__worker_env *env, int worker, struct pt__buf 
 	return rc ? rc : empty_tmpdir(env, worker, err);
 }
 
-int pt__worker_env_keep(struct pt__worker_env *env, int worker, const char *test,
+int pt__worker_env_renew_tmpdir(struct pt__worker_env *env, int worker, struct pt__buf *err)
+{
+	return empty_tmpdir(env, worker, err);
+}
+
+int pt__worker_env_keep(struct pt__worker_env *env, int worker, int clone, const char *test,
 			const char *rerun, struct pt__buf *err)
 {
 	struct pt__kept_test *entry = pt__kept_add(&env->kept, env->run_id, test, rerun, err);
@@ -142,7 +147,7 @@ int pt__worker_env_keep(struct pt__worker_env *env, int worker, const char *test
 	if (!entry)
 		return PT__ERUN;
 	tmpdir_path(env, worker, &tmpdir);
-	rc = pt__db_keep_clones(env->dbs, env->nr_dbs, worker, (int)env->kept.nr, entry->dir,
+	rc = pt__db_keep_clones(env->dbs, env->nr_dbs, clone, (int)env->kept.nr, entry->dir,
 				entry->urls, err);
 	if (!rc)
 		rc = pt__kept_move_tmpdir(entry, tmpdir.data, err);

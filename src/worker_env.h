@@ -52,11 +52,18 @@ const struct pt__db *pt__worker_env_main_db(const struct pt__worker_env *env);
 int pt__worker_env_renew(struct pt__worker_env *env, int worker, struct pt__buf *err);
 
 /*
- * keep_slot (pool_config.h): slot worker's clones and TMPDIR kept for the
- * user as what test left (rerun: the command that runs it alone), then
- * the slot renewed.
+ * renew_slot under --fresh-db test|group, where the clones a slot held are
+ * made anew as they are given back: slot worker's TMPDIR emptied only.
  */
-int pt__worker_env_keep(struct pt__worker_env *env, int worker, const char *test,
+int pt__worker_env_renew_tmpdir(struct pt__worker_env *env, int worker, struct pt__buf *err);
+
+/*
+ * keep_slot (pool_config.h): clones number clone (1..: worker's own, or
+ * those a test took under --fresh-db) and slot worker's TMPDIR kept for the
+ * user as what test left (rerun: the command that runs it alone), then
+ * those clones made anew and the TMPDIR emptied.
+ */
+int pt__worker_env_keep(struct pt__worker_env *env, int worker, int clone, const char *test,
 			const char *rerun, struct pt__buf *err);
 
 void pt__worker_env_release(struct pt__worker_env *env);

@@ -105,7 +105,7 @@ static int renew(void *ctx, int worker, struct pt__buf *err)
 	return 0;
 }
 
-static int keep(void *ctx, int worker, const struct pt__test_list *l, size_t test,
+static int keep(void *ctx, int worker, int clone, const struct pt__test_list *l, size_t test,
 		struct pt__buf *err)
 {
 	pt__buf_addf(&events, "keep %d %s %s; ", worker, l->tests[test].id, gone());

@@ -1,5 +1,6 @@
 /* The protocol module: what the runner and a worker accept from each other, and what not. */
 #include <partest.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -324,4 +325,30 @@ PT_TEST(protocol, test_info_ignores_unknown_keys_and_rejects_bad_numbers)
 	PT_ASSERT_INT(pt__protocol_decode_test_info(bad, strlen(bad), &info, &info_storage, &err),
 		      ==, PT__EPROTOCOL);
 	PT_EXPECT_STR(err.data, ==, "\"test-info\" with a bad weight \"heavy\"");
+}
+
+PT_TEST(protocol, an_env_frame_carries_the_next_tests_variables)
+{
+	static const char vars[] = "DATABASE_URL=sqlite:/tmp/c_2.db\0PARTEST_DB_DEFAULT_URL=x=y";
+	struct pt__buf wire = PT__BUF_INIT;
+	size_t used;
+
+	pt__protocol_encode_command(&wire, &(struct pt__command){.type = PT__COMMAND_ENV,
+								 .payload = vars,
+								 .payload_len = sizeof(vars)});
+	PT_ASSERT_INT(decode_command(wire.data, wire.len, &used), ==, 1);
+	PT_EXPECT_INT(command.type, ==, PT__COMMAND_ENV);
+	PT_EXPECT_SIZE(used, ==, wire.len);
+	PT_ASSERT_SIZE(command.payload_len, ==, sizeof(vars));
+	PT_ASSERT_INT(pt__protocol_set_env(command.payload, command.payload_len), ==, 0);
+	PT_EXPECT_STR(getenv("DATABASE_URL"), ==, "sqlite:/tmp/c_2.db");
+	PT_EXPECT_STR(getenv("PARTEST_DB_DEFAULT_URL"), ==, "x=y");
+	pt__buf_release(&wire);
+}
+
+PT_TEST(protocol, an_env_entry_without_a_name_is_refused)
+{
+	PT_EXPECT_INT(pt__protocol_set_env("=1", 3), ==, -1);
+	PT_EXPECT_INT(pt__protocol_set_env("NAME", 5), ==, -1);
+	PT_EXPECT_INT(decode_command("env x\n", 6, &(size_t){0}), ==, PT__EPROTOCOL);
 }

@@ -20,11 +20,20 @@ class Skipped(Exception):
 
 # ---- the tests ----
 
+def note_database():
+    # DATABASE_URL appended to $ENV_LOG, when set (--fresh-db's tests).
+    if os.environ.get("ENV_LOG"):
+        with open(os.environ["ENV_LOG"], "a") as log:
+            print(os.environ.get("DATABASE_URL", ""), file=log)
+
+
 def basics_passes():
+    note_database()
     assert 2 + 2 == 4
 
 
 def basics_prints():
+    note_database()
     print("hello from prints")
     print("warning from prints", file=sys.stderr)
     sys.stdout.flush()
@@ -190,6 +199,19 @@ def main():
                 worker.run(*words[1:])
             elif verb == "end" and len(words) == 1:
                 worker.end()
+            elif verb == "env" and len(words) == 2 and words[1].isdigit():
+                # --fresh-db: the clones of the tests that follow.
+                length = int(words[1])
+                while len(pending) < length:
+                    chunk = os.read(COMMANDS, 65536)
+                    if not chunk:
+                        return 70
+                    pending += chunk
+                payload, pending = pending[:length], pending[length:]
+                for entry in payload.split(b"\0"):
+                    name, equals, value = entry.partition(b"=")
+                    if equals:
+                        os.environb[name] = value
             else:
                 print("py_worker: unexpected command %r" % line, file=sys.stderr, flush=True)
                 return 70

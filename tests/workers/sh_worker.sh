@@ -21,16 +21,18 @@ protocol truncated
 protocol absurd_length
 crash exits"
 
-t_arith__adds() { [ $((2 + 2)) -eq 4 ] || fail "2 + 2 is not 4"; }
+t_arith__adds() { note_database; [ $((2 + 2)) -eq 4 ] || fail "2 + 2 is not 4"; }
 t_arith__compares() { [ 3 -gt 2 ] || fail "3 is not more than 2"; }
 t_arith__fails_on_purpose() { fail "expected 5, got $((2 + 2))"; }
 t_strings__skips() { skip "no locale data here"; }
-t_strings__prints() { echo "hello from sh"; }
+t_strings__prints() { note_database; echo "hello from sh"; }
 t_protocol__garbage() { printf 'garbage!!\n' >&4; sleep 30; }
 t_protocol__truncated() { printf 'result %s pass 1 - - 50\nshort' "$seq" >&4; exit 0; }
 t_protocol__absurd_length() { printf 'result %s pass 1 - - 99999999999\n' "$seq" >&4; sleep 30; }
 t_crash__exits() { exit 3; }
 
+# note_database: DATABASE_URL appended to $ENV_LOG, when set (--fresh-db's tests).
+note_database() { [ -z "${ENV_LOG:-}" ] || echo "${DATABASE_URL:-}" >>"$ENV_LOG"; }
 fail() { status=fail; message=$1; }
 skip() { status=skip; message=$1; }
 
@@ -57,6 +59,14 @@ while read -r verb a b c <&3; do
 		frame "result $seq $status 0 - -" "$message"
 		;;
 	end) frame "ended pass" "" ;;
+	env)
+		# --fresh-db: NAME=value entries, each ended by a NUL, for the
+		# tests that follow (dd reads exactly the payload's bytes).
+		dd bs=1 count="$a" <&3 2>/dev/null | tr '\0' '\n' >"$TMPDIR/sh_worker.env"
+		while IFS= read -r var; do
+			export "$var"
+		done <"$TMPDIR/sh_worker.env"
+		;;
 	*)
 		echo "sh_worker: unknown command '$verb'" >&2
 		exit 70
