@@ -126,7 +126,9 @@ check "nor a registry row of one" \
 # A filler SIGKILLed while it copies a clone: its template large enough
 # that the copy takes a while.
 slow=$(url slow)
-slow_setup="'$work/sql' \"\$DATABASE_URL\" 'SET SESSION max_recursive_iterations = 300000; CREATE TABLE t (x INT, y CHAR(100)); INSERT INTO t WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 300000) SELECT i, i FROM s'"
+depth=max_recursive_iterations
+[ "$MY_FLAVOUR" = mysql ] && depth=cte_max_recursion_depth
+slow_setup="'$work/sql' \"\$DATABASE_URL\" 'SET SESSION $depth = 300000; CREATE TABLE t (x INT, y CHAR(100)); INSERT INTO t WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 300000) SELECT i, i FROM s'"
 in_making() { sql "SELECT name FROM partest_registry.databases WHERE kind = 'clone' AND name LIKE 'slow\_pt%'"; }
 copying() { [ -n "$(in_making)" ]; }
 kill_filler() {
