@@ -38,12 +38,11 @@ settle() {
 	while pgrep -f "db fill .*$MYSOCKET_ENCODED" >/dev/null; do sleep 0.1; done
 	sleep 2
 }
-# timed POOL: one -j4 run with --pool POOL; sets first and whole (ms).
+# timed [OPTION...]: one -j4 run of the four tests; sets first and whole (ms).
 timed() {
 	: >first
 	start=$(ms)
-	FIRST_LOG="$dir/first" TMPDIR="$dir" "$partest" -j4 --keepdb --pool "$1" --db "$url" \
-		--db-setup ./setup.sh ./first.sh ./first.sh ./first.sh ./first.sh >out
+	FIRST_LOG="$dir/first" TMPDIR="$dir" "$partest" -j4 "$@" ./first.sh ./first.sh ./first.sh ./first.sh >out
 	whole=$(($(ms) - start))
 	first=$(($(sort -n first | head -n 1) - start))
 }
@@ -55,16 +54,19 @@ echo "template bench: 20 tables, $size MB (data + indexes), $(sql -e 'SELECT VER
 : >results
 for round in $(seq "$rounds"); do
 	settle
-	timed 0
+	timed
+	bare_first=$first bare_whole=$whole
+	timed --keepdb --pool 0 --db "$url" --db-setup ./setup.sh
 	if grep -q claimed out; then echo "the run without a pool claimed ready clones" >&2; exit 1; fi
 	nopool_first=$first nopool_whole=$whole
 	settle
 	[ "$(ready)" -eq 4 ] || { echo "the pool holds $(ready) ready clones, not 4" >&2; exit 1; }
-	timed 4
+	timed --keepdb --pool 4 --db "$url" --db-setup ./setup.sh
 	grep -q "claimed 4 ready clones" out || { echo "the run did not claim 4 ready clones" >&2; exit 1; }
-	echo "round $round: no pool: first test at $nopool_first ms, run $nopool_whole ms; ready pool: first test at $first ms, run $whole ms"
-	echo "$nopool_first $nopool_whole $first $whole" >>results
+	echo "round $round: no pool: first test at $nopool_first ms, run $nopool_whole ms; ready pool: first test at $first ms, run $whole ms; no database: first test at $bare_first ms, run $bare_whole ms"
+	echo "$nopool_first $nopool_whole $first $whole $bare_first $bare_whole" >>results
 done
 settle
 echo "median of $rounds: no pool: first test at $(cut -d' ' -f1 results | median) ms, run $(cut -d' ' -f2 results | median) ms;" \
-	"ready pool: first test at $(cut -d' ' -f3 results | median) ms, run $(cut -d' ' -f4 results | median) ms"
+	"ready pool: first test at $(cut -d' ' -f3 results | median) ms, run $(cut -d' ' -f4 results | median) ms;" \
+	"no database: first test at $(cut -d' ' -f5 results | median) ms, run $(cut -d' ' -f6 results | median) ms"
