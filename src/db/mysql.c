@@ -1429,6 +1429,19 @@ static void format_clone_url(const struct pt__db *db, const char *name, struct p
 	pt__my_url_format(&state->url, name, url);
 }
 
+/* This run's clones named, none made yet, and their URLs: where clone and
+ * ready_claim start. */
+static void name_clones(struct pt__db *db)
+{
+	struct my_state *state = db->state;
+
+	pt__db_clones_release(&state->clones);
+	pt__db_free_clone_urls(db);
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX, true,
+				 format_clone_url);
+	state->claimed = 0;
+}
+
 /* Copies the template into every clone of state->clones, which exist empty. */
 static int fill_clones(struct pt__db *db, const struct contents *contents, struct pt__buf *err)
 {
@@ -1464,11 +1477,8 @@ static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 	memset(&contents, 0, sizeof(contents));
 	if ((rc = lock_template(db, err)))
 		return rc;
-	if (!state->claimed) {
-		pt__db_clones_release(&state->clones);
-		pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX,
-					 true, format_clone_url);
-	}
+	if (!state->claimed) /* also after a ready_claim that found none */
+		name_clones(db);
 	all = state->clones;
 	state->clones = (struct pt__db_clones){all.items + state->claimed, all.nr - state->claimed};
 	if (state->clones.nr && (!(rc = read_contents(db, &contents, err)) &&
@@ -1805,7 +1815,8 @@ static int list_ready(struct pt__db *db, struct pt__db_rows *rows, struct pt__bu
 {
 	struct pt__db_statement look = {
 		.what = "look for ready clones",
-		.sql = "SELECT r.name, s.SCHEMA_NAME IS NOT NULL, m.ROUTINE_COMMENT FROM " REGISTRY_TABLE
+		.sql = "SELECT r.name, s.SCHEMA_NAME IS NOT NULL, m.ROUTINE_COMMENT "
+		       "FROM " REGISTRY_TABLE
 		       " r LEFT JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = r.name LEFT "
 		       "JOIN information_schema.ROUTINES m ON m.ROUTINE_SCHEMA = r.name AND "
 		       "m.ROUTINE_TYPE = 'PROCEDURE' AND m.ROUTINE_NAME = '" MARKER_CLONE
@@ -1868,7 +1879,7 @@ static int mysql_ready_sweep(struct pt__db *db, const char *fingerprint, struct 
 			continue;
 		}
 		pt__buf_reset(&what);
-		pt__buf_addf(&what, "take the stale ready clone \"%s\"", row[0]);
+		pt__buf_addf(&what, "take the ready clone \"%s\" to drop it", row[0]);
 		moved = move_row(db, row[0], "ready", "clone", false, what.data, err);
 		if (moved <= 0) { /* claimed by another run meanwhile, or a failure */
 			rc = moved;
@@ -1876,13 +1887,13 @@ static int mysql_ready_sweep(struct pt__db *db, const char *fingerprint, struct 
 		}
 		pt__buf_reset(&what);
 		pt__buf_addf(&what, "drop the ready clone \"%s\"", row[0]);
-		if ((rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", row[0], "",
-					       err)))
+		if ((rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", row[0],
+					       "", err)))
 			break;
 		unregister_database(db, row[0]);
 		if (dropped)
-			pt__buf_addf(dropped, "dropped the ready MySQL database \"%s\" on %s\n", row[0],
-				     state->shared.where);
+			pt__buf_addf(dropped, "dropped the ready MySQL database \"%s\" on %s\n",
+				     row[0], state->shared.where);
 	}
 	pt__db_rows_release(&rows);
 	pt__buf_release(&what);
@@ -1901,10 +1912,7 @@ static int mysql_ready_claim(struct pt__db *db, const char *fingerprint, struct 
 	struct pt__buf what = PT__BUF_INIT, marker = PT__BUF_INIT;
 	int rc, moved;
 
-	pt__db_clones_release(&state->clones);
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX, true,
-				 format_clone_url);
-	state->claimed = 0;
+	name_clones(db);
 	pt__db_owner_format_this_run(db->ctx, true, &marker);
 	rc = list_ready(db, &rows, err);
 	for (size_t i = 0; !rc && i < rows.nr && state->claimed < state->clones.nr; i++) {
@@ -1964,8 +1972,7 @@ static int publish_ready(struct pt__db *db, const char *name, const char *finger
  * Makes n ready clones, each copied under its ready name as a clone of
  * this run (what a reap takes once the filler is dead), then published.
  */
-static int mysql_ready_make(struct pt__db *db, const char *fingerprint, int n,
-			    struct pt__buf *err)
+static int mysql_ready_make(struct pt__db *db, const char *fingerprint, int n, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
 	int rc = 0;
