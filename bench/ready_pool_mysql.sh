@@ -10,10 +10,11 @@
 # Prints each round, then the medians: from partest's start to the first
 # test's start, and to the end of the run.
 # Usage: bench/ready_pool_mysql.sh [ROUNDS]   (after `make`; needs mariadb-server)
+#        PARTEST=OTHER/partest bench/ready_pool_mysql.sh [ROUNDS]   (another build)
 set -eu
 rounds=${1:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
-partest="$here/build/partest"
+partest=${PARTEST:-$here/build/partest}
 . "$here/tests/mysql_server.sh"
 missing=$(my_server_missing)
 [ -z "$missing" ] || { echo "bench/ready_pool_mysql.sh: $missing" >&2; exit 1; }
