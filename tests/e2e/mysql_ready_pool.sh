@@ -55,6 +55,8 @@ check "a --keepdb run passes" status_is 0
 check "with nothing to claim it says nothing of claiming" out_lacks "claimed"
 wait_ready 2
 check "its filler leaves two ready clones, one per worker" ready_count_is 2
+# Without them, every later wait would only run out.
+ready_count_is 2 || { echo "Bail out! no ready clones after a --keepdb run: $(cat .partest/ready/fill.log 2>/dev/null | tr "\n" " ")"; exit 1; }
 check "each carries the ready marker of its template" \
 	[ "$(sql "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_NAME = 'partest_clone' AND ROUTINE_SCHEMA LIKE 'app\_pt%' AND ROUTINE_COMMENT LIKE 'partest ready v1 template=% fingerprint=%'")" = 2 ]
 first=$(ready_rows)
