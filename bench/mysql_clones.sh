@@ -21,8 +21,7 @@ my_start --innodb-buffer-pool-size=512M --skip-log-bin
 dir=$MYSERVER
 sql() { mariadb --no-defaults -S "$dir/sock" -u root -N -B "$@"; }
 
-depth=max_recursive_iterations
-[ "$MY_FLAVOUR" = mysql ] && depth=cte_max_recursion_depth
+. "$here/bench/mysql_template.sh"
 printf '#!/bin/sh\nexit 0\n' >"$dir/ok.sh"
 chmod +x "$dir/ok.sh"
 ms() { date +%s%3N; }
@@ -37,17 +36,7 @@ server_cs() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 for charset in latin1 utf8mb4; do
 	db=bench_$charset
 	sql -e "CREATE DATABASE $db CHARACTER SET $charset"
-	for t in $(seq 1 20); do
-		fk=
-		[ "$t" -gt 1 ] && fk=", KEY (ref), CONSTRAINT fk_$t FOREIGN KEY (ref) REFERENCES t1 (id)"
-		sql "$db" -e "CREATE TABLE t$t (id INT AUTO_INCREMENT PRIMARY KEY, ref INT, name VARCHAR(64), body VARCHAR(200), n DOUBLE, KEY (name)$fk) ENGINE=InnoDB;
-			SET SESSION $depth = 100000;
-			INSERT INTO t$t (ref, name, body, n) WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 6500)
-			SELECT 1 + i % 1000, LEFT(SHA2(i, 256), 32), REPEAT(LEFT(SHA2(i * $t, 256), 32), 5), RAND() FROM s;"
-	done
-	sql "$db" -e "CREATE VIEW v AS SELECT t2.id, t1.name FROM t2 JOIN t1 ON t1.id = t2.ref;
-		CREATE TRIGGER t3_ins BEFORE INSERT ON t3 FOR EACH ROW SET NEW.name = UPPER(NEW.name);
-		CREATE PROCEDURE touch(IN k INT) UPDATE t1 SET n = n + 1 WHERE id = k;"
+	my_bench_tables "$db"
 	size=$(sql -e "SELECT ROUND(SUM(DATA_LENGTH + INDEX_LENGTH) / 1048576) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db'")
 	echo "template $db: 20 tables, $size MB (data + indexes), $MY_FLAVOUR $(sql -e 'SELECT VERSION()')"
 	url="mysql://root@localhost/$db?socket=$MYSOCKET_ENCODED"

@@ -116,6 +116,20 @@ void pt__db_kept_name(const char *template_name, const char *run_id, int serial,
 	name_with_run(template_name, run_id, tail, max, in_chars, out);
 }
 
+void pt__db_ready_name(const char *template_name, const char *run_id, int serial, size_t max,
+		       bool in_chars, struct pt__buf *out)
+{
+	char tail[24];
+
+	snprintf(tail, sizeof(tail), "ready%d", serial);
+	name_with_run(template_name, run_id, tail, max, in_chars, out);
+}
+
+void pt__db_ready_fingerprint(unsigned long long fingerprint, struct pt__buf *out)
+{
+	pt__buf_addf(out, "%016llx", fingerprint);
+}
+
 unsigned long long pt__db_hash(unsigned long long hash, const void *data, size_t len)
 {
 	const unsigned char *byte = data;

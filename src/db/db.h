@@ -98,6 +98,58 @@ struct pt__db_backend {
 	 * NULL: the template's URL says it (SQLite's absolute path).
 	 */
 	int (*identify)(struct pt__db *db, struct pt__buf *out, struct pt__buf *err);
+	/*
+	 * Ready clones (docs/ready_pools.md): copies of the template made
+	 * between runs by `partest db fill`, for the next run to claim
+	 * instead of copying. All three NULL where the engine keeps none.
+	 * fingerprint is what the template was built for, as 16 lowercase
+	 * hex digits (pt__db_ready_fingerprint); a ready clone carries it in
+	 * its marker (pt__db_owner_format_ready) and is stale once it is not
+	 * the template's. The states a ready clone goes through:
+	 *   in making: named pt__db_clone_name(template, filler's run id, k)
+	 *     and carrying the filler's clone marker, exactly like a run's
+	 *     clone, so that a reap takes it once the filler is dead;
+	 *   ready: named pt__db_ready_name(template, filler's run id, k),
+	 *     carrying the ready marker; no run's reap takes it, and it
+	 *     reaches this state from the last in one atomic step;
+	 *   claimed: named pt__db_clone_name(template, run id, k + 1) of the
+	 *     run that claimed it, carrying that run's clone marker: a clone
+	 *     of that run like those it made, again in one atomic step.
+	 *
+	 * ready_sweep: drops each ready clone of this template (never another
+	 * template's on the same server) whose fingerprint is not fingerprint,
+	 * every one when fingerprint is NULL (partest db clean), appending
+	 * 'dropped the ready WHAT "NAME" on WHERE' to dropped for each.
+	 * Returns how many of fingerprint are left, or a negative code.
+	 * Called without the template's lock; it takes none.
+	 */
+	int (*ready_sweep)(struct pt__db *db, const char *fingerprint, struct pt__buf *dropped,
+			   struct pt__buf *err);
+	/*
+	 * ready_claim: called by a run whose template is reused for
+	 * fingerprint, just before clone, the template's lock held (the
+	 * template_exists before took it). Claims up to ctx->workers ready
+	 * clones of fingerprint into clone slots 0, 1, ...: each in one
+	 * atomic step that fails when another run claimed it first (then
+	 * the next one is tried), renamed to this run's clone k name and
+	 * carrying this run's clone marker; fills db->clone_urls[k] for each
+	 * and counts it as made (drop_clones drops it, renew_clone and
+	 * keep_clone take it). clone then makes only the slots left empty.
+	 * Returns how many it claimed, or a negative code (then clones it
+	 * claimed are this run's and drop_clones drops them).
+	 */
+	int (*ready_claim)(struct pt__db *db, const char *fingerprint, struct pt__buf *err);
+	/*
+	 * ready_make: called by partest db fill right after template_is_ours
+	 * (db, false) answered 1 (which takes the template's lock on a server)
+	 * and the template's record matched fingerprint. Makes n ready clones
+	 * of fingerprint, each first in making (so that a SIGKILL anywhere
+	 * leaves only what a reap or partest db clean removes), then made
+	 * ready in one atomic step. Releases the template's lock before it
+	 * returns, also on failure. On failure the clones in making are
+	 * dropped (best effort); those already ready stay.
+	 */
+	int (*ready_make)(struct pt__db *db, const char *fingerprint, int n, struct pt__buf *err);
 	/* A server's engine: its admin connection (admin.h). NULL: no server. */
 	const struct pt__db_admin_ops *admin;
 };
@@ -153,6 +205,18 @@ void pt__db_clone_name(const char *template_name, const char *run_id, int k, siz
  */
 void pt__db_kept_name(const char *template_name, const char *run_id, int serial, size_t max,
 		      bool in_chars, struct pt__buf *out);
+
+/*
+ * The name a ready clone of template_name gets, the serial-th the filler run
+ * run_id made: "<template>_pt<pid>_<rnd>_ready<serial>", shortened as
+ * pt__db_clone_name's.
+ */
+void pt__db_ready_name(const char *template_name, const char *run_id, int serial, size_t max,
+		       bool in_chars, struct pt__buf *out);
+
+/* A template's fingerprint as a ready clone's marker carries it: 16
+ * lowercase hex digits. */
+void pt__db_ready_fingerprint(unsigned long long fingerprint, struct pt__buf *out);
 
 /* How many UTF-8 characters str holds (its bytes that do not continue one). */
 size_t pt__db_utf8_length(const char *str);

@@ -33,6 +33,22 @@
  * While a run holds a template (from the first look at it until its clones
  * exist) it holds a named lock (GET_LOCK) on it, so that two runs building
  * one template with --db-setup take turns.
+ *
+ * Ready clones (db.h), made by partest db fill for the next run to claim,
+ * keep one name from their copy to the end of the run that claims it:
+ * MySQL has no RENAME DATABASE, and RENAME TABLE cannot move a table with
+ * triggers, or a view, to another schema. Their state is the registry
+ * row's kind, changed each time by one UPDATE whose affected rows say who
+ * changed it: "clone" of the filler's run while the copy is made (a reap
+ * takes it once the filler is dead, as any clone), "ready" once it is
+ * complete, "clone" of the claiming run once one claims it (of two runs
+ * claiming it, the one whose UPDATE changed the row). The marker
+ * procedure partest_clone follows, its comment rewritten by one ALTER
+ * PROCEDURE: to the ready marker before the row says ready, to the
+ * claiming run's clone marker after the row says it is that run's. A
+ * ready row thus always names a complete copy with the ready marker, and
+ * a run killed between the two steps leaves a clone row of a dead run
+ * whose marker is a ready marker, which a reap drops as that run's clone.
  */
 #include "mysql.h"
 
@@ -79,6 +95,8 @@ struct my_state {
 	MYSQL *admin;
 	bool locked;		     /* holds the template's named lock */
 	struct pt__db_clones clones; /* made: its row is in the registry */
+	int claimed;		     /* clones 0..claimed-1 came from ready_claim */
+	int ready_serial;	     /* the last ready clone ready_make named */
 };
 
 /* ---- connections and statements ---- */
@@ -423,7 +441,10 @@ out:
 
 /*
  * 1 when database name carries the marker of the run run_id (a clone's or
- * a template's); 0 when it lacks it: made again by someone else.
+ * a template's); 0 when it lacks it: made again by someone else. For a
+ * clone a ready marker of any run counts too: the registry row, which the
+ * caller read, says whose the clone is, and a run that claimed or
+ * published a ready clone rewrites its marker only after the row.
  */
 static int marker_matches(struct pt__db *db, const char *name, bool clone, const char *run_id,
 			  struct pt__buf *err)
@@ -441,8 +462,9 @@ static int marker_matches(struct pt__db *db, const char *name, bool clone, const
 	add_literal(state->admin, name, &sql);
 	rc = pt__db_admin_value(db, "read partest's marker", sql.data, &comment, err);
 	if (rc >= 0)
-		rc = rc == 1 && pt__db_owner_parse(comment, &owner) && owner.clone == clone && !owner.kept &&
-		     !strcmp(owner.run_id, run_id);
+		rc = rc == 1 && pt__db_owner_parse(comment, &owner) &&
+		     ((owner.clone == clone && !owner.kept && !strcmp(owner.run_id, run_id)) ||
+		      (clone && owner.ready));
 	free(comment);
 	pt__buf_release(&sql);
 	return rc;
@@ -1407,42 +1429,66 @@ static void format_clone_url(const struct pt__db *db, const char *name, struct p
 	pt__my_url_format(&state->url, name, url);
 }
 
+/* This run's clones named, none made yet, and their URLs: where clone and
+ * ready_claim start. */
+static void name_clones(struct pt__db *db)
+{
+	struct my_state *state = db->state;
+
+	pt__db_clones_release(&state->clones);
+	pt__db_free_clone_urls(db);
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX, true,
+				 format_clone_url);
+	state->claimed = 0;
+}
+
+/* Copies the template into every clone of state->clones, which exist empty. */
+static int fill_clones(struct pt__db *db, const struct contents *contents, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int rc;
+
+	if (state->url.strategy == PT__MY_STRATEGY_DUMP)
+		return dump_clones(db, err);
+	if ((rc = copy_all_tables(db, contents, err)))
+		return rc;
+	for (int k = 0; k < state->clones.nr; k++) {
+		if (pt__cancelled(&db->ctx->cancel)) {
+			pt__buf_adds(err, "interrupted while making the database clones");
+			return PT__EINTR;
+		}
+		if ((rc = copy_objects(db, contents, k, err)))
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Makes the clones ready_claim did not fill: every one, or those after
+ * the claimed ones, which the copy steps see as state->clones meanwhile.
+ */
 static int mysql_clone(struct pt__db *db, struct pt__buf *err)
 {
 	struct my_state *state = db->state;
-	int workers = db->ctx->workers;
+	struct pt__db_clones all;
 	struct contents contents;
 	int rc;
 
 	memset(&contents, 0, sizeof(contents));
 	if ((rc = lock_template(db, err)))
 		return rc;
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__MY_NAME_MAX, true,
-				 format_clone_url);
-	if ((rc = read_contents(db, &contents, err)) || (rc = create_clones(db, &contents, err)))
-		goto fail;
-	if (state->url.strategy == PT__MY_STRATEGY_DUMP) {
-		if ((rc = dump_clones(db, err)))
-			goto fail;
-	} else {
-		if ((rc = copy_all_tables(db, &contents, err)))
-			goto fail;
-		for (int k = 0; k < workers; k++) {
-			if (pt__cancelled(&db->ctx->cancel)) {
-				pt__buf_adds(err, "interrupted while making the database clones");
-				rc = PT__EINTR;
-				goto fail;
-			}
-			if ((rc = copy_objects(db, &contents, k, err)))
-				goto fail;
-		}
-	}
-	unlock_template(db);
+	if (!state->claimed) /* also after a ready_claim that found none */
+		name_clones(db);
+	all = state->clones;
+	state->clones = (struct pt__db_clones){all.items + state->claimed, all.nr - state->claimed};
+	if (state->clones.nr && (!(rc = read_contents(db, &contents, err)) &&
+				 !(rc = create_clones(db, &contents, err))))
+		rc = fill_clones(db, &contents, err);
+	state->clones = all;
+	state->claimed = 0;
 	contents_release(&contents);
-	return 0;
-fail:
-	contents_release(&contents);
-	pt__db_clones_abandon(&state->clones, db, drop_clone);
+	if (rc)
+		pt__db_clones_abandon(&state->clones, db, drop_clone);
 	unlock_template(db);
 	return rc;
 }
@@ -1499,8 +1545,10 @@ static int mysql_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf
 		snprintf(item.owner.run_id, sizeof(item.owner.run_id), "%s", row[1]);
 		snprintf(item.owner.host, sizeof(item.owner.host), "%s", row[2]);
 		struct pt__db_owner marker;
-		bool marked = pt__db_owner_parse(row[6], &marker) && marker.clone &&
-			      !strcmp(marker.run_id, row[1]);
+		/* A ready marker under a clone row: a claim or a publishing the
+		 * row's run did not finish (see ready clones). */
+		bool marked = pt__db_owner_parse(row[6], &marker) &&
+			      ((marker.clone && !strcmp(marker.run_id, row[1])) || marker.ready);
 		/*
 		 * A live run's row is its own business: it may be between
 		 * creating the clone and marking it.
@@ -1541,12 +1589,8 @@ static int copy_into_one(struct pt__db *db, const char *source, struct pt__db_cl
 	memset(&contents, 0, sizeof(contents));
 	state->url.dbname = (char *)source;
 	state->clones = (struct pt__db_clones){target, 1};
-	if (!(rc = read_contents(db, &contents, err)) && !(rc = create_clones(db, &contents, err))) {
-		if (state->url.strategy == PT__MY_STRATEGY_DUMP)
-			rc = dump_clones(db, err);
-		else if (!(rc = copy_all_tables(db, &contents, err)))
-			rc = copy_objects(db, &contents, 0, err);
-	}
+	if (!(rc = read_contents(db, &contents, err)) && !(rc = create_clones(db, &contents, err)))
+		rc = fill_clones(db, &contents, err);
 	state->clones = all;
 	state->url.dbname = template;
 	contents_release(&contents);
@@ -1708,6 +1752,248 @@ static int mysql_kept(struct pt__db *db, bool drop, struct pt__buf *dropped, str
 	return rc ? rc : count;
 }
 
+/* ---- ready clones ---- */
+
+/* Rewrites the comment of name's marker procedure to marker, in one statement. */
+static int set_marker(struct pt__db *db, const char *name, const char *marker, const char *what,
+		      struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_adds(&sql, "ALTER PROCEDURE ");
+	pt__my_add_identifier(name, &sql);
+	pt__buf_adds(&sql, "." MARKER_CLONE " COMMENT ");
+	add_literal(state->admin, marker, &sql);
+	rc = pt__db_admin_exec(db, what, sql.data, err);
+	pt__buf_release(&sql);
+	return rc;
+}
+
+/*
+ * Moves name's registry row from kind from to kind to, this run its owner
+ * from then on, in one statement; with only_ours, only a row of this run.
+ * Returns 1 when this call moved it, 0 when the row was not of kind from
+ * (another run moved it first), or a negative code.
+ */
+static int move_row(struct pt__db *db, const char *name, const char *from, const char *to,
+		    bool only_ours, const char *what, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+	struct pt__db_owner owner;
+	int rc;
+
+	if ((rc = pt__db_admin_connect(db, err)))
+		return rc;
+	pt__db_owner_of_this_run(&owner, db->ctx, true);
+	pt__buf_addf(&sql, "UPDATE " REGISTRY_TABLE " SET kind = '%s', run_id = ", to);
+	add_literal(state->admin, db->ctx->run_id, &sql);
+	pt__buf_adds(&sql, ", host = ");
+	add_literal(state->admin, owner.host, &sql);
+	pt__buf_addf(&sql, ", pid = %ld, start = %llu WHERE name = ", owner.pid, owner.start);
+	add_literal(state->admin, name, &sql);
+	pt__buf_addf(&sql, " AND kind = '%s'", from);
+	if (only_ours) {
+		pt__buf_adds(&sql, " AND run_id = ");
+		add_literal(state->admin, db->ctx->run_id, &sql);
+	}
+	rc = pt__db_admin_exec(db, what, sql.data, err);
+	if (!rc)
+		rc = mysql_affected_rows(state->admin) == 1;
+	pt__buf_release(&sql);
+	return rc;
+}
+
+/*
+ * The ready clones on the server, oldest first: per row its name, 1 if
+ * the database exists, and its marker's comment (NULL without one). No
+ * registry yet: none.
+ */
+static int list_ready(struct pt__db *db, struct pt__db_rows *rows, struct pt__buf *err)
+{
+	struct pt__db_statement look = {
+		.what = "look for ready clones",
+		.sql = "SELECT r.name, s.SCHEMA_NAME IS NOT NULL, m.ROUTINE_COMMENT "
+		       "FROM " REGISTRY_TABLE
+		       " r LEFT JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = r.name LEFT "
+		       "JOIN information_schema.ROUTINES m ON m.ROUTINE_SCHEMA = r.name AND "
+		       "m.ROUTINE_TYPE = 'PROCEDURE' AND m.ROUTINE_NAME = '" MARKER_CLONE
+		       "' WHERE r.kind = 'ready' ORDER BY r.created, r.name"};
+	struct pt__buf why = PT__BUF_INIT;
+	int code = 0, rc = pt__db_admin_run(db, &look, rows, &code, &why);
+
+	if (rc && no_registry(code))
+		rc = 0;
+	else if (rc)
+		pt__buf_add(err, why.data, why.len);
+	pt__buf_release(&why);
+	return rc;
+}
+
+/*
+ * 1 when a row of list_ready is a ready clone of this template, its
+ * marker parsed into owner; 0 for another template's. A row whose
+ * database is gone, or lacks the ready marker (made again by someone
+ * else), is forgotten, the database left alone: a ready row is written
+ * only once its copy is complete and marked.
+ */
+static int ready_of_template(struct pt__db *db, char *const *row, struct pt__db_owner *owner)
+{
+	struct my_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT;
+
+	if (strcmp(row[1], "0") && pt__db_owner_parse(row[2], owner) && owner->ready)
+		return pt__db_owner_of_template(owner, state->url.dbname);
+	pt__buf_adds(&sql, "DELETE FROM " REGISTRY_TABLE " WHERE kind = 'ready' AND name = ");
+	add_literal(state->admin, row[0], &sql);
+	run_sql(state->admin, sql.data, NULL);
+	pt__buf_release(&sql);
+	return 0;
+}
+
+/*
+ * Drops each ready clone of this template whose fingerprint is not
+ * fingerprint (every one when it is NULL), after claiming it, so that a
+ * run claiming it at the same time either has it first or never gets it.
+ */
+static int mysql_ready_sweep(struct pt__db *db, const char *fingerprint, struct pt__buf *dropped,
+			     struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__buf what = PT__BUF_INIT;
+	int rc, moved, left = 0;
+
+	if (state->url.throwaway && !state->server_started)
+		return 0;
+	rc = list_ready(db, &rows, err);
+	for (size_t i = 0; !rc && i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_owner owner;
+		if (!ready_of_template(db, row, &owner))
+			continue;
+		if (fingerprint && !strcmp(owner.fingerprint, fingerprint)) {
+			left++;
+			continue;
+		}
+		pt__buf_reset(&what);
+		pt__buf_addf(&what, "take the ready clone \"%s\" to drop it", row[0]);
+		moved = move_row(db, row[0], "ready", "clone", false, what.data, err);
+		if (moved <= 0) { /* claimed by another run meanwhile, or a failure */
+			rc = moved;
+			continue;
+		}
+		pt__buf_reset(&what);
+		pt__buf_addf(&what, "drop the ready clone \"%s\"", row[0]);
+		if ((rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", row[0],
+					       "", err)))
+			break;
+		unregister_database(db, row[0]);
+		if (dropped)
+			pt__buf_addf(dropped, "dropped the ready MySQL database \"%s\" on %s\n",
+				     row[0], state->shared.where);
+	}
+	pt__db_rows_release(&rows);
+	pt__buf_release(&what);
+	return rc < 0 ? rc : fingerprint ? left : 0;
+}
+
+/*
+ * Claims ready clones of fingerprint into slots 0, 1, ... as they come,
+ * oldest first: each row moved to this run, then its marker rewritten to
+ * this run's clone marker. The clone keeps its name, which its URL gives.
+ */
+static int mysql_ready_claim(struct pt__db *db, const char *fingerprint, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__buf what = PT__BUF_INIT, marker = PT__BUF_INIT;
+	int rc, moved;
+
+	name_clones(db);
+	pt__db_owner_format_this_run(db->ctx, true, &marker);
+	rc = list_ready(db, &rows, err);
+	for (size_t i = 0; !rc && i < rows.nr && state->claimed < state->clones.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_clone *clone = &state->clones.items[state->claimed];
+		struct pt__buf url = PT__BUF_INIT;
+		struct pt__db_owner owner;
+		if (!ready_of_template(db, row, &owner) || strcmp(owner.fingerprint, fingerprint))
+			continue;
+		pt__buf_reset(&what);
+		pt__buf_addf(&what, "claim the ready clone \"%s\"", row[0]);
+		moved = move_row(db, row[0], "ready", "clone", false, what.data, err);
+		if (moved <= 0) { /* another run claimed it first, or a failure */
+			rc = moved;
+			continue;
+		}
+		free(clone->name);
+		clone->name = pt__xstrdup(row[0]);
+		clone->made = true;
+		format_clone_url(db, clone->name, &url);
+		free(db->clone_urls[state->claimed]);
+		db->clone_urls[state->claimed++] = pt__buf_detach(&url);
+		rc = set_marker(db, row[0], marker.data, what.data, err);
+	}
+	pt__db_rows_release(&rows);
+	pt__buf_release(&what);
+	pt__buf_release(&marker);
+	return rc < 0 ? rc : state->claimed;
+}
+
+/*
+ * Publishes a complete clone of this run as a ready clone of fingerprint:
+ * its marker first, then its row, so that a ready row always names a
+ * marked, complete copy.
+ */
+static int publish_ready(struct pt__db *db, const char *name, const char *fingerprint,
+			 struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	struct pt__buf marker = PT__BUF_INIT, what = PT__BUF_INIT;
+	int rc;
+
+	pt__db_owner_format_ready(db->ctx, state->url.dbname, fingerprint, &marker);
+	pt__buf_addf(&what, "make \"%s\" a ready clone", name);
+	if (!(rc = set_marker(db, name, marker.data, what.data, err)) &&
+	    (rc = move_row(db, name, "clone", "ready", true, what.data, err)) == 0) {
+		pt__buf_addf(err, "cannot %s on %s: its registry row is gone", what.data,
+			     state->shared.where);
+		rc = PT__ERUN;
+	}
+	pt__buf_release(&marker);
+	pt__buf_release(&what);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Makes n ready clones, each copied under its ready name as a clone of
+ * this run (what a reap takes once the filler is dead), then published.
+ */
+static int mysql_ready_make(struct pt__db *db, const char *fingerprint, int n, struct pt__buf *err)
+{
+	struct my_state *state = db->state;
+	int rc = 0;
+
+	for (int i = 0; !rc && i < n; i++) {
+		struct pt__buf name = PT__BUF_INIT, ignored = PT__BUF_INIT;
+		struct pt__db_clone target = {NULL, NULL, false};
+		pt__db_ready_name(state->url.dbname, db->ctx->run_id, ++state->ready_serial,
+				  PT__MY_NAME_MAX, true, &name);
+		target.name = name.data;
+		if ((rc = copy_into_one(db, state->url.dbname, &target, err)) ||
+		    (rc = publish_ready(db, target.name, fingerprint, err)))
+			if (target.made)
+				drop_clone(db, &target, &ignored);
+		pt__buf_release(&name);
+		pt__buf_release(&ignored);
+	}
+	unlock_template(db);
+	return rc;
+}
+
 const struct pt__db_backend pt__db_mysql = {
 	.name = "mysql",
 	.open = mysql_open,
@@ -1724,6 +2010,9 @@ const struct pt__db_backend pt__db_mysql = {
 	.drop_clones = mysql_drop_clones,
 	.reap = mysql_reap,
 	.identify = mysql_identify,
+	.ready_sweep = mysql_ready_sweep,
+	.ready_claim = mysql_ready_claim,
+	.ready_make = mysql_ready_make,
 	.admin = &mysql_admin,
 };
 

@@ -32,9 +32,42 @@ void pt__db_owner_of_this_run(struct pt__db_owner *owner, const struct pt__db_co
 
 void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out)
 {
-	pt__buf_addf(out, MARKER_PREFIX "%s v1 run=%s host=%s pid=%ld start=%llu",
-		     owner->kept ? "kept" : owner->clone ? "clone" : "template", owner->run_id, owner->host, owner->pid,
-		     owner->start);
+	if (owner->ready)
+		pt__buf_addf(out, MARKER_PREFIX "ready v1 template=%s fingerprint=%s run=%s host=%s "
+					       "pid=%ld start=%llu",
+			     owner->template_tag, owner->fingerprint, owner->run_id, owner->host,
+			     owner->pid, owner->start);
+	else
+		pt__buf_addf(out, MARKER_PREFIX "%s v1 run=%s host=%s pid=%ld start=%llu",
+			     owner->kept ? "kept" : owner->clone ? "clone" : "template", owner->run_id, owner->host, owner->pid,
+			     owner->start);
+}
+
+/* The 16 hex digits a ready marker names template_name by. */
+static void template_tag(const char *template_name, char out[17])
+{
+	snprintf(out, 17, "%016llx",
+		 pt__db_hash(PT__DB_HASH_INIT, template_name, strlen(template_name)));
+}
+
+void pt__db_owner_format_ready(const struct pt__db_context *ctx, const char *template_name,
+			       const char *fingerprint, struct pt__buf *out)
+{
+	struct pt__db_owner owner;
+
+	pt__db_owner_of_this_run(&owner, ctx, false);
+	owner.ready = true;
+	template_tag(template_name, owner.template_tag);
+	snprintf(owner.fingerprint, sizeof(owner.fingerprint), "%s", fingerprint);
+	pt__db_owner_format(&owner, out);
+}
+
+bool pt__db_owner_of_template(const struct pt__db_owner *owner, const char *template_name)
+{
+	char tag[17];
+
+	template_tag(template_name, tag);
+	return owner->ready && !strcmp(owner->template_tag, tag);
 }
 
 void pt__db_owner_format_this_run(const struct pt__db_context *ctx, bool clone, struct pt__buf *out)
@@ -87,8 +120,14 @@ int pt__db_owner_parse(const char *comment, struct pt__db_owner *out)
 		out->clone = true;
 	else if (!strncmp(comment, MARKER_PREFIX "kept v1 ", strlen(MARKER_PREFIX "kept v1 ")))
 		out->kept = true;
+	else if (!strncmp(comment, MARKER_PREFIX "ready v1 ", strlen(MARKER_PREFIX "ready v1 ")))
+		out->ready = true;
 	else if (strncmp(comment, MARKER_PREFIX "template v1 ",
 			 strlen(MARKER_PREFIX "template v1 ")))
+		return 0;
+	if (out->ready &&
+	    (!marker_field(comment, "template", out->template_tag, sizeof(out->template_tag)) ||
+	     !marker_field(comment, "fingerprint", out->fingerprint, sizeof(out->fingerprint))))
 		return 0;
 	if (!marker_field(comment, "run", out->run_id, sizeof(out->run_id)) ||
 	    !marker_field(comment, "host", out->host, sizeof(out->host)))

@@ -19,6 +19,9 @@ struct pt__db_owner {
 	long pid;		  /* the runner's pid */
 	unsigned long long start; /* and its start time (0: unknown) */
 	bool kept;		  /* a clone --keep-failed set aside: the user's now */
+	bool ready;		  /* a ready clone (db.h): no run's yet */
+	char template_tag[17];	  /* a ready clone's: its template (pt__db_owner_of_template) */
+	char fingerprint[17];	  /* a ready clone's: its template's fingerprint */
 };
 
 /* This process, in the run ctx describes. */
@@ -35,6 +38,20 @@ void pt__db_owner_format_this_run(const struct pt__db_context *ctx, bool clone,
 
 /* The text for a clone this process keeps under --keep-failed. */
 void pt__db_owner_format_kept(const struct pt__db_context *ctx, struct pt__buf *out);
+
+/*
+ * The text for a ready clone of template_name (the engine's name of the
+ * template: a database name, SQLite's absolute path) that this process
+ * makes for fingerprint (pt__db_ready_fingerprint): "partest ready v1
+ * template=<16 hex digits> fingerprint=<16 hex digits> run=... host=...
+ * pid=... start=...". The owner fields name the filler that made it; no
+ * reap takes a ready clone for them.
+ */
+void pt__db_owner_format_ready(const struct pt__db_context *ctx, const char *template_name,
+			       const char *fingerprint, struct pt__buf *out);
+
+/* True when owner is a ready clone's marker of template_name. */
+bool pt__db_owner_of_template(const struct pt__db_owner *owner, const char *template_name);
 
 /* Returns 1 and fills out if comment is such a text, else 0. */
 int pt__db_owner_parse(const char *comment, struct pt__db_owner *out);
