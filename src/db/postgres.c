@@ -68,6 +68,8 @@ struct pg_state {
 	long long template_bytes;   /* pg_database_size of the template, or -1 */
 	struct pt__buf marker;	    /* this run's clone marker */
 	struct pt__db_clones clones;
+	int claimed;		    /* clones claimed ready: clones is set up */
+	int ready_serial;	    /* ready clones this process made */
 };
 
 /*
@@ -1095,6 +1097,32 @@ static void format_clone_url(const struct pt__db *db, const char *name, struct p
 	pt__pg_url_format(&state->url, name, url);
 }
 
+/* This run's clone marker, and its clones named and not made yet. */
+static void start_clones(struct pt__db *db)
+{
+	struct pg_state *state = db->state;
+
+	pt__buf_reset(&state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
+	pt__db_clones_release(&state->clones);
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
+				 format_clone_url);
+}
+
+/* No new connections to a template partest built, and marked as a template. */
+static int protect_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_addf(&what, "protect the template \"%s\" while cloning", state->url.dbname);
+	rc = pt__db_admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
+				  " ALLOW_CONNECTIONS false IS_TEMPLATE true", err);
+	pt__buf_release(&what);
+	return rc;
+}
+
 /*
  * Protects a template partest built (no new connections, marked as a
  * template) and makes the clones, waiting for sessions on the template
@@ -1109,26 +1137,15 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 
 	if ((rc = lock_template(db, err)))
 		return rc;
-	pt__buf_reset(&state->marker);
-	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
-	pt__db_clones_release(&state->clones);
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
-				 format_clone_url);
-
+	if (!state->claimed)
+		start_clones(db);
 	ours = postgres_template_is_ours(db, false, err);
 	if (ours < 0) {
 		rc = ours;
 		goto fail;
 	}
-	if (ours) {
-		struct pt__buf what = PT__BUF_INIT;
-		pt__buf_addf(&what, "protect the template \"%s\" while cloning", state->url.dbname);
-		rc = pt__db_admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
-					  " ALLOW_CONNECTIONS false IS_TEMPLATE true", err);
-		pt__buf_release(&what);
-		if (rc)
-			goto fail;
-	}
+	if (ours && (rc = protect_template(db, err)))
+		goto fail;
 	clones = pt__xcalloc((size_t)workers, sizeof(*clones));
 	for (int k = 0; k < workers; k++)
 		clones[k] = &state->clones.items[k];
@@ -1149,6 +1166,7 @@ static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
 	struct pg_state *state = db->state;
 
 	unlock_template(db);
+	state->claimed = 0;
 	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
 }
 
@@ -1352,6 +1370,183 @@ static int postgres_kept(struct pt__db *db, bool drop, struct pt__buf *dropped,
 	return rc ? rc : count;
 }
 
+/* ---- ready clones ---- */
+
+/*
+ * Renames database from to to and gives it marker, in one transaction: an
+ * observer sees the one or the other, each with its marker. Returns 0, 1
+ * when from is not there (another run claimed or dropped it first), or a
+ * negative code with the reason in err.
+ */
+static int rename_marked(struct pt__db *db, const char *from, const char *to, const char *marker,
+			 struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT, why = PT__BUF_INIT;
+	PGresult *res = NULL;
+	bool gone = false;
+	int rc;
+
+	if ((rc = pt__db_admin_connect(db, err)))
+		return rc;
+	PQclear(run_query(state->admin, "BEGIN", NULL, NULL));
+	pt__buf_adds(&sql, "ALTER DATABASE ");
+	add_identifier(state->admin, from, &sql);
+	pt__buf_adds(&sql, " RENAME TO ");
+	add_identifier(state->admin, to, &sql);
+	res = run_query(state->admin, sql.data, NULL, NULL);
+	if (result_ok(res)) {
+		PQclear(res);
+		pt__buf_reset(&sql);
+		pt__buf_adds(&sql, "COMMENT ON DATABASE ");
+		add_identifier(state->admin, to, &sql);
+		pt__buf_adds(&sql, " IS ");
+		add_literal(state->admin, marker, &sql);
+		res = run_query(state->admin, sql.data, NULL, NULL);
+	}
+	if (result_ok(res)) {
+		PQclear(res);
+		res = run_query(state->admin, "COMMIT", NULL, NULL);
+	}
+	if (!result_ok(res)) {
+		gone = !strcmp(sqlstate(res), "3D000"); /* invalid_catalog_name */
+		add_pg_error(state->admin, res, &why);
+		PQclear(run_query(state->admin, "ROLLBACK", NULL, NULL));
+	}
+	PQclear(res);
+	if (why.len && !gone) {
+		pt__buf_addf(err, "cannot rename \"%s\" to \"%s\" on %s: %s", from, to,
+			     state->shared.where, why.data);
+		rc = PT__ERUN;
+	}
+	pt__buf_release(&sql);
+	pt__buf_release(&why);
+	return rc ? rc : gone;
+}
+
+/* The ready clones of this template on the server: name and marker, oldest first. */
+static int list_ready(struct pt__db *db, struct pt__db_leftovers *list, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {
+		.what = "look for ready clones",
+		.sql = "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+		       "WHERE shobj_description(oid, 'pg_database') LIKE 'partest ready v1 %' "
+		       "ORDER BY oid",
+		.interruptible = true,
+	};
+	int rc = pt__db_admin_run(db, &look, &rows, NULL, err);
+
+	for (size_t i = 0; !rc && i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_leftover item = {.name = row[0], .what = "PostgreSQL database"};
+		if (pt__db_owner_parse(row[1], &item.owner) &&
+		    pt__db_owner_of_template(&item.owner, state->url.dbname))
+			pt__db_leftovers_add(list, &item);
+	}
+	pt__db_rows_release(&rows);
+	return rc;
+}
+
+static int postgres_ready_sweep(struct pt__db *db, const char *fingerprint,
+				struct pt__buf *dropped, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
+	int rc = list_ready(db, &list, err), left = 0;
+
+	for (size_t i = 0; !rc && i < list.nr; i++) {
+		const struct pt__db_leftover *ready = &list.items[i];
+		struct pt__buf what = PT__BUF_INIT;
+		if (fingerprint && !strcmp(ready->owner.fingerprint, fingerprint)) {
+			left++;
+			continue;
+		}
+		pt__buf_addf(&what, "drop the ready clone \"%s\"", ready->name);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", ready->name, "",
+					  err);
+		pt__buf_release(&what);
+		if (!rc && dropped)
+			pt__buf_addf(dropped, "dropped the ready PostgreSQL database \"%s\" on %s\n",
+				     ready->name, state->shared.where);
+	}
+	pt__db_leftovers_release(&list);
+	return rc ? rc : left;
+}
+
+/*
+ * Claims ready clones of fingerprint, oldest first, into this run's clone
+ * slots: each renamed to the slot's name with this run's marker in one
+ * transaction (rename_marked), which fails for all but one of two runs
+ * claiming one clone.
+ */
+static int postgres_ready_claim(struct pt__db *db, const char *fingerprint, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
+	int rc = list_ready(db, &list, err), claimed = 0;
+
+	start_clones(db);
+	for (size_t i = 0; !rc && i < list.nr && claimed < db->ctx->workers; i++) {
+		struct pt__db_clone *clone = &state->clones.items[claimed];
+		if (strcmp(list.items[i].owner.fingerprint, fingerprint))
+			continue;
+		rc = rename_marked(db, list.items[i].name, clone->name, state->marker.data, err);
+		if (rc == 0)
+			clone->made = true;
+		claimed += rc == 0;
+		rc = rc < 0 ? rc : 0;
+	}
+	state->claimed = claimed;
+	pt__db_leftovers_release(&list);
+	return rc ? rc : claimed;
+}
+
+/*
+ * Each ready clone copied as this process's clone (make_clones, with the
+ * clone marker a reap takes once it is dead), then renamed ready with its
+ * marker in one transaction.
+ */
+static int postgres_ready_make(struct pt__db *db, const char *fingerprint, int n,
+			       struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf ready = PT__BUF_INIT, marker = PT__BUF_INIT, name = PT__BUF_INIT;
+	int rc = protect_template(db, err);
+
+	pt__buf_reset(&state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
+	pt__db_owner_format_ready(db->ctx, state->url.dbname, fingerprint, &marker);
+	for (int i = 0; !rc && i < n; i++) {
+		struct pt__db_clone clone = {NULL, NULL, false}, *one = &clone;
+		int serial = ++state->ready_serial;
+		pt__buf_reset(&name);
+		pt__buf_reset(&ready);
+		pt__db_clone_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX, false,
+				  &name);
+		pt__db_ready_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX,
+				  false, &ready);
+		clone.name = name.data;
+		rc = make_clones(db, &one, 1, err);
+		if (!rc && (rc = rename_marked(db, clone.name, ready.data, marker.data, err)) > 0) {
+			pt__buf_addf(err, "cannot make \"%s\" ready on %s: it is gone", clone.name,
+				     state->shared.where);
+			rc = PT__ERUN;
+		}
+		if (rc && clone.made) {
+			struct pt__buf ignored = PT__BUF_INIT;
+			drop_clone(db, &clone, &ignored);
+			pt__buf_release(&ignored);
+		}
+	}
+	unlock_template(db);
+	pt__buf_release(&ready);
+	pt__buf_release(&marker);
+	pt__buf_release(&name);
+	return rc;
+}
+
 const struct pt__db_backend pt__db_postgres = {
 	.name = "postgresql",
 	.open = postgres_open,
@@ -1368,6 +1563,9 @@ const struct pt__db_backend pt__db_postgres = {
 	.drop_clones = postgres_drop_clones,
 	.reap = postgres_reap,
 	.identify = postgres_identify,
+	.ready_sweep = postgres_ready_sweep,
+	.ready_claim = postgres_ready_claim,
+	.ready_make = postgres_ready_make,
 	.admin = &postgres_admin,
 };
 
