@@ -52,6 +52,8 @@
 /* partest_strategy=auto's most bytes for WAL_LOG to copy at once: see pick_strategy(). */
 #define WAL_LOG_MAX_BYTES (64LL << 20)
 #define OBJECT_IN_USE "55006"
+/* How often a server checks that partest is still there: see connect_params(). */
+#define CONNECTION_CHECK_MS 100
 
 struct pg_state {
 	struct pt__db_admin shared; /* first: where the admin connection is */
@@ -68,6 +70,7 @@ struct pg_state {
 	long long template_bytes;   /* pg_database_size of the template, or -1 */
 	struct pt__buf marker;	    /* this run's clone marker */
 	struct pt__db_clones clones;
+	struct pt__buf job_options; /* a clone connection's "options": see connect_params() */
 	int claimed;		    /* clones claimed ready: clones is set up */
 	int ready_serial;	    /* ready clones this process made */
 };
@@ -215,7 +218,11 @@ static void add_literal(PGconn *conn, const char *value, struct pt__buf *out)
  * does not do: SSL (libpq's sslmode=prefer asks for it first over TCP) and
  * GSS encryption (gssencmode=prefer first looks for Kerberos credentials).
  * The admin connection came up without them under the same parameters, so
- * leaving them out changes nothing but the round trips.
+ * leaving them out changes nothing but the round trips. Also with
+ * like_admin, on PostgreSQL 14 and later, client_connection_check_interval
+ * (CONNECTION_CHECK_MS) joins the URL's own "options": a server copying a
+ * template for a partest that was killed notices and rolls the copy back,
+ * instead of finishing a database no marker will ever name.
  */
 static void connect_params(struct pg_state *state, const char *dbname, bool like_admin,
 			   const char ***keywords, const char ***values)
@@ -224,13 +231,22 @@ static void connect_params(struct pg_state *state, const char *dbname, bool like
 	bool has_app = false, has_timeout = false;
 	bool no_ssl = like_admin && !PQsslInUse(state->admin);
 	bool no_gss = like_admin && !PQgssEncInUse(state->admin);
+	bool check = like_admin && PQserverVersion(state->admin) >= 140000;
 
-	for (PQconninfoOption *o = state->options; o->keyword; o++)
+	pt__buf_reset(&state->job_options);
+	for (PQconninfoOption *o = state->options; o->keyword; o++) {
 		n++;
-	*keywords = pt__xcalloc(n + 6, sizeof(**keywords));
-	*values = pt__xcalloc(n + 6, sizeof(**values));
+		if (check && !strcmp(o->keyword, "options") && o->val)
+			pt__buf_addf(&state->job_options, "%s ", o->val);
+	}
+	if (check)
+		pt__buf_addf(&state->job_options, "-c client_connection_check_interval=%d",
+			     CONNECTION_CHECK_MS);
+	*keywords = pt__xcalloc(n + 7, sizeof(**keywords));
+	*values = pt__xcalloc(n + 7, sizeof(**values));
 	for (PQconninfoOption *o = state->options; o->keyword; o++) {
 		if (!o->val || !*o->val || !strcmp(o->keyword, "dbname") ||
+		    (check && !strcmp(o->keyword, "options")) ||
 		    (no_ssl && !strcmp(o->keyword, "sslmode")) ||
 		    (no_gss && !strcmp(o->keyword, "gssencmode")))
 			continue;
@@ -256,6 +272,10 @@ static void connect_params(struct pg_state *state, const char *dbname, bool like
 	if (no_gss) {
 		(*keywords)[i] = "gssencmode";
 		(*values)[i++] = "disable";
+	}
+	if (check) {
+		(*keywords)[i] = "options";
+		(*values)[i++] = state->job_options.data;
 	}
 }
 
@@ -338,6 +358,12 @@ static int postgres_connect(struct pt__db *db, struct pt__buf *where, bool *lost
 		PQfinish(state->admin);
 		state->admin = NULL;
 		return PT__ERUN;
+	}
+	if (PQserverVersion(state->admin) >= 140000) {
+		char sql[80];
+		snprintf(sql, sizeof(sql), "SET client_connection_check_interval = %d",
+			 CONNECTION_CHECK_MS);
+		PQclear(run_query(state->admin, sql, NULL, NULL));
 	}
 	const char *host = PQhost(state->admin);
 	pt__buf_addf(where, "%s:%s", host && *host ? host : "localhost", PQport(state->admin));
@@ -537,6 +563,7 @@ static void postgres_close(struct pt__db *db)
 	pt__db_clones_release(&state->clones);
 	pt__db_admin_release(&state->shared);
 	pt__buf_release(&state->marker);
+	pt__buf_release(&state->job_options);
 	pt__pg_url_release(&state->url);
 	free(state);
 	db->state = NULL;

@@ -31,6 +31,8 @@
 
 /* How much of a failing --db-setup's output the message keeps: the end. */
 #define SETUP_OUTPUT_KEEP   (64 * 1024)
+/* How often a filler waiting for another's lock looks again. */
+#define FILL_LOCK_POLL_MS   50
 /* After an interrupt, how long the set-up gets to end before SIGKILL. */
 #define SETUP_KILL_GRACE_MS 3000
 
@@ -608,7 +610,8 @@ int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct 
 /*
  * Once the templates are settled for fingerprint: drops the ready clones
  * of another fingerprint, and where the templates were reused under
- * --keepdb and the pool is not off, claims ready clones for this run.
+ * --keepdb, claims ready clones for this run (also under --pool 0, which
+ * only stops the filling: what is ready is used up).
  */
 static int claim_ready(struct pt__db *dbs, size_t nr, unsigned long long fingerprint, bool reused,
 		       struct pt__buf *err)
@@ -623,7 +626,7 @@ static int claim_ready(struct pt__db *dbs, size_t nr, unsigned long long fingerp
 		if (!keeps_ready(db))
 			continue;
 		rc = db->backend->ready_sweep(db, fp.data, NULL, err);
-		if (rc <= 0 || !reused || !ctx->keepdb || !ctx->pool) {
+		if (rc <= 0 || !reused || !ctx->keepdb) {
 			rc = rc < 0 ? rc : 0;
 			continue;
 		}
@@ -645,11 +648,12 @@ static void cannot_fill(const struct pt__db *db, const char *why, struct pt__buf
 
 /*
  * Takes the filler's lock of db's template, STATE/ready/<hash of the
- * template>.lock, without waiting. Returns the descriptor holding it, -1
- * when another filler holds it, or -2 when the state directory cannot
- * hold one (then the filler goes on without).
+ * template>.lock, waiting for another filler to let go (it may have left
+ * fewer than this one is asked for). Returns the descriptor holding it,
+ * -1 when the state directory cannot hold one (then the filler goes on
+ * without), or PT__EINTR.
  */
-static int lock_filler(const struct pt__db *db)
+static int lock_filler(const struct pt__db *db, struct pt__buf *err)
 {
 	const char *url = pt__db_template_url(db);
 	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, ignored = PT__BUF_INIT;
@@ -663,13 +667,19 @@ static int lock_filler(const struct pt__db *db)
 	pt__buf_release(&dir);
 	pt__buf_release(&path);
 	pt__buf_release(&ignored);
-	if (fd < 0)
-		return -2;
-	if (!flock(fd, LOCK_EX | LOCK_NB))
-		return fd;
-	int held = errno == EWOULDBLOCK;
-	close(fd);
-	return held ? -1 : -2;
+	while (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+		if (pt__cancelled(&db->ctx->cancel)) {
+			pt__buf_adds(err, "interrupted while waiting for another partest db fill");
+			close(fd);
+			return PT__EINTR;
+		}
+		poll(NULL, 0, FILL_LOCK_POLL_MS);
+	}
+	return fd;
 }
 
 /*
@@ -691,9 +701,6 @@ static int fill_one(struct pt__db *db, const char *fp, unsigned long long finger
 		if (rc < 0)
 			return rc;
 		if (!rc || !fingerprint_matches(db, fingerprint)) {
-			struct pt__buf ignored = PT__BUF_INIT;
-			db->backend->drop_clones(db, &ignored); /* lets go of the template */
-			pt__buf_release(&ignored);
 			cannot_fill(db, "the template changed while filling; the next run refills",
 				    said);
 			return 0;
@@ -706,46 +713,54 @@ static int fill_one(struct pt__db *db, const char *fp, unsigned long long finger
 		return left;
 	pt__buf_adds(said, "partest db fill: ");
 	describe_db(db, said);
-	pt__buf_addf(said, ": made %d ready clone%s; %d ready\n", made, made == 1 ? "" : "s",
+	pt__buf_addf(said, ": made %d ready clone%s; the pool holds %d\n", made, made == 1 ? "" : "s",
 		     left);
 	return 0;
 }
 
+/*
+ * The fillers' locks are taken before the templates' (build_templates holds
+ * those until a clone is made), in the same order by every filler, so that
+ * a filler waiting for another never holds what that one waits for.
+ */
 int pt__db_fill(struct pt__db *dbs, size_t nr, struct pt__buf *said, struct pt__buf *err)
 {
 	const struct pt__db_context *ctx = dbs[0].ctx;
 	struct pt__buf ignored = PT__BUF_INIT, fp = PT__BUF_INIT;
+	int *locks = pt__xcalloc(nr, sizeof(*locks));
 	unsigned long long fingerprint;
 	bool reused;
 	int rc;
 
-	if ((rc = check_distinct(dbs, nr, err)) || (rc = reap(dbs, nr, &ignored, err)) ||
-	    (rc = build_templates(dbs, nr, &fingerprint, &reused, err)))
+	for (size_t i = 0; i < nr; i++)
+		locks[i] = -1;
+	if ((rc = check_distinct(dbs, nr, err)))
 		goto out;
-	pt__db_ready_fingerprint(fingerprint, &fp);
 	for (size_t i = 0; !rc && i < nr; i++) {
-		struct pt__db *db = &dbs[i];
-		int lock;
-		if (!keeps_ready(db)) {
-			cannot_fill(db,
-				    db->backend->ready_sweep
+		if (keeps_ready(&dbs[i]) && (locks[i] = lock_filler(&dbs[i], err)) == PT__EINTR)
+			rc = PT__EINTR;
+		else if (!keeps_ready(&dbs[i]))
+			cannot_fill(&dbs[i],
+				    dbs[i].backend->ready_sweep
 					    ? "a throwaway server keeps no ready clones"
 					    : "partest keeps no ready clones of this engine",
 				    said);
-			continue;
-		}
-		if ((lock = lock_filler(db)) == -1) {
-			cannot_fill(db, "another partest db fill is filling it", said);
-			continue;
-		}
-		rc = fill_one(db, fp.data, fingerprint, ctx->pool > 0 ? ctx->pool : ctx->workers,
-			      said, err);
-		if (lock >= 0)
-			close(lock);
 	}
+	if (rc || (rc = reap(dbs, nr, &ignored, err)) ||
+	    (rc = build_templates(dbs, nr, &fingerprint, &reused, err)))
+		goto out;
+	pt__db_ready_fingerprint(fingerprint, &fp);
+	for (size_t i = 0; !rc && i < nr; i++)
+		if (keeps_ready(&dbs[i]))
+			rc = fill_one(&dbs[i], fp.data, fingerprint,
+				      ctx->pool >= 0 ? ctx->pool : ctx->workers, said, err);
 out:
 	pt__buf_reset(&ignored);
 	pt__db_teardown(dbs, nr, &ignored);
+	for (size_t i = 0; i < nr; i++)
+		if (locks[i] >= 0)
+			close(locks[i]);
+	free(locks);
 	pt__buf_release(&ignored);
 	pt__buf_release(&fp);
 	return rc;
