@@ -1166,6 +1166,10 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 		return rc;
 	if (!state->claimed)
 		start_clones(db);
+	if (state->claimed == workers) {
+		unlock_template(db); /* every clone claimed ready: nothing to copy */
+		return 0;
+	}
 	ours = postgres_template_is_ours(db, false, err);
 	if (ours < 0) {
 		rc = ours;
@@ -1400,13 +1404,14 @@ static int postgres_kept(struct pt__db *db, bool drop, struct pt__buf *dropped,
 /* ---- ready clones ---- */
 
 /*
- * Renames database from to to and gives it marker, in one transaction: an
- * observer sees the one or the other, each with its marker. Returns 0, 1
- * when from is not there (another run claimed or dropped it first), or a
- * negative code with the reason in err.
+ * Renames database from to to and gives it marker, in one transaction (or,
+ * within the caller's, one savepoint): an observer sees the one or the
+ * other, each with its marker. Returns 0, 1 when from is not there
+ * (another run claimed or dropped it first), or a negative code with the
+ * reason in err. One with a session on it counts as not there.
  */
 static int rename_marked(struct pt__db *db, const char *from, const char *to, const char *marker,
-			 struct pt__buf *err)
+			 bool nested, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT, why = PT__BUF_INIT;
@@ -1416,7 +1421,7 @@ static int rename_marked(struct pt__db *db, const char *from, const char *to, co
 
 	if ((rc = pt__db_admin_connect(db, err)))
 		return rc;
-	PQclear(run_query(state->admin, "BEGIN", NULL, NULL));
+	PQclear(run_query(state->admin, nested ? "SAVEPOINT claim" : "BEGIN", NULL, NULL));
 	pt__buf_adds(&sql, "ALTER DATABASE ");
 	add_identifier(state->admin, from, &sql);
 	pt__buf_adds(&sql, " RENAME TO ");
@@ -1433,12 +1438,15 @@ static int rename_marked(struct pt__db *db, const char *from, const char *to, co
 	}
 	if (result_ok(res)) {
 		PQclear(res);
-		res = run_query(state->admin, "COMMIT", NULL, NULL);
+		res = run_query(state->admin, nested ? "RELEASE SAVEPOINT claim" : "COMMIT", NULL,
+				NULL);
 	}
 	if (!result_ok(res)) {
-		gone = !strcmp(sqlstate(res), "3D000"); /* invalid_catalog_name */
+		/* invalid_catalog_name; or a session on it: another's, not to take */
+		gone = !strcmp(sqlstate(res), "3D000") || !strcmp(sqlstate(res), OBJECT_IN_USE);
 		add_pg_error(state->admin, res, &why);
-		PQclear(run_query(state->admin, "ROLLBACK", NULL, NULL));
+		PQclear(run_query(state->admin, nested ? "ROLLBACK TO SAVEPOINT claim" : "ROLLBACK",
+				  NULL, NULL));
 	}
 	PQclear(res);
 	if (why.len && !gone) {
@@ -1504,9 +1512,10 @@ static int postgres_ready_sweep(struct pt__db *db, const char *fingerprint,
 
 /*
  * Claims ready clones of fingerprint, oldest first, into this run's clone
- * slots: each renamed to the slot's name with this run's marker in one
- * transaction (rename_marked), which fails for all but one of two runs
- * claiming one clone.
+ * slots: each renamed to the slot's name with this run's marker
+ * (rename_marked), which fails for all but one of two runs claiming one
+ * clone; all in one transaction, so that the claim costs one commit (one
+ * WAL flush) however many clones it takes.
  */
 static int postgres_ready_claim(struct pt__db *db, const char *fingerprint, struct pt__buf *err)
 {
@@ -1515,16 +1524,26 @@ static int postgres_ready_claim(struct pt__db *db, const char *fingerprint, stru
 	int rc = list_ready(db, &list, err), claimed = 0;
 
 	start_clones(db);
+	if (!rc)
+		rc = pt__db_admin_exec(db, "claim ready clones", "BEGIN", err);
 	for (size_t i = 0; !rc && i < list.nr && claimed < db->ctx->workers; i++) {
-		struct pt__db_clone *clone = &state->clones.items[claimed];
 		if (strcmp(list.items[i].owner.fingerprint, fingerprint))
 			continue;
-		rc = rename_marked(db, list.items[i].name, clone->name, state->marker.data, err);
-		if (rc == 0)
-			clone->made = true;
+		rc = rename_marked(db, list.items[i].name, state->clones.items[claimed].name,
+				   state->marker.data, true, err);
 		claimed += rc == 0;
 		rc = rc < 0 ? rc : 0;
 	}
+	if (!rc)
+		rc = pt__db_admin_exec(db, "claim ready clones", "COMMIT", err);
+	if (rc) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__db_admin_exec(db, "roll back", "ROLLBACK", &ignored);
+		pt__buf_release(&ignored);
+		claimed = 0;
+	}
+	for (int k = 0; k < claimed; k++)
+		state->clones.items[k].made = true;
 	state->claimed = claimed;
 	pt__db_leftovers_release(&list);
 	return rc ? rc : claimed;
@@ -1556,7 +1575,8 @@ static int postgres_ready_make(struct pt__db *db, const char *fingerprint, int n
 				  false, &ready);
 		clone.name = name.data;
 		rc = make_clones(db, &one, 1, err);
-		if (!rc && (rc = rename_marked(db, clone.name, ready.data, marker.data, err)) > 0) {
+		if (!rc && (rc = rename_marked(db, clone.name, ready.data, marker.data, false, err)) >
+				   0) {
 			pt__buf_addf(err, "cannot make \"%s\" ready on %s: it is gone", clone.name,
 				     state->shared.where);
 			rc = PT__ERUN;
