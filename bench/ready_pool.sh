@@ -46,6 +46,19 @@ start_to_first() {
 	echo $(((first - start) / 1000000))
 }
 
+# floor: the same tests without any --db, partest's own start (both columns).
+floor() {
+	local times=() start first
+	for _ in $(seq "$ROUNDS"); do
+		rm -f starts
+		start=$(date +%s%N)
+		STARTS="$tmp/starts" "$partest" -j4 ./first.sh ./first.sh ./first.sh ./first.sh >/dev/null
+		first=$(sort -n starts | head -n 1)
+		times+=($(((first - start) / 1000000)))
+	done
+	echo "| no --db (partest alone) | $(printf '%s\n' "${times[@]}" | median) | | ${times[*]} | |"
+}
+
 # row NAME URL SETUP: the table's row for one template.
 row() {
 	local pool=() none=() claimed
@@ -95,6 +108,7 @@ echo "== $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at the start, Post
 echo
 echo "| template | ready pool: start to first test, median ms | no pool (--pool 0) | ready pool, each round | no pool, each round |"
 echo "| --- | ---: | ---: | --- | --- |"
+floor
 row "SQLite, 8 MB" "sqlite:$tmp/app.db" ./sqlite_setup.sh
 ROWS=800 row "PostgreSQL, 8 MB" "$(pg_url small)" ./pg_setup.sh
 ROWS=80000 row "PostgreSQL, 87 MB" "$(pg_url large)" ./pg_setup.sh
