@@ -439,9 +439,10 @@ static int execute(struct run *run, struct pt__buf *err)
 		run->dbs_provisioned = true;
 		for (size_t i = 0; i < run->nr_dbs; i++)
 			if (run->dbs[i].claimed)
-				pt__console_note(&run->console, "claimed %d ready clone%s of --db %s",
-						 run->dbs[i].claimed,
-						 run->dbs[i].claimed == 1 ? "" : "s", run->dbs[i].alias);
+				pt__console_note(
+					&run->console, "claimed %d ready clone%s of --db %s",
+					run->dbs[i].claimed, run->dbs[i].claimed == 1 ? "" : "s",
+					run->dbs[i].alias);
 	}
 	if ((rc = pt__worker_env_build(&run->worker_env, run->workers, run->rundir.path,
 				       run->rundir.id, run->options.state_dir, run->dbs,
@@ -664,7 +665,7 @@ int pt__cli_main(int argc, char **argv)
 			goto fail;
 		run.nr_dbs++;
 	}
-	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err)
+	rc = mode == PT__MODE_DB_CLEAN	? clean_databases(&run, &err)
 	     : mode == PT__MODE_DB_FILL ? fill_databases(&run, &err)
 					: execute(&run, &err);
 	if (err.len)

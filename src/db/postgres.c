@@ -1484,8 +1484,8 @@ static int list_ready(struct pt__db *db, struct pt__db_leftovers *list, struct p
 	return rc;
 }
 
-static int postgres_ready_sweep(struct pt__db *db, const char *fingerprint,
-				struct pt__buf *dropped, struct pt__buf *err)
+static int postgres_ready_sweep(struct pt__db *db, const char *fingerprint, struct pt__buf *dropped,
+				struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	struct pt__db_leftovers list = {NULL, 0, 0};
@@ -1499,11 +1499,12 @@ static int postgres_ready_sweep(struct pt__db *db, const char *fingerprint,
 			continue;
 		}
 		pt__buf_addf(&what, "drop the ready clone \"%s\"", ready->name);
-		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", ready->name, "",
-					  err);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", ready->name,
+					  "", err);
 		pt__buf_release(&what);
 		if (!rc && dropped)
-			pt__buf_addf(dropped, "dropped the ready PostgreSQL database \"%s\" on %s\n",
+			pt__buf_addf(dropped,
+				     "dropped the ready PostgreSQL database \"%s\" on %s\n",
 				     ready->name, state->shared.where);
 	}
 	pt__db_leftovers_release(&list);
@@ -1569,14 +1570,14 @@ static int postgres_ready_make(struct pt__db *db, const char *fingerprint, int n
 		int serial = ++state->ready_serial;
 		pt__buf_reset(&name);
 		pt__buf_reset(&ready);
-		pt__db_clone_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX, false,
-				  &name);
+		pt__db_clone_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX,
+				  false, &name);
 		pt__db_ready_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX,
 				  false, &ready);
 		clone.name = name.data;
 		rc = make_clones(db, &one, 1, err);
-		if (!rc && (rc = rename_marked(db, clone.name, ready.data, marker.data, false, err)) >
-				   0) {
+		if (!rc &&
+		    (rc = rename_marked(db, clone.name, ready.data, marker.data, false, err)) > 0) {
 			pt__buf_addf(err, "cannot make \"%s\" ready on %s: it is gone", clone.name,
 				     state->shared.where);
 			rc = PT__ERUN;

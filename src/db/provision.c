@@ -713,8 +713,8 @@ static int fill_one(struct pt__db *db, const char *fp, unsigned long long finger
 		return left;
 	pt__buf_adds(said, "partest db fill: ");
 	describe_db(db, said);
-	pt__buf_addf(said, ": made %d ready clone%s; the pool holds %d\n", made, made == 1 ? "" : "s",
-		     left);
+	pt__buf_addf(said, ": made %d ready clone%s; the pool holds %d\n", made,
+		     made == 1 ? "" : "s", left);
 	return 0;
 }
 

@@ -89,7 +89,8 @@ int pt__db_start_filler(const struct pt__db_filler *filler, struct pt__buf *err)
 	pt__environ_release(&env);
 out:
 	if (rc)
-		pt__buf_addf(err, "cannot start partest db fill for the ready clones: %s", why.data);
+		pt__buf_addf(err, "cannot start partest db fill for the ready clones: %s",
+			     why.data);
 	if (fd >= 0)
 		close(fd);
 	free(argv);

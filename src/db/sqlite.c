@@ -938,8 +938,7 @@ static int sqlite_ready_claim(struct pt__db *db, const char *fingerprint, struct
 }
 
 /* Each copied as a making file, then renamed ready. */
-static int sqlite_ready_make(struct pt__db *db, const char *fingerprint, int n,
-			     struct pt__buf *err)
+static int sqlite_ready_make(struct pt__db *db, const char *fingerprint, int n, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
 	struct pt__buf dir = PT__BUF_INIT, making = PT__BUF_INIT, ready = PT__BUF_INIT,

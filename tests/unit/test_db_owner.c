@@ -129,10 +129,11 @@ PT_TEST(db_owner, only_a_ready_marker_is_of_a_template)
 	PT_EXPECT_FALSE(pt__db_owner_of_template(&read, "app_test"));
 	pt__buf_release(&text);
 	/* A ready marker without its fingerprint is no marker. */
-	PT_EXPECT_INT(pt__db_owner_parse("partest ready v1 template=0123456789abcdef run=partest-1-x "
-					 "host=h pid=1 start=0",
-					 &read),
-		      ==, 0);
+	PT_EXPECT_INT(
+		pt__db_owner_parse("partest ready v1 template=0123456789abcdef run=partest-1-x "
+				   "host=h pid=1 start=0",
+				   &read),
+		==, 0);
 }
 
 PT_TEST(db_owner, a_ready_name_is_the_clone_name_with_ready_n)
