@@ -337,6 +337,15 @@ static int run_setup(const struct pt__db *dbs, size_t nr, const struct pt__db *c
 	close(out[0]);
 
 	if (kill_at || pt__cancelled(cancel)) {
+		/*
+		 * A process the shell was forking when the group got SIGTERM can
+		 * miss it (seen on Linux, about 1 start in 50): the group gets
+		 * SIGKILL once the shell is gone, and whoever of it came back to
+		 * this process (a child subreaper) is reaped.
+		 */
+		kill(-pid, SIGKILL);
+		while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
+			;
 		pt__buf_addf(err, "--db-setup \"%s\" was interrupted", cmd);
 		pt__buf_release(&output);
 		return PT__EINTR;
