@@ -38,7 +38,7 @@ int pt__db_start_filler(const struct pt__db_filler *filler, struct pt__buf *err)
 	size_t nr_inputs = 0;
 	char pool[16];
 	struct pt__environ env;
-	int fd = -1, rc;
+	int fd = -1, rc = 0;
 	pid_t pid;
 
 	while (filler->inputs && filler->inputs[nr_inputs])
@@ -68,7 +68,9 @@ int pt__db_start_filler(const struct pt__db_filler *filler, struct pt__buf *err)
 
 	pt__buf_addf(&dir, "%s/ready", filler->state_dir);
 	pt__buf_addf(&log, "%s/fill.log", dir.data);
-	if ((rc = pt__db_make_dirs(dir.data, &why)))
+	/* Without a usable state directory no template record is kept, so no
+	 * run could claim what a filler made: the run's warning said so. */
+	if (pt__db_make_dirs(dir.data, &why))
 		goto out;
 	fd = open(log.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {

@@ -23,8 +23,9 @@ struct pt__db_filler {
 
 /*
  * Starts `partest db fill` with filler's options (and no config file, since
- * they are all given), its output in STATE/ready/fill.log. Returns 0, or
- * PT__ERUN with the reason in err.
+ * they are all given), its output in STATE/ready/fill.log; nothing when the
+ * state directory cannot be used. Returns 0, or PT__ERUN with the reason in
+ * err.
  */
 int pt__db_start_filler(const struct pt__db_filler *filler, struct pt__buf *err);
 

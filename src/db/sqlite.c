@@ -826,22 +826,19 @@ static void own_ready_path(const struct sqlite_state *state, const char *prefix,
 	pt__buf_addf(out, "/%s-%ld-%llu-%d.sqlite3", prefix, pid, pt__process_start_time(pid), n);
 }
 
-/* The names in the ready directory (none when it is not there). */
-static int list_ready_dir(const struct sqlite_state *state, struct pt__buf *names,
-			  struct pt__buf *err)
+/*
+ * The names in the ready directory, each ending in a NUL. None when it
+ * cannot be read: an unusable state directory keeps no ready clones, and,
+ * as for durations and template records, the run goes on without.
+ */
+static void list_ready_dir(const struct sqlite_state *state, struct pt__buf *names)
 {
 	struct pt__buf dir = PT__BUF_INIT;
 	struct dirent *entry;
 	DIR *listing;
-	int rc = 0;
 
 	ready_dir(state, &dir);
 	listing = opendir(dir.data);
-	if (!listing && errno != ENOENT) {
-		pt__buf_addf(err, "cannot read the ready clones in \"%s\": %s", dir.data,
-			     strerror(errno));
-		rc = PT__ERUN;
-	}
 	while (listing && (entry = readdir(listing)))
 		if (strstr(entry->d_name, ".sqlite3") &&
 		    !strcmp(strstr(entry->d_name, ".sqlite3"), ".sqlite3"))
@@ -849,7 +846,6 @@ static int list_ready_dir(const struct sqlite_state *state, struct pt__buf *name
 	if (listing)
 		closedir(listing);
 	pt__buf_release(&dir);
-	return rc;
 }
 
 /* Whether name is a ready file of fingerprint. */
@@ -866,8 +862,9 @@ static int sqlite_ready_sweep(struct pt__db *db, const char *fingerprint, struct
 {
 	struct sqlite_state *state = db->state;
 	struct pt__buf names = PT__BUF_INIT, path = PT__BUF_INIT;
-	int rc = list_ready_dir(state, &names, err), left = 0;
+	int rc = 0, left = 0;
 
+	list_ready_dir(state, &names);
 	for (size_t at = 0; !rc && at < names.len; at += strlen(names.data + at) + 1) {
 		const char *name = names.data + at;
 		int err_no;
@@ -903,8 +900,9 @@ static int sqlite_ready_claim(struct pt__db *db, const char *fingerprint, struct
 {
 	struct sqlite_state *state = db->state;
 	struct pt__buf names = PT__BUF_INIT, from = PT__BUF_INIT, to = PT__BUF_INIT;
-	int rc = list_ready_dir(state, &names, err), claimed = 0;
+	int rc = 0, claimed = 0;
 
+	list_ready_dir(state, &names);
 	start_clones(db);
 	for (size_t at = 0; !rc && at < names.len && claimed < db->ctx->workers;
 	     at += strlen(names.data + at) + 1) {
@@ -985,9 +983,10 @@ static int sqlite_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 {
 	struct sqlite_state *state = db->state;
 	struct pt__buf names = PT__BUF_INIT, path = PT__BUF_INIT;
-	int rc = list_ready_dir(state, &names, err);
 
-	for (size_t at = 0; !rc && at < names.len; at += strlen(names.data + at) + 1) {
+	(void)err;
+	list_ready_dir(state, &names);
+	for (size_t at = 0; at < names.len; at += strlen(names.data + at) + 1) {
 		const char *name = names.data + at;
 		char prefix[8];
 		long pid;
@@ -1008,7 +1007,7 @@ static int sqlite_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__bu
 	}
 	pt__buf_release(&names);
 	pt__buf_release(&path);
-	return rc;
+	return 0;
 }
 
 const struct pt__db_backend pt__db_sqlite = {
