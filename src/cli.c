@@ -18,6 +18,7 @@
 #include "cpus.h"
 #include "error.h"
 #include "db/provision.h"
+#include "db/ready_filler.h"
 #include "ctest_discover.h"
 #include "db/secrets.h"
 #include "discover.h"
@@ -220,6 +221,30 @@ static void report_kept(struct run *run)
 		pt__console_note(&run->console, "%.*s", (int)(end - line), line);
 	pt__buf_release(&kept);
 	pt__buf_release(&shown);
+}
+
+/*
+ * A --keepdb run with --db-setup leaves `partest db fill` behind, detached,
+ * to make the ready clones the next run claims (--pool N, or one per worker).
+ */
+static void start_filler(struct run *run)
+{
+	const struct pt__options *options = &run->options;
+	struct pt__db_filler filler = {
+		.state_dir = options->state_dir,
+		.dbs = options->dbs,
+		.nr_dbs = options->nr_dbs,
+		.setup_cmd = options->db_setup,
+		.inputs = options->db_inputs,
+		.pool = options->pool >= 0 ? options->pool : run->workers,
+	};
+	struct pt__buf why = PT__BUF_INIT;
+
+	if (!options->keepdb || !options->db_setup || !filler.pool)
+		return;
+	if (pt__db_start_filler(&filler, &why))
+		say("warning: %s", why.data);
+	pt__buf_release(&why);
 }
 
 /* Puts the reports in place, saying each one that could not be. */
@@ -492,6 +517,12 @@ static int execute(struct run *run, struct pt__buf *err)
 		if (rc)
 			return exit_status(rc);
 		run->dbs_provisioned = true;
+		for (size_t i = 0; i < run->nr_dbs; i++)
+			if (run->dbs[i].claimed)
+				pt__console_note(
+					&run->console, "claimed %d ready clone%s of --db %s",
+					run->dbs[i].claimed, run->dbs[i].claimed == 1 ? "" : "s",
+					run->dbs[i].alias);
 	}
 	if ((rc = pt__worker_env_build(&run->worker_env, run->workers, run->rundir.path,
 				       run->rundir.id, run->options.state_dir, run->dbs,
@@ -562,6 +593,8 @@ static int execute(struct run *run, struct pt__buf *err)
 		}
 		pt__buf_release(&db_err);
 		run->dbs_provisioned = false;
+		if (!interrupted && !teardown_failed)
+			start_filler(run);
 	}
 	/* A run of --order replays an order (a trial of --bisect, say): it
 	 * leaves the record of the runs it replays as it was. */
@@ -623,6 +656,20 @@ static void release(struct run *run)
 	pt__django_databases_release(&run->django);
 }
 
+/* partest db fill: ready clones for the next runs. Returns the exit status. */
+static int fill_databases(struct run *run, struct pt__buf *err)
+{
+	struct pt__buf said = PT__BUF_INIT;
+	int rc;
+
+	run->db_context.keepdb = true;
+	run->db_context.workers = run->options.jobs ? run->options.jobs : pt__cpus_available();
+	rc = pt__db_fill(run->dbs, run->nr_dbs, &said, err);
+	fputs(pt__buf_str(&said), stdout);
+	pt__buf_release(&said);
+	return rc ? exit_status(rc) : EXIT_PASSED;
+}
+
 /*
  * partest db clean: drop what dead runs left behind, and say how much
  * --keep-failed kept that it leaves; with --kept, remove that instead.
@@ -664,6 +711,10 @@ int pt__cli_main(int argc, char **argv)
 		mode = PT__MODE_DB_CLEAN;
 		argc -= 2;
 		argv += 2;
+	} else if (argc >= 3 && !strcmp(argv[1], "db") && !strcmp(argv[2], "fill")) {
+		mode = PT__MODE_DB_FILL;
+		argc -= 2;
+		argv += 2;
 	}
 	memset(&run, 0, sizeof(run));
 	run.cancel = (struct pt__cancel){&pt__interrupts, 0};
@@ -695,6 +746,7 @@ int pt__cli_main(int argc, char **argv)
 	run.db_context.setup_cmd = run.options.db_setup;
 	run.db_context.inputs = run.options.db_inputs;
 	run.db_context.keepdb = run.options.keepdb;
+	run.db_context.pool = run.options.pool;
 	run.db_context.cancel = run.cancel;
 	run.dbs = pt__xcalloc(run.options.nr_dbs + 1, sizeof(*run.dbs));
 	for (size_t i = 0; i < run.options.nr_dbs; i++) {
@@ -702,7 +754,9 @@ int pt__cli_main(int argc, char **argv)
 			goto fail;
 		run.nr_dbs++;
 	}
-	rc = mode == PT__MODE_DB_CLEAN ? clean_databases(&run, &err) : execute(&run, &err);
+	rc = mode == PT__MODE_DB_CLEAN	? clean_databases(&run, &err)
+	     : mode == PT__MODE_DB_FILL ? fill_databases(&run, &err)
+					: execute(&run, &err);
 	if (err.len)
 		say("%s", pt__buf_str(&err));
 	goto out;

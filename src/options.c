@@ -18,7 +18,7 @@
 #pragma GCC diagnostic ignored "-Woverlength-strings"
 const char pt__options_usage[] =
 	"usage: partest [options] PROGRAM...\n"
-	"       partest db clean [--kept] [--db URL...]\n"
+	"       partest db clean|fill [--kept] [--pool N] [--db URL...]\n"
 	"       partest merge [--junit OUT] [--events OUT] REPORT...\n"
 	"\n"
 	"Runs test programs in parallel worker processes and reports the results.\n"
@@ -69,7 +69,7 @@ const char pt__options_usage[] =
 	"      --db [ALIAS=]URL  a test database (repeatable); each worker gets a clone\n"
 	"      --db-setup CMD    builds the template databases once per run\n"
 	"      --db-inputs FILE  a file the set-up depends on (repeatable)\n"
-	"      --keepdb          keep built templates while their inputs are unchanged\n"
+	"      --keepdb          keep built templates and --pool N (-j) ready clones\n"
 	"      --keep-failed     keep a failed test's database clones and TMPDIR\n"
 	"      --fresh-db SCOPE  fresh clones for each test, group or worker (default)\n"
 	"      --kept            (db clean) remove what --keep-failed kept\n"
@@ -101,6 +101,7 @@ enum {
 	OPT_DB_SETUP,
 	OPT_DB_INPUTS,
 	OPT_KEEPDB,
+	OPT_POOL,
 	OPT_VERSION,
 	OPT_START,
 	OPT_EXPLAIN,
@@ -158,6 +159,7 @@ static const struct option long_options[] = {
 	{"db-setup", required_argument, NULL, OPT_DB_SETUP},
 	{"db-inputs", required_argument, NULL, OPT_DB_INPUTS},
 	{"keepdb", no_argument, NULL, OPT_KEEPDB},
+	{"pool", required_argument, NULL, OPT_POOL},
 	{"keep-failed", no_argument, NULL, OPT_KEEP_FAILED},
 	{"fresh-db", required_argument, NULL, OPT_FRESH_DB},
 	{"kept", no_argument, NULL, OPT_KEPT},
@@ -198,6 +200,20 @@ static bool parse_jobs(const char *text, int *jobs)
 	if (errno || end == text || *end || value < 1 || value > 4096)
 		return false;
 	*jobs = (int)value;
+	return true;
+}
+
+/* Parses a pool size from 0 (none) to 4096; false for anything else. */
+static bool parse_pool(const char *text, int *pool)
+{
+	char *end;
+	long value;
+
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || end == text || *end || value < 0 || value > 4096)
+		return false;
+	*pool = (int)value;
 	return true;
 }
 
@@ -376,6 +392,13 @@ static int apply_options(struct pt__options *options, int argc, char **argv, str
 			append(&options->db_inputs, &options->nr_db_inputs, optarg);
 			break;
 		case OPT_KEEPDB: options->keepdb = true; break;
+		case OPT_POOL:
+			if (!parse_pool(optarg, &options->pool)) {
+				pt__buf_addf(err, "--pool \"%s\": expected a number from 0 to 4096",
+					     optarg);
+				return PT__EUSAGE;
+			}
+			break;
 		case OPT_KEEP_FAILED: options->keep_failed = true; break;
 		case OPT_FRESH_DB: {
 			int scope = pt__fresh_db_scope_parse(optarg);
@@ -545,8 +568,15 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 
 	options->kill_grace = 2.0;
 	options->state_dir = ".partest";
+	options->pool = -1;
 	if ((rc = read_config(options, err)))
 		return rc;
+	const char *pool_env = getenv("PARTEST_POOL");
+	if (pool_env && *pool_env && !parse_pool(pool_env, &options->pool)) {
+		pt__buf_addf(err, "PARTEST_POOL=\"%s\": expected a number from 0 to 4096",
+			     pool_env);
+		return PT__EUSAGE;
+	}
 	if (jobs_env && *jobs_env && !parse_jobs(jobs_env, &options->jobs)) {
 		pt__buf_addf(err, "PARTEST_JOBS=\"%s\": expected a positive number or \"auto\"",
 			     jobs_env);
@@ -572,6 +602,14 @@ static int parse(struct pt__options *options, int argc, char **argv, enum pt__op
 		append(&options->programs, &options->nr_programs, argv[i]);
 	if (mode == PT__MODE_DB_CLEAN && options->nr_programs) {
 		pt__buf_addf(err, "\"%s\": db clean takes no programs", options->programs[0]);
+		return PT__EUSAGE;
+	}
+	if (mode == PT__MODE_DB_FILL && options->nr_programs) {
+		pt__buf_addf(err, "\"%s\": db fill takes no programs", options->programs[0]);
+		return PT__EUSAGE;
+	}
+	if (mode == PT__MODE_DB_FILL && (!options->nr_dbs || !options->db_setup)) {
+		pt__buf_adds(err, "db fill needs a --db and the --db-setup that builds it");
 		return PT__EUSAGE;
 	}
 	if (options->kept && mode != PT__MODE_DB_CLEAN) {

@@ -46,6 +46,7 @@ struct pt__options {
 	const char **db_inputs; /* --db-inputs FILE, NULL-terminated */
 	size_t nr_db_inputs;
 	bool keepdb;		      /* --keepdb */
+	int pool;		      /* --pool N: ready clones kept; -1 not given */
 	bool keep_failed;	      /* --keep-failed: a failed test's clones and TMPDIR kept */
 	bool kept;		      /* db clean --kept: remove what --keep-failed kept */
 	enum pt__start_request start; /* --start, PARTEST_START */
@@ -91,6 +92,7 @@ struct pt__options {
 enum pt__options_mode {
 	PT__MODE_RUNNER,   /* partest PROGRAM...: programs required */
 	PT__MODE_DB_CLEAN, /* partest db clean: databases only */
+	PT__MODE_DB_FILL,  /* partest db fill: databases and their set-up only */
 };
 
 /* The --help text. */

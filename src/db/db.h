@@ -26,6 +26,8 @@ struct pt__db_context {
 	const char *setup_cmd;	   /* --db-setup, or NULL */
 	const char *const *inputs; /* --db-inputs files, NULL-terminated */
 	bool keepdb;		   /* --keepdb */
+	int pool;		   /* ready clones to keep: --pool N, 0 for none,
+				    * -1 (not given) for as many as workers */
 	struct pt__cancel cancel;  /* what stops a wait: set-up, server, clones */
 };
 
@@ -164,6 +166,7 @@ struct pt__db {
 	const struct pt__db_context *ctx;
 	char **clone_urls;    /* one per worker once cloned, else NULL */
 	bool template_built;  /* this run (re)built the template */
+	int claimed;	      /* clones this run claimed ready (ready_claim) */
 	void *state;	      /* the backend's own */
 	char **replaced_urls; /* earlier template_url strings, kept until release */
 	size_t nr_replaced_urls, alloc_replaced_urls;

@@ -33,14 +33,17 @@ void pt__db_owner_of_this_run(struct pt__db_owner *owner, const struct pt__db_co
 void pt__db_owner_format(const struct pt__db_owner *owner, struct pt__buf *out)
 {
 	if (owner->ready)
-		pt__buf_addf(out, MARKER_PREFIX "ready v1 template=%s fingerprint=%s run=%s host=%s "
-					       "pid=%ld start=%llu",
+		pt__buf_addf(out,
+			     MARKER_PREFIX "ready v1 template=%s fingerprint=%s run=%s host=%s "
+					   "pid=%ld start=%llu",
 			     owner->template_tag, owner->fingerprint, owner->run_id, owner->host,
 			     owner->pid, owner->start);
 	else
 		pt__buf_addf(out, MARKER_PREFIX "%s v1 run=%s host=%s pid=%ld start=%llu",
-			     owner->kept ? "kept" : owner->clone ? "clone" : "template", owner->run_id, owner->host, owner->pid,
-			     owner->start);
+			     owner->kept    ? "kept"
+			     : owner->clone ? "clone"
+					    : "template",
+			     owner->run_id, owner->host, owner->pid, owner->start);
 }
 
 /* The 16 hex digits a ready marker names template_name by. */

@@ -52,6 +52,8 @@
 /* partest_strategy=auto's most bytes for WAL_LOG to copy at once: see pick_strategy(). */
 #define WAL_LOG_MAX_BYTES (64LL << 20)
 #define OBJECT_IN_USE "55006"
+/* How often a server checks that partest is still there: see connect_params(). */
+#define CONNECTION_CHECK_MS 100
 
 struct pg_state {
 	struct pt__db_admin shared; /* first: where the admin connection is */
@@ -68,6 +70,9 @@ struct pg_state {
 	long long template_bytes;   /* pg_database_size of the template, or -1 */
 	struct pt__buf marker;	    /* this run's clone marker */
 	struct pt__db_clones clones;
+	struct pt__buf job_options; /* a clone connection's "options": see connect_params() */
+	int claimed;		    /* clones claimed ready: clones is set up */
+	int ready_serial;	    /* ready clones this process made */
 };
 
 /*
@@ -213,7 +218,11 @@ static void add_literal(PGconn *conn, const char *value, struct pt__buf *out)
  * does not do: SSL (libpq's sslmode=prefer asks for it first over TCP) and
  * GSS encryption (gssencmode=prefer first looks for Kerberos credentials).
  * The admin connection came up without them under the same parameters, so
- * leaving them out changes nothing but the round trips.
+ * leaving them out changes nothing but the round trips. Also with
+ * like_admin, on PostgreSQL 14 and later, client_connection_check_interval
+ * (CONNECTION_CHECK_MS) joins the URL's own "options": a server copying a
+ * template for a partest that was killed notices and rolls the copy back,
+ * instead of finishing a database no marker will ever name.
  */
 static void connect_params(struct pg_state *state, const char *dbname, bool like_admin,
 			   const char ***keywords, const char ***values)
@@ -222,13 +231,22 @@ static void connect_params(struct pg_state *state, const char *dbname, bool like
 	bool has_app = false, has_timeout = false;
 	bool no_ssl = like_admin && !PQsslInUse(state->admin);
 	bool no_gss = like_admin && !PQgssEncInUse(state->admin);
+	bool check = like_admin && PQserverVersion(state->admin) >= 140000;
 
-	for (PQconninfoOption *o = state->options; o->keyword; o++)
+	pt__buf_reset(&state->job_options);
+	for (PQconninfoOption *o = state->options; o->keyword; o++) {
 		n++;
-	*keywords = pt__xcalloc(n + 6, sizeof(**keywords));
-	*values = pt__xcalloc(n + 6, sizeof(**values));
+		if (check && !strcmp(o->keyword, "options") && o->val)
+			pt__buf_addf(&state->job_options, "%s ", o->val);
+	}
+	if (check)
+		pt__buf_addf(&state->job_options, "-c client_connection_check_interval=%d",
+			     CONNECTION_CHECK_MS);
+	*keywords = pt__xcalloc(n + 7, sizeof(**keywords));
+	*values = pt__xcalloc(n + 7, sizeof(**values));
 	for (PQconninfoOption *o = state->options; o->keyword; o++) {
 		if (!o->val || !*o->val || !strcmp(o->keyword, "dbname") ||
+		    (check && !strcmp(o->keyword, "options")) ||
 		    (no_ssl && !strcmp(o->keyword, "sslmode")) ||
 		    (no_gss && !strcmp(o->keyword, "gssencmode")))
 			continue;
@@ -254,6 +272,10 @@ static void connect_params(struct pg_state *state, const char *dbname, bool like
 	if (no_gss) {
 		(*keywords)[i] = "gssencmode";
 		(*values)[i++] = "disable";
+	}
+	if (check) {
+		(*keywords)[i] = "options";
+		(*values)[i++] = state->job_options.data;
 	}
 }
 
@@ -336,6 +358,12 @@ static int postgres_connect(struct pt__db *db, struct pt__buf *where, bool *lost
 		PQfinish(state->admin);
 		state->admin = NULL;
 		return PT__ERUN;
+	}
+	if (PQserverVersion(state->admin) >= 140000) {
+		char sql[80];
+		snprintf(sql, sizeof(sql), "SET client_connection_check_interval = %d",
+			 CONNECTION_CHECK_MS);
+		PQclear(run_query(state->admin, sql, NULL, NULL));
 	}
 	const char *host = PQhost(state->admin);
 	pt__buf_addf(where, "%s:%s", host && *host ? host : "localhost", PQport(state->admin));
@@ -535,6 +563,7 @@ static void postgres_close(struct pt__db *db)
 	pt__db_clones_release(&state->clones);
 	pt__db_admin_release(&state->shared);
 	pt__buf_release(&state->marker);
+	pt__buf_release(&state->job_options);
 	pt__pg_url_release(&state->url);
 	free(state);
 	db->state = NULL;
@@ -1095,6 +1124,32 @@ static void format_clone_url(const struct pt__db *db, const char *name, struct p
 	pt__pg_url_format(&state->url, name, url);
 }
 
+/* This run's clone marker, and its clones named and not made yet. */
+static void start_clones(struct pt__db *db)
+{
+	struct pg_state *state = db->state;
+
+	pt__buf_reset(&state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
+	pt__db_clones_release(&state->clones);
+	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
+				 format_clone_url);
+}
+
+/* No new connections to a template partest built, and marked as a template. */
+static int protect_template(struct pt__db *db, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf what = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_addf(&what, "protect the template \"%s\" while cloning", state->url.dbname);
+	rc = pt__db_admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
+				  " ALLOW_CONNECTIONS false IS_TEMPLATE true", err);
+	pt__buf_release(&what);
+	return rc;
+}
+
 /*
  * Protects a template partest built (no new connections, marked as a
  * template) and makes the clones, waiting for sessions on the template
@@ -1109,26 +1164,19 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 
 	if ((rc = lock_template(db, err)))
 		return rc;
-	pt__buf_reset(&state->marker);
-	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
-	pt__db_clones_release(&state->clones);
-	pt__db_clones_init_named(&state->clones, db, state->url.dbname, PT__PG_NAME_MAX, false,
-				 format_clone_url);
-
+	if (!state->claimed)
+		start_clones(db);
+	if (state->claimed == workers) {
+		unlock_template(db); /* every clone claimed ready: nothing to copy */
+		return 0;
+	}
 	ours = postgres_template_is_ours(db, false, err);
 	if (ours < 0) {
 		rc = ours;
 		goto fail;
 	}
-	if (ours) {
-		struct pt__buf what = PT__BUF_INIT;
-		pt__buf_addf(&what, "protect the template \"%s\" while cloning", state->url.dbname);
-		rc = pt__db_admin_command(db, what.data, "ALTER DATABASE ", state->url.dbname,
-					  " ALLOW_CONNECTIONS false IS_TEMPLATE true", err);
-		pt__buf_release(&what);
-		if (rc)
-			goto fail;
-	}
+	if (ours && (rc = protect_template(db, err)))
+		goto fail;
 	clones = pt__xcalloc((size_t)workers, sizeof(*clones));
 	for (int k = 0; k < workers; k++)
 		clones[k] = &state->clones.items[k];
@@ -1149,6 +1197,7 @@ static int postgres_drop_clones(struct pt__db *db, struct pt__buf *err)
 	struct pg_state *state = db->state;
 
 	unlock_template(db);
+	state->claimed = 0;
 	return pt__db_clones_drop(&state->clones, db, drop_clone, err);
 }
 
@@ -1352,6 +1401,200 @@ static int postgres_kept(struct pt__db *db, bool drop, struct pt__buf *dropped,
 	return rc ? rc : count;
 }
 
+/* ---- ready clones ---- */
+
+/*
+ * Renames database from to to and gives it marker, in one transaction (or,
+ * within the caller's, one savepoint): an observer sees the one or the
+ * other, each with its marker. Returns 0, 1 when from is not there
+ * (another run claimed or dropped it first), or a negative code with the
+ * reason in err. One with a session on it counts as not there.
+ */
+static int rename_marked(struct pt__db *db, const char *from, const char *to, const char *marker,
+			 bool nested, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf sql = PT__BUF_INIT, why = PT__BUF_INIT;
+	PGresult *res = NULL;
+	bool gone = false;
+	int rc;
+
+	if ((rc = pt__db_admin_connect(db, err)))
+		return rc;
+	PQclear(run_query(state->admin, nested ? "SAVEPOINT claim" : "BEGIN", NULL, NULL));
+	pt__buf_adds(&sql, "ALTER DATABASE ");
+	add_identifier(state->admin, from, &sql);
+	pt__buf_adds(&sql, " RENAME TO ");
+	add_identifier(state->admin, to, &sql);
+	res = run_query(state->admin, sql.data, NULL, NULL);
+	if (result_ok(res)) {
+		PQclear(res);
+		pt__buf_reset(&sql);
+		pt__buf_adds(&sql, "COMMENT ON DATABASE ");
+		add_identifier(state->admin, to, &sql);
+		pt__buf_adds(&sql, " IS ");
+		add_literal(state->admin, marker, &sql);
+		res = run_query(state->admin, sql.data, NULL, NULL);
+	}
+	if (result_ok(res)) {
+		PQclear(res);
+		res = run_query(state->admin, nested ? "RELEASE SAVEPOINT claim" : "COMMIT", NULL,
+				NULL);
+	}
+	if (!result_ok(res)) {
+		/* invalid_catalog_name; or a session on it: another's, not to take */
+		gone = !strcmp(sqlstate(res), "3D000") || !strcmp(sqlstate(res), OBJECT_IN_USE);
+		add_pg_error(state->admin, res, &why);
+		PQclear(run_query(state->admin, nested ? "ROLLBACK TO SAVEPOINT claim" : "ROLLBACK",
+				  NULL, NULL));
+	}
+	PQclear(res);
+	if (why.len && !gone) {
+		pt__buf_addf(err, "cannot rename \"%s\" to \"%s\" on %s: %s", from, to,
+			     state->shared.where, why.data);
+		rc = PT__ERUN;
+	}
+	pt__buf_release(&sql);
+	pt__buf_release(&why);
+	return rc ? rc : gone;
+}
+
+/* The ready clones of this template on the server: name and marker, oldest first. */
+static int list_ready(struct pt__db *db, struct pt__db_leftovers *list, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__db_statement look = {
+		.what = "look for ready clones",
+		.sql = "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+		       "WHERE shobj_description(oid, 'pg_database') LIKE 'partest ready v1 %' "
+		       "ORDER BY oid",
+		.interruptible = true,
+	};
+	int rc = pt__db_admin_run(db, &look, &rows, NULL, err);
+
+	for (size_t i = 0; !rc && i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_leftover item = {.name = row[0], .what = "PostgreSQL database"};
+		if (pt__db_owner_parse(row[1], &item.owner) &&
+		    pt__db_owner_of_template(&item.owner, state->url.dbname))
+			pt__db_leftovers_add(list, &item);
+	}
+	pt__db_rows_release(&rows);
+	return rc;
+}
+
+static int postgres_ready_sweep(struct pt__db *db, const char *fingerprint, struct pt__buf *dropped,
+				struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
+	int rc = list_ready(db, &list, err), left = 0;
+
+	for (size_t i = 0; !rc && i < list.nr; i++) {
+		const struct pt__db_leftover *ready = &list.items[i];
+		struct pt__buf what = PT__BUF_INIT;
+		if (fingerprint && !strcmp(ready->owner.fingerprint, fingerprint)) {
+			left++;
+			continue;
+		}
+		pt__buf_addf(&what, "drop the ready clone \"%s\"", ready->name);
+		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", ready->name,
+					  "", err);
+		pt__buf_release(&what);
+		if (!rc && dropped)
+			pt__buf_addf(dropped,
+				     "dropped the ready PostgreSQL database \"%s\" on %s\n",
+				     ready->name, state->shared.where);
+	}
+	pt__db_leftovers_release(&list);
+	return rc ? rc : left;
+}
+
+/*
+ * Claims ready clones of fingerprint, oldest first, into this run's clone
+ * slots: each renamed to the slot's name with this run's marker
+ * (rename_marked), which fails for all but one of two runs claiming one
+ * clone; all in one transaction, so that the claim costs one commit (one
+ * WAL flush) however many clones it takes.
+ */
+static int postgres_ready_claim(struct pt__db *db, const char *fingerprint, struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__db_leftovers list = {NULL, 0, 0};
+	int rc = list_ready(db, &list, err), claimed = 0;
+
+	start_clones(db);
+	if (!rc)
+		rc = pt__db_admin_exec(db, "claim ready clones", "BEGIN", err);
+	for (size_t i = 0; !rc && i < list.nr && claimed < db->ctx->workers; i++) {
+		if (strcmp(list.items[i].owner.fingerprint, fingerprint))
+			continue;
+		rc = rename_marked(db, list.items[i].name, state->clones.items[claimed].name,
+				   state->marker.data, true, err);
+		claimed += rc == 0;
+		rc = rc < 0 ? rc : 0;
+	}
+	if (!rc)
+		rc = pt__db_admin_exec(db, "claim ready clones", "COMMIT", err);
+	if (rc) {
+		struct pt__buf ignored = PT__BUF_INIT;
+		pt__db_admin_exec(db, "roll back", "ROLLBACK", &ignored);
+		pt__buf_release(&ignored);
+		claimed = 0;
+	}
+	for (int k = 0; k < claimed; k++)
+		state->clones.items[k].made = true;
+	state->claimed = claimed;
+	pt__db_leftovers_release(&list);
+	return rc ? rc : claimed;
+}
+
+/*
+ * Each ready clone copied as this process's clone (make_clones, with the
+ * clone marker a reap takes once it is dead), then renamed ready with its
+ * marker in one transaction.
+ */
+static int postgres_ready_make(struct pt__db *db, const char *fingerprint, int n,
+			       struct pt__buf *err)
+{
+	struct pg_state *state = db->state;
+	struct pt__buf ready = PT__BUF_INIT, marker = PT__BUF_INIT, name = PT__BUF_INIT;
+	int rc = protect_template(db, err);
+
+	pt__buf_reset(&state->marker);
+	pt__db_owner_format_this_run(db->ctx, true, &state->marker);
+	pt__db_owner_format_ready(db->ctx, state->url.dbname, fingerprint, &marker);
+	for (int i = 0; !rc && i < n; i++) {
+		struct pt__db_clone clone = {NULL, NULL, false}, *one = &clone;
+		int serial = ++state->ready_serial;
+		pt__buf_reset(&name);
+		pt__buf_reset(&ready);
+		pt__db_clone_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX,
+				  false, &name);
+		pt__db_ready_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX,
+				  false, &ready);
+		clone.name = name.data;
+		rc = make_clones(db, &one, 1, err);
+		if (!rc &&
+		    (rc = rename_marked(db, clone.name, ready.data, marker.data, false, err)) > 0) {
+			pt__buf_addf(err, "cannot make \"%s\" ready on %s: it is gone", clone.name,
+				     state->shared.where);
+			rc = PT__ERUN;
+		}
+		if (rc && clone.made) {
+			struct pt__buf ignored = PT__BUF_INIT;
+			drop_clone(db, &clone, &ignored);
+			pt__buf_release(&ignored);
+		}
+	}
+	unlock_template(db);
+	pt__buf_release(&ready);
+	pt__buf_release(&marker);
+	pt__buf_release(&name);
+	return rc;
+}
+
 const struct pt__db_backend pt__db_postgres = {
 	.name = "postgresql",
 	.open = postgres_open,
@@ -1368,6 +1611,9 @@ const struct pt__db_backend pt__db_postgres = {
 	.drop_clones = postgres_drop_clones,
 	.reap = postgres_reap,
 	.identify = postgres_identify,
+	.ready_sweep = postgres_ready_sweep,
+	.ready_claim = postgres_ready_claim,
+	.ready_make = postgres_ready_make,
 	.admin = &postgres_admin,
 };
 

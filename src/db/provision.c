@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@
 
 /* How much of a failing --db-setup's output the message keeps: the end. */
 #define SETUP_OUTPUT_KEEP   (64 * 1024)
+/* How often a filler waiting for another's lock looks again. */
+#define FILL_LOCK_POLL_MS   50
 /* After an interrupt, how long the set-up gets to end before SIGKILL. */
 #define SETUP_KILL_GRACE_MS 3000
 
@@ -405,18 +408,20 @@ static void drop_built_templates(struct pt__db *dbs, size_t nr)
  * them is ours and was built for the current fingerprint; otherwise drops
  * (if ours), creates and fills them all with one run of the set-up. A
  * template partest did not create is never touched. On failure nothing
- * this call built is left behind.
+ * this call built is left behind. Sets *fingerprint, and *reused when the
+ * templates were reused.
  */
-static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
+static int build_templates(struct pt__db *dbs, size_t nr, unsigned long long *fingerprint,
+			   bool *reused, struct pt__buf *err)
 {
 	const struct pt__db_context *ctx = dbs[0].ctx;
-	unsigned long long fingerprint;
 	bool *exists = pt__xcalloc(nr, sizeof(*exists));
 	bool reuse = ctx->keepdb;
 	struct pt__buf what = PT__BUF_INIT;
 	int rc;
 
-	rc = compute_fingerprint(dbs, nr, &fingerprint, err);
+	*reused = false;
+	rc = compute_fingerprint(dbs, nr, fingerprint, err);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < nr; i++) {
@@ -442,9 +447,10 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 				goto out;
 			}
 		}
-		reuse = reuse && exists[i] && fingerprint_matches(db, fingerprint);
+		reuse = reuse && exists[i] && fingerprint_matches(db, *fingerprint);
 	}
 	rc = 0;
+	*reused = reuse;
 	if (reuse)
 		goto out;
 
@@ -488,7 +494,7 @@ static int build_templates(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	for (size_t i = 0; i < nr; i++) {
 		struct pt__buf ignored = PT__BUF_INIT;
 		if (!setup_per_clone(&dbs[i]))
-			remember_fingerprint(&dbs[i], fingerprint, &ignored);
+			remember_fingerprint(&dbs[i], *fingerprint, &ignored);
 		pt__buf_release(&ignored);
 	}
 	rc = 0;
@@ -583,7 +589,8 @@ static int check_distinct(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	return rc;
 }
 
-int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err)
+/* Drops what dead runs left in each database's server. */
+static int reap(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err)
 {
 	int rc;
 
@@ -591,6 +598,181 @@ int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct 
 		if ((rc = dbs[i].backend->reap(&dbs[i], dropped, err)))
 			return rc;
 	return 0;
+}
+
+/* Whether db keeps ready clones: its engine can, on a server that stays. */
+static bool keeps_ready(const struct pt__db *db)
+{
+	return db->backend->ready_sweep && !strstr(db->url, "+tmp:");
+}
+
+int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err)
+{
+	int rc = reap(dbs, nr, dropped, err);
+
+	for (size_t i = 0; !rc && i < nr; i++)
+		if (keeps_ready(&dbs[i]))
+			rc = dbs[i].backend->ready_sweep(&dbs[i], NULL, dropped, err);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Once the templates are settled for fingerprint: drops the ready clones
+ * of another fingerprint, and where the templates were reused under
+ * --keepdb, claims ready clones for this run (also under --pool 0, which
+ * only stops the filling: what is ready is used up).
+ */
+static int claim_ready(struct pt__db *dbs, size_t nr, unsigned long long fingerprint, bool reused,
+		       struct pt__buf *err)
+{
+	const struct pt__db_context *ctx = dbs[0].ctx;
+	struct pt__buf fp = PT__BUF_INIT;
+	int rc = 0;
+
+	pt__db_ready_fingerprint(fingerprint, &fp);
+	for (size_t i = 0; !rc && i < nr; i++) {
+		struct pt__db *db = &dbs[i];
+		if (!keeps_ready(db))
+			continue;
+		rc = db->backend->ready_sweep(db, fp.data, NULL, err);
+		if (rc <= 0 || !reused || !ctx->keepdb) {
+			rc = rc < 0 ? rc : 0;
+			continue;
+		}
+		rc = db->backend->ready_claim(db, fp.data, err);
+		db->claimed = rc > 0 ? rc : 0;
+		rc = rc < 0 ? rc : 0;
+	}
+	pt__buf_release(&fp);
+	return rc;
+}
+
+/* What cannot be filled is said in said, and the filler goes on. */
+static void cannot_fill(const struct pt__db *db, const char *why, struct pt__buf *said)
+{
+	pt__buf_adds(said, "partest db fill: ");
+	describe_db(db, said);
+	pt__buf_addf(said, ": %s\n", why);
+}
+
+/*
+ * Takes the filler's lock of db's template, STATE/ready/<hash of the
+ * template>.lock, waiting for another filler to let go (it may have left
+ * fewer than this one is asked for). Returns the descriptor holding it,
+ * -1 when the state directory cannot hold one (then the filler goes on
+ * without), or PT__EINTR.
+ */
+static int lock_filler(const struct pt__db *db, struct pt__buf *err)
+{
+	const char *url = pt__db_template_url(db);
+	struct pt__buf dir = PT__BUF_INIT, path = PT__BUF_INIT, ignored = PT__BUF_INIT;
+	int fd = -1;
+
+	pt__buf_addf(&dir, "%s/ready", db->ctx->state_dir);
+	pt__buf_addf(&path, "%s/%016llx.lock", dir.data,
+		     pt__db_hash(PT__DB_HASH_INIT, url, strlen(url)));
+	if (!pt__db_make_dirs(dir.data, &ignored))
+		fd = open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	pt__buf_release(&dir);
+	pt__buf_release(&path);
+	pt__buf_release(&ignored);
+	while (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+		if (pt__cancelled(&db->ctx->cancel)) {
+			pt__buf_adds(err, "interrupted while waiting for another partest db fill");
+			close(fd);
+			return PT__EINTR;
+		}
+		poll(NULL, 0, FILL_LOCK_POLL_MS);
+	}
+	return fd;
+}
+
+/*
+ * Makes ready clones of db's template, one at a time, until there are
+ * want of fingerprint fp, counting them anew before each; stops when the
+ * template is no longer the one fp describes.
+ */
+static int fill_one(struct pt__db *db, const char *fp, unsigned long long fingerprint, int want,
+		    struct pt__buf *said, struct pt__buf *err)
+{
+	int made = 0, left, rc = 0;
+
+	while ((left = db->backend->ready_sweep(db, fp, NULL, err)) >= 0 && left < want) {
+		if (pt__cancelled(&db->ctx->cancel)) {
+			pt__buf_adds(err, "interrupted while making ready clones");
+			return PT__EINTR;
+		}
+		rc = db->backend->template_is_ours(db, false, err);
+		if (rc < 0)
+			return rc;
+		if (!rc || !fingerprint_matches(db, fingerprint)) {
+			cannot_fill(db, "the template changed while filling; the next run refills",
+				    said);
+			return 0;
+		}
+		if ((rc = db->backend->ready_make(db, fp, 1, err)))
+			return rc;
+		made++;
+	}
+	if (left < 0)
+		return left;
+	pt__buf_adds(said, "partest db fill: ");
+	describe_db(db, said);
+	pt__buf_addf(said, ": made %d ready clone%s; the pool holds %d\n", made,
+		     made == 1 ? "" : "s", left);
+	return 0;
+}
+
+/*
+ * The fillers' locks are taken before the templates' (build_templates holds
+ * those until a clone is made), in the same order by every filler, so that
+ * a filler waiting for another never holds what that one waits for.
+ */
+int pt__db_fill(struct pt__db *dbs, size_t nr, struct pt__buf *said, struct pt__buf *err)
+{
+	const struct pt__db_context *ctx = dbs[0].ctx;
+	struct pt__buf ignored = PT__BUF_INIT, fp = PT__BUF_INIT;
+	int *locks = pt__xcalloc(nr, sizeof(*locks));
+	unsigned long long fingerprint;
+	bool reused;
+	int rc;
+
+	for (size_t i = 0; i < nr; i++)
+		locks[i] = -1;
+	if ((rc = check_distinct(dbs, nr, err)))
+		goto out;
+	for (size_t i = 0; !rc && i < nr; i++) {
+		if (keeps_ready(&dbs[i]) && (locks[i] = lock_filler(&dbs[i], err)) == PT__EINTR)
+			rc = PT__EINTR;
+		else if (!keeps_ready(&dbs[i]))
+			cannot_fill(&dbs[i],
+				    dbs[i].backend->ready_sweep
+					    ? "a throwaway server keeps no ready clones"
+					    : "partest keeps no ready clones of this engine",
+				    said);
+	}
+	if (rc || (rc = reap(dbs, nr, &ignored, err)) ||
+	    (rc = build_templates(dbs, nr, &fingerprint, &reused, err)))
+		goto out;
+	pt__db_ready_fingerprint(fingerprint, &fp);
+	for (size_t i = 0; !rc && i < nr; i++)
+		if (keeps_ready(&dbs[i]))
+			rc = fill_one(&dbs[i], fp.data, fingerprint,
+				      ctx->pool >= 0 ? ctx->pool : ctx->workers, said, err);
+out:
+	pt__buf_reset(&ignored);
+	pt__db_teardown(dbs, nr, &ignored);
+	for (size_t i = 0; i < nr; i++)
+		if (locks[i] >= 0)
+			close(locks[i]);
+	free(locks);
+	pt__buf_release(&ignored);
+	pt__buf_release(&fp);
+	return rc;
 }
 
 int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
@@ -602,11 +784,19 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 		return 0;
 	if ((rc = check_distinct(dbs, nr, err)))
 		return rc;
-	rc = pt__db_clean(dbs, nr, &ignored, err);
+	rc = reap(dbs, nr, &ignored, err);
 	pt__buf_release(&ignored);
 	if (rc)
 		return rc;
-	rc = dbs[0].ctx->setup_cmd ? build_templates(dbs, nr, err) : check_templates(dbs, nr, err);
+	if (dbs[0].ctx->setup_cmd) {
+		unsigned long long fingerprint;
+		bool reused;
+		rc = build_templates(dbs, nr, &fingerprint, &reused, err);
+		if (!rc && (rc = claim_ready(dbs, nr, fingerprint, reused, err)))
+			pt__db_teardown(dbs, nr, &ignored);
+	} else {
+		rc = check_templates(dbs, nr, err);
+	}
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < nr; i++) {

@@ -30,10 +30,21 @@ int pt__db_provision(struct pt__db *dbs, size_t nr, struct pt__buf *err);
 int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err);
 
 /*
- * partest db clean: drops what dead runs left in each database's server,
- * one line per dropped object in dropped.
+ * partest db clean: drops what dead runs left in each database's server
+ * and every ready clone of each template, one line per dropped object in
+ * dropped.
  */
 int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct pt__buf *err);
+
+/*
+ * partest db fill: prepares the templates as a --keepdb run does (building
+ * them when their fingerprint changed), then makes ready clones of each
+ * until there are ctx->pool (or, when -1, ctx->workers) of the current
+ * fingerprint, one filler per template at a time; one line per database in
+ * said. Ends as a run's tear-down does: nothing but the templates and the
+ * ready clones stays.
+ */
+int pt__db_fill(struct pt__db *dbs, size_t nr, struct pt__buf *said, struct pt__buf *err);
 
 /*
  * Makes worker's clones (worker is 1..workers) anew from their templates,

@@ -21,6 +21,7 @@
 #endif
 #include "sqlite.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +38,7 @@
 #include <sys/ioctl.h>
 #endif
 
+#include "../process_identity.h"
 #include "../xalloc.h"
 
 /* How often a run waiting for a template's lock looks again. */
@@ -59,6 +61,8 @@ struct sqlite_state {
 	char **clone_paths; /* ctx->workers of them once clone ran */
 	int nr_clones;	    /* how many of clone_paths exist on disk */
 	int lock_fd;	    /* holds the template's lock, or -1 */
+	int claimed;	    /* clone_paths[0..claimed-1] were claimed ready */
+	int ready_serial;   /* ready clones this process made */
 };
 
 /* Resolves "." and ".." and repeated slashes; path is absolute. */
@@ -639,19 +643,29 @@ static int copy_template(const char *template, char **paths, int nr, struct pt__
 
 static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err);
 
+/* One empty slot per worker for clone paths and URLs, unless a claim made them. */
+static void start_clones(struct pt__db *db)
+{
+	struct sqlite_state *state = db->state;
+
+	if (state->clone_paths)
+		return;
+	state->clone_paths = pt__xcalloc((size_t)db->ctx->workers, sizeof(*state->clone_paths));
+	pt__db_new_clone_urls(db);
+}
+
 static int sqlite_clone(struct pt__db *db, struct pt__buf *err)
 {
 	struct sqlite_state *state = db->state;
-	int workers = db->ctx->workers;
+	int workers = db->ctx->workers, claimed = state->claimed;
 	struct pt__buf dir = PT__BUF_INIT;
 	int rc;
 
-	state->clone_paths = pt__xcalloc((size_t)workers, sizeof(*state->clone_paths));
-	pt__db_new_clone_urls(db);
+	start_clones(db);
 	pt__buf_addf(&dir, "%s/db", db->ctx->run_dir);
 	if ((rc = pt__db_make_dirs(dir.data, err)))
 		goto fail;
-	for (int k = 0; k < workers; k++) {
+	for (int k = claimed; k < workers; k++) {
 		struct pt__buf path = PT__BUF_INIT, url = PT__BUF_INIT;
 		pt__buf_addf(&path, "%s/%s-%d.sqlite3", dir.data, db->alias, k + 1);
 		pt__buf_addf(&url, "sqlite:%s", path.data);
@@ -659,7 +673,8 @@ static int sqlite_clone(struct pt__db *db, struct pt__buf *err)
 		db->clone_urls[k] = pt__buf_detach(&url);
 	}
 	state->nr_clones = workers;
-	if (copy_template(state->path, state->clone_paths, workers, err))
+	if (claimed < workers &&
+	    copy_template(state->path, state->clone_paths + claimed, workers - claimed, err))
 		goto fail;
 	pt__buf_release(&dir);
 	unlock_template(state);
@@ -773,6 +788,7 @@ static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err)
 		}
 	}
 	state->nr_clones = 0;
+	state->claimed = 0;
 	if (state->clone_paths) {
 		for (int k = 0; k < db->ctx->workers; k++)
 			free(state->clone_paths[k]);
@@ -782,12 +798,215 @@ static int sqlite_drop_clones(struct pt__db *db, struct pt__buf *err)
 	return first;
 }
 
-/* Clones live in run directories, which the runner reaps itself. */
+/*
+ * ---- ready clones ----
+ *
+ * They live in STATE/sqlite/<hash>.ready/, beside the template's record
+ * (run directories may be on another file system, and rename(2) is what
+ * makes each step atomic):
+ *   making-<pid>-<start>-<n>.sqlite3   a filler's copy in making
+ *   ready-<fingerprint>-<pid>-<start>-<n>.sqlite3   ready
+ *   claimed-<pid>-<start>-<k>.sqlite3  run <pid>'s clone k
+ * where <pid> and <start> name the process that made or claimed the file:
+ * a reap removes making and claimed files of processes that are gone.
+ */
+
+static void ready_dir(const struct sqlite_state *state, struct pt__buf *out)
+{
+	pt__buf_addf(out, "%s.ready", state->record);
+}
+
+/* "<prefix>-<pid>-<start>-<n>.sqlite3" in the ready directory, for this process. */
+static void own_ready_path(const struct sqlite_state *state, const char *prefix, int n,
+			   struct pt__buf *out)
+{
+	long pid = (long)getpid();
+
+	ready_dir(state, out);
+	pt__buf_addf(out, "/%s-%ld-%llu-%d.sqlite3", prefix, pid, pt__process_start_time(pid), n);
+}
+
+/*
+ * The names in the ready directory, each ending in a NUL. None when it
+ * cannot be read: an unusable state directory keeps no ready clones, and,
+ * as for durations and template records, the run goes on without.
+ */
+static void list_ready_dir(const struct sqlite_state *state, struct pt__buf *names)
+{
+	struct pt__buf dir = PT__BUF_INIT;
+	struct dirent *entry;
+	DIR *listing;
+
+	ready_dir(state, &dir);
+	listing = opendir(dir.data);
+	while (listing && (entry = readdir(listing)))
+		if (strstr(entry->d_name, ".sqlite3") &&
+		    !strcmp(strstr(entry->d_name, ".sqlite3"), ".sqlite3"))
+			pt__buf_add(names, entry->d_name, strlen(entry->d_name) + 1);
+	if (listing)
+		closedir(listing);
+	pt__buf_release(&dir);
+}
+
+/* Whether name is a ready file of fingerprint. */
+static bool ready_of(const char *name, const char *fingerprint)
+{
+	size_t len = strlen(fingerprint);
+
+	return !strncmp(name, "ready-", 6) && !strncmp(name + 6, fingerprint, len) &&
+	       name[6 + len] == '-';
+}
+
+static int sqlite_ready_sweep(struct pt__db *db, const char *fingerprint, struct pt__buf *dropped,
+			      struct pt__buf *err)
+{
+	struct sqlite_state *state = db->state;
+	struct pt__buf names = PT__BUF_INIT, path = PT__BUF_INIT;
+	int rc = 0, left = 0;
+
+	list_ready_dir(state, &names);
+	for (size_t at = 0; !rc && at < names.len; at += strlen(names.data + at) + 1) {
+		const char *name = names.data + at;
+		int err_no;
+		if (strncmp(name, "ready-", 6))
+			continue;
+		if (fingerprint && ready_of(name, fingerprint)) {
+			left++;
+			continue;
+		}
+		pt__buf_reset(&path);
+		ready_dir(state, &path);
+		pt__buf_addf(&path, "/%s", name);
+		if ((err_no = remove_database_file(path.data))) {
+			pt__buf_addf(err, "cannot remove the ready sqlite clone \"%s\": %s",
+				     path.data, strerror(err_no));
+			rc = PT__ERUN;
+		} else if (dropped) {
+			pt__buf_addf(dropped, "removed the ready sqlite clone \"%s\"\n", path.data);
+		}
+	}
+	if (!rc && !fingerprint) {
+		pt__buf_reset(&path);
+		ready_dir(state, &path);
+		rmdir(path.data); /* empty unless a filler or a run is at work */
+	}
+	pt__buf_release(&names);
+	pt__buf_release(&path);
+	return rc ? rc : left;
+}
+
+/* Claims ready files of fingerprint by rename(2): of two runs, one gets each. */
+static int sqlite_ready_claim(struct pt__db *db, const char *fingerprint, struct pt__buf *err)
+{
+	struct sqlite_state *state = db->state;
+	struct pt__buf names = PT__BUF_INIT, from = PT__BUF_INIT, to = PT__BUF_INIT;
+	int rc = 0, claimed = 0;
+
+	list_ready_dir(state, &names);
+	start_clones(db);
+	for (size_t at = 0; !rc && at < names.len && claimed < db->ctx->workers;
+	     at += strlen(names.data + at) + 1) {
+		const char *name = names.data + at;
+		if (!ready_of(name, fingerprint))
+			continue;
+		pt__buf_reset(&from);
+		pt__buf_reset(&to);
+		ready_dir(state, &from);
+		pt__buf_addf(&from, "/%s", name);
+		own_ready_path(state, "claimed", claimed + 1, &to);
+		if (rename(from.data, to.data)) {
+			if (errno == ENOENT)
+				continue; /* another run claimed it first */
+			pt__buf_addf(err, "cannot claim the ready sqlite clone \"%s\": %s",
+				     from.data, strerror(errno));
+			rc = PT__ERUN;
+			break;
+		}
+		state->clone_paths[claimed] = pt__xstrdup(to.data);
+		pt__buf_reset(&from);
+		pt__buf_addf(&from, "sqlite:%s", to.data);
+		db->clone_urls[claimed] = pt__buf_detach(&from);
+		state->nr_clones = ++claimed;
+	}
+	state->claimed = claimed;
+	pt__buf_release(&names);
+	pt__buf_release(&from);
+	pt__buf_release(&to);
+	return rc ? rc : claimed;
+}
+
+/* Each copied as a making file, then renamed ready. */
+static int sqlite_ready_make(struct pt__db *db, const char *fingerprint, int n, struct pt__buf *err)
+{
+	struct sqlite_state *state = db->state;
+	struct pt__buf dir = PT__BUF_INIT, making = PT__BUF_INIT, ready = PT__BUF_INIT,
+		       why = PT__BUF_INIT;
+	int rc = 0;
+
+	ready_dir(state, &dir);
+	if (pt__db_make_dirs(dir.data, &why)) {
+		pt__buf_addf(err, "cannot make ready sqlite clones: %s", why.data);
+		rc = PT__ERUN;
+	}
+	for (int i = 0; !rc && i < n; i++) {
+		char *path;
+		int serial = ++state->ready_serial;
+		pt__buf_reset(&making);
+		pt__buf_reset(&ready);
+		own_ready_path(state, "making", serial, &making);
+		ready_dir(state, &ready);
+		pt__buf_addf(&ready, "/ready-%s-%ld-%llu-%d.sqlite3", fingerprint, (long)getpid(),
+			     pt__process_start_time((long)getpid()), serial);
+		path = making.data;
+		rc = copy_template(state->path, &path, 1, err);
+		if (!rc && rename(making.data, ready.data)) {
+			pt__buf_addf(err, "cannot make \"%s\" ready: %s", making.data,
+				     strerror(errno));
+			rc = PT__ERUN;
+		}
+		remove_database_file(making.data);
+	}
+	unlock_template(state);
+	pt__buf_release(&dir);
+	pt__buf_release(&making);
+	pt__buf_release(&ready);
+	pt__buf_release(&why);
+	return rc;
+}
+
+/*
+ * Run directories, where a run's own clones live, the runner reaps
+ * itself; here the ready directory's making and claimed files whose
+ * process is gone.
+ */
 static int sqlite_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
-	(void)db;
-	(void)dropped;
+	struct sqlite_state *state = db->state;
+	struct pt__buf names = PT__BUF_INIT, path = PT__BUF_INIT;
+
 	(void)err;
+	list_ready_dir(state, &names);
+	for (size_t at = 0; at < names.len; at += strlen(names.data + at) + 1) {
+		const char *name = names.data + at;
+		char prefix[8];
+		long pid;
+		unsigned long long start;
+		int k;
+		if (sscanf(name, "%7[a-z]-%ld-%llu-%d.sqlite3", prefix, &pid, &start, &k) != 4 ||
+		    (strcmp(prefix, "making") && strcmp(prefix, "claimed")) ||
+		    pt__process_is(pid, start))
+			continue;
+		pt__buf_reset(&path);
+		ready_dir(state, &path);
+		pt__buf_addf(&path, "/%s", name);
+		if (!remove_database_file(path.data))
+			pt__buf_addf(dropped,
+				     "removed the sqlite clone \"%s\", left by pid %ld (no longer "
+				     "running)\n",
+				     path.data, pid);
+	}
+	pt__buf_release(&names);
+	pt__buf_release(&path);
 	return 0;
 }
 
@@ -805,4 +1024,7 @@ const struct pt__db_backend pt__db_sqlite = {
 	.keep_clone = sqlite_keep_clone,
 	.drop_clones = sqlite_drop_clones,
 	.reap = sqlite_reap,
+	.ready_sweep = sqlite_ready_sweep,
+	.ready_claim = sqlite_ready_claim,
+	.ready_make = sqlite_ready_make,
 };

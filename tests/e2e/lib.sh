@@ -16,6 +16,9 @@ cd "$work" || exit 1
 mkdir -p tmp
 export TMPDIR="$work/tmp"
 unset PARTEST_JOBS NO_COLOR
+# A --keepdb run leaves a detached `partest db fill` behind; only the
+# ready_pool_* scripts, which wait for it, want one (they unset this).
+export PARTEST_POOL=0
 # Under AddressSanitizer a SIGSEGV would become "exit 1": let the real signal
 # through, since these scripts check how partest reports it.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"

@@ -119,7 +119,11 @@ PT_TEST(pg_names, clone_names_fit_in_63_bytes_and_differ_per_run_and_worker)
 
 PT_TEST(pg_marker, a_marker_reads_back_and_nothing_else_is_one)
 {
-	struct pt__db_owner marker = {true, "partest-77-abcdef", "build-host", 77, 123456, false};
+	struct pt__db_owner marker = {.clone = true,
+				      .run_id = "partest-77-abcdef",
+				      .host = "build-host",
+				      .pid = 77,
+				      .start = 123456};
 	struct pt__db_owner read;
 	struct pt__buf text = PT__BUF_INIT;
 
