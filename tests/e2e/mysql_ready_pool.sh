@@ -8,6 +8,7 @@
 # the registry row and the marker; `partest db clean` drops the ready
 # clones of its template, and no other template's.
 . "$(dirname "$0")/lib.sh"
+unset PARTEST_POOL
 . "$PARTEST_SOURCE/tests/e2e/mysql_lib.sh"
 my_start
 
