@@ -156,6 +156,14 @@ bool pt__db_owner_dead(const struct pt__db_owner *owner, const struct pt__db_con
 	return !pt__process_is(owner->pid, owner->start);
 }
 
+unsigned long long pt__db_owner_host_hash(void)
+{
+	char host[256];
+
+	this_host(host, sizeof(host));
+	return pt__db_hash(PT__DB_HASH_INIT, host, strlen(host));
+}
+
 bool pt__db_owner_live(const struct pt__db_owner *owner)
 {
 	char host[256];

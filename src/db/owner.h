@@ -63,6 +63,10 @@ int pt__db_owner_parse(const char *comment, struct pt__db_owner *out);
  */
 bool pt__db_owner_dead(const struct pt__db_owner *owner, const struct pt__db_context *ctx);
 
+/* A hash of this host's name, as markers spell it: what a mark that has no
+ * room for the name (a number) carries instead. */
+unsigned long long pt__db_owner_host_hash(void);
+
 /* True when the run that made the object ran on this host and its runner
  * still runs (this run included). */
 bool pt__db_owner_live(const struct pt__db_owner *owner);

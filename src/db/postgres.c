@@ -863,6 +863,19 @@ struct clone_job {
 	char sqlstate[6];
 };
 
+/*
+ * The CONNECTION LIMIT a clone is created with: a number nobody types, made
+ * from this host's name. CREATE DATABASE commits before the marker's
+ * COMMENT can run, and a runner killed between the two leaves a database
+ * no marker names. This number, set by the copy's own statement, lets a
+ * reap know such a database as partest's (its name holds the runner's pid)
+ * and drop it once that runner is gone.
+ */
+static int unmarked_clone_limit(void)
+{
+	return 1000000000 + (int)(pt__db_owner_host_hash() % 1000000000);
+}
+
 /* Sends the job's next statement. */
 static void job_send(struct pt__db *db, struct clone_job *job)
 {
@@ -875,6 +888,7 @@ static void job_send(struct pt__db *db, struct clone_job *job)
 		pt__buf_adds(&sql, " TEMPLATE ");
 		add_identifier(job->conn, state->url.dbname, &sql);
 		pt__buf_adds(&sql, state->strategy);
+		pt__buf_addf(&sql, " CONNECTION LIMIT %d", unmarked_clone_limit());
 	} else {
 		pt__buf_adds(&sql, "COMMENT ON DATABASE ");
 		add_identifier(job->conn, job->clone->name, &sql);
@@ -1208,6 +1222,65 @@ static int drop_leftover(struct pt__db *db, const struct pt__db_leftover *leftov
 				    err);
 }
 
+/*
+ * The owner of a clone its runner could not mark, from its name
+ * "<template>_pt<pid>_<rnd>_<tail>" (pt__db_clone_name): a run of this host
+ * whose start time is unknown. False when name is not such a name.
+ */
+static bool owner_from_name(const struct pt__db *db, const char *name,
+			    struct pt__db_owner *owner)
+{
+	const char *tail = strrchr(name, '_'), *rnd, *pt;
+	char *end;
+	long pid;
+
+	if (!tail || tail == name)
+		return false;
+	for (rnd = tail - 1; rnd > name && *rnd != '_'; rnd--)
+		;
+	for (pt = rnd - 1; pt > name && *pt != '_'; pt--)
+		;
+	if (rnd <= name || pt <= name || strncmp(pt, "_pt", 3))
+		return false;
+	pid = strtol(pt + 3, &end, 10);
+	if (end != rnd || pid <= 0)
+		return false;
+	pt__db_owner_of_this_run(owner, db->ctx, true);
+	snprintf(owner->run_id, sizeof(owner->run_id), "partest-%ld-%.*s", pid,
+		 (int)(tail - rnd - 1), rnd + 1);
+	owner->pid = pid;
+	owner->start = 0;
+	return true;
+}
+
+/* Adds to list the clones that carry unmarked_clone_limit() and no marker. */
+static int find_unmarked(struct pt__db *db, struct pt__db_leftovers *list, struct pt__buf *err)
+{
+	struct pt__db_rows rows = PT__DB_ROWS_INIT;
+	struct pt__buf sql = PT__BUF_INIT;
+	int rc;
+
+	pt__buf_addf(&sql,
+		     "SELECT datname FROM pg_database WHERE datconnlimit = %d AND "
+		     "shobj_description(oid, 'pg_database') IS NULL ORDER BY datname",
+		     unmarked_clone_limit());
+	struct pt__db_statement look = {
+		.what = "look for clones that dead runs could not mark",
+		.sql = sql.data,
+		.interruptible = true,
+	};
+	rc = pt__db_admin_run(db, &look, &rows, NULL, err);
+	for (size_t i = 0; !rc && i < rows.nr; i++) {
+		char *const *row = pt__db_rows_row(&rows, i);
+		struct pt__db_leftover item = {.name = row[0], .what = "PostgreSQL database"};
+		if (owner_from_name(db, row[0], &item.owner))
+			pt__db_leftovers_add(list, &item);
+	}
+	pt__db_rows_release(&rows);
+	pt__buf_release(&sql);
+	return rc;
+}
+
 static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
@@ -1236,6 +1309,10 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 			pt__db_leftovers_add(&list, &item);
 	}
 	pt__db_rows_release(&rows);
+	if ((rc = find_unmarked(db, &list, err))) {
+		pt__db_leftovers_release(&list);
+		return rc;
+	}
 	pt__db_reap_leftovers(db, &list, drop_leftover, state->shared.where, dropped);
 	pt__db_leftovers_release(&list);
 	return 0;

@@ -114,6 +114,31 @@ run -j1 --pool 0 --keepdb --db "$(url tpl)" --db-setup ./big.sh ./t.sh
 check "the next run passes" status_is 0
 check "no clone of any run is left" [ -z "$(databases 'tpl\_pt%' | grep -v _ready)" ]
 
+# The moment no marker covers: a runner killed after its CREATE DATABASE
+# committed and before the COMMENT. Its clone carries the connection limit
+# partest creates clones with (made from the host's name) and the runner's
+# pid in its name, so a reap drops it once that runner is gone; it leaves
+# a database of such a name without that limit, and one whose runner lives.
+limit=$(python3 -c 'import socket
+h = 0xcbf29ce484222325
+for b in socket.gethostname().replace(" ", "_").encode():
+    h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+print(1000000000 + h % 1000000000)')
+dead=$(sh -c 'echo $$')
+sleep 300 &
+live=$!
+sql postgres "CREATE DATABASE tpl_pt${dead}_abcd_1 TEMPLATE template0 CONNECTION LIMIT $limit"
+sql postgres "CREATE DATABASE tpl_pt${dead}_abcd_2 TEMPLATE template0"
+sql postgres "CREATE DATABASE tpl_pt${live}_abcd_3 TEMPLATE template0 CONNECTION LIMIT $limit"
+run db clean --db "$(url tpl)"
+check "db clean drops an unmarked clone whose runner is gone" \
+	out_has "dropped PostgreSQL database \"tpl_pt${dead}_abcd_1\" on "
+check "and leaves one without partest's connection limit, and one whose runner lives" \
+	[ "$(databases 'tpl\_pt%\_abcd\_%' | tr '\n' ' ')" = "tpl_pt${dead}_abcd_2 tpl_pt${live}_abcd_3 " ]
+kill $live
+sql postgres "DROP DATABASE tpl_pt${dead}_abcd_2"
+sql postgres "DROP DATABASE tpl_pt${live}_abcd_3"
+
 "$PARTEST" db fill --pool 2 --db "$(url tpl)" --db-setup ./big.sh >out 2>err
 check "partest db fill makes two ready clones" [ "$(ready | wc -l)" -eq 2 ]
 run db clean --db "$(url tpl)"
