@@ -16,7 +16,7 @@ partest="$here/build/partest"
 . "$here/tests/mysql_server.sh"
 missing=$(my_server_missing)
 [ -z "$missing" ] || { echo "bench/mysql_clones.sh: $missing" >&2; exit 1; }
-trap 'my_stop 2>/dev/null' EXIT
+trap 'st=$?; my_stop 2>/dev/null || :; exit $st' EXIT
 my_start --innodb-buffer-pool-size=512M --skip-log-bin
 dir=$MYSERVER
 sql() { mariadb --no-defaults -S "$dir/sock" -u root -N -B "$@"; }

@@ -18,7 +18,7 @@ partest=${PARTEST:-$here/build/partest}
 . "$here/tests/mysql_server.sh"
 missing=$(my_server_missing)
 [ -z "$missing" ] || { echo "bench/ready_pool_mysql.sh: $missing" >&2; exit 1; }
-trap 'my_stop 2>/dev/null' EXIT
+trap 'st=$?; my_stop 2>/dev/null || :; exit $st' EXIT
 my_start --innodb-buffer-pool-size=512M --skip-log-bin
 dir=$MYSERVER
 cd "$dir"
@@ -57,10 +57,12 @@ for round in $(seq "$rounds"); do
 	settle
 	timed
 	bare_first=$first bare_whole=$whole
+	# --pool 0 makes no ready clones but claims those there are: none, after db clean.
+	"$partest" db clean --db "$url" >/dev/null
 	timed --keepdb --pool 0 --db "$url" --db-setup ./setup.sh
 	if grep -q claimed out; then echo "the run without a pool claimed ready clones" >&2; exit 1; fi
 	nopool_first=$first nopool_whole=$whole
-	settle
+	"$partest" db fill --pool 4 --db "$url" --db-setup ./setup.sh >/dev/null
 	[ "$(ready)" -eq 4 ] || { echo "the pool holds $(ready) ready clones, not 4" >&2; exit 1; }
 	timed --keepdb --pool 4 --db "$url" --db-setup ./setup.sh
 	grep -q "claimed 4 ready clones" out || { echo "the run did not claim 4 ready clones" >&2; exit 1; }
