@@ -58,15 +58,7 @@ echo "| database | --fresh-db worker | --fresh-db test | added per test |"
 echo "| --- | ---: | ---: | ---: |"
 compare "SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)" "sqlite:$tmp/app.db" "$RUNS"
 
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$bindir/initdb" ] || { echo "(no PostgreSQL server installed)"; exit 0; }
-as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-server=$(mktemp -d /tmp/partest-bench-pg.XXXXXX)
-[ "$(id -u)" -eq 0 ] && chown postgres: "$server"
-trap 'as_server "$bindir/pg_ctl" -D "$server/data" -m fast -s stop >/dev/null 2>&1; rm -rf "$server" "$tmp"' EXIT
-as_server "$bindir/initdb" -D "$server/data" -U partest -A trust -E UTF8 --locale=C --no-sync >/dev/null
-as_server "$bindir/pg_ctl" -D "$server/data" -l "$server/log" -w -s \
-	-o "-k $server -c listen_addresses= -c fsync=off -c max_connections=50" start
+pg_server_start "-c fsync=off -c max_connections=50" || { echo "(no PostgreSQL server installed)"; exit 0; }
 enc=$(printf '%s' "$server" | sed 's|/|%2F|g')
 version=$("$bindir/postgres" --version | awk '{ print $3 }')
 compare "PostgreSQL $version (auto)" "postgresql://partest@/app?host=$enc" "$PG_RUNS"

@@ -25,3 +25,20 @@ build_native() {
 	gcc -std=c17 -O2 -D_POSIX_C_SOURCE=200809L -I"$repo/include" "$1" \
 		"$repo/build/libpartest.a" $libs -o "$2"
 }
+
+# as_server CMD...: runs CMD as the postgres user when partest's benches run as root.
+as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+
+# pg_server_start SETTINGS: a private PostgreSQL server listening on a socket
+# in $server, with SETTINGS ("-c fsync=off ...") added, stopped and removed
+# on exit; $bindir names its programs. Returns 1 when none is installed.
+pg_server_start() {
+	bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -x "$bindir/initdb" ] || return 1
+	server=$(mktemp -d /tmp/partest-bench-pg.XXXXXX)
+	if [ "$(id -u)" -eq 0 ]; then chown postgres: "$server"; fi
+	trap 'as_server "$bindir/pg_ctl" -D "$server/data" -m fast -s stop >/dev/null 2>&1; rm -rf "$server" "$tmp"' EXIT
+	as_server "$bindir/initdb" -D "$server/data" -U partest -A trust -E UTF8 --locale=C --no-sync >/dev/null
+	as_server "$bindir/pg_ctl" -D "$server/data" -l "$server/log" -w -s \
+		-o "-k $server -c listen_addresses= $1" start
+}

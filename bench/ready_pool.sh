@@ -93,15 +93,7 @@ psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "VACUUM ANALYZE t" >/dev/null
 SH
 chmod +x sqlite_setup.sh pg_setup.sh
 
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$bindir/initdb" ] || { echo "$0: needs PostgreSQL's server (apt-get install postgresql)" >&2; exit 2; }
-as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-server=$(mktemp -d /tmp/partest-bench-pg.XXXXXX)
-[ "$(id -u)" -eq 0 ] && chown postgres: "$server"
-trap 'as_server "$bindir/pg_ctl" -D "$server/data" -m fast -s stop >/dev/null 2>&1; rm -rf "$server" "$tmp"' EXIT
-as_server "$bindir/initdb" -D "$server/data" -U partest -A trust -E UTF8 --locale=C --no-sync >/dev/null
-as_server "$bindir/pg_ctl" -D "$server/data" -l "$server/log" -w -s \
-	-o "-k $server -c listen_addresses= -c fsync=$FSYNC" start
+pg_server_start "-c fsync=$FSYNC" || { echo "$0: needs PostgreSQL's server (apt-get install postgresql)" >&2; exit 2; }
 pg_url() { echo "postgresql://partest@/$1?host=$(printf '%s' "$server" | sed 's|/|%2F|g')"; }
 
 echo "== $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at the start, PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') (fsync=$FSYNC), SQLite $(sqlite3 --version | cut -d' ' -f1), $ROUNDS rounds, $(git -C "$repo" rev-parse --short HEAD)"

@@ -35,14 +35,7 @@ sqlite_renew=$("$tmp/renew_clone" "sqlite:$tmp/app.db" "" "$N" | stats)
 hyperfine -N --runs "$N" --export-json "$tmp/cp.json" "cp $tmp/app.db $tmp/c.db" >/dev/null
 sqlite_cp=$(jq -r '.results[0].times[] * 1000' "$tmp/cp.json" | stats)
 
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-server=$(mktemp -d /tmp/partest-bench-pg.XXXXXX)
-[ "$(id -u)" -eq 0 ] && chown postgres: "$server"
-trap 'as_server "$bindir/pg_ctl" -D "$server/data" -m fast -s stop >/dev/null 2>&1; rm -rf "$server" "$tmp"' EXIT
-as_server "$bindir/initdb" -D "$server/data" -U partest -A trust -E UTF8 --locale=C --no-sync >/dev/null
-as_server "$bindir/pg_ctl" -D "$server/data" -l "$server/log" -w -s \
-	-o "-k $server -c listen_addresses= -c fsync=off" start
+pg_server_start "-c fsync=off" || { echo "$0: needs PostgreSQL's server (apt-get install postgresql)" >&2; exit 2; }
 q() { psql -X -q -t -A -v ON_ERROR_STOP=1 "host=$server user=partest dbname=${2:-postgres}" -c "$1"; }
 q "CREATE DATABASE t"
 q "CREATE TABLE b (id int PRIMARY KEY, v text);
