@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < n && !rc; i++) {
 		double start = now_ms();
-		rc = pt__db_renew_clones(&db, 1, 1, &err);
+		rc = pt__db_renew_clones(&db, 1, (int[]){1}, 1, &err);
 		printf("%.2f\n", now_ms() - start);
 	}
 	if (rc)

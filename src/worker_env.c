@@ -127,7 +127,7 @@ static int empty_tmpdir(const struct pt__worker_env *env, int worker, struct pt_
 
 int pt__worker_env_renew(struct pt__worker_env *env, int worker, struct pt__buf *err)
 {
-	int rc = pt__db_renew_clones(env->dbs, env->nr_dbs, worker, err);
+	int rc = pt__db_renew_clones(env->dbs, env->nr_dbs, &worker, 1, err);
 
 	return rc ? rc : empty_tmpdir(env, worker, err);
 }

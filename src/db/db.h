@@ -74,6 +74,14 @@ struct pt__db_backend {
 	 */
 	int (*renew_clone)(struct pt__db *db, int k, struct pt__buf *err);
 	/*
+	 * renew_clone for clones ks[0..n-1] at once, where the engine can make
+	 * several clones faster together than one after another (PostgreSQL:
+	 * a connection each). NULL: provision.c calls renew_clone for each;
+	 * a backend that has it leaves renew_clone NULL. On failure any of
+	 * the n clones may be missing.
+	 */
+	int (*renew_clones)(struct pt__db *db, const int *ks, int n, struct pt__buf *err);
+	/*
 	 * Sets clone k aside for the user (--keep-failed): under the name
 	 * pt__db_kept_name gives for serial (a file-based engine: a file in
 	 * dir, which exists), marked as kept so that no run's reap and no

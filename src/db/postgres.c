@@ -71,6 +71,8 @@ struct pg_state {
 	struct pt__buf marker;	    /* this run's clone marker */
 	struct pt__db_clones clones;
 	struct pt__buf job_options; /* a clone connection's "options": see connect_params() */
+	PGconn **spares;	    /* renewals' own connections, idle, kept for the next */
+	int nr_spares;
 	int claimed;		    /* clones claimed ready: clones is set up */
 	int ready_serial;	    /* ready clones this process made */
 };
@@ -557,6 +559,9 @@ static void postgres_close(struct pt__db *db)
 	if (!state)
 		return;
 	PQfinish(state->admin);
+	for (int i = 0; i < state->nr_spares; i++)
+		PQfinish(state->spares[i]);
+	free(state->spares);
 	if (state->server_started)
 		pt__pg_server_stop(&state->server);
 	PQconninfoFree(state->options);
@@ -851,10 +856,11 @@ static int pick_strategy(struct pt__db *db, int clones, struct pt__buf *err)
 	return rc;
 }
 
-enum job_step { JOB_CONNECT, JOB_CREATE, JOB_MARK, JOB_DONE, JOB_FAILED };
+enum job_step { JOB_CONNECT, JOB_DROP, JOB_CREATE, JOB_MARK, JOB_DONE, JOB_FAILED };
 
 struct clone_job {
 	struct pt__db_clone *clone;
+	bool *drop; /* the clone is this run's and is dropped first (cleared once it is), or NULL */
 	PGconn *conn;
 	bool borrowed; /* conn is the admin connection, not the job's own */
 	enum job_step step;
@@ -876,13 +882,24 @@ static int unmarked_clone_limit(void)
 	return 1000000000 + (int)(pt__db_owner_host_hash() % 1000000000);
 }
 
+/* " WITH (FORCE)" where the server has it (13 and later): a crashed
+ * worker's sessions may not be gone yet, and they are partest's to end. */
+static const char *force_clause(struct pg_state *state)
+{
+	return PQserverVersion(state->admin) >= 130000 ? " WITH (FORCE)" : "";
+}
+
 /* Sends the job's next statement. */
 static void job_send(struct pt__db *db, struct clone_job *job)
 {
 	struct pg_state *state = db->state;
 	struct pt__buf sql = PT__BUF_INIT;
 
-	if (job->step == JOB_CREATE) {
+	if (job->step == JOB_DROP) {
+		pt__buf_adds(&sql, "DROP DATABASE IF EXISTS ");
+		add_identifier(job->conn, job->clone->name, &sql);
+		pt__buf_adds(&sql, force_clause(state));
+	} else if (job->step == JOB_CREATE) {
 		pt__buf_adds(&sql, "CREATE DATABASE ");
 		add_identifier(job->conn, job->clone->name, &sql);
 		pt__buf_adds(&sql, " TEMPLATE ");
@@ -926,6 +943,11 @@ static void job_read(struct pt__db *db, struct clone_job *job)
 		add_pg_error(job->conn, last, &job->error);
 		snprintf(job->sqlstate, sizeof(job->sqlstate), "%s", sqlstate(last));
 		job->step = JOB_FAILED;
+	} else if (job->step == JOB_DROP) {
+		job->clone->made = false;
+		*job->drop = false;
+		job->step = JOB_CREATE;
+		job_send(db, job);
 	} else if (job->step == JOB_CREATE) {
 		job->clone->made = true;
 		job->step = JOB_MARK;
@@ -945,8 +967,9 @@ static bool admin_is_free(const struct pg_state *state)
 
 /*
  * Makes the clones in jobs[0..nr-1] at once: the first on the admin
- * connection, each other one on a connection it opens (asynchronously);
- * each creates its clone and marks it; one poll loop drives them all.
+ * connection, each other one on a spare connection or one it opens
+ * (asynchronously); each drops its clone if job->drop says so, creates it
+ * and marks it; one poll loop drives them all.
  * Returns PT__EINTR on Ctrl-C (statements in flight are cancelled), else 0;
  * each job ends JOB_DONE or JOB_FAILED, its own connection left for the
  * caller to finish.
@@ -959,10 +982,11 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 	int rc = 0;
 
 	for (int i = 0; i < nr; i++) {
-		if (i == 0 && admin_is_free(state)) {
-			jobs[i].conn = state->admin;
-			jobs[i].borrowed = true;
-			jobs[i].step = JOB_CREATE;
+		bool admin = i == 0 && admin_is_free(state);
+		if (admin || state->nr_spares) {
+			jobs[i].borrowed = admin;
+			jobs[i].conn = admin ? state->admin : state->spares[--state->nr_spares];
+			jobs[i].step = jobs[i].drop ? JOB_DROP : JOB_CREATE;
 			job_send(db, &jobs[i]);
 			continue;
 		}
@@ -990,7 +1014,8 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 			short events = 0;
 			if (job->step == JOB_CONNECT)
 				events = job->polling == PGRES_POLLING_READING ? POLLIN : POLLOUT;
-			else if (job->step == JOB_CREATE || job->step == JOB_MARK)
+			else if (job->step == JOB_DROP || job->step == JOB_CREATE ||
+				 job->step == JOB_MARK)
 				events = POLLIN;
 			fds[i] = (struct pollfd){events ? PQsocket(job->conn) : -1, events, 0};
 			waiting += events != 0;
@@ -1004,7 +1029,7 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 				char ignored[256];
 				if (jobs[i].step == JOB_CONNECT) {
 					jobs[i].step = JOB_FAILED;
-				} else if ((jobs[i].step == JOB_CREATE ||
+				} else if ((jobs[i].step == JOB_DROP || jobs[i].step == JOB_CREATE ||
 					    jobs[i].step == JOB_MARK) &&
 					   (cancel = PQgetCancel(jobs[i].conn))) {
 					PQcancel(cancel, ignored, sizeof(ignored));
@@ -1029,7 +1054,7 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 					add_pg_error(job->conn, NULL, &job->error);
 					job->step = JOB_FAILED;
 				} else if (job->polling == PGRES_POLLING_OK) {
-					job->step = JOB_CREATE;
+					job->step = job->drop ? JOB_DROP : JOB_CREATE;
 					job_send(db, job);
 				}
 			} else {
@@ -1042,14 +1067,40 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 }
 
 /*
+ * A job's own connection after its batch: kept as a spare when keep says
+ * so and it is idle and sound, else closed.
+ */
+static void end_job_connection(struct pg_state *state, struct clone_job *job, bool keep)
+{
+	if (job->borrowed || !job->conn) {
+		job->conn = NULL;
+		return;
+	}
+	if (keep && job->step == JOB_DONE && PQstatus(job->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(job->conn) == PQTRANS_IDLE) {
+		state->spares = pt__xrealloc(state->spares, (size_t)(state->nr_spares + 1) *
+								     sizeof(*state->spares));
+		state->spares[state->nr_spares++] = job->conn;
+	} else {
+		PQfinish(job->conn);
+	}
+	job->conn = NULL;
+}
+
+/*
  * Makes those of clones[0..nr-1] not made yet, at once (run_clone_jobs),
  * connecting first if need be; state->marker must hold this run's clone
- * marker. While other sessions are connected to the template, waits for
- * them up to ?partest_wait= seconds and tries again. On failure the clones
- * made stay made (clone->made), for the caller to drop.
+ * marker. drop (NULL, or one flag per clone) names clones that are this
+ * run's and made anew: each is dropped first, on its job's connection,
+ * and its flag cleared. With keep_connections the connections opened stay
+ * open as spares for the next call (renewals come one batch after
+ * another); else they are closed. While other sessions are connected to
+ * the template, waits for them up to ?partest_wait= seconds and tries
+ * again. On failure the clones made stay made (clone->made), for the
+ * caller to drop.
  */
-static int make_clones(struct pt__db *db, struct pt__db_clone **clones, int nr,
-		       struct pt__buf *err)
+static int make_clones(struct pt__db *db, struct pt__db_clone **clones, int nr, bool *drop,
+		       bool keep_connections, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
 	long long deadline = pt__now_ms() + 1000LL * state->url.wait_seconds;
@@ -1060,19 +1111,17 @@ static int make_clones(struct pt__db *db, struct pt__db_clone **clones, int nr,
 		struct clone_job *failed = NULL, *blocked = NULL;
 		int started = 0;
 		for (int k = 0; k < nr; k++) {
-			if (clones[k]->made)
+			if (clones[k]->made && !(drop && drop[k]))
 				continue;
 			pt__buf_release(&jobs[started].error);
-			jobs[started++] = (struct clone_job){.clone = clones[k]};
+			jobs[started++] = (struct clone_job){
+				.clone = clones[k], .drop = drop && drop[k] ? &drop[k] : NULL};
 		}
 		if ((rc = pick_strategy(db, started, err)))
 			goto out;
 		rc = run_clone_jobs(db, jobs, started);
-		for (int i = 0; i < started; i++) {
-			if (!jobs[i].borrowed)
-				PQfinish(jobs[i].conn);
-			jobs[i].conn = NULL;
-		}
+		for (int i = 0; i < started; i++)
+			end_job_connection(state, &jobs[i], keep_connections);
 		if (rc) {
 			pt__buf_adds(err, "interrupted while making the database clones");
 			goto out;
@@ -1194,7 +1243,7 @@ static int postgres_clone(struct pt__db *db, struct pt__buf *err)
 	clones = pt__xcalloc((size_t)workers, sizeof(*clones));
 	for (int k = 0; k < workers; k++)
 		clones[k] = &state->clones.items[k];
-	if ((rc = make_clones(db, clones, workers, err)))
+	if ((rc = make_clones(db, clones, workers, NULL, false, err)))
 		goto fail;
 	free(clones);
 	unlock_template(db);
@@ -1320,51 +1369,44 @@ static int postgres_reap(struct pt__db *db, struct pt__buf *dropped, struct pt__
 
 /* ---- a clone made anew, a clone kept ---- */
 
-/* " WITH (FORCE)" where the server has it (13 and later): a crashed
- * worker's sessions may not be gone yet, and they are partest's to end. */
-static const char *force_clause(struct pg_state *state)
-{
-	return PQserverVersion(state->admin) >= 130000 ? " WITH (FORCE)" : "";
-}
-
 /*
- * Clone k dropped (if it is this run's) and made again from the template
- * by the same code as a run's clones (make_clones: on the admin
- * connection), under the template's lock, waiting for sessions on the
- * template as postgres_clone does.
+ * Clones ks[0..n-1] dropped (those that are this run's) and made again
+ * from the template, all at once, each drop, copy and marker on a
+ * connection of its own (make_clones: the admin connection and spares
+ * kept from the last renewal), under the template's lock, waiting for
+ * sessions on the template as postgres_clone does.
  */
-static int postgres_renew_clone(struct pt__db *db, int k, struct pt__buf *err)
+static int postgres_renew_clones(struct pt__db *db, const int *ks, int n, struct pt__buf *err)
 {
 	struct pg_state *state = db->state;
-	struct pt__db_clone *clone = &state->clones.items[k];
-	struct pt__buf what = PT__BUF_INIT;
-	char *comment = NULL;
-	bool exists;
-	int rc;
+	struct pt__db_clone **clones = pt__xcalloc((size_t)n, sizeof(*clones));
+	bool *drop = pt__xcalloc((size_t)n, sizeof(*drop));
+	int rc = lock_template(db, err);
 
-	if ((rc = lock_template(db, err)) ||
-	    (rc = read_comment(db, clone->name, &exists, &comment, err)))
-		goto out;
-	if (exists && (comment ? !strcmp(comment, state->marker.data) : clone->made)) {
-		pt__buf_addf(&what, "drop the clone \"%s\" to make it anew", clone->name);
-		rc = pt__db_admin_command(db, what.data, "DROP DATABASE IF EXISTS ", clone->name,
-					  force_clause(state), err);
-		if (rc)
-			goto out;
-	} else if (exists) {
-		pt__buf_addf(err,
-			     "cannot make the clone \"%s\" anew on %s: a database of that name is "
-			     "there and is not this run's",
-			     clone->name, state->shared.where);
-		rc = PT__ERUN;
-		goto out;
+	for (int i = 0; !rc && i < n; i++) {
+		char *comment = NULL;
+		bool exists;
+		clones[i] = &state->clones.items[ks[i]];
+		if ((rc = read_comment(db, clones[i]->name, &exists, &comment, err)))
+			break;
+		/* This run's: its marker, or none on one this run made but failed to mark. */
+		drop[i] = exists &&
+			  (comment ? !strcmp(comment, state->marker.data) : clones[i]->made);
+		if (exists && !drop[i]) {
+			pt__buf_addf(err,
+				     "cannot make the clone \"%s\" anew on %s: a database of that "
+				     "name is there and is not this run's",
+				     clones[i]->name, state->shared.where);
+			rc = PT__ERUN;
+		}
+		clones[i]->made = drop[i];
+		free(comment);
 	}
-	clone->made = false;
-	rc = make_clones(db, &clone, 1, err);
-out:
+	if (!rc)
+		rc = make_clones(db, clones, n, drop, true, err);
 	unlock_template(db);
-	free(comment);
-	pt__buf_release(&what);
+	free(drop);
+	free(clones);
 	return rc;
 }
 
@@ -1652,7 +1694,7 @@ static int postgres_ready_make(struct pt__db *db, const char *fingerprint, int n
 		pt__db_ready_name(state->url.dbname, db->ctx->run_id, serial, PT__PG_NAME_MAX,
 				  false, &ready);
 		clone.name = name.data;
-		rc = make_clones(db, &one, 1, err);
+		rc = make_clones(db, &one, 1, NULL, false, err);
 		if (!rc &&
 		    (rc = rename_marked(db, clone.name, ready.data, marker.data, false, err)) > 0) {
 			pt__buf_addf(err, "cannot make \"%s\" ready on %s: it is gone", clone.name,
@@ -1682,7 +1724,7 @@ const struct pt__db_backend pt__db_postgres = {
 	.drop_template = postgres_drop_template,
 	.fingerprint = postgres_fingerprint,
 	.clone = postgres_clone,
-	.renew_clone = postgres_renew_clone,
+	.renew_clones = postgres_renew_clones,
 	.keep_clone = postgres_keep_clone,
 	.kept = postgres_kept,
 	.drop_clones = postgres_drop_clones,

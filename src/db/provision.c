@@ -848,15 +848,25 @@ int pt__db_teardown(struct pt__db *dbs, size_t nr, struct pt__buf *err)
 	return first;
 }
 
-int pt__db_renew_clones(struct pt__db *dbs, size_t nr, int worker, struct pt__buf *err)
+int pt__db_renew_clones(struct pt__db *dbs, size_t nr, const int *workers, int n,
+			struct pt__buf *err)
 {
+	int *ks = pt__xcalloc((size_t)n, sizeof(*ks));
 	int rc = 0;
 
+	for (int j = 0; j < n; j++)
+		ks[j] = workers[j] - 1;
+	for (size_t i = 0; !rc && i < nr; i++) {
+		const struct pt__db_backend *backend = dbs[i].backend;
+		if (backend->renew_clones)
+			rc = backend->renew_clones(&dbs[i], ks, n, err);
+		for (int j = 0; !backend->renew_clones && !rc && j < n; j++)
+			rc = backend->renew_clone(&dbs[i], ks[j], err);
+	}
 	for (size_t i = 0; !rc && i < nr; i++)
-		rc = dbs[i].backend->renew_clone(&dbs[i], worker - 1, err);
-	for (size_t i = 0; !rc && i < nr; i++)
-		if (setup_per_clone(&dbs[i]))
-			rc = run_setup(dbs, nr, &dbs[i], dbs[i].clone_urls[worker - 1], err);
+		for (int j = 0; !rc && setup_per_clone(&dbs[i]) && j < n; j++)
+			rc = run_setup(dbs, nr, &dbs[i], dbs[i].clone_urls[ks[j]], err);
+	free(ks);
 	return rc;
 }
 
@@ -894,10 +904,10 @@ int pt__db_keep_clones(struct pt__db *dbs, size_t nr, int worker, int serial, co
 		pt__buf_release(&url);
 	}
 	if (!rc)
-		return pt__db_renew_clones(dbs, nr, worker, err);
+		return pt__db_renew_clones(dbs, nr, &worker, 1, err);
 	{
 		struct pt__buf ignored = PT__BUF_INIT;
-		pt__db_renew_clones(dbs, nr, worker, &ignored);
+		pt__db_renew_clones(dbs, nr, &worker, 1, &ignored);
 		pt__buf_release(&ignored);
 	}
 	return rc;

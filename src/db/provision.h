@@ -47,14 +47,16 @@ int pt__db_clean(struct pt__db *dbs, size_t nr, struct pt__buf *dropped, struct 
 int pt__db_fill(struct pt__db *dbs, size_t nr, struct pt__buf *said, struct pt__buf *err);
 
 /*
- * Makes worker's clones (worker is 1..workers) anew from their templates,
- * under the same names and URLs, so that the worker's environment stays as
- * it is: each dropped, copied again and marked; where a backend has no
- * template (Oracle's setup strategy), --db-setup runs on the new clone.
- * Touches no other worker's clones. On failure some of worker's clones
- * may be missing.
+ * Makes the clones of workers[0..n-1] (each 1..workers) anew from their
+ * templates, under the same names and URLs, so that those workers'
+ * environments stay as they are: each dropped, copied again and marked,
+ * the n at once where the engine can (renew_clones); where a backend has
+ * no template (Oracle's setup strategy), --db-setup runs on each new
+ * clone. Touches no other worker's clones. On failure some of those
+ * clones may be missing.
  */
-int pt__db_renew_clones(struct pt__db *dbs, size_t nr, int worker, struct pt__buf *err);
+int pt__db_renew_clones(struct pt__db *dbs, size_t nr, const int *workers, int n,
+			struct pt__buf *err);
 
 /* 0 when every db's clones can be kept (--keep-failed): its engine can, and
  * its server is not a throwaway one; else PT__EUSAGE with a line naming it. */

@@ -184,7 +184,7 @@ PT_TEST(db_renew, renew_makes_one_workers_clone_anew_under_the_same_url)
 		PT_ASSERT_INT(rows_in(fx.db.clone_urls[1]), ==, 1);
 	}
 
-	pt__db_renew_clones(&fx.db, 1, 2, &fx.err);
+	pt__db_renew_clones(&fx.db, 1, (int[]){2}, 1, &fx.err);
 	PT_ASSERT_STR(pt__buf_str(&fx.err), ==, "");
 
 	PT_EXPECT_STR(fx.db.clone_urls[1], ==, before.data);
@@ -203,12 +203,40 @@ PT_TEST(db_renew, renewing_twice_in_a_row_works)
 	struct pt__buf url = PT__BUF_INIT;
 
 	provision(template_url(&url), setup_cmd());
-	pt__db_renew_clones(&fx.db, 1, 1, &fx.err);
-	pt__db_renew_clones(&fx.db, 1, 1, &fx.err);
+	pt__db_renew_clones(&fx.db, 1, (int[]){1}, 1, &fx.err);
+	pt__db_renew_clones(&fx.db, 1, (int[]){1}, 1, &fx.err);
 	PT_ASSERT_STR(pt__buf_str(&fx.err), ==, "");
 	if (can_query())
 		PT_EXPECT_INT(rows_in(fx.db.clone_urls[0]), ==, 0);
 	pt__buf_release(&url);
+}
+
+/* --fresh-db's renewer makes the clones given back together: PostgreSQL's on
+ * a connection each, kept for the next batch. */
+PT_TEST(db_renew, several_workers_clones_renewed_at_once_are_each_made_anew)
+{
+	struct pt__buf url = PT__BUF_INIT, first = PT__BUF_INIT, second = PT__BUF_INIT;
+
+	provision(template_url(&url), setup_cmd());
+	pt__buf_adds(&first, fx.db.clone_urls[0]);
+	pt__buf_adds(&second, fx.db.clone_urls[1]);
+	for (int round = 0; round < 2; round++) {
+		if (can_query()) {
+			insert_row(fx.db.clone_urls[0]);
+			insert_row(fx.db.clone_urls[1]);
+		}
+		pt__db_renew_clones(&fx.db, 1, (int[]){2, 1}, 2, &fx.err);
+		PT_ASSERT_STR(pt__buf_str(&fx.err), ==, "");
+		PT_EXPECT_STR(fx.db.clone_urls[0], ==, first.data);
+		PT_EXPECT_STR(fx.db.clone_urls[1], ==, second.data);
+		if (can_query()) {
+			PT_EXPECT_INT(rows_in(fx.db.clone_urls[0]), ==, 0);
+			PT_EXPECT_INT(rows_in(fx.db.clone_urls[1]), ==, 0);
+		}
+	}
+	pt__buf_release(&url);
+	pt__buf_release(&first);
+	pt__buf_release(&second);
 }
 
 PT_TEST(db_renew, keep_sets_the_clone_aside_with_its_rows_and_renews_it)
