@@ -9,7 +9,11 @@
 #               (auto: FILE_COPY here) and with partest_strategy=wal_log
 # Wall-clock seconds, median of RUNS (default 3; PG_RUNS, default 1, for
 # PostgreSQL, whose fresh runs are long), and the added time per test:
-# (fresh - worker) / 500.
+# (fresh - worker) / 500. Then, on PostgreSQL, 200 tests that wait instead
+# of working (executables sleeping 20 ms) at -j4, which leave the CPUs to
+# the server, so that how fast clones are made anew is what shows.
+# SERVER_DIR puts the server's data elsewhere than /tmp (another file
+# system); PARTEST=OTHER/partest times another build.
 #
 # Then where PostgreSQL's time goes: the renewer makes one clone at a time
 # on one connection; how many clones a second that is, against the same
@@ -41,28 +45,50 @@ wall() {
 	echo "$end - $start" | bc
 }
 
-# compare NAME URL RUNS: a table row, worker and test runs alternating.
+# waiting SCOPE URL: seconds one run of 200 executables sleeping 20 ms at -j4 takes.
+waiting() {
+	local start end
+	start=$(date +%s.%N)
+	"$partest" -j4 --fresh-db "$1" --db "$2" --db-setup true "$tmp"/sleeps/t*.sh >"$tmp/out" 2>&1 ||
+		{ echo "$0: the $1 run failed:" >&2; tail -5 "$tmp/out" >&2; exit 1; }
+	grep -q "^200 passed" "$tmp/out" || { tail -3 "$tmp/out" >&2; exit 1; }
+	end=$(date +%s.%N)
+	echo "$end - $start" | bc
+}
+
+# compare NAME URL RUNS [RUN TESTS]: a table row, worker and test runs
+# alternating, each run by RUN (wall, for 500 tests, unless given).
 compare() {
-	local worker=() fresh=() w f
+	local worker=() fresh=() w f run=${4:-wall} tests=${5:-500}
 	for _ in $(seq "$3"); do
-		worker+=("$(wall worker "$2")")
-		fresh+=("$(wall test "$2")")
+		worker+=("$("$run" worker "$2")")
+		fresh+=("$("$run" test "$2")")
 	done
 	w=$(printf '%s\n' "${worker[@]}" | median)
 	f=$(printf '%s\n' "${fresh[@]}" | median)
-	printf '| %s | %.2f s | %.2f s | %.1f ms |\n' "$1" "$w" "$f" "$(echo "($f - $w) * 1000 / 500" | bc -l)"
+	printf '| %s | %.2f s | %.2f s | %.1f ms |\n' "$1" "$w" "$f" "$(echo "($f - $w) * 1000 / $tests" | bc -l)"
 }
 
-echo "== fresh_db: 500 tests at -j2, median of runs ($(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg), $(date -u +%FT%TZ))"
+echo "== fresh_db: 500 tests at -j2, median of runs ($(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg), $(date -u +%FT%TZ), $partest)"
 echo "| database | --fresh-db worker | --fresh-db test | added per test |"
 echo "| --- | ---: | ---: | ---: |"
 compare "SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)" "sqlite:$tmp/app.db" "$RUNS"
 
 pg_server_start "-c fsync=off -c max_connections=50" || { echo "(no PostgreSQL server installed)"; exit 0; }
 enc=$(printf '%s' "$server" | sed 's|/|%2F|g')
+echo "(PostgreSQL's data in $server, $(stat -f -c %T "$server"))"
 version=$("$bindir/postgres" --version | awk '{ print $3 }')
 compare "PostgreSQL $version (auto)" "postgresql://partest@/app?host=$enc" "$PG_RUNS"
 compare "PostgreSQL $version (wal_log)" "postgresql://partest@/app?host=$enc&partest_strategy=wal_log" "$PG_RUNS"
+
+mkdir "$tmp/sleeps"
+for i in $(seq -w 200); do printf '#!/bin/sh\nsleep 0.02\n' >"$tmp/sleeps/t$i.sh"; done
+chmod +x "$tmp"/sleeps/t*.sh
+echo
+echo "== 200 executables sleeping 20 ms at -j4, median of $RUNS runs"
+echo "| database | --fresh-db worker | --fresh-db test | added per test |"
+echo "| --- | ---: | ---: | ---: |"
+compare "PostgreSQL $version (auto)" "postgresql://partest@/waits?host=$enc" "$RUNS" waiting 200
 
 # Clones a second: K sessions at once, each dropping and making its own
 # clone of t ROUNDS times (FILE_COPY, as the auto runs above).

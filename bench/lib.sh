@@ -3,7 +3,8 @@
 # needs TOOL...: stops with status 2 unless every tool is installed.
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-partest="$repo/build/partest"
+# PARTEST=OTHER/partest times another build with this checkout's scripts.
+partest=${PARTEST:-$repo/build/partest}
 # A test program given runner options (./pt10k -j2) hands over to this partest.
 export PARTEST="$partest"
 
@@ -35,7 +36,7 @@ as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"
 pg_server_start() {
 	bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 	[ -x "$bindir/initdb" ] || return 1
-	server=$(mktemp -d /tmp/partest-bench-pg.XXXXXX)
+	server=$(mktemp -d "${SERVER_DIR:-/tmp}/partest-bench-pg.XXXXXX")
 	if [ "$(id -u)" -eq 0 ]; then chown postgres: "$server"; fi
 	trap 'as_server "$bindir/pg_ctl" -D "$server/data" -m fast -s stop >/dev/null 2>&1; rm -rf "$server" "$tmp"' EXIT
 	as_server "$bindir/initdb" -D "$server/data" -U partest -A trust -E UTF8 --locale=C --no-sync >/dev/null

@@ -44,7 +44,7 @@ make -s -C "$repo" >/dev/null
 	{ echo "$0: partest was built without libpq" >&2; exit 2; }
 
 as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-server=$(mktemp -d /tmp/partest-bench-pg.XXXXXX)
+server=$(mktemp -d "${SERVER_DIR:-/tmp}/partest-bench-pg.XXXXXX")
 tmp=$(mktemp -d)
 [ "$(id -u)" -eq 0 ] && chown postgres: "$server"
 stop() { as_server "$bindir/pg_ctl" -D "$server/data" -m fast -s stop >/dev/null 2>&1 || true; }

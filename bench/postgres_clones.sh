@@ -27,7 +27,7 @@ partest="$repo/build/partest"
 	{ echo "$0: partest was built without libpq" >&2; exit 2; }
 
 as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-server=$(mktemp -d /tmp/partest-bench-pg.XXXXXX)
+server=$(mktemp -d "${SERVER_DIR:-/tmp}/partest-bench-pg.XXXXXX")
 tmp=$(mktemp -d)
 [ "$(id -u)" -eq 0 ] && chown postgres: "$server"
 cleanup() {
