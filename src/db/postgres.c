@@ -966,6 +966,27 @@ static bool admin_is_free(const struct pg_state *state)
 }
 
 /*
+ * A spare connection that answers (one round trip): one the server ended
+ * while it was idle (idle_session_timeout, an administrator, a restart)
+ * is let go. NULL when none is left.
+ */
+static PGconn *take_spare(struct pt__db *db)
+{
+	struct pg_state *state = db->state;
+
+	while (state->nr_spares) {
+		PGconn *conn = state->spares[--state->nr_spares];
+		PGresult *res = run_query(conn, "SELECT 1", &db->ctx->cancel, NULL);
+		bool alive = result_ok(res);
+		PQclear(res);
+		if (alive)
+			return conn;
+		PQfinish(conn);
+	}
+	return NULL;
+}
+
+/*
  * Makes the clones in jobs[0..nr-1] at once: the first on the admin
  * connection, each other one on a spare connection or one it opens
  * (asynchronously); each drops its clone if job->drop says so, creates it
@@ -983,9 +1004,10 @@ static int run_clone_jobs(struct pt__db *db, struct clone_job *jobs, int nr)
 
 	for (int i = 0; i < nr; i++) {
 		bool admin = i == 0 && admin_is_free(state);
-		if (admin || state->nr_spares) {
+		PGconn *spare = admin ? NULL : take_spare(db);
+		if (admin || spare) {
 			jobs[i].borrowed = admin;
-			jobs[i].conn = admin ? state->admin : state->spares[--state->nr_spares];
+			jobs[i].conn = admin ? state->admin : spare;
 			jobs[i].step = jobs[i].drop ? JOB_DROP : JOB_CREATE;
 			job_send(db, &jobs[i]);
 			continue;

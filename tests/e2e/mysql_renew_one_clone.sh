@@ -25,7 +25,7 @@ PARTEST_TEST_RENEW_SQL="$work/sql" \
 	"$renew" >out 2>err
 status=$?
 check "renew and keep pass on MySQL/MariaDB" status_is 0
-check "none was skipped" out_has "4 passed, 0 failed, 0 skipped"
+check "all ran but the PostgreSQL-only one" out_has "4 passed, 0 failed, 1 skipped"
 kept=$(databases 'app_pt%kept1')
 check "the kept clone is on the server" [ -n "$kept" ]
 check "registered as kept" [ "$(sql "SELECT kind FROM partest_registry.databases WHERE name = '$kept'")" = kept ]

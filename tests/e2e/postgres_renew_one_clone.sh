@@ -23,7 +23,7 @@ PARTEST_TEST_RENEW_SQL="$work/sql" \
 	"$renew" >out 2>err
 status=$?
 check "renew and keep pass on PostgreSQL" status_is 0
-check "none was skipped" out_has "4 passed, 0 failed, 0 skipped"
+check "none was skipped" out_has "5 passed, 0 failed, 0 skipped"
 check "the kept clone is on the server, marked as kept" \
 	[ "$(sql postgres "SELECT count(*) FROM pg_database WHERE datname LIKE 'app_pt%kept1' AND shobj_description(oid, 'pg_database') LIKE 'partest kept v1 %'")" = 1 ]
 check "no clone of the runs is left" [ -z "$(databases 'app_pt%' | grep -v kept)" ]

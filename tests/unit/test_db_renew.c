@@ -239,6 +239,36 @@ PT_TEST(db_renew, several_workers_clones_renewed_at_once_are_each_made_anew)
 	pt__buf_release(&second);
 }
 
+/* A renewal's own connection that the server ended while it waited for the
+ * next batch (idle_session_timeout, an administrator) is replaced, not used.
+ * PostgreSQL's renewals are the ones that keep connections. */
+PT_TEST(db_renew, a_renewal_connection_the_server_ended_is_replaced)
+{
+	const char *server = getenv("PARTEST_TEST_RENEW_URL");
+	struct pt__buf url = PT__BUF_INIT, out = PT__BUF_INIT;
+
+	if (!server || strncmp(server, "postgresql", 10) || !can_query())
+		PT_SKIP("needs a PostgreSQL server");
+	provision(template_url(&url), setup_cmd());
+	pt__db_renew_clones(&fx.db, 1, (int[]){1, 2}, 2, &fx.err);
+	PT_ASSERT_STR(pt__buf_str(&fx.err), ==, "");
+	/* partest's sessions but its first, the admin connection, which stays. */
+	server_sql(fx.db.clone_urls[0],
+		   "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) "
+		   "FROM pg_stat_activity WHERE application_name = 'partest' AND backend_start > "
+		   "(SELECT min(backend_start) FROM pg_stat_activity "
+		   "WHERE application_name = 'partest')",
+		   &out);
+	PT_ASSERT_STR(out.data, ==, "1");
+	insert_row(fx.db.clone_urls[1]);
+
+	pt__db_renew_clones(&fx.db, 1, (int[]){1, 2}, 2, &fx.err);
+	PT_EXPECT_STR(pt__buf_str(&fx.err), ==, "");
+	PT_EXPECT_INT(rows_in(fx.db.clone_urls[1]), ==, 0);
+	pt__buf_release(&url);
+	pt__buf_release(&out);
+}
+
 PT_TEST(db_renew, keep_sets_the_clone_aside_with_its_rows_and_renews_it)
 {
 	struct pt__buf url = PT__BUF_INIT;
