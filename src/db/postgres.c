@@ -54,6 +54,8 @@
 #define OBJECT_IN_USE "55006"
 /* How often a server checks that partest is still there: see connect_params(). */
 #define CONNECTION_CHECK_MS 100
+/* How long the admin connection may sit idle before it is asked whether it is still there. */
+#define ADMIN_IDLE_MS 1000
 
 struct pg_state {
 	struct pt__db_admin shared; /* first: where the admin connection is */
@@ -62,6 +64,7 @@ struct pg_state {
 	bool server_started;
 	PQconninfoOption *options; /* the template URL's libpq parameters */
 	PGconn *admin;
+	long long admin_used_ms;    /* when admin was last handed out: see admin_went_away() */
 	const char *maintenance_db; /* what admin is connected to */
 	bool locked;		    /* holds the template's advisory lock */
 	const char *strategy;	    /* the STRATEGY clause of the clones being made */
@@ -322,6 +325,37 @@ static int postgres_prepare(struct pt__db *db, struct pt__buf *err)
 	return state->url.throwaway && !state->server_started ? start_server(db, err) : 0;
 }
 
+/* The server checks this often that partest is still there (14 and later). */
+static void set_connection_check(struct pg_state *state)
+{
+	char sql[80];
+
+	if (PQserverVersion(state->admin) < 140000)
+		return;
+	snprintf(sql, sizeof(sql), "SET client_connection_check_interval = %d",
+		 CONNECTION_CHECK_MS);
+	PQclear(run_query(state->admin, sql, NULL, NULL));
+}
+
+/*
+ * Whether the server ended the admin connection while it sat idle for more
+ * than ADMIN_IDLE_MS (idle_session_timeout, an administrator): one SELECT 1
+ * says. Not asked while it holds the template's lock (a --db-setup may run
+ * that long), which a new session would not hold.
+ */
+static bool admin_went_away(struct pg_state *state)
+{
+	PGresult *res;
+	bool ok;
+
+	if (state->locked || pt__now_ms() - state->admin_used_ms < ADMIN_IDLE_MS)
+		return false;
+	res = run_query(state->admin, "SELECT 1", NULL, NULL);
+	ok = result_ok(res);
+	PQclear(res);
+	return !ok;
+}
+
 /* Connects to the maintenance database: postgres, else template1. */
 static int postgres_connect(struct pt__db *db, struct pt__buf *where, bool *lost,
 			    struct pt__buf *why)
@@ -330,13 +364,18 @@ static int postgres_connect(struct pt__db *db, struct pt__buf *where, bool *lost
 	static const char *const maintenance[] = {"postgres", "template1"};
 	const char **keywords, **values;
 
-	if (state->admin && PQstatus(state->admin) == CONNECTION_OK)
+	if (state->admin && PQstatus(state->admin) == CONNECTION_OK && !admin_went_away(state)) {
+		state->admin_used_ms = pt__now_ms();
 		return 0;
+	}
 	if (state->admin) {
-		/* The server went away or restarted: one more try, then report. */
+		/* The server went away, restarted or ended the session: one more try, then report. */
 		PQreset(state->admin);
-		if (PQstatus(state->admin) == CONNECTION_OK)
+		if (PQstatus(state->admin) == CONNECTION_OK) {
+			set_connection_check(state);
+			state->admin_used_ms = pt__now_ms();
 			return 0;
+		}
 		*lost = true;
 		add_pg_error(state->admin, NULL, why);
 		return PT__ERUN;
@@ -361,12 +400,8 @@ static int postgres_connect(struct pt__db *db, struct pt__buf *where, bool *lost
 		state->admin = NULL;
 		return PT__ERUN;
 	}
-	if (PQserverVersion(state->admin) >= 140000) {
-		char sql[80];
-		snprintf(sql, sizeof(sql), "SET client_connection_check_interval = %d",
-			 CONNECTION_CHECK_MS);
-		PQclear(run_query(state->admin, sql, NULL, NULL));
-	}
+	set_connection_check(state);
+	state->admin_used_ms = pt__now_ms();
 	const char *host = PQhost(state->admin);
 	pt__buf_addf(where, "%s:%s", host && *host ? host : "localhost", PQport(state->admin));
 	return 0;
