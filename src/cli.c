@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -366,19 +365,6 @@ static int hunt(struct run *run, struct pt__buf *err)
 	return rc < 0 ? exit_status(rc) : rc ? EXIT_FAILED : EXIT_PASSED;
 }
 
-/* Whether url asks for clones copied by mysqldump (?partest_strategy=dump). */
-static bool copies_by_dump(const char *url)
-{
-	static const char param[] = "partest_strategy=";
-
-	for (const char *at = strstr(url, param); at; at = strstr(at + 1, param))
-		if (at > url && (at[-1] == '?' || at[-1] == '&') &&
-		    !strncasecmp(at + strlen(param), "dump", 4) &&
-		    (!at[strlen(param) + 4] || at[strlen(param) + 4] == '&'))
-			return true;
-	return false;
-}
-
 /*
  * --fresh-db test|group needs a database to clone, and workers that can
  * be given new clones as they go: not partest's Python adapter (a Django
@@ -418,13 +404,14 @@ static int check_fresh_db(const struct run *run, struct pt__buf *err)
 		return PT__EUSAGE;
 	}
 	for (size_t i = 0; i < run->nr_dbs; i++) {
-		if (!copies_by_dump(run->dbs[i].url))
+		const struct pt__db *db = &run->dbs[i];
+		const char *program = db->backend->copy_program ? db->backend->copy_program(db) : NULL;
+		if (!program)
 			continue;
 		pt__buf_addf(err,
-			     "--fresh-db %s: --db %s copies its clones with mysqldump "
-			     "(partest_strategy=dump), which cannot run beside the tests: use the "
-			     "default strategy or --fresh-db worker",
-			     scope, run->dbs[i].alias);
+			     "--fresh-db %s: --db %s copies its clones with %s, which cannot run "
+			     "beside the tests: use the default strategy or --fresh-db worker",
+			     scope, db->alias, program);
 		return PT__EUSAGE;
 	}
 	return 0;

@@ -102,6 +102,14 @@ struct pt__db_backend {
 	 * on each clone instead (Oracle's setup strategy). NULL: always true. */
 	bool (*has_template)(const struct pt__db *db);
 	/*
+	 * The program the backend starts to copy the template into a clone
+	 * (MySQL's partest_strategy=dump: "mysqldump"), or NULL when it copies
+	 * over its own connections. --fresh-db test|group refuses such a
+	 * database: the thread that makes clones anew cannot wait for a child
+	 * that the runner's loop, reaping every child, takes first. NULL: none.
+	 */
+	const char *(*copy_program)(const struct pt__db *db);
+	/*
 	 * Appends what names the template on its server, the same however the
 	 * URL reaches it (localhost or 127.0.0.1, TCP or a socket, extra
 	 * parameters): the server's own identity and the database's name.

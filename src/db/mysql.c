@@ -1442,6 +1442,13 @@ static void name_clones(struct pt__db *db)
 	state->claimed = 0;
 }
 
+static const char *mysql_copy_program(const struct pt__db *db)
+{
+	const struct my_state *state = db->state;
+
+	return state->url.strategy == PT__MY_STRATEGY_DUMP ? "mysqldump" : NULL;
+}
+
 /* Copies the template into every clone of state->clones, which exist empty. */
 static int fill_clones(struct pt__db *db, const struct contents *contents, struct pt__buf *err)
 {
@@ -2010,6 +2017,7 @@ const struct pt__db_backend pt__db_mysql = {
 	.drop_clones = mysql_drop_clones,
 	.reap = mysql_reap,
 	.identify = mysql_identify,
+	.copy_program = mysql_copy_program,
 	.ready_sweep = mysql_ready_sweep,
 	.ready_claim = mysql_ready_claim,
 	.ready_make = mysql_ready_make,
