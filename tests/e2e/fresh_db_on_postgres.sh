@@ -57,14 +57,20 @@ check "... naming the clone and why" \
 check "... leaving no clone on the server" [ -z "$(databases 'held_pt%')" ]
 check "... nor a run directory" no_run_dirs_left
 
+# signal_midway SIGNAL: a --fresh-db test run sent SIGNAL once 40 of its
+# tests have run, while clones are being made anew; sets status.
+signal_midway() {
+	rm -f "$ENV_LOG"
+	"$PARTEST" -j2 --fresh-db test --db "$(url app)" --db-setup "$setup" "$rows" >out 2>err &
+	pid=$!
+	until_true 300 eval '[ "$(cat "$ENV_LOG" 2>/dev/null | wc -l)" -ge 40 ]'
+	kill -"$1" "$pid"
+	wait "$pid"
+	status=$?
+}
+
 # Ctrl-C while clones are being made anew: nothing left behind.
-rm -f "$ENV_LOG"
-"$PARTEST" -j2 --fresh-db test --db "$(url app)" --db-setup "$setup" "$rows" >out 2>err &
-pid=$!
-until_true 300 eval '[ "$(cat "$ENV_LOG" 2>/dev/null | wc -l)" -ge 40 ]'
-kill -INT "$pid"
-wait "$pid"
-status=$?
+signal_midway INT
 check "Ctrl-C: exit status 130" status_is 130
 check "Ctrl-C: no clone is left on the server" no_clone_left
 check "Ctrl-C: nor a run directory" no_run_dirs_left
@@ -74,12 +80,7 @@ check "Ctrl-C: nor a run directory" no_run_dirs_left
 # the CONNECTION LIMIT that marks an unmarked copy as partest's; partest db
 # clean (as the next run would) drops them all once the killed run's
 # sessions are gone.
-rm -f "$ENV_LOG"
-"$PARTEST" -j2 --fresh-db test --db "$(url app)" --db-setup "$setup" "$rows" >out 2>err &
-pid=$!
-until_true 300 eval '[ "$(cat "$ENV_LOG" 2>/dev/null | wc -l)" -ge 40 ]'
-kill -KILL "$pid"
-wait "$pid"
+signal_midway KILL
 check "SIGKILL: the killed run's clones are there" [ -n "$(databases 'app_pt%')" ]
 until_true 50 none_running "$rows"
 partest_sessions() { [ -n "$(sql postgres "SELECT 1 FROM pg_stat_activity WHERE application_name = 'partest'")" ]; }
